@@ -1,0 +1,93 @@
+"""The one exception hierarchy.
+
+Every error carries ``message`` (plain words a frightened non-expert can act on) and
+``detail`` (technical, shown only with ``--debug``). ``cli.py`` maps each class to one
+documented exit code.
+"""
+
+from __future__ import annotations
+
+
+class ScannerError(Exception):
+    """Base of every error the scanner raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class DeviceError(ScannerError):
+    """Something went wrong talking to the phone."""
+
+    exit_code = 3
+
+
+class NotConnected(DeviceError):
+    """No phone could be reached."""
+
+    exit_code = 3
+
+
+class UsbUnavailable(DeviceError):
+    """USB support (libusb) is missing on this computer."""
+
+    exit_code = 3
+
+
+class AuthRefused(DeviceError):
+    """The phone refused, or never answered, the USB debugging authorisation."""
+
+    exit_code = 4
+
+
+class Disconnected(DeviceError):
+    """The phone went away in the middle of the scan."""
+
+    exit_code = 5
+
+
+class CommandTimeout(DeviceError):
+    """One command took longer than its time limit."""
+
+    exit_code = 5
+
+
+class CommandRefused(DeviceError):
+    """A command that is not on the read-only allowlist was about to be sent."""
+
+    exit_code = 9
+
+
+class ParseError(ScannerError):
+    """Text from the phone could not be understood at all."""
+
+    exit_code = 6
+
+
+class SignatureDBError(ScannerError):
+    """The stalkerware signature database could not be used."""
+
+    exit_code = 7
+
+
+class Tampered(SignatureDBError):
+    """The database changed since it was installed, or its signature is wrong."""
+
+
+class Malformed(SignatureDBError):
+    """The database or an import file is not in the expected format."""
+
+
+class GuidanceError(ScannerError):
+    """The guidance texts are missing or malformed."""
+
+    exit_code = 8
+
+
+class ReportError(ScannerError):
+    """A report or case file could not be written or read."""
+
+    exit_code = 8

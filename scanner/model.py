@@ -1,0 +1,291 @@
+"""The vocabulary shared by every stage: frozen dataclasses, no behaviour.
+
+Data flows one way: device -> collect (RawCapture) -> parse (DeviceSnapshot) -> checks
+(Finding) -> report. Nothing here talks to a phone or prints.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionWarning:
+    """Something the scanner read but could not fully understand, or could not read.
+
+    Never dropped silently: every warning reaches the report so a reader knows what the
+    scan could not see.
+    """
+
+    source: str
+    """The command (or section) the text came from, e.g. ``dumpsys package``."""
+    message: str
+    """Plain description of what was not understood."""
+    line: int | None = None
+    """1-based line number in the source text, where one applies."""
+    excerpt: str = ""
+    """A short quote of the text that was not understood (bounded in length)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """The raw output of one allowlisted command, or why there is none."""
+
+    command: str
+    output: bytes | None
+    """Raw bytes as the phone sent them; ``None`` when the command could not run."""
+    error: str = ""
+    """Why there is no output (plain words), empty when the command ran."""
+    duration_s: float = 0.0
+    truncated: bool = False
+    """True when the output was cut at the size limit."""
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None
+
+    def text(self) -> str:
+        """The output decoded as UTF-8, undecodable bytes replaced (never raises)."""
+        return (self.output or b"").decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class RawCapture:
+    """Every command output collected from one phone, in the order sent."""
+
+    results: tuple[CommandResult, ...]
+    serial: str = ""
+    transport: str = ""
+    """``tcp``, ``usb``, or the offline source (``bugreport``, ``androidqf``, ``capture``)."""
+    banner: str = ""
+    """The device banner from the ADB CNXN message, where there was one."""
+
+    def get(self, command: str) -> CommandResult | None:
+        for result in self.results:
+            if result.command == command:
+                return result
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """Who the phone is, from ``getprop``."""
+
+    manufacturer: str = ""
+    model: str = ""
+    brand: str = ""
+    device: str = ""
+    android_version: str = ""
+    sdk: int | None = None
+    security_patch: str = ""
+    """``YYYY-MM-DD`` as the phone reports it, empty when unknown."""
+    fingerprint: str = ""
+    serial: str = ""
+    build_type: str = ""
+    build_tags: str = ""
+    debuggable: bool | None = None
+    timezone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGrant:
+    """One permission a package holds (runtime or install-time)."""
+
+    name: str
+    granted: bool
+    runtime: bool
+    """True for runtime (dangerous) permissions the user grants; False for install-time."""
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """One installed package, merged from every source that mentions it."""
+
+    package: str
+    label: str | None = None
+    apk_path: str | None = None
+    installer: str | None = None
+    uid: int | None = None
+    version_name: str | None = None
+    version_code: int | None = None
+    first_install: datetime | None = None
+    """Phone-local time, as ``dumpsys package`` prints it (no time zone)."""
+    last_update: datetime | None = None
+    enabled: bool = True
+    system: bool = False
+    updated_system: bool = False
+    has_launcher: bool | None = None
+    """``None`` when the launcher query could not be read."""
+    installed: bool = True
+    """False when the package is known but not installed for the phone's main user."""
+    permissions: tuple[PermissionGrant, ...] = ()
+    requested_permissions: tuple[str, ...] = ()
+
+    def granted(self) -> frozenset[str]:
+        """Names of every permission this package holds."""
+        return frozenset(p.name for p in self.permissions if p.granted)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessibilityService:
+    """An accessibility service that is switched on."""
+
+    component: str
+    """``package/class`` as Android prints it (class may be short, ``.Foo``)."""
+    package: str
+    bound: bool | None = None
+    """True when the system reports it bound (running); None when not reported."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAdmin:
+    """An active device administrator, or the device/profile owner."""
+
+    component: str
+    package: str
+    role: str = "admin"
+    """``admin``, ``device_owner`` or ``profile_owner``."""
+    user: int = 0
+    policies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationListener:
+    """An app allowed to read every notification."""
+
+    component: str
+    package: str
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account signed in on the phone."""
+
+    type: str
+    name: str
+    user: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AppOp:
+    """A special access an app holds through app-ops (usage access, draw over apps...)."""
+
+    package: str
+    op: str
+    mode: str
+    uid: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SafetySettings:
+    """Settings that matter for safety. ``None`` means the phone did not say."""
+
+    unknown_sources: bool | None = None
+    """Legacy global switch allowing installs from outside the store (Android <= 7)."""
+    package_verifier: bool | None = None
+    """Play Protect / package verifier scanning apps on install."""
+    adb_enabled: bool | None = None
+    development_settings: bool | None = None
+    adb_wifi_enabled: bool | None = None
+    location_mode: int | None = None
+    """0 off, 1 sensors only, 2 battery saving, 3 high accuracy."""
+    http_proxy: str = ""
+    private_dns_mode: str = ""
+    private_dns_host: str = ""
+    enabled_accessibility_services: tuple[str, ...] = ()
+    enabled_notification_listeners: tuple[str, ...] = ()
+    raw_global: tuple[tuple[str, str], ...] = ()
+    raw_secure: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RootIndicators:
+    """Signs that the phone is rooted."""
+
+    su_paths: tuple[str, ...] = ()
+    root_packages: tuple[str, ...] = ()
+    test_keys: bool = False
+    debuggable_build: bool = False
+    ro_secure_off: bool = False
+
+    @property
+    def rooted(self) -> bool:
+        return bool(self.su_paths or self.root_packages or self.ro_secure_off)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSnapshot:
+    """Everything the scanner knows about one phone at one moment."""
+
+    device: DeviceInfo
+    packages: tuple[Package, ...] = ()
+    accessibility: tuple[AccessibilityService, ...] = ()
+    device_admins: tuple[DeviceAdmin, ...] = ()
+    notification_listeners: tuple[NotificationListener, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    appops: tuple[AppOp, ...] = ()
+    settings: SafetySettings = field(default_factory=SafetySettings)
+    root: RootIndicators = field(default_factory=RootIndicators)
+    warnings: tuple[CollectionWarning, ...] = ()
+    sources_read: tuple[str, ...] = ()
+    """Commands whose output was read and parsed (so checks know what they can trust)."""
+
+    def package(self, package: str) -> Package | None:
+        for pkg in self.packages:
+            if pkg.package == package:
+                return pkg
+        return None
+
+
+class Severity(enum.StrEnum):
+    """How worried the reader should be; ordered most severe first."""
+
+    STALKERWARE = "stalkerware"
+    HIGH = "high"
+    REVIEW = "review"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Confidence(enum.StrEnum):
+    """How sure the check is, separate from how bad it would be."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One fact that made a check fire, quoting where it came from."""
+
+    source: str
+    """The command or data the fact was read from."""
+    excerpt: str
+    """The fact itself, e.g. ``accessibility service com.x/.Spy is enabled``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check found."""
+
+    id: str
+    """Stable within a report, e.g. ``KNOWN-001:com.example``."""
+    check: str
+    severity: Severity
+    title: str
+    evidence: tuple[Evidence, ...]
+    guidance: str
+    """Key of the guidance text in ``guidance/``."""
+    package: str | None = None
+    confidence: Confidence = Confidence.HIGH
+    family: str | None = None
+    """Known stalkerware family name, where one matched."""
+    capabilities: tuple[str, ...] = ()
+    """What the app can do, in plain words (from the signature database)."""
