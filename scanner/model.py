@@ -61,6 +61,8 @@ class RawCapture:
     """``tcp``, ``usb``, or the offline source (``bugreport``, ``androidqf``, ``capture``)."""
     banner: str = ""
     """The device banner from the ADB CNXN message, where there was one."""
+    interrupted: str = ""
+    """Why collection stopped before the end (plain words); empty when it ran to the end."""
 
     def get(self, command: str) -> CommandResult | None:
         for result in self.results:

@@ -1,0 +1,7 @@
+"""``python -m scanner``: same as ``python scan.py``."""
+
+import sys
+
+from scanner.cli import main
+
+sys.exit(main())

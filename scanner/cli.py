@@ -1,0 +1,200 @@
+"""Command line: arguments, progress, exit codes. The only module that prints or exits.
+
+Exit codes (documented in the README):
+  0  scan finished and every command was read
+  1  unexpected internal error
+  2  wrong arguments
+  3  no phone could be reached / USB unavailable
+  4  the phone did not allow this computer (refused or not answered)
+  5  the scan stopped early or some of it could not be read (report marked incomplete)
+  6  output from the phone could not be understood at all
+  7  the signature database was refused (missing, malformed, tampered, badly signed)
+  8  a report, guidance or case file could not be written or read
+  9  a command outside the read-only list was stopped (a bug: please report it)
+  130 stopped with Ctrl-C
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.markup import escape
+
+from scanner import TOOL_NAME, __version__
+from scanner.device.connection import PhoneConnection, Timeouts
+from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
+from scanner.errors import NotConnected, ScannerError
+from scanner.pipeline import ScanResult, scan_phone
+from scanner.report import json_report, terminal
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 5
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scan.py",
+        description="Phone check: look for stalkerware and risky settings on an Android "
+        "phone. It only reads; it never changes the phone.",
+    )
+    parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--serial",
+        metavar="HOST:PORT",
+        help="scan a phone over the network (wireless debugging) or a simulated phone",
+    )
+    source.add_argument(
+        "--demo",
+        action="store_true",
+        help="scan the built-in simulated phone (nothing real is touched)",
+    )
+    source.add_argument("--usb-serial", metavar="SERIAL", help="pick one USB phone by serial")
+    parser.add_argument("--json", metavar="PATH", type=Path, help="write the JSON report here")
+    parser.add_argument(
+        "--demo-profile",
+        default="infected",
+        metavar="NAME_OR_DIR",
+        help="simulated phone used by --demo (default: infected)",
+    )
+    parser.add_argument(
+        "--auth-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for 'Allow' on the phone (default 60)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show technical details")
+    return parser
+
+
+def _console() -> Console:
+    return Console(stderr=False, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+
+
+def _setup_logging(debug: bool, console: Console) -> None:
+    handler = RichHandler(console=Console(stderr=True), show_path=False)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
+
+
+def _parse_serial(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(value)
+    return host.strip("[]"), int(port)
+
+
+def _auth_prompt(console: Console) -> None:
+    console.print(
+        "\n[bold]Look at the phone now.[/bold] Unlock it. A message asks "
+        '"Allow USB debugging?". Tap [bold]Allow[/bold].\n'
+        "The scanner waits for you. It does not change anything on the phone.\n"
+    )
+
+
+def _connect(args: argparse.Namespace, signer: AdbSigner, console: Console) -> PhoneConnection:
+    timeouts = Timeouts(auth_s=args.auth_timeout)
+    if args.serial:
+        host, port = _parse_serial(args.serial)
+        console.print(f"Connecting to the phone at {host}:{port}...")
+        return PhoneConnection.connect_tcp(
+            host, port, signer, on_auth_prompt=lambda: _auth_prompt(console), timeouts=timeouts
+        )
+    console.print("Waiting for a phone on USB. Plug it in and unlock it. (Ctrl-C to stop.)")
+    while True:
+        try:
+            return PhoneConnection.connect_usb(
+                signer,
+                serial=args.usb_serial,
+                on_auth_prompt=lambda: _auth_prompt(console),
+                timeouts=timeouts,
+            )
+        except NotConnected:
+            time.sleep(2.0)
+
+
+def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
+    signer = load_or_create_signer()
+    connection = _connect(args, signer, console)
+    try:
+        return _scan(connection, console)
+    finally:
+        connection.close()
+
+
+def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
+    from scanner.simulator import SimulatedPhone, load_profile
+
+    profile = load_profile(args.demo_profile)
+    console.print(f"Demo: scanning the simulated phone '{profile.name}'. No real phone is touched.")
+    with SimulatedPhone(profile) as phone:
+        # A throwaway key: the demo writes nothing to disk.
+        connection = PhoneConnection.connect_tcp(
+            "127.0.0.1",
+            phone.port,
+            ephemeral_signer(),
+            on_auth_prompt=lambda: _auth_prompt(console),
+            timeouts=Timeouts(auth_s=args.auth_timeout),
+        )
+        try:
+            return _scan(connection, console)
+        finally:
+            connection.close()
+
+
+def _scan(connection: PhoneConnection, console: Console) -> ScanResult:
+    with console.status("Reading the phone (this only reads, it changes nothing)...") as status:
+
+        def progress(command: str, index: int, total: int) -> None:
+            status.update(f"Reading the phone: step {index + 1} of {total}")
+
+        return scan_phone(connection, progress=progress)
+
+
+def _write_outputs(args: argparse.Namespace, result: ScanResult, console: Console) -> None:
+    if args.json:
+        args.json.write_text(json_report.render(result), encoding="utf-8")
+        console.print(f"JSON report written to {args.json}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = _console()
+    _setup_logging(args.debug, console)
+    if args.serial:
+        try:
+            _parse_serial(args.serial)
+        except ValueError:
+            parser.print_usage(sys.stderr)
+            console.print(f"--serial must look like 192.168.1.20:5555, not {args.serial!r}")
+            return EXIT_USAGE
+    try:
+        result = _run_demo(args, console) if args.demo else _run_live(args, console)
+        terminal.render(result, console)
+        _write_outputs(args, result, console)
+    except KeyboardInterrupt:
+        console.print("\nStopped. Nothing was changed on the phone.")
+        return EXIT_INTERRUPTED
+    except ScannerError as exc:
+        console.print(f"\n[bold]The scan could not go on.[/bold] {escape(exc.message)}")
+        if args.debug and exc.detail:
+            console.print(f"Detail: {exc.detail}", markup=False)
+        return exc.exit_code
+    except OSError as exc:
+        console.print(f"\nA file could not be written: {exc}", markup=False)
+        return 8
+    return EXIT_OK if result.complete else EXIT_INCOMPLETE

@@ -1,0 +1,67 @@
+"""Run the scan's fixed batch of read-only commands and keep every raw output.
+
+The batch is ``allowlist.SCAN_COMMANDS``: a constant number of round trips, whatever the
+number of apps. A command that fails or times out becomes a ``CommandResult`` with an
+error and the scan goes on; if the phone goes away, what was collected so far is kept and
+the rest is marked as not run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from scanner.device.allowlist import SCAN_COMMANDS
+from scanner.device.connection import PhoneConnection
+from scanner.errors import CommandTimeout, DeviceError, Disconnected
+from scanner.model import CommandResult, RawCapture
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called before each command with (command, index, total)."""
+
+
+def collect(
+    connection: PhoneConnection,
+    commands: Sequence[str] = SCAN_COMMANDS,
+    progress: Progress | None = None,
+) -> RawCapture:
+    """Run every command once, in order; never raises for a phone-side failure."""
+    results: list[CommandResult] = []
+    interrupted = ""
+    for index, command in enumerate(commands):
+        if interrupted:
+            results.append(CommandResult(command, None, error="not run: " + interrupted))
+            continue
+        if progress is not None:
+            progress(command, index, len(commands))
+        try:
+            out = connection.shell(command)
+        except Disconnected as exc:
+            logger.debug("disconnected during %r: %s", command, exc.detail)
+            interrupted = exc.message
+            results.append(CommandResult(command, None, error=exc.message))
+            continue
+        except CommandTimeout as exc:
+            logger.debug("timeout during %r: %s", command, exc.detail)
+            results.append(CommandResult(command, None, error=exc.message))
+            continue
+        except DeviceError as exc:
+            results.append(CommandResult(command, None, error=exc.message))
+            continue
+        results.append(
+            CommandResult(
+                command,
+                out.data,
+                duration_s=out.duration_s,
+                truncated=out.truncated,
+                error="output was cut at the size limit" if out.truncated else "",
+            )
+        )
+    return RawCapture(
+        results=tuple(results),
+        serial=connection.serial,
+        transport=connection.kind,
+        interrupted=interrupted,
+    )

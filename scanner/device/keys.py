@@ -1,0 +1,113 @@
+"""The computer's ADB identity: an RSA key the phone is asked to trust.
+
+The phone remembers a key once the user taps "Always allow from this computer", so the
+key is kept in the user's config directory (mode 0600) for real phones. The demo uses a
+throwaway key held only in memory, so a demo writes nothing to disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import os
+import socket
+import struct
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+
+from scanner.errors import DeviceError
+
+KEY_BITS = 2048
+_WORDS = KEY_BITS // 32
+
+
+def config_dir() -> Path:
+    """Where the scanner keeps its ADB key: ``$XDG_CONFIG_HOME/phone-check``."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "phone-check"
+
+
+def android_public_key(key: rsa.RSAPublicKey, comment: str) -> bytes:
+    """Encode a public key the way adbd stores it (mincrypt ``RSAPublicKey`` + comment).
+
+    Layout: u32 word count, u32 n0inv (-1/n mod 2^32), modulus and R^2 mod n as
+    little-endian u32 words, u32 exponent; base64, then `` comment``.
+    """
+    numbers = key.public_numbers()
+    n = numbers.n
+    if n.bit_length() != KEY_BITS:
+        raise ValueError("ADB keys must be 2048-bit RSA")
+    n0inv = (-pow(n, -1, 2**32)) % 2**32
+    rr = pow(2, KEY_BITS * 2, n)
+    blob = struct.pack("<II", _WORDS, n0inv)
+    blob += n.to_bytes(KEY_BITS // 8, "little")
+    blob += rr.to_bytes(KEY_BITS // 8, "little")
+    blob += struct.pack("<I", numbers.e)
+    return base64.b64encode(blob) + b" " + comment.encode("utf-8", "replace")
+
+
+class AdbSigner:
+    """Signs ADB AUTH tokens; the interface adb-shell expects (``Sign``, ``GetPublicKey``)."""
+
+    def __init__(self, private_key: rsa.RSAPrivateKey, comment: str | None = None) -> None:
+        self._key = private_key
+        self._comment = comment or _default_comment()
+
+    @property
+    def public_key_bytes(self) -> bytes:
+        return android_public_key(self._key.public_key(), self._comment)
+
+    def Sign(self, data: bytes) -> bytes:  # adb-shell calls this name
+        # adbd treats the 20-byte token as an already computed SHA-1 digest.
+        return self._key.sign(data, padding.PKCS1v15(), utils.Prehashed(hashes.SHA1()))  # noqa: S303
+
+    def GetPublicKey(self) -> bytes:  # adb-shell calls this name
+        return self.public_key_bytes
+
+
+def _default_comment() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "user"
+    return f"{user}@{socket.gethostname()} phone-check"
+
+
+def ephemeral_signer() -> AdbSigner:
+    """A fresh key that lives only in memory (demo and tests)."""
+    return AdbSigner(rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS))
+
+
+def load_or_create_signer(directory: Path | None = None) -> AdbSigner:
+    """Load the scanner's ADB key, creating it (0600) on first use."""
+    directory = directory or config_dir()
+    path = directory / "adbkey"
+    try:
+        if path.exists():
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if not isinstance(key, rsa.RSAPrivateKey):
+                raise ValueError("not an RSA key")
+            os.chmod(path, 0o600)
+            return AdbSigner(key)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+        # Create with 0600 from the start: the key must never be readable by others.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+        signer = AdbSigner(key)
+        pub = directory / "adbkey.pub"
+        pub.write_bytes(signer.public_key_bytes + b"\n")
+        return signer
+    except (OSError, ValueError) as exc:
+        raise DeviceError(
+            "The scanner could not read or create its connection key.",
+            detail=f"{path}: {exc}",
+        ) from exc

@@ -1,0 +1,1 @@
+"""Ways to present a ScanResult: terminal, JSON, HTML. Each exposes render(result)."""

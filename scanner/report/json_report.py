@@ -1,0 +1,88 @@
+"""The JSON report: a documented, versioned record of one scan.
+
+The schema lives beside this module in ``report.schema.json``; bump
+``SCHEMA_VERSION`` whenever a key changes meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from scanner import TOOL_NAME, __version__
+from scanner.model import Finding
+from scanner.pipeline import ScanResult
+
+SCHEMA_VERSION = "1.0"
+
+
+def _iso(value: object) -> str:
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "check": finding.check,
+        "severity": finding.severity.value,
+        "confidence": finding.confidence.value,
+        "package": finding.package,
+        "family": finding.family,
+        "title": finding.title,
+        "capabilities": list(finding.capabilities),
+        "evidence": [{"source": e.source, "excerpt": e.excerpt} for e in finding.evidence],
+        "guidance": finding.guidance,
+    }
+
+
+def to_dict(result: ScanResult) -> dict[str, Any]:
+    """The report as plain data (what ``render`` serialises)."""
+    device = asdict(result.snapshot.device)
+    device["serial"] = device.get("serial") or result.capture.serial
+    device["connection"] = result.capture.transport
+    commands = [
+        {
+            "command": r.command,
+            "ok": r.ok,
+            "bytes": len(r.output) if r.output is not None else 0,
+            "sha256": hashlib.sha256(r.output).hexdigest() if r.output is not None else None,
+            "duration_s": round(r.duration_s, 3),
+            "truncated": r.truncated,
+            "error": r.error,
+        }
+        for r in result.capture.results
+    ]
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "started_at": _iso(result.started_at),
+        "finished_at": _iso(result.finished_at),
+        "complete": result.complete,
+        "device": device,
+        "signatures": result.signatures,
+        "packages_scanned": len(result.snapshot.packages),
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "commands": commands,
+        "errors": [
+            {"message": p.message, "source": p.source, "detail": p.detail} for p in result.problems
+        ],
+        "warnings": [
+            {"source": w.source, "message": w.message, "line": w.line, "excerpt": w.excerpt}
+            for w in result.warnings
+        ],
+        "link": result.link,
+    }
+    if result.signatures is None:
+        # No database was loaded (e.g. it was refused): say so rather than fake one.
+        del report["signatures"]
+    return report
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n"
