@@ -1,0 +1,275 @@
+"""The phone's safety posture: settings that make spying easier or show it was set up.
+
+These are about the phone, not one app. Developer options and USB debugging are on for
+any ADB scan, so they are ``info`` with a reminder to switch them off afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from scanner.checks.common import app_name, is_system
+from scanner.checks.registry import CheckContext, check, finding
+from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
+
+# Android 8 (SDK 26) replaced the global "unknown sources" switch with a per-app grant
+# (app-op REQUEST_INSTALL_PACKAGES); the old setting still reads 1 there and means nothing.
+_PER_APP_INSTALL_SDK = 26
+PATCH_MAX_AGE_DAYS = 365
+
+
+@check(
+    id="POS-001",
+    title="Apps can be installed from outside an app store",
+    severity=Severity.REVIEW,
+    guidance="unknown_sources",
+    sources=("settings list secure", "dumpsys appops"),
+)
+def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Sideloading is how most stalkerware is installed."""
+    sdk = snapshot.device.sdk
+    if snapshot.settings.unknown_sources and (sdk is None or sdk < _PER_APP_INSTALL_SDK):
+        yield finding(
+            "POS-001",
+            title="This phone allows apps from outside an app store",
+            evidence=[Evidence("settings list secure", "install_non_market_apps=1")],
+            subject="global",
+        )
+    for entry in snapshot.appops:
+        if entry.op != "REQUEST_INSTALL_PACKAGES" or entry.mode != "allow":
+            continue
+        if is_system(snapshot, entry.package) and entry.package.startswith("com.android."):
+            continue
+        yield finding(
+            "POS-001",
+            title=f"{app_name(snapshot, entry.package)} may install other apps",
+            evidence=[
+                Evidence("dumpsys appops", f"{entry.package}: REQUEST_INSTALL_PACKAGES allowed")
+            ],
+            package=entry.package,
+        )
+
+
+@check(
+    id="POS-002",
+    title="Play Protect app scanning is off",
+    severity=Severity.HIGH,
+    guidance="play_protect_off",
+    sources=("settings list global",),
+)
+def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Stalkerware install guides tell the buyer to switch Play Protect off first."""
+    if snapshot.settings.package_verifier is False:
+        yield finding(
+            "POS-002",
+            title="Play Protect scanning of apps is switched off",
+            evidence=[Evidence("settings list global", "package_verifier_enable=0")],
+        )
+
+
+@check(
+    id="POS-003",
+    title="Developer options are on",
+    severity=Severity.INFO,
+    guidance="developer_options",
+    sources=("settings list global",),
+)
+def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Needed for this scan; worth switching off afterwards."""
+    if snapshot.settings.development_settings:
+        yield finding(
+            "POS-003",
+            title="Developer options are switched on",
+            evidence=[Evidence("settings list global", "development_settings_enabled=1")],
+        )
+
+
+@check(
+    id="POS-004",
+    title="USB debugging is on",
+    severity=Severity.INFO,
+    guidance="usb_debugging",
+    sources=("settings list global",),
+)
+def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Needed for a USB scan; anyone with the phone and a trusted computer can use it."""
+    if snapshot.settings.adb_enabled:
+        yield finding(
+            "POS-004",
+            title="USB debugging is switched on",
+            evidence=[Evidence("settings list global", "adb_enabled=1")],
+        )
+
+
+@check(
+    id="POS-005",
+    title="Wireless debugging is on",
+    severity=Severity.REVIEW,
+    guidance="wireless_debugging",
+    sources=("settings list global",),
+)
+def wireless_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Wireless debugging lets a paired computer on the same network control the phone."""
+    if snapshot.settings.adb_wifi_enabled:
+        yield finding(
+            "POS-005",
+            title="Wireless debugging is switched on",
+            evidence=[Evidence("settings list global", "adb_wifi_enabled=1")],
+        )
+
+
+@check(
+    id="POS-006",
+    title="The phone is rooted",
+    severity=Severity.HIGH,
+    guidance="rooted",
+    sources=("which su", "dumpsys package", "getprop"),
+)
+def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Root lets any app read everything, including other apps' private data."""
+    root = snapshot.root
+    evidence = [Evidence("which su", f"su found at {path}") for path in root.su_paths]
+    evidence += [
+        Evidence("dumpsys package", f"root manager app installed: {pkg}")
+        for pkg in root.root_packages
+    ]
+    if root.ro_secure_off:
+        evidence.append(Evidence("getprop", "ro.secure=0"))
+    if evidence:
+        yield finding("POS-006", title="This phone is rooted", evidence=evidence)
+
+
+def _patch_date(text: str) -> date | None:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@check(
+    id="POS-007",
+    title="Security updates are more than a year old",
+    severity=Severity.REVIEW,
+    guidance="old_security_patch",
+    sources=("getprop",),
+)
+def old_security_patch(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """An unpatched phone is easier to break into."""
+    patch = _patch_date(snapshot.device.security_patch)
+    if patch is None:
+        return
+    age_days = (ctx.now.date() - patch).days
+    if age_days > PATCH_MAX_AGE_DAYS:
+        yield finding(
+            "POS-007",
+            title=f"The last security update is from {patch.isoformat()}",
+            evidence=[
+                Evidence(
+                    "getprop",
+                    f"ro.build.version.security_patch={patch.isoformat()} ({age_days} days old)",
+                )
+            ],
+        )
+
+
+def _host_of(value: str) -> str:
+    host = value.strip()
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    host = host.split("/", 1)[0]
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.strip("[]").lower()
+
+
+def _known_server(ctx: CheckContext, host: str) -> str | None:
+    index = ctx.signatures
+    if index is None or not host:
+        return None
+    families = index.by_host(host)  # type: ignore[attr-defined]
+    return families[0].name if families else None
+
+
+@check(
+    id="POS-008",
+    title="Network traffic goes through a proxy",
+    severity=Severity.HIGH,
+    guidance="http_proxy",
+    sources=("settings list global",),
+)
+def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """A global proxy can route web traffic through someone else's computer."""
+    proxy = snapshot.settings.http_proxy.strip()
+    if not proxy or proxy in (":0", "0"):
+        return
+    host = _host_of(proxy)
+    family = _known_server(ctx, host)
+    yield finding(
+        "POS-008",
+        title="The phone sends web traffic through a proxy"
+        + (f" run by known stalkerware ({family})" if family else ""),
+        evidence=[Evidence("settings list global", f"http_proxy={proxy}")],
+        subject="http_proxy",
+        severity=Severity.HIGH if family else Severity.REVIEW,
+        guidance="proxy_known_stalkerware" if family else "http_proxy",
+        family=family,
+    )
+
+
+@check(
+    id="POS-009",
+    title="Private DNS uses a chosen server",
+    severity=Severity.HIGH,
+    guidance="private_dns",
+    sources=("settings list global",),
+)
+def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """A private DNS host sees every website name the phone looks up."""
+    settings = snapshot.settings
+    if settings.private_dns_mode != "hostname" or not settings.private_dns_host:
+        return
+    host = _host_of(settings.private_dns_host)
+    family = _known_server(ctx, host)
+    yield finding(
+        "POS-009",
+        title=f"Private DNS is set to {host}"
+        + (f", a known stalkerware server ({family})" if family else ""),
+        evidence=[
+            Evidence("settings list global", "private_dns_mode=hostname"),
+            Evidence("settings list global", f"private_dns_specifier={settings.private_dns_host}"),
+        ],
+        subject="private_dns",
+        severity=Severity.HIGH if family else Severity.REVIEW,
+        guidance="proxy_known_stalkerware" if family else "private_dns",
+        family=family,
+    )
+
+
+@check(
+    id="ACT-001",
+    title="Accounts on the phone",
+    severity=Severity.REVIEW,
+    guidance="unfamiliar_account",
+    sources=("dumpsys account",),
+)
+def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Lists accounts so the survivor can spot one they do not recognise.
+
+    More than one account of the same kind (two Google accounts, say) is ``review``:
+    a second account is a common way to sync someone's data to another person.
+    """
+    by_type: dict[str, list[str]] = {}
+    for account in snapshot.accounts:
+        by_type.setdefault(account.type, []).append(account.name)
+    for account_type, names in sorted(by_type.items()):
+        yield finding(
+            "ACT-001",
+            title=f"{len(names)} account(s) of type {account_type}: check you know each one",
+            evidence=[
+                Evidence("dumpsys account", f"account {name} (type {account_type})")
+                for name in names
+            ],
+            subject=account_type,
+            severity=Severity.REVIEW if len(names) > 1 else Severity.INFO,
+        )

@@ -1,0 +1,180 @@
+"""Apps holding powerful special access: accessibility, device admin, notifications,
+usage access, drawing over other apps.
+
+Each is what stalkerware asks for to read the screen, stay installed, read messages as
+they arrive or hide itself. Legitimate apps use them too, so a user app holding one is
+``review``; system apps are listed at ``info`` for accessibility only (TalkBack and
+similar are normal), and otherwise skipped to keep a clean phone quiet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.checks.common import app_name, from_store, is_system, package_of
+from scanner.checks.registry import CheckContext, check, finding
+from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
+
+
+@check(
+    id="ACC-001",
+    title="Accessibility service switched on",
+    severity=Severity.REVIEW,
+    guidance="accessibility_service",
+    sources=("dumpsys accessibility", "settings list secure"),
+)
+def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Enabled accessibility services can read and control everything on screen."""
+    seen: dict[str, list[Evidence]] = {}
+    for svc in snapshot.accessibility:
+        state = "running" if svc.bound else "switched on"
+        seen.setdefault(svc.component, []).append(
+            Evidence("dumpsys accessibility", f"accessibility service {svc.component} is {state}")
+        )
+    for component in snapshot.settings.enabled_accessibility_services:
+        seen.setdefault(component, []).append(
+            Evidence(
+                "settings list secure",
+                f"enabled_accessibility_services includes {component}",
+            )
+        )
+    for component, evidence in seen.items():
+        pkg = package_of(component)
+        system = is_system(snapshot, pkg)
+        yield finding(
+            "ACC-001",
+            title=f"{app_name(snapshot, pkg)} can see and control the screen "
+            "(accessibility service)",
+            evidence=evidence,
+            package=pkg,
+            subject=component,
+            severity=Severity.INFO if system else Severity.REVIEW,
+        )
+
+
+@check(
+    id="ADM-001",
+    title="Device administrator app",
+    severity=Severity.REVIEW,
+    guidance="device_admin",
+    sources=("dumpsys device_policy",),
+)
+def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Device admins can lock or wipe the phone and resist being uninstalled."""
+    for admin in snapshot.device_admins:
+        if admin.role != "admin" or is_system(snapshot, admin.package):
+            continue
+        evidence = [Evidence("dumpsys device_policy", f"active device admin {admin.component}")]
+        if admin.policies:
+            evidence.append(
+                Evidence("dumpsys device_policy", "policies: " + ", ".join(admin.policies))
+            )
+        yield finding(
+            "ADM-001",
+            title=f"{app_name(snapshot, admin.package)} is a device administrator",
+            evidence=evidence,
+            package=admin.package,
+            subject=admin.component,
+        )
+
+
+@check(
+    id="ADM-002",
+    title="Device or profile owner",
+    severity=Severity.HIGH,
+    guidance="device_owner",
+    sources=("dumpsys device_policy", "dumpsys package"),
+)
+def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """A device/profile owner controls the phone (normal for work phones).
+
+    ``high`` when the owner app was not installed from a store and is not a system app,
+    otherwise ``review``: an employer's management app is legitimate but still worth
+    knowing about.
+    """
+    for admin in snapshot.device_admins:
+        if admin.role not in ("device_owner", "profile_owner"):
+            continue
+        pkg = snapshot.package(admin.package)
+        trusted = pkg is not None and (pkg.system or from_store(pkg))
+        role = "device owner" if admin.role == "device_owner" else "profile owner"
+        yield finding(
+            "ADM-002",
+            title=f"{app_name(snapshot, admin.package)} manages this phone ({role})",
+            evidence=[
+                Evidence("dumpsys device_policy", f"{role}: {admin.component} (user {admin.user})")
+            ],
+            package=admin.package,
+            subject=f"{admin.role}:{admin.component}",
+            severity=Severity.REVIEW if trusted else Severity.HIGH,
+        )
+
+
+@check(
+    id="NOT-001",
+    title="Can read all notifications",
+    severity=Severity.REVIEW,
+    guidance="notification_listener",
+    sources=("settings list secure",),
+)
+def notification_listeners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Notification listeners see every message preview as it arrives."""
+    for listener in snapshot.notification_listeners:
+        if is_system(snapshot, listener.package):
+            continue
+        yield finding(
+            "NOT-001",
+            title=f"{app_name(snapshot, listener.package)} can read all notifications",
+            evidence=[
+                Evidence(
+                    "settings list secure",
+                    f"enabled_notification_listeners includes {listener.component}",
+                )
+            ],
+            package=listener.package,
+            subject=listener.component,
+        )
+
+
+def _appop_findings(
+    snapshot: DeviceSnapshot, op: str, check_id: str, what: str
+) -> Iterator[Finding]:
+    for entry in snapshot.appops:
+        if entry.op != op or entry.mode != "allow" or is_system(snapshot, entry.package):
+            continue
+        pkg = snapshot.package(entry.package)
+        yield finding(
+            check_id,
+            title=f"{app_name(snapshot, entry.package)} {what}",
+            evidence=[Evidence("dumpsys appops", f"{entry.package}: {op} mode={entry.mode}")],
+            package=entry.package,
+            severity=Severity.INFO if pkg is not None and from_store(pkg) else Severity.REVIEW,
+        )
+
+
+@check(
+    id="USG-001",
+    title="Usage access",
+    severity=Severity.REVIEW,
+    guidance="usage_access",
+    sources=("dumpsys appops",),
+)
+def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Usage access shows which apps are used and when."""
+    yield from _appop_findings(
+        snapshot, "GET_USAGE_STATS", "USG-001", "can see which apps you use and when"
+    )
+
+
+@check(
+    id="OVL-001",
+    title="Can draw over other apps",
+    severity=Severity.REVIEW,
+    guidance="draw_over_apps",
+    sources=("dumpsys appops",),
+)
+def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Drawing over other apps can cover the screen or fake a system window."""
+    yield from _appop_findings(
+        snapshot, "SYSTEM_ALERT_WINDOW", "OVL-001", "can draw over other apps"
+    )
