@@ -27,13 +27,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
+from rich.text import Text
 
 from scanner import TOOL_NAME, __version__
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
-from scanner.errors import NotConnected, ScannerError
-from scanner.pipeline import ScanResult, scan_phone
+from scanner.errors import NotConnected, ScannerError, SignatureDBError
+from scanner.pipeline import ScanProblem, ScanResult, scan_phone
 from scanner.report import json_report, terminal
+from scanner.sigdb import commands as sigdb
+from scanner.sigdb.model import SignatureDB
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +130,11 @@ def _connect(args: argparse.Namespace, signer: AdbSigner, console: Console) -> P
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
+    database = load_database(console)
     signer = load_or_create_signer()
     connection = _connect(args, signer, console)
     try:
-        return _scan(connection, console)
+        return _scan(connection, console, database)
     finally:
         connection.close()
 
@@ -138,6 +142,7 @@ def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
     from scanner.simulator import SimulatedPhone, load_profile
 
+    database = load_database(console)
     profile = load_profile(args.demo_profile)
     console.print(f"Demo: scanning the simulated phone '{profile.name}'. No real phone is touched.")
     with SimulatedPhone(profile) as phone:
@@ -150,18 +155,58 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
             timeouts=Timeouts(auth_s=args.auth_timeout),
         )
         try:
-            return _scan(connection, console)
+            return _scan(connection, console, database)
         finally:
             connection.close()
 
 
-def _scan(connection: PhoneConnection, console: Console) -> ScanResult:
+class DatabaseChoice:
+    """The signature database for this run, and why another one was refused (if so)."""
+
+    def __init__(self, db: SignatureDB | None, problems: tuple[ScanProblem, ...]) -> None:
+        self.db = db
+        self.problems = problems
+
+
+def load_database(console: Console) -> DatabaseChoice:
+    """The active database; a refused one is named, and the built-in one used instead."""
+    try:
+        return DatabaseChoice(sigdb.load_active_db(), ())
+    except SignatureDBError as exc:
+        console.print(Text("The stalkerware database was refused. " + exc.message))
+        refused = ScanProblem(message=exc.message, source="signature database", detail=exc.detail)
+    try:
+        db = sigdb.load_shipped_db()
+        console.print("The scan uses the database that came with the scanner instead.")
+        return DatabaseChoice(db, (refused,))
+    except SignatureDBError as exc:
+        console.print(
+            Text(
+                "The built-in database was refused too: "
+                + exc.message
+                + " Known stalkerware cannot be recognised by name in this scan; "
+                "behaviour checks still run."
+            )
+        )
+        second = ScanProblem(message=exc.message, source="signature database", detail=exc.detail)
+        return DatabaseChoice(None, (refused, second))
+
+
+def _scan(connection: PhoneConnection, console: Console, database: DatabaseChoice) -> ScanResult:
     with console.status("Reading the phone (this only reads, it changes nothing)...") as status:
 
         def progress(command: str, index: int, total: int) -> None:
-            status.update(f"Reading the phone: step {index + 1} of {total}")
+            if command == "pull":
+                status.update("Checking who made the apps that did not come from an app store")
+            else:
+                status.update(f"Reading the phone: step {index + 1} of {total}")
 
-        return scan_phone(connection, progress=progress)
+        return scan_phone(
+            connection,
+            signatures=database.db,
+            progress=progress,
+            extra_problems=database.problems,
+        )
 
 
 def _write_outputs(args: argparse.Namespace, result: ScanResult, console: Console) -> None:

@@ -91,3 +91,19 @@ class ReportError(ScannerError):
     """A report or case file could not be written or read."""
 
     exit_code = 8
+
+
+class Untrusted(SignatureDBError):
+    """A database file is not signed, or is signed by a key nobody chose to trust."""
+
+
+class WrongPassphrase(ReportError):
+    """The passphrase given does not open the case file."""
+
+
+class CaseFileDamaged(ReportError):
+    """The case file is truncated, corrupted, changed by someone, or not a case file."""
+
+
+class EvidenceError(ReportError):
+    """An evidence pack or its signing key could not be written or read."""

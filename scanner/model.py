@@ -189,6 +189,8 @@ class SafetySettings:
     """Legacy global switch allowing installs from outside the store (Android <= 7)."""
     package_verifier: bool | None = None
     """Play Protect / package verifier scanning apps on install."""
+    verify_adb_installs: bool | None = None
+    """Whether apps installed over USB (adb) are verified too (``verifier_verify_adb_installs``)."""
     adb_enabled: bool | None = None
     development_settings: bool | None = None
     adb_wifi_enabled: bool | None = None

@@ -1,24 +1,26 @@
-"""One scan, start to finish: collect -> parse -> check. No printing, no files.
+"""One scan, start to finish: collect -> parse -> pull APKs -> check. No printing, no files.
 
 ``cli.py`` drives it and renders the result; tests call it directly against the
-simulated phone.
+simulated phone. Offline inputs (bug reports, androidqf folders, captures) enter at
+``analyse`` with a ``RawCapture`` they built, so their findings match a live scan's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scanner.apks import PullRecord, pull_apks, pull_candidates
+from scanner.checks.registry import ApkFacts, CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
-from scanner.model import (
-    CollectionWarning,
-    DeviceSnapshot,
-    Finding,
-    RawCapture,
-)
+from scanner.model import CollectionWarning, DeviceSnapshot, Finding, RawCapture
 from scanner.parse.snapshot import build_snapshot
+from scanner.sigdb.commands import db_summary
+from scanner.sigdb.index import SignatureIndex
+from scanner.sigdb.model import SignatureDB
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +41,20 @@ class ScanResult:
     capture: RawCapture
     snapshot: DeviceSnapshot
     findings: tuple[Finding, ...] = ()
-    signatures: dict[str, object] | None = None
+    signatures: Mapping[str, object] | None = None
+    """Summary of the database used (source, date, sha256, families), None if none."""
     problems: tuple[ScanProblem, ...] = ()
-    link: dict[str, int] = field(default_factory=dict)
+    pulls: tuple[PullRecord, ...] = ()
+    link: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
-        """True only when every command ran and returned output in full."""
-        return not self.problems and all(r.ok and not r.truncated for r in self.capture.results)
+        """True only when every command ran, returned output in full, and every pull worked."""
+        return not self.problems
 
     @property
     def warnings(self) -> tuple[CollectionWarning, ...]:
         return self.snapshot.warnings
-
-
-Checker = Callable[[DeviceSnapshot], Sequence[Finding]]
 
 
 def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
@@ -68,24 +69,43 @@ def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
     return problems
 
 
+def phone_now(snapshot: DeviceSnapshot) -> datetime:
+    """Now, in the phone's local time (naive), to compare with install times it printed."""
+    now = datetime.now(UTC)
+    try:
+        zone = ZoneInfo(snapshot.device.timezone) if snapshot.device.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return now.astimezone(zone).replace(tzinfo=None) if zone else now.replace(tzinfo=None)
+
+
 def analyse(
     capture: RawCapture,
     started_at: datetime,
-    checker: Checker | None = None,
-    signatures: dict[str, object] | None = None,
-    link: dict[str, int] | None = None,
+    *,
+    signatures: SignatureDB | None = None,
+    apks: Mapping[str, ApkFacts] | None = None,
+    pulls: tuple[PullRecord, ...] = (),
+    snapshot: DeviceSnapshot | None = None,
+    link: Mapping[str, int] | None = None,
+    extra_problems: tuple[ScanProblem, ...] = (),
 ) -> ScanResult:
-    """Parse a capture and run the checks; used for live scans and offline inputs alike."""
-    snapshot = build_snapshot(capture)
-    findings = tuple(checker(snapshot)) if checker is not None else ()
+    """Parse a capture (unless given) and run every check against it."""
+    snapshot = snapshot or build_snapshot(capture)
+    index = SignatureIndex.from_db(signatures) if signatures is not None else None
+    context = CheckContext(now=phone_now(snapshot), signatures=index, apks=dict(apks or {}))
+    findings = tuple(run_checks(snapshot, context))
+    problems = [*extra_problems, *problems_from_capture(capture)]
+    problems += [ScanProblem(message=p.error, source=f"pull {p.path}") for p in pulls if not p.ok]
     return ScanResult(
         started_at=started_at,
         finished_at=datetime.now(UTC),
         capture=capture,
         snapshot=snapshot,
         findings=findings,
-        signatures=signatures,
-        problems=tuple(problems_from_capture(capture)),
+        signatures=db_summary(signatures) if signatures is not None else None,
+        problems=tuple(problems),
+        pulls=pulls,
         link=dict(link or {}),
     )
 
@@ -93,17 +113,35 @@ def analyse(
 def scan_phone(
     connection: PhoneConnection,
     *,
-    checker: Checker | None = None,
-    signatures: dict[str, object] | None = None,
+    signatures: SignatureDB | None = None,
     progress: Progress | None = None,
+    pull_apks_enabled: bool = True,
+    extra_problems: tuple[ScanProblem, ...] = (),
 ) -> ScanResult:
-    """Collect from a connected phone and analyse what came back."""
+    """Collect from a connected phone, pull off-store APKs, and analyse."""
     started = datetime.now(UTC)
     capture = collect(connection, progress=progress)
+    snapshot = build_snapshot(capture)
+    pulls: tuple[PullRecord, ...] = ()
+    apks: dict[str, ApkFacts] = {}
+    if pull_apks_enabled and not capture.interrupted:
+        candidates = pull_candidates(snapshot)
+        if progress is not None and candidates:
+            progress("pull", len(capture.results), len(capture.results) + 1)
+        pulls, apks = pull_apks(connection.pull, candidates)
     counters = connection.counters
     link = {
         "bytes_received": counters.bytes_received,
         "bytes_sent": counters.bytes_sent,
         "streams_opened": counters.streams_opened,
     }
-    return analyse(capture, started, checker=checker, signatures=signatures, link=link)
+    return analyse(
+        capture,
+        started,
+        signatures=signatures,
+        apks=apks,
+        pulls=pulls,
+        snapshot=snapshot,
+        link=link,
+        extra_problems=extra_problems,
+    )

@@ -187,8 +187,8 @@ def _known_server(ctx: CheckContext, host: str) -> str | None:
     index = ctx.signatures
     if index is None or not host:
         return None
-    families = index.by_host(host)  # type: ignore[attr-defined]
-    return families[0].name if families else None
+    matches = index.by_host(host)  # type: ignore[attr-defined]
+    return str(matches[0].family.name) if matches else None
 
 
 @check(

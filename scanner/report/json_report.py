@@ -58,6 +58,19 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         }
         for r in result.capture.results
     ]
+    # APK pulls (sync RECV) come after the shell batch; listed so `commands` is complete.
+    commands += [
+        {
+            "command": f"pull {p.path}",
+            "ok": p.ok,
+            "bytes": p.size_bytes,
+            "sha256": p.sha256 or None,
+            "duration_s": round(p.duration_s, 3),
+            "truncated": False,
+            "error": p.error,
+        }
+        for p in result.pulls
+    ]
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
@@ -65,7 +78,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "finished_at": _iso(result.finished_at),
         "complete": result.complete,
         "device": device,
-        "signatures": result.signatures,
+        "signatures": dict(result.signatures) if result.signatures is not None else None,
         "packages_scanned": len(result.snapshot.packages),
         "findings": [finding_to_dict(f) for f in result.findings],
         "commands": commands,

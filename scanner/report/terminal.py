@@ -1,35 +1,161 @@
-"""The terminal report (rich): calm summary first, then findings, then next steps.
+"""The terminal report (rich): a calm summary first, then findings by severity with their
+evidence and guidance, then what the scan cannot see, next steps and helplines.
 
-Every string that came from the phone is passed as ``Text`` or escaped, never read as
-markup: an app label is attacker controlled.
+Every string from the phone goes through ``Text`` (never parsed as markup) and has its
+control characters removed: an app label is attacker controlled. Styles are named by
+meaning, so ``NO_COLOR`` or a plain terminal loses nothing but colour. Fits 80 columns.
 """
 
 from __future__ import annotations
 
-from rich.console import Console
+import re
+from collections.abc import Sequence
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
 from rich.text import Text
+from rich.theme import Theme
 
+from scanner.model import Finding, Severity
 from scanner.pipeline import ScanResult
+from scanner.report.texts import ReportTexts
+
+THEME = Theme(
+    {
+        "sev.stalkerware": "bold red",
+        "sev.high": "bold yellow",
+        "sev.review": "cyan",
+        "sev.info": "dim",
+        "heading": "bold",
+        "calm": "green",
+        "muted": "dim",
+    }
+)
+
+HEADINGS = {
+    Severity.STALKERWARE: "Known stalkerware",
+    Severity.HIGH: "Serious: please look at these",
+    Severity.REVIEW: "Worth checking",
+    Severity.INFO: "For your information",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def render(result: ScanResult, console: Console) -> None:
+def clean(text: str) -> str:
+    """Phone-supplied text made safe for a terminal: no escapes, no bidi overrides."""
+    return _CONTROL.sub("?", text)
+
+
+def plain(text: str, style: str = "") -> Text:
+    return Text(clean(text), style=style)
+
+
+def summary_line(result: ScanResult) -> str:
+    """One calm sentence: what was found."""
+    counts = dict.fromkeys(Severity, 0)
+    for finding in result.findings:
+        counts[finding.severity] += 1
+    spy, high, review = counts[Severity.STALKERWARE], counts[Severity.HIGH], counts[Severity.REVIEW]
+    if spy:
+        rest = high + review
+        more = f", and {rest} other thing{'s' if rest != 1 else ''} to look at" if rest else ""
+        return f"The scan found {spy} known stalkerware app{'s' if spy != 1 else ''}{more}."
+    if high or review:
+        total = high + review
+        return (
+            f"No known stalkerware was found, but {total} thing{'s' if total != 1 else ''} "
+            "may need a closer look."
+        )
+    return "No known stalkerware and nothing unusual was found in what the scan could read."
+
+
+def _finding_block(finding: Finding, texts: ReportTexts, number: int) -> Group:
+    parts: list[Text | Padding] = [
+        Text.assemble((f"{number}. ", "heading"), plain(finding.title, "heading"))
+    ]
+    if finding.capabilities:
+        parts.append(plain("   It can: " + "; ".join(finding.capabilities) + "."))
+    parts.append(Text("   What the scan saw:", style="muted"))
+    parts.extend(plain(f"    - {e.source}: {e.excerpt}") for e in finding.evidence)
+    guide = texts.guidance(finding.guidance)
+    if guide is not None and finding.severity is not Severity.INFO:
+        if guide.removal_warning:
+            parts.append(Padding(plain(guide.removal_warning, "heading"), (0, 3)))
+        parts.append(Padding(plain(guide.what_it_means), (0, 3)))
+        if guide.options:
+            parts.append(Text("   Your options (you choose; nothing has to happen today):"))
+            parts.extend(Padding(plain(f"• {opt}"), (0, 3)) for opt in guide.options)
+    return Group(*parts, Text(""))
+
+
+def render(result: ScanResult, console: Console, texts: ReportTexts | None = None) -> None:
+    """Print the whole report to ``console``."""
+    texts = texts or ReportTexts.load()
+    console.push_theme(THEME)
+    try:
+        _render(result, console, texts)
+    finally:
+        console.pop_theme()
+
+
+def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
     device = result.snapshot.device
-    console.rule("Phone check")
+    console.rule(texts.title)
     name = " ".join(x for x in (device.manufacturer, device.model) if x) or "Unknown phone"
-    line = Text(f"{name}, Android {device.android_version or '?'}")
-    console.print(line)
-    console.print(f"Apps checked: {len(result.snapshot.packages)}")
-    if result.findings:
-        console.print(Text(f"{len(result.findings)} things to look at:"))
-        for finding in sorted(result.findings, key=lambda f: f.severity.rank):
-            console.print(Text(f"  [{finding.severity.value}] {finding.title}"))
-    else:
-        console.print("No known stalkerware was found in what the scan could read.")
+    version = f"Android {device.android_version}" if device.android_version else "Android"
+    console.print(plain(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}."))
+    console.print()
+    style = "calm" if not result.findings or _worst(result.findings).rank > 1 else "heading"
+    console.print(Text(summary_line(result), style=style))
     if not result.complete:
-        console.print(Text("The scan is incomplete. Parts that could not be read:"))
+        console.print(Text(texts.incomplete, style="heading"))
+    console.print()
+
+    serious = [f for f in result.findings if f.severity in (Severity.STALKERWARE, Severity.HIGH)]
+    if serious and texts.removal_first:
+        console.print(Panel(plain(texts.removal_first), title="Before you change anything"))
+
+    number = 0
+    for severity in Severity:
+        group = [f for f in result.findings if f.severity is severity]
+        if not group:
+            continue
+        console.rule(Text(f"{HEADINGS[severity]} ({len(group)})", style=f"sev.{severity.value}"))
+        for finding in group:
+            number += 1
+            console.print(_finding_block(finding, texts, number))
+
+    console.rule("What this scan cannot see")
+    console.print(plain(texts.cannot_see))
+    if not result.complete:
+        console.rule("What could not be read")
         for problem in result.problems:
-            console.print(Text(f"  - {problem.source}: {problem.message}"))
+            console.print(plain(f"- {problem.source}: {problem.message}"))
     if result.warnings:
         console.print(
-            Text(f"{len(result.warnings)} parts of the phone's answers were not understood.")
+            plain(
+                f"{len(result.warnings)} part(s) of the phone's answers were not understood; "
+                "the JSON report lists them."
+            ),
+            style="muted",
         )
+    console.rule("Next steps")
+    console.print(plain(texts.after_scan))
+    console.rule("Help")
+    for line in texts.helplines:
+        console.print(plain(line))
+    if result.signatures:
+        sig = result.signatures
+        console.print(
+            plain(
+                f"Database: {sig.get('source', '?')} ({sig.get('date', '?')}), "
+                f"{sig.get('families', '?')} app families.",
+                "muted",
+            )
+        )
+
+
+def _worst(findings: Sequence[Finding]) -> Severity:
+    return min((f.severity for f in findings), key=lambda s: s.rank)

@@ -1,0 +1,186 @@
+"""Known stalkerware and dual-use apps, by every identifier the database holds.
+
+Package ids catch the common case; signing certificates catch renamed and repackaged
+builds; APK SHA-256 catches known samples. Dual-use apps (family locators, parental
+control) are a distinct, calmer finding: they do not hide, and the survivor may have
+set them up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from scanner.checks.common import app_name
+from scanner.checks.registry import CheckContext, check, finding
+from scanner.model import DeviceSnapshot, Evidence, Finding, Package, Severity
+from scanner.sigdb.index import Match, SignatureIndex
+from scanner.sigdb.model import Family, Kind
+
+
+def _index(ctx: CheckContext) -> SignatureIndex | None:
+    index = ctx.signatures
+    return index if isinstance(index, SignatureIndex) else None
+
+
+def _package_evidence(pkg: Package) -> list[Evidence]:
+    evidence = [Evidence("dumpsys package", f"package {pkg.package} is installed")]
+    if pkg.apk_path:
+        evidence.append(Evidence("dumpsys package", f"codePath={pkg.apk_path}"))
+    evidence.append(Evidence("dumpsys package", f"installerPackageName={pkg.installer or 'null'}"))
+    if pkg.first_install:
+        evidence.append(
+            Evidence("dumpsys package", f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
+        )
+    return evidence
+
+
+def _source_note(family: Family) -> Evidence:
+    sources = ", ".join(family.sources) or "signature database"
+    return Evidence("signatures", f"listed as {family.name} ({family.kind.value}) in {sources}")
+
+
+def _split(matches: Iterable[Match]) -> tuple[list[Match], list[Match]]:
+    spy = [m for m in matches if m.family.kind is Kind.STALKERWARE]
+    dual = [m for m in matches if m.family.kind is Kind.DUAL_USE]
+    return spy, dual
+
+
+def _what_it_can_do(family: Family) -> tuple[str, ...]:
+    return family.capability_words()
+
+
+@check(
+    id="KNOWN-001",
+    title="Known stalkerware (package name)",
+    severity=Severity.STALKERWARE,
+    guidance="known_stalkerware",
+    sources=("dumpsys package", "signatures"),
+)
+def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """An installed package id that the database lists for a stalkerware family."""
+    index = _index(ctx)
+    if index is None:
+        return
+    listed = index.match_packages(p.package for p in snapshot.packages)
+    for pkg in snapshot.packages:
+        spy, _dual = _split(listed.get(pkg.package, ()))
+        if not spy:
+            continue
+        family = spy[0].family
+        yield finding(
+            "KNOWN-001",
+            title=f"{app_name(snapshot, pkg.package)} is known stalkerware ({family.name})",
+            evidence=[*_package_evidence(pkg), *(_source_note(m.family) for m in spy)],
+            package=pkg.package,
+            family=family.name,
+            capabilities=_what_it_can_do(family),
+        )
+
+
+@check(
+    id="DUAL-001",
+    title="Monitoring app that can be used to watch someone",
+    severity=Severity.REVIEW,
+    guidance="dual_use",
+    sources=("dumpsys package", "signatures"),
+)
+def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """Family locators and parental-control apps: calmer, the survivor may use them."""
+    index = _index(ctx)
+    if index is None:
+        return
+    listed = index.match_packages(p.package for p in snapshot.packages)
+    for pkg in snapshot.packages:
+        spy, dual = _split(listed.get(pkg.package, ()))
+        if spy or not dual:
+            continue
+        family = dual[0].family
+        yield finding(
+            "DUAL-001",
+            title=f"{app_name(snapshot, pkg.package)} can be used to watch you ({family.name}). "
+            "Check whether you set this up.",
+            evidence=[*_package_evidence(pkg), _source_note(family)],
+            package=pkg.package,
+            family=family.name,
+            capabilities=_what_it_can_do(family),
+        )
+
+
+@check(
+    id="KNOWN-002",
+    title="Known stalkerware (signing certificate)",
+    severity=Severity.STALKERWARE,
+    guidance="known_stalkerware_certificate",
+    sources=("apk pull", "signatures"),
+)
+def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """An APK signed by a certificate the database lists: catches renamed builds."""
+    index = _index(ctx)
+    if index is None:
+        return
+    for package, apk in sorted(ctx.apks.items()):
+        matches: list[Match] = []
+        for fp in (*apk.cert_sha1, *apk.cert_sha256):
+            matches.extend(index.by_certificate(fp))
+        for org in apk.cert_organizations:
+            matches.extend(index.by_certificate_subject(organization=org))
+        for cn in apk.cert_common_names:
+            matches.extend(index.by_certificate_subject(common_name=cn))
+        spy, dual = _split(matches)
+        chosen = spy or dual
+        if not chosen:
+            continue
+        family = chosen[0].family
+        evidence = [
+            Evidence("apk pull", f"pulled {apk.path} (sha256 {apk.sha256})"),
+            *(
+                Evidence("apk signature", f"signing certificate {m.field}: {m.value}")
+                for m in chosen
+            ),
+            _source_note(family),
+        ]
+        yield finding(
+            "KNOWN-002",
+            title=f"{app_name(snapshot, package)} is signed like {family.name}"
+            + (" stalkerware" if spy else ", a monitoring app"),
+            evidence=evidence,
+            package=package,
+            family=family.name,
+            severity=Severity.STALKERWARE if spy else Severity.REVIEW,
+            guidance=None if spy else "dual_use",
+            capabilities=_what_it_can_do(family),
+        )
+
+
+@check(
+    id="KNOWN-003",
+    title="Known stalkerware (APK file hash)",
+    severity=Severity.STALKERWARE,
+    guidance="known_sample",
+    sources=("apk pull", "signatures"),
+)
+def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """A pulled APK whose SHA-256 is a known stalkerware sample."""
+    index = _index(ctx)
+    if index is None:
+        return
+    for package, apk in sorted(ctx.apks.items()):
+        spy, dual = _split(index.by_sample_sha256(apk.sha256))
+        chosen = spy or dual
+        if not chosen:
+            continue
+        family = chosen[0].family
+        yield finding(
+            "KNOWN-003",
+            title=f"{app_name(snapshot, package)} is a known copy of {family.name}",
+            evidence=[
+                Evidence("apk pull", f"pulled {apk.path}"),
+                Evidence("apk hash", f"sha256 {apk.sha256} is a known sample"),
+                _source_note(family),
+            ],
+            package=package,
+            family=family.name,
+            severity=Severity.STALKERWARE if spy else Severity.REVIEW,
+            guidance=None if spy else "dual_use",
+            capabilities=_what_it_can_do(family),
+        )

@@ -1,0 +1,92 @@
+"""The words every report shows, taken from ``guidance/`` (never written in code).
+
+One adapter for the terminal and HTML reports. If the guidance files cannot be read, the
+report still shows every finding and its evidence, and says the advice is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+from scanner.errors import GuidanceError
+from scanner.guidance import GuidanceLibrary, GuidanceText, load_guidance, load_helplines
+
+_MISSING = "The advice texts could not be loaded, so only the findings are shown."
+
+
+def _helpline_lines(region: str) -> tuple[str, ...]:
+    lines = []
+    for line in load_helplines(region):
+        contact = " / ".join(x for x in (line.number, line.website) if x)
+        hours = f" ({line.hours})" if line.hours else ""
+        lines.append(f"{line.name}: {contact}{hours}. {line.description}")
+    return tuple(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTexts:
+    """Fixed texts plus guidance lookup for one language and helpline region."""
+
+    library: GuidanceLibrary | None
+    helplines: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def load(cls, lang: str = "en", region: str = "uk") -> ReportTexts:
+        problems: list[str] = []
+        library: GuidanceLibrary | None
+        try:
+            library = load_guidance(lang)
+        except GuidanceError as exc:
+            library = None
+            problems.append(f"{exc.message} {exc.detail}".strip())
+        try:
+            helplines = _helpline_lines(region)
+        except GuidanceError as exc:
+            helplines = ()
+            problems.append(f"{exc.message} {exc.detail}".strip())
+        return cls(library, helplines, tuple(problems))
+
+    def _ui(self, key: str, default: str = "") -> str:
+        if self.library is None:
+            return default
+        try:
+            return self.library.ui(key)
+        except GuidanceError:
+            return default
+
+    def guidance(self, key: str) -> GuidanceText | None:
+        if self.library is None:
+            return None
+        try:
+            return self.library.get(key)
+        except GuidanceError:
+            return None
+
+    @property
+    def title(self) -> str:
+        return self._ui("screen_title", "Phone check")
+
+    @property
+    def incomplete(self) -> str:
+        return self._ui("scan_incomplete", _MISSING)
+
+    @property
+    def removal_first(self) -> str:
+        text = self.guidance("known_stalkerware")
+        return text.removal_warning or "" if text is not None else _MISSING
+
+    @property
+    def cannot_see(self) -> str:
+        if self.library is None:
+            return _MISSING
+        items = ()
+        with contextlib.suppress(GuidanceError):
+            items = self.library.ui_list("clean_result_cannot_see_list")
+        body = self._ui("clean_result")
+        return "\n".join([body, *(f"• {item}" for item in items)]).strip()
+
+    @property
+    def after_scan(self) -> str:
+        return self._ui("after_scan", _MISSING)
