@@ -30,7 +30,10 @@ def test_ai_pin_capture_scans_end_to_end_with_every_package():
     assert len(result.snapshot.packages) == 172
     report = json_report.to_dict(result)
     assert report["packages_scanned"] == 172
-    assert [c["command"] for c in report["commands"]] == list(SCAN_COMMANDS)
+    sent = [c["command"] for c in report["commands"]]
+    assert sent[: len(SCAN_COMMANDS)] == list(SCAN_COMMANDS)
+    # Then one pull per off-store, non-system app (for the certificate check).
+    assert all(c.startswith("pull /") for c in sent[len(SCAN_COMMANDS) :])
 
 
 def test_full_scan_sends_only_allowlisted_read_only_commands():
@@ -39,6 +42,9 @@ def test_full_scan_sends_only_allowlisted_read_only_commands():
     assert shell == list(SCAN_COMMANDS)
     assert all(command in ALLOWED_SHELL_COMMANDS for command in shell)
     assert {r.service for r in received} <= {"shell", "sync"}
+    sync = [r.command.split(" ", 1)[0] for r in received if r.service == "sync"]
+    assert set(sync) <= {"STAT", "LIST", "RECV", "QUIT"}
+    assert not any(r.refused for r in received)
 
 
 def test_commands_the_capture_lacks_become_named_warnings_not_crashes():

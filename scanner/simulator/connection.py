@@ -1,0 +1,299 @@
+"""One host connection to the simulated phone: handshake, streams and services.
+
+Written from AOSP ``adb/protocol.txt`` and adbd's behaviour:
+
+* CNXN from the host -> AUTH TOKEN (20 random bytes), unless auth is disabled.
+* AUTH SIGNATURE that a trusted key verifies -> CNXN; otherwise a fresh AUTH TOKEN, so
+  the host can try its next key.
+* AUTH RSAPUBLICKEY -> the "Allow USB debugging?" prompt, answered as the profile says.
+* OPEN(host-id, 0, "service:args") -> OKAY(our-id, host-id), or CLSE(0, host-id) for a
+  service that cannot be opened.
+* Legacy flow control (no ``delayed_ack``): after each WRTE, wait for the host's OKAY
+  before sending the next one on that stream; acknowledge every host WRTE with OKAY.
+
+All messages go out through ``_send``: the one place where a link model (latency,
+throughput) or fault injection (drop at a step, garble) can later hook in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import socket
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+from scanner.simulator import wire
+from scanner.simulator.android_key import KeyFormatError, decode_android_public_key
+from scanner.simulator.audit import AuditLog, AuthStep, ReceivedCommand
+from scanner.simulator.profile import Profile
+from scanner.simulator.shell import shell_output
+from scanner.simulator.sync import SyncSession
+from scanner.simulator.trust import TrustStore
+
+logger = logging.getLogger(__name__)
+
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+
+TOKEN_SIZE = 20
+FEATURES = ("cmd",)
+"""Advertised features. Leaving out shell_v2, stat_v2, ls_v2, sendrecv_v2 and delayed_ack
+makes every client fall back to the legacy protocols this phone speaks."""
+
+SHELL_SERVICES = ("shell", "exec")
+"""Services whose argument is a command line; ``exec:`` is the raw variant of ``shell:``."""
+
+
+class ConnectionClosed(Exception):
+    """The connection ends: the host left, the phone was stopped, or a prompt was refused."""
+
+
+@dataclass(slots=True)
+class _Stream:
+    """Per-stream state, keyed by our local id."""
+
+    local_id: int
+    remote_id: int
+    pending: deque[bytes] = field(default_factory=deque)
+    """WRTE payloads not yet sent, each at most the negotiated max payload."""
+    awaiting_okay: bool = False
+    close_when_drained: bool = False
+    sync: SyncSession | None = None
+
+
+class Connection:
+    """Serves one accepted TCP socket until the host leaves or the phone stops."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        number: int,
+        profile: Profile,
+        audit: AuditLog,
+        trust: TrustStore,
+        stopping: threading.Event,
+    ) -> None:
+        self._sock = sock
+        self.number = number
+        self._profile = profile
+        self._audit = audit
+        self._trust = trust
+        self._stopping = stopping
+        self._online = False
+        self._token = b""
+        self._max_payload = wire.DEVICE_MAX_PAYLOAD
+        self._version = wire.A_VERSION
+        self._streams: dict[int, _Stream] = {}
+        self._next_local_id = 1
+
+    def serve(self) -> None:
+        """Read and answer messages until the connection ends; never raises."""
+        try:
+            while not self._stopping.is_set():
+                header, data = self._read_message()
+                self._dispatch(header, data)
+        except ConnectionClosed as exc:
+            logger.debug("connection %d closed: %s", self.number, exc)
+        except wire.ProtocolError as exc:
+            # protocol.txt: an invalid header or corrupt payload closes the connection.
+            logger.info("connection %d: protocol error: %s", self.number, exc)
+        except OSError as exc:
+            logger.debug("connection %d: socket error: %s", self.number, exc)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the socket; safe to call from another thread to unblock ``serve``."""
+        with contextlib.suppress(OSError):  # already closed or never connected
+            self._sock.shutdown(socket.SHUT_RDWR)
+        self._sock.close()
+
+    # -- reading --------------------------------------------------------------
+
+    def _read_exact(self, size: int) -> bytes:
+        chunks = bytearray()
+        while len(chunks) < size:
+            piece = self._sock.recv(size - len(chunks))
+            if not piece:
+                raise ConnectionClosed("host closed the connection")
+            chunks += piece
+            self._ack_now()
+        return bytes(chunks)
+
+    def _ack_now(self) -> None:
+        # Clients that write a header and its payload separately (adb-shell does) would
+        # otherwise wait for our delayed ACK (Nagle): ~40 ms per message on Linux.
+        # Linux resets TCP_QUICKACK by itself, so it is set again after every read.
+        if _QUICKACK is not None:
+            with contextlib.suppress(OSError):
+                self._sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+
+    def _read_message(self) -> tuple[wire.Header, bytes]:
+        header = wire.unpack_header(self._read_exact(wire.HEADER_SIZE))
+        data = self._read_exact(header.data_length) if header.data_length else b""
+        wire.check_payload(header, data)
+        return header, data
+
+    # -- the one send path ----------------------------------------------------
+
+    def _send(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> None:
+        self._sock.sendall(wire.pack_message(command, arg0, arg1, data))
+
+    # -- dispatch -------------------------------------------------------------
+
+    def _dispatch(self, header: wire.Header, data: bytes) -> None:
+        command = header.command
+        if command == wire.A_CNXN:
+            self._on_connect(header, data)
+        elif command == wire.A_AUTH:
+            self._on_auth(header, data)
+        elif not self._online:
+            # adbd ignores stream traffic on a transport that is not yet authorised.
+            logger.debug("ignoring %s before authorisation", wire.command_name(command))
+        elif command == wire.A_OPEN:
+            self._on_open(header.arg0, data)
+        elif command == wire.A_WRTE:
+            self._on_write(header.arg0, header.arg1, data)
+        elif command == wire.A_OKAY:
+            self._on_okay(header.arg1)
+        elif command == wire.A_CLSE:
+            self._on_close(header.arg1)
+        # SYNC and STLS are not used by a host over plain TCP; ignore them.
+
+    # -- handshake ------------------------------------------------------------
+
+    def _on_connect(self, header: wire.Header, data: bytes) -> None:
+        # A second CNXN restarts the transport, as on a real phone.
+        self._streams.clear()
+        self._online = False
+        self._version = min(wire.A_VERSION, header.arg0) or wire.A_VERSION
+        self._max_payload = min(wire.DEVICE_MAX_PAYLOAD, header.arg1) or wire.DEVICE_MAX_PAYLOAD
+        logger.debug("connection %d: host banner %r", self.number, data[:200])
+        if self._profile.auth == "none":
+            self._audit.record_auth(self.number, AuthStep.AUTH_DISABLED)
+            self._go_online()
+        else:
+            self._send_token()
+
+    def _send_token(self) -> None:
+        self._token = secrets.token_bytes(TOKEN_SIZE)
+        self._audit.record_auth(self.number, AuthStep.CHALLENGE_SENT)
+        self._send(wire.A_AUTH, wire.AUTH_TOKEN, 0, self._token)
+
+    def _go_online(self) -> None:
+        self._online = True
+        self._send(wire.A_CNXN, self._version, self._max_payload, self._banner())
+
+    def _banner(self) -> bytes:
+        props = "".join(f"{k}={v};" for k, v in self._profile.banner_properties().items())
+        return f"device::{props}features={','.join(FEATURES)}".encode()
+
+    def _on_auth(self, header: wire.Header, data: bytes) -> None:
+        if self._online or not self._token:
+            return  # nothing to authorise (adbd ignores it too)
+        if header.arg0 == wire.AUTH_SIGNATURE:
+            if self._trust.verify(self._token, data):
+                self._audit.record_auth(self.number, AuthStep.SIGNATURE_ACCEPTED)
+                self._go_online()
+            else:
+                self._audit.record_auth(self.number, AuthStep.SIGNATURE_REJECTED)
+                self._send_token()
+        elif header.arg0 == wire.AUTH_RSAPUBLICKEY:
+            self._on_public_key(data)
+
+    def _on_public_key(self, data: bytes) -> None:
+        self._audit.record_auth(self.number, AuthStep.KEY_OFFERED)
+        try:
+            offered = decode_android_public_key(data)
+        except KeyFormatError as exc:
+            # adbd logs a bad key and shows no prompt; the host waits in vain.
+            logger.info("connection %d: bad public key: %s", self.number, exc)
+            self._audit.record_auth(self.number, AuthStep.KEY_MALFORMED)
+            return
+        decision = self._profile.auth
+        if decision == "never":
+            return  # the prompt stays on screen; the socket stays open
+        if self._profile.auth_delay_s and self._stopping.wait(self._profile.auth_delay_s):
+            raise ConnectionClosed("phone stopped while the prompt was showing")
+        if decision == "accept":
+            self._trust.add(offered.key)
+            self._audit.record_auth(self.number, AuthStep.KEY_ACCEPTED)
+            self._go_online()
+        else:
+            # A real phone just stays 'unauthorized'; closing lets the client learn quickly.
+            self._audit.record_auth(self.number, AuthStep.KEY_REFUSED)
+            raise ConnectionClosed("the user refused the key")
+
+    # -- streams --------------------------------------------------------------
+
+    def _on_open(self, remote_id: int, data: bytes) -> None:
+        if remote_id == 0:
+            return  # protocol.txt: local-id 0 is invalid
+        name = data.split(b"\0", 1)[0].decode("utf-8", errors="replace")
+        service, separator, argument = name.partition(":")
+        if service in SHELL_SERVICES and separator and argument:
+            self._audit.record(ReceivedCommand(service, argument, self.number))
+            stream = self._new_stream(remote_id)
+            self._queue(stream, shell_output(self._profile, argument))
+            stream.close_when_drained = True
+            self._pump(stream)
+        elif name == "sync:":
+            self._new_stream(remote_id).sync = SyncSession(self._profile.files)
+        else:
+            # Unknown services and the interactive shell (no PTY here) fail to open.
+            self._audit.record(ReceivedCommand(service, argument, self.number, refused=True))
+            self._send(wire.A_CLSE, 0, remote_id)
+
+    def _new_stream(self, remote_id: int) -> _Stream:
+        local_id = self._next_local_id
+        self._next_local_id = local_id + 1 if local_id < 0xFFFFFFFF else 1
+        stream = _Stream(local_id=local_id, remote_id=remote_id)
+        self._streams[local_id] = stream
+        self._send(wire.A_OKAY, local_id, remote_id)
+        return stream
+
+    def _on_write(self, remote_id: int, local_id: int, data: bytes) -> None:
+        stream = self._streams.get(local_id)
+        if stream is None or stream.remote_id != remote_id:
+            return
+        self._send(wire.A_OKAY, local_id, remote_id)
+        if stream.sync is None:
+            return  # stdin to a finished command: nobody reads it
+        for reply in stream.sync.feed(data):
+            if reply.new_request:
+                self._audit.record(
+                    ReceivedCommand("sync", reply.request, self.number, refused=reply.refused)
+                )
+            for message in reply.messages:
+                self._queue(stream, message)
+            if reply.close:
+                stream.close_when_drained = True
+        self._pump(stream)
+
+    def _on_okay(self, local_id: int) -> None:
+        stream = self._streams.get(local_id)
+        if stream is not None:
+            stream.awaiting_okay = False
+            self._pump(stream)
+
+    def _on_close(self, local_id: int) -> None:
+        stream = self._streams.pop(local_id, None)
+        if stream is not None:
+            # The host closed first: confirm, as adbd does (clients wait for it).
+            self._send(wire.A_CLSE, local_id, stream.remote_id)
+
+    def _queue(self, stream: _Stream, data: bytes) -> None:
+        for start in range(0, len(data), self._max_payload):
+            stream.pending.append(data[start : start + self._max_payload])
+
+    def _pump(self, stream: _Stream) -> None:
+        if stream.awaiting_okay:
+            return
+        if stream.pending:
+            stream.awaiting_okay = True
+            self._send(wire.A_WRTE, stream.local_id, stream.remote_id, stream.pending.popleft())
+        elif stream.close_when_drained:
+            del self._streams[stream.local_id]
+            self._send(wire.A_CLSE, stream.local_id, stream.remote_id)

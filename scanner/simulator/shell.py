@@ -1,0 +1,68 @@
+"""What the simulated shell prints for a command: the profile's capture, else what Android says.
+
+The legacy ``shell:`` service without a PTY merges stdout and stderr into one byte stream
+and changes no line endings, so an answer is just bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from scanner.simulator.profile import Profile, getprop_values
+
+# Binaries every modern Android has on PATH. Asked for something the profile has no
+# capture of, they answer with nothing rather than "not found" (e.g. ``which su`` on an
+# unrooted phone prints nothing).
+KNOWN_BINARIES: Final = frozenset(
+    {
+        "am",
+        "cat",
+        "cmd",
+        "df",
+        "dumpsys",
+        "getprop",
+        "id",
+        "ls",
+        "pm",
+        "ps",
+        "service",
+        "settings",
+        "toybox",
+        "uptime",
+        "which",
+    }
+)
+
+
+def shell_output(profile: Profile, command: str) -> bytes:
+    """The bytes a phone with this profile prints for ``command``."""
+    exact = profile.commands.get(command)
+    if exact is not None:
+        return exact
+    words = command.split()
+    if not words:
+        return b""
+    binary = words[0]
+    if binary == "getprop" and len(words) == 2 and "getprop" in profile.commands:
+        # getprop prints an empty line for a property that is not set.
+        value = getprop_values(profile.commands["getprop"]).get(words[1], "")
+        return f"{value}\n".encode()
+    if binary in ("dumpsys", "cmd") and len(words) >= 2 and not words[1].startswith("-"):
+        service = words[1]
+        if not _profile_knows_service(profile, binary, service):
+            prefix = "cmd: " if binary == "cmd" else ""
+            return f"{prefix}Can't find service: {service}\n".encode()
+        return b""
+    if binary in KNOWN_BINARIES or any(cmd.split()[:1] == [binary] for cmd in profile.commands):
+        return b""
+    # mksh's wording (Android 7+), exit status 127.
+    return f"/system/bin/sh: {binary}: inaccessible or not found\n".encode()
+
+
+def _profile_knows_service(profile: Profile, binary: str, service: str) -> bool:
+    """True when a capture of the same service exists, so the service is running."""
+    # ``cmd package`` and ``dumpsys package`` reach the same system service.
+    return any(
+        cmd.split()[:2] in ([binary, service], ["dumpsys", service], ["cmd", service])
+        for cmd in profile.commands
+    )
