@@ -1,0 +1,198 @@
+"""The case file envelope: scrypt + AES-256-GCM, and atomic, private writes.
+
+Layout (all integers big-endian), 91 bytes of header then the ciphertext::
+
+    magic        8   b"PHCKCASE"
+    version      2   FORMAT_VERSION
+    log2_n       1   scrypt cost n = 2**log2_n
+    r            2   scrypt block size
+    p            2   scrypt parallelism
+    salt        16
+    nonce       12
+    key_check   16   bytes 32..48 of the scrypt output (see below)
+    digest      32   SHA-256 of every header byte above
+    ciphertext   *   AES-256-GCM(zlib(plaintext)), the whole header as associated data
+
+scrypt gives 48 bytes: the first 32 are the AES key, the next 16 are stored as
+``key_check``. Comparing them tells a wrong passphrase apart from a damaged file (an
+attacker learns nothing new: GCM already lets anyone test a guess). The unkeyed ``digest``
+catches accidental damage to the header with a clear message; deliberate changes are
+caught by GCM, which authenticates the header.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import hmac
+import os
+import secrets
+import struct
+import tempfile
+import unicodedata
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from scanner.errors import CaseFileDamaged, ReportError, WrongPassphrase
+
+MAGIC = b"PHCKCASE"
+FORMAT_VERSION = 1
+SALT_BYTES = 16
+NONCE_BYTES = 12
+KEY_CHECK_BYTES = 16
+_FIELDS = struct.Struct(">8sHBHH16s12s16s")
+HEADER_BYTES = _FIELDS.size + 32
+_GCM_TAG_BYTES = 16
+
+# Refuse parameters a damaged header could use to make us allocate gigabytes.
+_MAX_LOG2_N = 22
+_MAX_R = 32
+_MAX_P = 16
+
+Writer = Callable[[int, bytes], int]
+"""Writes bytes to a file descriptor and returns how many it wrote (``os.write``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScryptParams:
+    """scrypt cost. The default is the product's; tests pass small ones explicitly."""
+
+    log2_n: int = 15
+    r: int = 8
+    p: int = 1
+
+    @property
+    def n(self) -> int:
+        return 1 << self.log2_n
+
+
+DEFAULT_SCRYPT = ScryptParams()
+
+
+def _derive(passphrase: str, salt: bytes, params: ScryptParams) -> tuple[bytes, bytes]:
+    # NFC so the same passphrase typed on different keyboards/systems gives the same bytes.
+    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    kdf = Scrypt(salt=salt, length=32 + KEY_CHECK_BYTES, n=params.n, r=params.r, p=params.p)
+    out = kdf.derive(secret)
+    return out[:32], out[32:]
+
+
+def seal(plaintext: bytes, passphrase: str, params: ScryptParams = DEFAULT_SCRYPT) -> bytes:
+    """Compress and encrypt ``plaintext`` into a complete case file image."""
+    if not passphrase:
+        raise ReportError("Please choose a passphrase: a case file is never saved without one.")
+    salt = secrets.token_bytes(SALT_BYTES)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    key, key_check = _derive(passphrase, salt, params)
+    fields = _FIELDS.pack(
+        MAGIC, FORMAT_VERSION, params.log2_n, params.r, params.p, salt, nonce, key_check
+    )
+    header = fields + hashlib.sha256(fields).digest()
+    return header + AESGCM(key).encrypt(nonce, zlib.compress(plaintext, 6), header)
+
+
+def open_sealed(data: bytes, passphrase: str, name: str) -> bytes:
+    """Decrypt a case file image; ``name`` is used in error messages only."""
+    damaged = (
+        f"The case file {name} is damaged or was changed after it was saved, "
+        "so it cannot be opened."
+    )
+    head = data[: len(MAGIC)]
+    if head != MAGIC[: len(head)]:
+        raise CaseFileDamaged(
+            f"{name} is not a phone-check case file, or its beginning is damaged.",
+            f"starts with {head!r}, expected {MAGIC!r}",
+        )
+    if len(data) < HEADER_BYTES + _GCM_TAG_BYTES:
+        raise CaseFileDamaged(damaged, f"only {len(data)} bytes: the file was cut short")
+    fields, digest = data[: _FIELDS.size], data[_FIELDS.size : HEADER_BYTES]
+    if not hmac.compare_digest(hashlib.sha256(fields).digest(), digest):
+        raise CaseFileDamaged(damaged, "header checksum does not match")
+    _, version, log2_n, r, p, salt, nonce, key_check = _FIELDS.unpack(fields)
+    if version != FORMAT_VERSION:
+        raise CaseFileDamaged(
+            f"The case file {name} was written by a different version of phone-check "
+            f"(format {version}); this version reads format {FORMAT_VERSION}.",
+            f"format version {version}",
+        )
+    if not (1 <= log2_n <= _MAX_LOG2_N and 1 <= r <= _MAX_R and 1 <= p <= _MAX_P):
+        raise CaseFileDamaged(damaged, f"scrypt parameters out of range: {log2_n=} {r=} {p=}")
+    key, expected_check = _derive(passphrase, salt, ScryptParams(log2_n, r, p))
+    if not hmac.compare_digest(key_check, expected_check):
+        raise WrongPassphrase("The passphrase does not open this case file. Nothing was changed.")
+    try:
+        compressed = AESGCM(key).decrypt(nonce, data[HEADER_BYTES:], data[:HEADER_BYTES])
+    except InvalidTag as exc:
+        raise CaseFileDamaged(damaged, "authentication tag does not match") from exc
+    try:
+        return zlib.decompress(compressed)
+    except zlib.error as exc:  # authenticated, so only a bug in an old writer gets here
+        raise CaseFileDamaged(damaged, f"content does not decompress: {exc}") from exc
+
+
+def atomic_write(path: Path, data: bytes, write: Writer = os.write) -> None:
+    """Replace ``path`` with ``data`` all at once; on failure the old file is untouched.
+
+    The temporary file lives in the same directory (so ``os.replace`` is atomic), is
+    created mode 0600 by ``mkstemp``, is fsynced before the rename, and is removed on
+    any failure.
+    """
+    directory = path.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = write(fd, bytes(view[: 1 << 20]))
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _write_error(path, exc) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not every platform lets a directory be opened.
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _write_error(path: Path, exc: OSError) -> ReportError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = (
+            f"There is not enough free space to save {path}. "
+            "Any earlier copy of the file was left as it was."
+        )
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message = (
+            f"This computer does not allow writing {path}. Choose another folder. "
+            "Any earlier copy of the file was left as it was."
+        )
+    else:
+        message = f"{path} could not be saved. Any earlier copy of the file was left as it was."
+    return ReportError(message, f"{type(exc).__name__}: {exc}")

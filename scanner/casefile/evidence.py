@@ -1,0 +1,485 @@
+"""The evidence pack: a folder a survivor can hand to the police or a court.
+
+It is a plain folder (not a zip), so anyone can open the files with ordinary tools::
+
+    report.json          the JSON report of the scan
+    raw/01-getprop.txt   each command's output, byte for byte as the phone sent it
+    manifest.json        every file with its size and SHA-256, device identifiers,
+                         scan times (UTC), tool name/version, and a hash chain
+    manifest.sig         optional Ed25519 signature over the exact bytes of manifest.json
+
+Hash chain (so removing, reordering, renaming or changing any file is evident)::
+
+    link_0 = SHA-256("phone-check evidence chain v1")
+    link_i = SHA-256(link_(i-1) || SHA-256(file_i) || UTF-8(path_i))   (raw 32-byte digests)
+
+Each manifest entry records its ``chain`` link; the last one is the chain ``head``.
+Without a signature, someone who rewrites every file and the manifest together is not
+caught; the signature (with a public key fingerprint recorded somewhere else, e.g. in the
+advocate's notes) closes that gap. The pack is NOT encrypted: it is for handing over.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from scanner import TOOL_NAME, __version__
+from scanner.casefile.casefile import ScanRecord, as_record
+from scanner.errors import EvidenceError
+from scanner.pipeline import ScanResult
+
+EVIDENCE_FORMAT = "phone-check-evidence"
+EVIDENCE_FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+REPORT = "report.json"
+RAW_DIR = "raw"
+CHAIN_GENESIS = hashlib.sha256(b"phone-check evidence chain v1").digest()
+
+_DEVICE_KEYS = (
+    "manufacturer",
+    "brand",
+    "model",
+    "device",
+    "serial",
+    "fingerprint",
+    "android_version",
+    "sdk",
+    "security_patch",
+    "connection",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidencePack:
+    """What ``write_evidence`` wrote."""
+
+    directory: Path
+    files: tuple[str, ...]
+    """Paths (relative, ``/``-separated) of every file listed in the manifest, in order."""
+    chain_head: str
+    """Hex SHA-256 of the last link of the hash chain."""
+    manifest_sha256: str
+    signed_by: str | None = None
+    """Hex SHA-256 fingerprint of the signing public key, None when unsigned."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceKey:
+    """A newly generated signing key pair."""
+
+    private_path: Path
+    public_path: Path
+    fingerprint: str
+    """Hex SHA-256 of the raw 32-byte public key; note it down somewhere separate."""
+
+
+def chain_link(previous: bytes, file_sha256: bytes, path: str) -> bytes:
+    """One link of the evidence hash chain (see the module docstring)."""
+    return hashlib.sha256(previous + file_sha256 + path.encode("utf-8")).digest()
+
+
+def key_fingerprint(public_key: Ed25519PublicKey) -> str:
+    """Hex SHA-256 of the raw public key bytes."""
+    return hashlib.sha256(_raw_public(public_key)).hexdigest()
+
+
+def generate_evidence_key(
+    path: str | os.PathLike[str], passphrase: str | None = None
+) -> EvidenceKey:
+    """Create an Ed25519 key: private PEM at ``path`` (mode 0600), public PEM at ``path.pub``.
+
+    Refuses to overwrite an existing file. With ``passphrase`` the private key is
+    encrypted with it.
+    """
+    private_path = Path(path)
+    public_path = private_path.with_name(private_path.name + ".pub")
+    key = Ed25519PrivateKey.generate()
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    for existing in (private_path, public_path):
+        if existing.exists():
+            raise EvidenceError(f"{existing} already exists; it was not replaced.")
+    try:
+        private_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EvidenceError(f"The folder for {private_path} could not be made.", str(exc)) from exc
+    _write_new(private_path, private_pem, 0o600)
+    try:
+        _write_new(public_path, public_pem, 0o644)
+    except EvidenceError:
+        private_path.unlink(missing_ok=True)
+        raise
+    return EvidenceKey(private_path, public_path, key_fingerprint(key.public_key()))
+
+
+def load_signing_key(
+    path: str | os.PathLike[str], passphrase: str | None = None
+) -> Ed25519PrivateKey:
+    """Read a private key written by ``generate_evidence_key``."""
+    data = _read_key_file(Path(path))
+    try:
+        key = serialization.load_pem_private_key(
+            data, passphrase.encode("utf-8") if passphrase else None
+        )
+    except (ValueError, TypeError) as exc:
+        raise EvidenceError(
+            f"{path} is not a usable signing key (or its passphrase is wrong).", str(exc)
+        ) from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise EvidenceError(f"{path} is not an Ed25519 signing key.", type(key).__name__)
+    return key
+
+
+def load_public_key(path: str | os.PathLike[str]) -> Ed25519PublicKey:
+    """Read a public key (``.pub`` PEM) to check an evidence pack's signature."""
+    data = _read_key_file(Path(path))
+    try:
+        key = serialization.load_pem_public_key(data)
+    except ValueError as exc:
+        raise EvidenceError(f"{path} is not a usable public key.", str(exc)) from exc
+    if not isinstance(key, Ed25519PublicKey):
+        raise EvidenceError(f"{path} is not an Ed25519 public key.", type(key).__name__)
+    return key
+
+
+def write_evidence(
+    directory: str | os.PathLike[str],
+    scan: ScanResult | ScanRecord,
+    *,
+    signing_key: Ed25519PrivateKey | None = None,
+    created_at: datetime | None = None,
+) -> EvidencePack:
+    """Write an evidence pack for one scan into ``directory`` (new, or an empty folder).
+
+    The pack is built in a private temporary folder beside ``directory`` and renamed into
+    place at the end, so a failure never leaves half a pack under the chosen name.
+    """
+    record = as_record(scan)
+    target = Path(directory)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise EvidenceError(
+            f"{target} already exists and is not an empty folder. "
+            "Choose a new folder name so no earlier evidence is mixed in or replaced."
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    except OSError as exc:
+        raise EvidenceError(
+            f"The evidence folder {target} could not be created.", str(exc)
+        ) from exc
+    try:
+        pack = _fill(staging, record, signing_key, created_at or datetime.now(UTC))
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EvidenceError(
+            f"The evidence pack could not be written to {target}. Nothing was left there.",
+            f"{type(exc).__name__}: {exc}",
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return EvidencePack(target, pack.files, pack.chain_head, pack.manifest_sha256, pack.signed_by)
+
+
+def _fill(
+    root: Path,
+    record: ScanRecord,
+    signing_key: Ed25519PrivateKey | None,
+    created_at: datetime,
+) -> EvidencePack:
+    (root / RAW_DIR).mkdir(mode=0o700)
+    contents: list[tuple[str, bytes]] = [
+        (REPORT, _json_bytes(record.report)),
+    ]
+    commands: list[dict[str, Any]] = []
+    for number, result in enumerate(record.capture.results, start=1):
+        file_path: str | None = None
+        if result.output is not None:
+            file_path = f"{RAW_DIR}/{number:02d}-{_slug(result.command)}.txt"
+            contents.append((file_path, result.output))
+        commands.append(
+            {
+                "command": result.command,
+                "file": file_path,
+                "error": result.error,
+                "truncated": result.truncated,
+                "duration_s": round(result.duration_s, 3),
+            }
+        )
+
+    entries: list[dict[str, Any]] = []
+    link = CHAIN_GENESIS
+    for rel, data in contents:
+        _write_new(root / rel, data, 0o600)
+        digest = hashlib.sha256(data).digest()
+        link = chain_link(link, digest, rel)
+        entries.append(
+            {"path": rel, "size_bytes": len(data), "sha256": digest.hex(), "chain": link.hex()}
+        )
+
+    device = record.report.get("device")
+    device_map: Mapping[str, Any] = device if isinstance(device, dict) else {}
+    manifest: dict[str, Any] = {
+        "format": EVIDENCE_FORMAT,
+        "format_version": EVIDENCE_FORMAT_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "created_at": utc_iso(created_at),
+        "scan": {
+            "started_at": utc_iso(record.started_at),
+            "finished_at": utc_iso(record.finished_at),
+        },
+        "device": {key: device_map.get(key) for key in _DEVICE_KEYS},
+        "commands": commands,
+        "files": entries,
+        "chain": {
+            "algorithm": "sha256",
+            "rule": "link_0 = sha256('phone-check evidence chain v1'); "
+            "link_i = sha256(link_(i-1) + sha256(file_i) + utf8(path_i)), raw digests",
+            "genesis": CHAIN_GENESIS.hex(),
+            "head": link.hex(),
+        },
+        "signature": None,
+    }
+    signed_by = None
+    if signing_key is not None:
+        public = signing_key.public_key()
+        signed_by = key_fingerprint(public)
+        manifest["signature"] = {
+            "algorithm": "Ed25519",
+            "file": SIGNATURE,
+            "signs": MANIFEST,
+            "public_key": base64.b64encode(_raw_public(public)).decode("ascii"),
+            "public_key_sha256": signed_by,
+        }
+    manifest_bytes = _json_bytes(manifest)
+    _write_new(root / MANIFEST, manifest_bytes, 0o600)
+    if signing_key is not None:
+        _write_new(root / SIGNATURE, signing_key.sign(manifest_bytes), 0o600)
+    _fsync_path(root / RAW_DIR)
+    _fsync_path(root)
+    return EvidencePack(
+        root,
+        tuple(e["path"] for e in entries),
+        link.hex(),
+        hashlib.sha256(manifest_bytes).hexdigest(),
+        signed_by,
+    )
+
+
+def verify_evidence(
+    directory: str | os.PathLike[str], public_key: Ed25519PublicKey | None = None
+) -> list[str]:
+    """Check an evidence pack; returns the problems found, plain sentences, empty when intact.
+
+    With ``public_key`` the pack must be signed by that key. Without it, a signature that
+    is present is checked against the key the manifest names (which shows the files were
+    not changed since signing, but not who signed).
+    """
+    root = Path(directory)
+    manifest_path = root / MANIFEST
+    try:
+        manifest_bytes = manifest_path.read_bytes()
+    except OSError:
+        return [f"{manifest_path} is missing or cannot be read, so nothing can be checked."]
+    try:
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+        if not isinstance(manifest, dict) or manifest.get("format") != EVIDENCE_FORMAT:
+            raise ValueError("not an evidence manifest")
+        files = manifest["files"]
+        chain = manifest["chain"]
+        if not isinstance(files, list) or not isinstance(chain, dict):
+            raise ValueError("files or chain has the wrong type")
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"{manifest_path} is not a readable evidence manifest ({exc})."]
+
+    problems = _check_signature(root, manifest, manifest_bytes, public_key)
+    problems += _check_files(root, files, chain)
+    listed = {e.get("path") for e in files if isinstance(e, dict)} | {MANIFEST, SIGNATURE}
+    for extra in sorted(_all_files(root) - listed):
+        problems.append(f"{extra} is in the folder but not listed in the manifest.")
+    return problems
+
+
+def _check_signature(
+    root: Path,
+    manifest: Mapping[str, Any],
+    manifest_bytes: bytes,
+    public_key: Ed25519PublicKey | None,
+) -> list[str]:
+    info = manifest.get("signature")
+    sig_path = root / SIGNATURE
+    if not isinstance(info, dict):
+        if public_key is not None:
+            return ["The pack is not signed, but a signature by the given key was expected."]
+        if sig_path.exists():
+            return [f"{SIGNATURE} is present but the manifest does not say it is signed."]
+        return []
+    problems: list[str] = []
+    key = public_key
+    if key is None:
+        try:
+            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(info["public_key"]))
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            return [
+                "The manifest's public key is not readable, so the signature cannot be checked."
+            ]
+    elif key_fingerprint(key) != info.get("public_key_sha256"):
+        problems.append(
+            "The pack was signed with a different key from the one given "
+            f"(manifest names key {info.get('public_key_sha256')})."
+        )
+    try:
+        signature = sig_path.read_bytes()
+    except OSError:
+        return [*problems, f"{SIGNATURE} is missing, so the signature cannot be checked."]
+    try:
+        key.verify(signature, manifest_bytes)
+    except InvalidSignature:
+        problems.append(
+            "The signature does not match manifest.json: the manifest or the signature was "
+            "changed after signing."
+        )
+    return problems
+
+
+def _check_files(root: Path, files: Sequence[Any], chain: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    link = CHAIN_GENESIS
+    for index, entry in enumerate(files, start=1):
+        try:
+            rel = str(entry["path"])
+            expected_sha = str(entry["sha256"])
+            expected_size = int(entry["size_bytes"])
+            recorded_link = str(entry["chain"])
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"Manifest entry {index} is incomplete.")
+            continue
+        if not _safe_relative(rel):
+            problems.append(f"Manifest entry {index} names a path outside the pack: {rel!r}.")
+            continue
+        try:
+            declared = bytes.fromhex(expected_sha)
+        except ValueError:
+            problems.append(f"Manifest entry {index} ({rel}) has an unreadable SHA-256.")
+            continue
+        link = chain_link(link, declared, rel)
+        if link.hex() != recorded_link:
+            problems.append(
+                f"The hash chain breaks at entry {index} ({rel}): files were removed, "
+                "added, renamed or reordered in the manifest."
+            )
+        path = root / rel
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.append(f"{rel} is listed in the manifest but missing from the folder.")
+            continue
+        if len(data) != expected_size:
+            problems.append(
+                f"{rel} has changed: its size is {len(data)} bytes, the manifest says "
+                f"{expected_size}."
+            )
+        if hashlib.sha256(data).hexdigest() != expected_sha:
+            problems.append(f"{rel} has changed: its SHA-256 does not match the manifest.")
+    if link.hex() != chain.get("head"):
+        problems.append("The hash chain head does not match the manifest's recorded head.")
+    return problems
+
+
+def _all_files(root: Path) -> set[str]:
+    return {
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()
+    }
+
+
+def _safe_relative(rel: str) -> bool:
+    pure = PurePosixPath(rel)
+    return bool(rel) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in rel
+
+
+def utc_iso(value: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z`` (naive times are taken to be UTC already)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _slug(command: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", command.lower()).strip("-")[:60] or "command"
+
+
+def _json_bytes(data: Mapping[str, Any]) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def _raw_public(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _read_key_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"The key file {path} could not be read.", str(exc)) from exc
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` (never replacing a file) with ``mode`` from the start, and fsync it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError as exc:
+        raise EvidenceError(f"{path} already exists; it was not replaced.") from exc
+    except OSError as exc:
+        raise EvidenceError(f"{path} could not be written.", str(exc)) from exc
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as exc:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise EvidenceError(f"{path} could not be written.", str(exc)) from exc
+    os.close(fd)
+
+
+def _fsync_path(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
