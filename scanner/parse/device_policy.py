@@ -1,0 +1,172 @@
+"""``dumpsys device_policy``: device owner, profile owners and active device admins.
+
+Format (``DevicePolicyManagerService.dump`` -> ``OwnersData.dump``,
+``DevicePolicyData.dump``, ``ActiveAdmin.dump``; same shape Android 9-16)::
+
+    Current Device Policy Manager state:
+      Device Owner:
+        admin=ComponentInfo{pkg/pkg.Admin}
+        name=…
+        package=pkg
+        User ID: 0
+      Profile Owner (User 10):
+        admin=ComponentInfo{pkg/pkg.Admin}
+      Enabled Device Admins (User 0, provisioningState: 3):
+        pkg/.Admin:
+          uid=10123
+          policies:
+            wipe-data
+            force-lock
+
+Android 9 and older print the header without ``, provisioningState: N``. An owner is
+normally also listed among the admins: the two are merged into one entry with the owner
+role and the admin's policies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.device.allowlist import DUMPSYS_DEVICE_POLICY
+from scanner.model import CollectionWarning, DeviceAdmin
+from scanner.parse.common import (
+    WarningLog,
+    component_package,
+    indent_of,
+    leading_int,
+    looks_like_component,
+    normalize_component,
+    split_lines,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePolicyParse:
+    """Every owner and admin found, plus warnings."""
+
+    admins: tuple[DeviceAdmin, ...] = ()
+    warnings: tuple[CollectionWarning, ...] = ()
+
+
+class _Entry:
+    __slots__ = ("component", "policies", "role", "user")
+
+    def __init__(self, component: str, role: str, user: int) -> None:
+        self.component = component
+        self.role = role
+        self.user = user
+        self.policies: list[str] = []
+
+
+def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
+    """Parse ``dumpsys device_policy``; never raises."""
+    log = WarningLog(DUMPSYS_DEVICE_POLICY)
+    owners: list[_Entry] = []
+    admins: list[_Entry] = []
+    mode = ""  # "owner", "admins" or ""
+    owner: _Entry | None = None
+    owner_role, owner_user, owner_indent = "", 0, 0
+    admins_user, admins_indent = 0, 0
+    admin: _Entry | None = None
+    admin_indent = 0
+    policies_indent: int | None = None
+    recognised = False
+    for number, line in enumerate(split_lines(text), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        indent = indent_of(line)
+        if stripped.startswith("Device Owner:"):
+            mode, owner, owner_role, owner_user = "owner", None, "device_owner", 0
+            owner_indent = indent
+            recognised = True
+            continue
+        if stripped.startswith("Profile Owner (User "):
+            user = leading_int(stripped[len("Profile Owner (User ") :])
+            mode, owner, owner_role = "owner", None, "profile_owner"
+            owner_indent = indent
+            owner_user = user if user is not None else 0
+            recognised = True
+            continue
+        if stripped.startswith("Enabled Device Admins (User "):
+            user = leading_int(stripped[len("Enabled Device Admins (User ") :])
+            mode, admin, policies_indent = "admins", None, None
+            admins_user, admins_indent = (user if user is not None else 0), indent
+            recognised = True
+            continue
+        if stripped.startswith("Current Device Policy Manager state"):
+            recognised = True
+            continue
+        if mode == "owner" and indent <= owner_indent:
+            mode = ""
+        if mode == "owner":
+            if stripped.startswith("admin=ComponentInfo{"):
+                comp = stripped[len("admin=ComponentInfo{") :].rstrip("}")
+                if looks_like_component(comp):
+                    owner = _Entry(comp, owner_role, owner_user)
+                    owners.append(owner)
+                else:
+                    log.line(number, line, "owner component not understood")
+            elif stripped.startswith("User ID:") and owner is not None:
+                user = leading_int(stripped[8:])
+                if user is not None:
+                    owner.user = user
+            continue
+        if mode != "admins":
+            continue
+        if indent <= admins_indent:
+            mode = ""
+            continue
+        if policies_indent is not None and admin is not None:
+            if indent > policies_indent:
+                admin.policies.extend(p for p in stripped.replace(",", " ").split() if p)
+                continue
+            policies_indent = None
+        if stripped.endswith(":") and looks_like_component(stripped[:-1]):
+            admin = _Entry(stripped[:-1], "admin", admins_user)
+            admins.append(admin)
+            admin_indent = indent
+            continue
+        if stripped.startswith("admin=ComponentInfo{"):  # seen on some vendor builds
+            comp = stripped[len("admin=ComponentInfo{") :].rstrip("}")
+            if looks_like_component(comp):
+                admin = _Entry(comp, "admin", admins_user)
+                admins.append(admin)
+                admin_indent = indent
+            continue
+        if admin is not None and indent > admin_indent and stripped.startswith("policies:"):
+            inline = stripped[len("policies:") :]
+            admin.policies.extend(p for p in inline.replace(",", " ").split() if p)
+            if not admin.policies or not inline.strip():
+                policies_indent = indent
+            continue
+        # Everything else in an admin block (uid=, passwordQuality=, userRestrictions: …)
+        # is not needed.
+    if text.strip() and not recognised:
+        log.add("device policy output not understood; device admins are unknown", text)
+    return DevicePolicyParse(_merge(owners, admins), log.result())
+
+
+def _merge(owners: list[_Entry], admins: list[_Entry]) -> tuple[DeviceAdmin, ...]:
+    out: list[DeviceAdmin] = []
+    owner_roles = {(normalize_component(o.component), o.user): o for o in owners}
+    used: set[tuple[str, int]] = set()
+    for a in admins:
+        key = (normalize_component(a.component), a.user)
+        role = "admin"
+        if key in owner_roles:
+            role = owner_roles[key].role
+            used.add(key)
+        out.append(
+            DeviceAdmin(
+                component=a.component,
+                package=component_package(a.component),
+                role=role,
+                user=a.user,
+                policies=tuple(dict.fromkeys(a.policies)),
+            )
+        )
+    for key, o in owner_roles.items():
+        if key not in used:
+            out.append(DeviceAdmin(o.component, component_package(o.component), o.role, o.user, ()))
+    return tuple(out)

@@ -1,0 +1,506 @@
+"""``dumpsys package``: every package's path, installer, uid, versions, flags, permissions.
+
+Only the ``Packages:`` and ``Hidden system packages:`` sections are read; the resolver
+tables, dexopt state and install sessions (by far the bulk of a 20 MB dump) are skipped
+with one cheap test per line. Format: AOSP ``Settings.dumpPackageLPr`` (services/core/
+java/com/android/server/pm/Settings.java). Differences handled side by side:
+
+- ``userId=`` (Android <= 12) vs ``appId=`` (13+).
+- ``firstInstallTime=`` at package level (<= 13) vs per user, under ``User N:`` (14+).
+- ``installerPackageName=`` printed only when set (<= 13) vs always, with ``null`` (14+);
+  ``installInitiatingPackageName=`` / ``initiatingPackageName=`` as the fallback installer.
+- ``flags=[ … ]`` (from the APK) and ``pkgFlags=[ … ]`` (from settings): both are read.
+- Install permissions ``name: granted=true`` with ``, flags=[ … ]`` (14+) and
+  ``, userId=N`` for secondary users.
+- ``Suspend params:`` is printed at package indent inside a ``User N:`` block (14+).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from scanner.device.allowlist import DUMPSYS_PACKAGE
+from scanner.model import CollectionWarning, PermissionGrant
+from scanner.parse.common import WarningLog, leading_int, parse_local_time
+
+ENABLED_STATES = {
+    0: "default",
+    1: "enabled",
+    2: "disabled",
+    3: "disabled-user",
+    4: "disabled-until-used",
+}
+"""``PackageManager.COMPONENT_ENABLED_STATE_*`` as printed after ``enabled=``."""
+
+DISABLED_STATES = frozenset({2, 3, 4})
+
+
+@dataclass(frozen=True, slots=True)
+class UserPackageState:
+    """A package's state for one Android user (``User N:`` line and what follows)."""
+
+    user: int
+    installed: bool | None = None
+    hidden: bool | None = None
+    suspended: bool | None = None
+    stopped: bool | None = None
+    enabled_state: int | None = None
+    """0 default, 1 enabled, 2 disabled, 3 disabled by user, 4 disabled until used."""
+    first_install: datetime | None = None
+    """Android 14+ prints the first install time per user."""
+    runtime_permissions: tuple[PermissionGrant, ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        """False only when Android reports one of the disabled states."""
+        return self.enabled_state not in DISABLED_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRecord:
+    """One ``Package [name]`` block, as read."""
+
+    package: str
+    code_path: str | None = None
+    app_id: int | None = None
+    version_code: int | None = None
+    version_name: str | None = None
+    min_sdk: int | None = None
+    target_sdk: int | None = None
+    flags: frozenset[str] = frozenset()
+    """Union of ``flags=[ … ]`` and ``pkgFlags=[ … ]``, e.g. ``SYSTEM``, ``UPDATED_SYSTEM_APP``."""
+    installer: str | None = None
+    """``installerPackageName``, else the initiating installer; None when not recorded."""
+    initiating_installer: str | None = None
+    originating_installer: str | None = None
+    first_install: datetime | None = None
+    """Package-level first install time (Android <= 13); see ``UserPackageState`` for 14+."""
+    last_update: datetime | None = None
+    requested_permissions: tuple[str, ...] = ()
+    install_permissions: tuple[PermissionGrant, ...] = ()
+    users: tuple[UserPackageState, ...] = ()
+    line: int = 0
+    """1-based line of the ``Package [`` header, for evidence."""
+
+    @property
+    def system(self) -> bool:
+        return "SYSTEM" in self.flags
+
+    @property
+    def updated_system(self) -> bool:
+        return "UPDATED_SYSTEM_APP" in self.flags
+
+    def user(self, user_id: int) -> UserPackageState | None:
+        """The state for one user, or None when the dump did not list that user."""
+        for state in self.users:
+            if state.user == user_id:
+                return state
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PackagesParse:
+    """Live packages, the factory copies of updated system apps, and warnings."""
+
+    records: tuple[PackageRecord, ...] = ()
+    hidden_system: tuple[PackageRecord, ...] = ()
+    """``Hidden system packages:`` — the original system copy of an updated system app."""
+    warnings: tuple[CollectionWarning, ...] = ()
+
+
+class _UserBuilder:
+    __slots__ = ("first_install", "runtime", "user", "values")
+
+    def __init__(self, user: int, values: dict[str, str]) -> None:
+        self.user = user
+        self.values = values
+        self.first_install: datetime | None = None
+        self.runtime: list[PermissionGrant] = []
+
+    def build(self) -> UserPackageState:
+        v = self.values
+        return UserPackageState(
+            user=self.user,
+            installed=_bool(v.get("installed")),
+            hidden=_bool(v.get("hidden")),
+            suspended=_bool(v.get("suspended")),
+            stopped=_bool(v.get("stopped")),
+            enabled_state=leading_int(v["enabled"]) if "enabled" in v else None,
+            first_install=self.first_install,
+            runtime_permissions=tuple(self.runtime),
+        )
+
+
+class _PackageBuilder:
+    __slots__ = (
+        "app_id",
+        "code_path",
+        "first_install",
+        "flags",
+        "initiating",
+        "install_perms",
+        "installer",
+        "last_update",
+        "line",
+        "min_sdk",
+        "name",
+        "originating",
+        "requested",
+        "target_sdk",
+        "users",
+        "version_code",
+        "version_name",
+    )
+
+    def __init__(self, name: str, line: int) -> None:
+        self.name = name
+        self.line = line
+        self.code_path: str | None = None
+        self.app_id: int | None = None
+        self.version_code: int | None = None
+        self.version_name: str | None = None
+        self.min_sdk: int | None = None
+        self.target_sdk: int | None = None
+        self.flags: set[str] = set()
+        self.installer: str | None = None
+        self.initiating: str | None = None
+        self.originating: str | None = None
+        self.first_install: datetime | None = None
+        self.last_update: datetime | None = None
+        self.requested: list[str] = []
+        self.install_perms: list[PermissionGrant] = []
+        self.users: list[_UserBuilder] = []
+
+    def build(self) -> PackageRecord:
+        return PackageRecord(
+            package=self.name,
+            code_path=self.code_path,
+            app_id=self.app_id,
+            version_code=self.version_code,
+            version_name=self.version_name,
+            min_sdk=self.min_sdk,
+            target_sdk=self.target_sdk,
+            flags=frozenset(self.flags),
+            installer=self.installer or self.initiating,
+            initiating_installer=self.initiating,
+            originating_installer=self.originating,
+            first_install=self.first_install,
+            last_update=self.last_update,
+            requested_permissions=tuple(dict.fromkeys(self.requested)),
+            install_permissions=tuple(self.install_perms),
+            users=tuple(u.build() for u in self.users),
+            line=self.line,
+        )
+
+
+def _bool(value: str | None) -> bool | None:
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    return None
+
+
+def _null(value: str) -> str | None:
+    value = value.strip()
+    return None if value in ("", "null") else value
+
+
+def _flag_list(value: str) -> list[str]:
+    """``[ SYSTEM HAS_CODE ]`` -> ``["SYSTEM", "HAS_CODE"]``."""
+    return value.strip().strip("[]").split()
+
+
+def parse_permission_grant(text: str, runtime: bool) -> PermissionGrant | None:
+    """``name: granted=true, flags=[ A|B ]`` -> PermissionGrant; None if not that shape."""
+    name, sep, rest = text.partition(": granted=")
+    if not sep or not name or " " in name:
+        return None
+    if rest.startswith("true"):
+        granted, tail = True, rest[4:]
+    elif rest.startswith("false"):
+        granted, tail = False, rest[5:]
+    else:
+        return None
+    if tail and not tail.startswith(","):
+        return None
+    flags: tuple[str, ...] = ()
+    start = tail.find("flags=[")
+    if start >= 0:
+        end = tail.find("]", start)
+        body = tail[start + 7 : end if end >= 0 else len(tail)]
+        flags = tuple(f for f in (p.strip() for p in body.split("|")) if f)
+    return PermissionGrant(name=name, granted=granted, runtime=runtime, flags=flags)
+
+
+# Package-level sub-blocks whose indented lines we read; every other ``name:`` block
+# (usesLibraries, declared permissions, dynamic libraries, processes …) is skipped.
+_REQUESTED = "requested permissions"
+_INSTALL = "install permissions"
+_RUNTIME = "runtime permissions"
+
+_SECTION_PACKAGES = "Packages:"
+_SECTION_HIDDEN = "Hidden system packages:"
+
+
+_SECTION_END = re.compile(r"\n[^ \n]")
+"""A line starting at column 0 ends a section (literal prefix: fast, no backtracking)."""
+
+
+def _section_starts(text: str, header: str) -> list[int]:
+    """Offsets just after each ``header`` line that starts at column 0."""
+    starts = []
+    needle = "\n" + header + "\n"
+    if text.startswith(header + "\n"):
+        starts.append(len(header) + 1)
+    pos = text.find(needle)
+    while pos >= 0:
+        starts.append(pos + len(needle))
+        pos = text.find(needle, pos + 1)
+    return starts
+
+
+def parse_dumpsys_package(text: str) -> PackagesParse:
+    """Parse a full (or single-package) ``dumpsys package`` output; never raises.
+
+    Only the two package sections are walked line by line; the rest of the dump (the
+    resolver tables, sessions and dexopt state that make up most of its size) is skipped
+    by searching for the section headers.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = _Reader()
+    sections = [(o, reader.live) for o in _section_starts(text, _SECTION_PACKAGES)]
+    sections += [(o, reader.hidden) for o in _section_starts(text, _SECTION_HIDDEN)]
+    for offset, target in sorted(sections, key=lambda s: s[0]):
+        found = _SECTION_END.search(text, offset - 1)
+        body = text[offset : found.start() if found else len(text)]
+        first_line = text.count("\n", 0, offset) + 1
+        reader.read_section(body, first_line, target)
+    if not any(target is reader.live for _, target in sections) and text.strip():
+        reader.log.add("no 'Packages:' section found; the package list could not be read", text)
+    return PackagesParse(tuple(reader.live), tuple(reader.hidden), reader.log.result())
+
+
+class _Reader:
+    """State machine over the lines of one package section at a time."""
+
+    __slots__ = ("grants", "hidden", "live", "log", "pkg", "sub", "target", "user")
+
+    def __init__(self) -> None:
+        self.log = WarningLog(DUMPSYS_PACKAGE)
+        self.live: list[PackageRecord] = []
+        self.hidden: list[PackageRecord] = []
+        self.target: list[PackageRecord] = self.live
+        self.pkg: _PackageBuilder | None = None
+        self.user: _UserBuilder | None = None
+        self.sub: str | None = None  # current sub-block, at package or user level
+        # The same permission line recurs across hundreds of packages: share one object.
+        self.grants: dict[tuple[str, bool], PermissionGrant | None] = {}
+
+    def grant(self, text: str, runtime: bool) -> PermissionGrant | None:
+        key = (text, runtime)
+        try:
+            return self.grants[key]
+        except KeyError:
+            grant = self.grants[key] = parse_permission_grant(text, runtime)
+            return grant
+
+    def finish(self) -> None:
+        if self.pkg is not None:
+            self.target.append(self.pkg.build())
+        self.pkg, self.user, self.sub = None, None, None
+
+    def read_section(self, body: str, first_line: int, target: list[PackageRecord]) -> None:
+        self.target = target
+        log = self.log
+        for number, line in enumerate(body.split("\n"), start=first_line):
+            left = line.lstrip(" ")
+            stripped = left.rstrip()
+            if not stripped:
+                continue
+            indent = len(line) - len(left)
+            pkg = self.pkg
+            if indent == 4 and pkg is not None:
+                # The commonest line: ``    key=value`` at package level.
+                key, eq, value = stripped.partition("=")
+                handler = _KEY_HANDLERS.get(key) if eq else None
+                self.sub = None
+                if handler is not None:
+                    self.user = None
+                    handler(pkg, value)
+                elif not eq or " " in key:
+                    _package_level(stripped, line, number, self, pkg)
+                else:
+                    self.user = None  # a key=value we do not need
+            elif indent <= 2:
+                if stripped.startswith("Package [") and stripped.endswith(":"):
+                    close = stripped.find("]", 9)
+                    if close > 9:
+                        self.finish()
+                        self.pkg = _PackageBuilder(stripped[9:close], number)
+                        continue
+                log.line(number, line)
+            elif pkg is None:
+                log.line(number, line, "line outside any 'Package [' block")
+            elif indent < 4:
+                _package_level(stripped, line, number, self, pkg)
+            elif self.user is not None:
+                _user_level(stripped, indent, line, number, self, self.user)
+            else:
+                _package_sub_block(stripped, indent, line, number, self, pkg)
+        self.finish()
+
+
+def _package_sub_block(
+    stripped: str, indent: int, line: str, number: int, st: _Reader, pkg: _PackageBuilder
+) -> None:
+    sub = st.sub
+    if sub == _REQUESTED:
+        if indent == 6:
+            # ``name`` or ``name: restricted=true`` (Android 10+)
+            pkg.requested.append(stripped.partition(":")[0])
+        return
+    if sub == _INSTALL:
+        if indent == 6:
+            grant = st.grant(stripped, False)
+            if grant is None:
+                st.log.line(number, line, "install permission line not understood")
+            elif ", userId=" not in stripped:  # another user's copy; user 0's is kept
+                pkg.install_perms.append(grant)
+        return
+    if sub is not None or "=" in stripped:
+        return  # a block we do not read (libraries, declared permissions, oldCodePath= …)
+    st.log.line(number, line)
+
+
+def _package_level(
+    stripped: str, line: str, number: int, st: _Reader, pkg: _PackageBuilder
+) -> None:
+    if stripped.startswith("User ") and ":" in stripped:
+        head, _, rest = stripped.partition(":")
+        user_id = leading_int(head[5:])
+        if user_id is not None:
+            values: dict[str, str] = {}
+            for part in rest.split():
+                key, eq, value = part.partition("=")
+                if eq:
+                    values[key] = value
+            st.user = _UserBuilder(user_id, values)
+            pkg.users.append(st.user)
+            st.sub = None
+            return
+    if st.user is not None and stripped == "Suspend params:":
+        st.sub = "suspend"  # Android 14+ prints this at package indent inside a user block
+        return
+    st.user = None
+    key, eq, value = stripped.partition("=")
+    if not eq:
+        if stripped.endswith(":"):
+            st.sub = stripped[:-1]
+            return
+        st.sub = None
+        st.log.line(number, line)
+        return
+    st.sub = None
+    handler = _KEY_HANDLERS.get(key)
+    if handler is not None:
+        handler(pkg, value)
+
+
+def _set_code_path(pkg: _PackageBuilder, value: str) -> None:
+    pkg.code_path = _null(value)
+
+
+def _set_app_id(pkg: _PackageBuilder, value: str) -> None:
+    pkg.app_id = leading_int(value)
+
+
+def _set_versions(pkg: _PackageBuilder, value: str) -> None:
+    # ``versionCode=18093 minSdk=18 targetSdk=29`` on one line
+    pkg.version_code = leading_int(value)
+    for part in value.split()[1:]:
+        k, _, v = part.partition("=")
+        if k == "minSdk":
+            pkg.min_sdk = leading_int(v)
+        elif k == "targetSdk":
+            pkg.target_sdk = leading_int(v)
+
+
+def _set_version_name(pkg: _PackageBuilder, value: str) -> None:
+    pkg.version_name = value
+
+
+def _add_flags(pkg: _PackageBuilder, value: str) -> None:
+    pkg.flags.update(_flag_list(value))
+
+
+def _set_installer(pkg: _PackageBuilder, value: str) -> None:
+    pkg.installer = _null(value)
+
+
+def _set_initiating(pkg: _PackageBuilder, value: str) -> None:
+    pkg.initiating = _null(value)
+
+
+def _set_originating(pkg: _PackageBuilder, value: str) -> None:
+    pkg.originating = _null(value)
+
+
+def _set_first_install(pkg: _PackageBuilder, value: str) -> None:
+    pkg.first_install = parse_local_time(value)
+
+
+def _set_last_update(pkg: _PackageBuilder, value: str) -> None:
+    pkg.last_update = parse_local_time(value)
+
+
+# Package-level keys we read; every other ``key=value`` (resourcePath, signatures,
+# privateFlags …) is not needed.
+_KEY_HANDLERS: dict[str, Callable[[_PackageBuilder, str], None]] = {
+    "codePath": _set_code_path,
+    "userId": _set_app_id,  # Android <= 12
+    "appId": _set_app_id,  # Android 13+
+    "versionCode": _set_versions,
+    "versionName": _set_version_name,
+    "flags": _add_flags,
+    "pkgFlags": _add_flags,
+    "installerPackageName": _set_installer,
+    "installInitiatingPackageName": _set_initiating,  # Android 11-13
+    "initiatingPackageName": _set_initiating,  # Android 14+
+    "installOriginatingPackageName": _set_originating,
+    "originatingPackageName": _set_originating,
+    "firstInstallTime": _set_first_install,
+    "lastUpdateTime": _set_last_update,
+}
+
+
+def _user_level(
+    stripped: str, indent: int, line: str, number: int, st: _Reader, user: _UserBuilder
+) -> None:
+    if indent == 6:
+        if stripped == "runtime permissions:":
+            st.sub = _RUNTIME
+            return
+        key, eq, value = stripped.partition("=")
+        if eq and " " not in key:
+            st.sub = None
+            if key == "firstInstallTime":
+                user.first_install = parse_local_time(value)
+            return
+        if stripped.endswith(":") or ": " in stripped:
+            # disabledComponents:, overlay paths:, lastDisabledCaller: pkg, …
+            st.sub = stripped[:-1] if stripped.endswith(":") else None
+            return
+        if st.sub is None:
+            st.log.line(number, line)
+        return
+    if st.sub == _RUNTIME and indent == 8:
+        grant = st.grant(stripped, True)
+        if grant is None:
+            st.log.line(number, line, "runtime permission line not understood")
+        else:
+            user.runtime.append(grant)

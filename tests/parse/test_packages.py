@@ -1,0 +1,227 @@
+"""dumpsys package: real Android 10-12 captures and our Android 14/15 fixtures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.parse.packages import parse_dumpsys_package, parse_permission_grant
+from tests.parse.helpers import fixture_text, real_text
+
+
+def test_ai_pin_dump_yields_all_172_packages_without_warnings():
+    parsed = parse_dumpsys_package(real_text("penumbraos-ai-pin-android12", "dumpsys_package.txt"))
+    assert len(parsed.records) == 172
+    assert len({r.package for r in parsed.records}) == 172
+    assert parsed.hidden_system == ()
+    assert parsed.warnings == ()
+
+
+def test_ai_pin_package_names_match_the_package_list_capture():
+    parsed = parse_dumpsys_package(real_text("penumbraos-ai-pin-android12", "dumpsys_package.txt"))
+    listed = {
+        line.removeprefix("package:").strip()
+        for line in real_text("penumbraos-ai-pin-android12", "pm_list_packages_e.txt").splitlines()
+        if line.startswith("package:")
+    }
+    parsed_names = {r.package for r in parsed.records}
+    # The list was taken after an onboarding-bypass app was sideloaded; the dump before.
+    assert listed - parsed_names == {"im.agg.aipinonboardingbypass"}
+    assert len(listed & parsed_names) == 170
+
+
+def test_ai_pin_records_checked_by_hand():
+    parsed = parse_dumpsys_package(real_text("penumbraos-ai-pin-android12", "dumpsys_package.txt"))
+    by_name = {r.package: r for r in parsed.records}
+    qcolor = by_name["com.qualcomm.qti.qcolor"]
+    assert qcolor.code_path == "/system_ext/app/QColor"
+    assert qcolor.app_id == 10107
+    assert qcolor.version_code == 32 and qcolor.min_sdk == 32 and qcolor.target_sdk == 32
+    assert qcolor.version_name == "12"
+    assert qcolor.system and not qcolor.updated_system
+    assert qcolor.installer is None  # system image: no installer recorded
+    assert qcolor.first_install == datetime(2008, 12, 31, 16, 0, 0)
+    assert [p.name for p in qcolor.install_permissions] == [
+        "android.permission.CONTROL_DISPLAY_COLOR_TRANSFORMS"
+    ]
+    assert qcolor.user(0) is not None and qcolor.user(0).enabled_state == 0
+
+    settings_service = by_name["humane.settings.service"]
+    assert settings_service.code_path == "/system/priv-app/humane_settingsservice"
+    assert settings_service.app_id == 1000
+    overlay = by_name["com.android.internal.display.cutout.emulation.corner"]
+    assert "HAS_CODE" not in overlay.flags
+    assert overlay.code_path == "/product/overlay/DisplayCutoutEmulationCorner"
+
+
+def test_ai_pin_runtime_permissions_are_read_per_user():
+    parsed = parse_dumpsys_package(real_text("penumbraos-ai-pin-android12", "dumpsys_package.txt"))
+    with_runtime = [r for r in parsed.records if r.user(0) and r.user(0).runtime_permissions]
+    assert len(with_runtime) == 46  # "runtime permissions:" blocks in the dump
+    assert all(p.runtime for r in with_runtime for p in r.user(0).runtime_permissions)
+
+
+def test_android11_sideloaded_app_has_installer_times_and_permissions():
+    parsed = parse_dumpsys_package(real_text("spytrap-adb", "package_gpstest.txt"))
+    (record,) = parsed.records
+    assert record.package == "com.android.gpstest.osmdroid"
+    assert record.installer == "com.android.packageinstaller"
+    assert record.app_id == 10153
+    assert record.version_code == 18093 and record.target_sdk == 29
+    assert record.first_install == datetime(2021, 11, 7, 23, 55, 9)
+    assert "android.permission.WRITE_EXTERNAL_STORAGE" in record.requested_permissions
+    user0 = record.user(0)
+    assert user0 is not None
+    granted = {p.name for p in user0.runtime_permissions if p.granted}
+    assert granted == {
+        "android.permission.ACCESS_FINE_LOCATION",
+        "android.permission.ACCESS_COARSE_LOCATION",
+    }
+    fine = next(p for p in user0.runtime_permissions if p.name.endswith("FINE_LOCATION"))
+    assert fine.flags == ("USER_SET", "USER_SENSITIVE_WHEN_GRANTED", "USER_SENSITIVE_WHEN_DENIED")
+    assert parsed.warnings == ()
+
+
+def test_every_spytrap_single_package_dump_parses_cleanly():
+    for name in ("contacts", "fdroid", "gpstest", "jitsi"):
+        parsed = parse_dumpsys_package(real_text("spytrap-adb", f"package_{name}.txt"))
+        assert len(parsed.records) == 1, name
+        assert parsed.records[0].code_path, name
+        assert parsed.warnings == (), name
+
+
+def test_android14_app_id_installer_and_per_user_first_install_are_read():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel8_a14.txt"))
+    tracker = next(r for r in parsed.records if r.package == "com.example.tracker")
+    assert tracker.app_id == 10231
+    assert tracker.installer == "com.google.android.packageinstaller"
+    assert tracker.originating_installer == "com.android.chrome"
+    assert tracker.first_install is None  # Android 14 prints it per user
+    assert tracker.user(0).first_install == datetime(2024, 3, 2, 21, 14, 9)
+    assert tracker.requested_permissions[2] == "android.permission.ACCESS_BACKGROUND_LOCATION"
+    granted = {p.name for p in tracker.user(0).runtime_permissions if p.granted}
+    assert "android.permission.READ_SMS" in granted
+    assert "android.permission.POST_NOTIFICATIONS" not in granted
+    assert parsed.warnings == ()
+
+
+def test_android14_installer_null_is_none_and_disabled_user_state_is_kept():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel8_a14.txt"))
+    spooler = next(r for r in parsed.records if r.package == "com.android.printspooler")
+    assert spooler.installer is None
+    assert spooler.user(0).enabled_state == 3
+    assert not spooler.user(0).enabled
+
+
+def test_updated_system_app_keeps_live_copy_and_lists_factory_copy():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel8_a14.txt"))
+    live = [r for r in parsed.records if r.package == "com.android.chrome"]
+    assert len(live) == 1
+    assert live[0].code_path.startswith("/data/app/")
+    assert live[0].updated_system
+    (factory,) = parsed.hidden_system
+    assert factory.package == "com.android.chrome"
+    assert factory.code_path == "/product/app/Chrome"
+
+
+def test_android14_suspend_params_do_not_hide_runtime_permissions():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel8_a14.txt"))
+    bank = next(r for r in parsed.records if r.package == "com.example.bankapp")
+    assert bank.user(0).suspended is True
+    assert [p.name for p in bank.user(0).runtime_permissions] == ["android.permission.CAMERA"]
+
+
+def test_secondary_user_state_and_install_grants_are_separate():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel8_a14.txt"))
+    game = next(r for r in parsed.records if r.package == "com.example.game")
+    assert game.user(0).installed is False
+    assert game.user(10).installed is True
+    vibrate = [p for p in game.install_permissions if p.name == "android.permission.VIBRATE"]
+    assert len(vibrate) == 1 and vibrate[0].granted  # the userId=10 copy is not user 0's
+
+
+def test_android15_fixture_initiating_installer_and_disabled_state():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel9_a15.txt"))
+    spy = next(r for r in parsed.records if r.package == "com.example.spyagent")
+    assert spy.installer == "com.android.shell"  # installerPackageName=null, initiating set
+    assert spy.install_permissions[0].flags == ()
+    youtube = next(r for r in parsed.records if r.package == "com.google.android.youtube")
+    assert youtube.user(0).enabled_state == 2
+    assert [h.code_path for h in parsed.hidden_system] == ["/product/app/YouTube"]
+    assert parsed.warnings == ()
+
+
+def test_permission_grant_line_variants():
+    grant = parse_permission_grant("a.B: granted=true, flags=[ X|Y ], userId=10", runtime=False)
+    assert grant is not None and grant.granted and grant.flags == ("X", "Y")
+    assert parse_permission_grant("a.B: granted=maybe", runtime=True) is None
+    assert parse_permission_grant("no colon here", runtime=True) is None
+
+
+def test_unknown_lines_inside_a_package_become_bounded_warnings():
+    body = "Packages:\n  Package [a.b] (1):\n    codePath=/data/app/a\n" + "".join(
+        f"    ??? strange line {i}\n" for i in range(100)
+    )
+    parsed = parse_dumpsys_package(body)
+    assert parsed.records[0].code_path == "/data/app/a"
+    assert len(parsed.warnings) == 21
+    assert parsed.warnings[-1].message == "80 more lines not understood"
+
+
+def test_output_without_packages_section_is_a_warning():
+    parsed = parse_dumpsys_package("Can't find service: package\n")
+    assert parsed.records == ()
+    assert "Packages:" in parsed.warnings[0].message
+
+
+def test_truncated_dump_keeps_packages_read_so_far():
+    text = fixture_text("dumpsys_package", "pixel8_a14.txt")
+    cut = text[: text.index("  Package [com.example.game]") + 60]
+    parsed = parse_dumpsys_package(cut)
+    assert [r.package for r in parsed.records][:3] == [
+        "com.example.tracker",
+        "com.android.chrome",
+        "com.example.bankapp",
+    ]
+
+
+def test_non_utf8_bytes_decoded_with_replacement_do_not_break_parsing():
+    raw = fixture_text("dumpsys_package", "pixel8_a14.txt").encode() + b"\n\xff\xfe\x00garbage\n"
+    parsed = parse_dumpsys_package(raw.decode("utf-8", errors="replace"))
+    assert len(parsed.records) == 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_arbitrary_text_never_raises(text):
+    parse_dumpsys_package(text)
+    parse_dumpsys_package("Packages:\n  Package [x] (1):\n" + text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Packages:",
+                "  Package [a] (1):",
+                "    User 0: installed=true enabled=9",
+                "      runtime permissions:",
+                "        p: granted=true",
+                "    install permissions:",
+                "      q: granted=false, flags=[",
+                "    versionCode=x minSdk=",
+                "Hidden system packages:",
+                "    Suspend params:",
+                "    requested permissions:",
+                "      r",
+                "",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_shuffled_real_line_shapes_never_raise(lines):
+    parse_dumpsys_package("\n".join(lines))
