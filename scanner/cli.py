@@ -32,8 +32,9 @@ from rich.text import Text
 from scanner import TOOL_NAME, __version__
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
-from scanner.errors import NotConnected, ScannerError, SignatureDBError
+from scanner.errors import NotConnected, ReportError, ScannerError, SignatureDBError
 from scanner.pipeline import ScanProblem, ScanResult, scan_phone
+from scanner.quickexit import QuickExit, interactive, wait_for_close
 from scanner.report import json_report, terminal
 from scanner.sigdb import commands as sigdb
 from scanner.sigdb.model import SignatureDB
@@ -67,6 +68,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source.add_argument("--usb-serial", metavar="SERIAL", help="pick one USB phone by serial")
     parser.add_argument("--json", metavar="PATH", type=Path, help="write the JSON report here")
+    parser.add_argument(
+        "--html", metavar="PATH", type=Path, help="write a printable HTML report here"
+    )
+    parser.add_argument(
+        "--save",
+        metavar="CASEFILE",
+        type=Path,
+        help="add this scan to an encrypted case file (asks for a passphrase)",
+    )
+    parser.add_argument(
+        "--evidence",
+        metavar="DIR",
+        type=Path,
+        help="write an evidence pack (report, raw outputs, hashes) to a new folder; "
+        "it is NOT encrypted",
+    )
+    parser.add_argument(
+        "--evidence-key",
+        metavar="KEYFILE",
+        type=Path,
+        help="sign the evidence pack with this Ed25519 key (see 'scan.py keygen')",
+    )
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="with --save: show what changed since earlier scans of this phone",
+    )
     parser.add_argument(
         "--demo-profile",
         default="infected",
@@ -209,10 +237,70 @@ def _scan(connection: PhoneConnection, console: Console, database: DatabaseChoic
         )
 
 
+PASSPHRASE_ENV = "PHONE_CHECK_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+
+
+def _passphrase(path: Path, console: Console) -> str:
+    """Ask for the case file's passphrase (or read it from the environment, for scripts)."""
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    import getpass
+
+    if path.exists():
+        return getpass.getpass(f"Passphrase for {path}: ")
+    console.print(
+        "This creates a new encrypted case file. Choose a passphrase the other person "
+        "cannot guess. If it is lost, the file cannot be opened."
+    )
+    first = getpass.getpass("New passphrase: ")
+    if first != getpass.getpass("Type it again: "):
+        raise ReportError("The two passphrases were different. Nothing was saved.")
+    return first
+
+
 def _write_outputs(args: argparse.Namespace, result: ScanResult, console: Console) -> None:
     if args.json:
-        args.json.write_text(json_report.render(result), encoding="utf-8")
-        console.print(f"JSON report written to {args.json}")
+        _atomic_write(args.json, json_report.render(result).encode("utf-8"))
+        console.print(Text(f"JSON report written to {args.json}"))
+    if args.html:
+        from scanner.report import html_report
+
+        _atomic_write(args.html, html_report.render(result).encode("utf-8"))
+        console.print(Text(f"HTML report written to {args.html}"))
+    if args.evidence:
+        from scanner.casefile import load_signing_key, write_evidence
+
+        key = load_signing_key(args.evidence_key) if args.evidence_key else None
+        pack = write_evidence(args.evidence, result, signing_key=key)
+        console.print(
+            Text(
+                f"Evidence pack written to {pack.directory} (not encrypted: keep it safe). "
+                f"Chain head {pack.chain_head[:16]}..."
+            )
+        )
+    if args.save:
+        from scanner.casefile import history_for, save_scan
+
+        case = save_scan(args.save, result, _passphrase(args.save, console))
+        console.print(Text(f"Scan saved to the encrypted case file {args.save}."))
+        if args.history:
+            from scanner.parse.snapshot import build_snapshot
+
+            terminal.render_history(history_for(case, build_snapshot), console)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves no half file."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".phone-check-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,6 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = _console()
     _setup_logging(args.debug, console)
+    if args.history and not args.save:
+        parser.print_usage(sys.stderr)
+        console.print("--history needs --save CASEFILE (history is kept in the case file).")
+        return EXIT_USAGE
     if args.serial:
         try:
             _parse_serial(args.serial)
@@ -228,9 +320,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"--serial must look like 192.168.1.20:5555, not {args.serial!r}")
             return EXIT_USAGE
     try:
-        result = _run_demo(args, console) if args.demo else _run_live(args, console)
-        terminal.render(result, console)
+        with QuickExit():
+            if interactive():
+                console.print("Quick exit: press Q at any time to clear the screen and close.")
+            result = _run_demo(args, console) if args.demo else _run_live(args, console)
+            terminal.render(result, console)
         _write_outputs(args, result, console)
+        wait_for_close()
     except KeyboardInterrupt:
         console.print("\nStopped. Nothing was changed on the phone.")
         return EXIT_INTERRUPTED

@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.theme import Theme
 
+from scanner.casefile.history import HistoryDiff
 from scanner.model import Finding, Severity
 from scanner.pipeline import ScanResult
 from scanner.report.texts import ReportTexts
@@ -159,3 +160,26 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
 
 def _worst(findings: Sequence[Finding]) -> Severity:
     return min((f.severity for f in findings), key=lambda s: s.rank)
+
+
+def render_history(diffs: Sequence[HistoryDiff], console: Console) -> None:
+    """What changed between saved scans of the same phone, oldest first, with dates."""
+    console.rule("Changes since earlier scans of this phone")
+    if not diffs:
+        console.print("This is the first scan of this phone in the case file.")
+        return
+    for diff in diffs:
+        console.print(
+            plain(
+                f"Between {diff.earlier_time:%Y-%m-%d %H:%M} and "
+                f"{diff.later_time:%Y-%m-%d %H:%M} UTC:"
+            ),
+            style="heading",
+        )
+        if not diff.changes:
+            console.print("  Nothing changed in what both scans could read.")
+        for change in diff.changes:
+            when = f" ({change.when:%Y-%m-%d})" if change.when else ""
+            console.print(plain(f"  - {change.description}{when}"))
+        if diff.not_compared:
+            console.print(plain("  Not compared: " + ", ".join(diff.not_compared)), style="muted")
