@@ -1,0 +1,286 @@
+"""Our own database file format (YAML, documented in ``signatures/README.md``).
+
+``parse_db`` reads and fully validates a file's bytes; ``dump_db`` writes the canonical
+form (fixed key order, empty fields left out), so a database we build always has the
+same bytes and therefore the same SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import yaml
+
+from scanner.sigdb import normalise
+from scanner.sigdb.merge import unique
+from scanner.sigdb.model import (
+    CAPABILITY_WORDS,
+    SCHEMA_VERSION,
+    Family,
+    Header,
+    Kind,
+    Sample,
+    SignatureDB,
+)
+from scanner.sigdb.problems import malformed_entry, malformed_file
+
+# libyaml is ten times faster; the pure-Python classes give the same result.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+FILE_COMMENT: Final = (
+    "# phone-check signature database. Format: signatures/README.md.\n"
+    "# Built by tools/build_signatures.py; its SHA-256 is recorded in installed.json,\n"
+    "# so any edit by hand makes the scanner refuse it.\n"
+)
+_HEADER_KEYS: Final = (
+    "schema_version",
+    "source",
+    "source_version",
+    "date",
+    "licence",
+    "attribution",
+    "warning",
+)
+_LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
+    "names": normalise.name,
+    "packages": normalise.package,
+    "ios_bundles": normalise.package,
+    "certificates": normalise.certificate,
+    "certificate_organizations": normalise.name,
+    "certificate_cname_re": lambda v: _regex(normalise.name(v, "regular expression")),
+    "c2_domains": normalise.domain,
+    "c2_ips": normalise.ip,
+    "websites": normalise.host_or_url,
+    "distribution": normalise.host_or_url,
+    "capabilities": lambda v: _capability(normalise.name(v, "capability")),
+    "sources": normalise.name,
+}
+_FAMILY_KEYS: Final = frozenset(
+    {"name", "kind", "sample_sha256", "capability_summary", "notes", *_LIST_FIELDS}
+)
+
+
+def parse_db(data: bytes, file: str) -> SignatureDB:
+    """Read and validate a database file's bytes; ``file`` names it in error messages."""
+    raw = load_yaml(data, file)
+    if not isinstance(raw, dict) or "families" not in raw:
+        raise malformed_file(file, "it is not a phone-check signature database")
+    header = _header(raw, file)
+    entries = raw["families"]
+    if not isinstance(entries, list):
+        raise malformed_file(file, "'families' is not a list")
+    families = tuple(_family(entry, file, i) for i, entry in enumerate(entries, start=1))
+    seen: set[str] = set()
+    for i, fam in enumerate(families, start=1):
+        if fam.name.casefold() in seen:
+            raise malformed_entry(file, i, fam.name, "another family has the same name")
+        seen.add(fam.name.casefold())
+    return SignatureDB(header=header, families=families, sha256=hashlib.sha256(data).hexdigest())
+
+
+def load_yaml(data: bytes | str, file: str) -> object:
+    """Parse YAML with a safe loader; a syntax error becomes ``Malformed`` with its line."""
+    try:
+        return yaml.load(data, Loader=_Loader)  # noqa: S506 - a safe loader class
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (near line {mark.line + 1})" if mark is not None else ""
+        raise malformed_file(file, f"it is not valid YAML{where}", str(exc)) from exc
+
+
+def dump_db(header: Header, families: Sequence[Family]) -> bytes:
+    """The canonical file bytes for a database."""
+    doc: dict[str, object] = {
+        "schema_version": header.schema_version,
+        "source": header.source,
+        "source_version": header.source_version,
+        "date": header.date,
+        "licence": header.licence,
+        "attribution": header.attribution,
+    }
+    if header.warning:
+        doc["warning"] = header.warning
+    doc["families"] = [_family_doc(fam) for fam in families]
+    text: str = yaml.dump(
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return (FILE_COMMENT + text).encode("utf-8")
+
+
+def build_db(header: Header, families: Sequence[Family]) -> tuple[SignatureDB, bytes]:
+    """A database and its canonical bytes, the SHA-256 computed over those bytes."""
+    data = dump_db(header, families)
+    return SignatureDB(header, tuple(families), hashlib.sha256(data).hexdigest()), data
+
+
+class _Flow(dict[str, str]):
+    """A mapping written on one line (one sample per line keeps the file short)."""
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    pass
+
+
+def _represent_flow(dumper: Any, data: _Flow) -> Any:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+
+
+def _family_doc(fam: Family) -> dict[str, object]:
+    doc: dict[str, object] = {"name": fam.name, "kind": fam.kind.value}
+    for key in (
+        "names",
+        "packages",
+        "ios_bundles",
+        "certificates",
+        "certificate_organizations",
+        "certificate_cname_re",
+    ):
+        if values := getattr(fam, key):
+            doc[key] = list(values)
+    if fam.samples:
+        doc["sample_sha256"] = [_sample_doc(s) for s in fam.samples]
+    for key in ("c2_domains", "c2_ips", "websites", "distribution", "capabilities"):
+        if values := getattr(fam, key):
+            doc[key] = list(values)
+    if fam.capability_summary:
+        doc["capability_summary"] = fam.capability_summary
+    if fam.notes:
+        doc["notes"] = fam.notes
+    doc["sources"] = list(fam.sources)
+    return doc
+
+
+def _sample_doc(sample: Sample) -> _Flow:
+    doc = _Flow(sha256=sample.sha256)
+    if sample.package:
+        doc["package"] = sample.package
+    if sample.certificate:
+        doc["certificate"] = sample.certificate
+    if sample.version:
+        doc["version"] = sample.version
+    return doc
+
+
+def _header(raw: Mapping[str, object], file: str) -> Header:
+    unknown = set(raw) - {*_HEADER_KEYS, "families"}
+    if unknown:
+        raise malformed_file(file, f"unknown header field(s): {', '.join(sorted(unknown))}")
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise malformed_file(
+            file,
+            f"it uses schema version {version!r}, and this scanner reads version "
+            f"{SCHEMA_VERSION} (a newer scanner may be needed)",
+        )
+    values: dict[str, str] = {}
+    for key in _HEADER_KEYS[1:]:
+        value = raw.get(key, "")
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            raise malformed_file(file, f"header field {key!r} is not text")
+        values[key] = value.strip()
+    if not values["source"]:
+        raise malformed_file(file, "the header has no 'source'")
+    return Header(schema_version=SCHEMA_VERSION, **values)
+
+
+def _family(raw: object, file: str, index: int) -> Family:
+    if not isinstance(raw, dict):
+        raise malformed_entry(file, index, "", "it is not a mapping")
+    label = str(raw.get("name", ""))
+    try:
+        return _family_fields(raw)
+    except ValueError as exc:
+        raise malformed_entry(file, index, label, str(exc)) from exc
+
+
+def _family_fields(raw: Mapping[str, object]) -> Family:
+    unknown = set(raw) - _FAMILY_KEYS
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    lists = {key: _list(raw, key, check) for key, check in _LIST_FIELDS.items()}
+    kind_text = raw.get("kind", "")
+    try:
+        kind = Kind(str(kind_text))
+    except ValueError:
+        raise ValueError(
+            f"kind {kind_text!r} is not one of {', '.join(k.value for k in Kind)}"
+        ) from None
+    samples_raw = raw.get("sample_sha256") or []
+    if not isinstance(samples_raw, list):
+        raise ValueError("'sample_sha256' is not a list")
+    return Family(
+        name=normalise.name(raw.get("name")),
+        kind=kind,
+        samples=tuple(_sample(s) for s in samples_raw),
+        capability_summary=_optional_text(raw, "capability_summary"),
+        notes=_optional_text(raw, "notes"),
+        names=lists["names"],
+        packages=lists["packages"],
+        ios_bundles=lists["ios_bundles"],
+        certificates=lists["certificates"],
+        certificate_organizations=lists["certificate_organizations"],
+        certificate_cname_re=lists["certificate_cname_re"],
+        c2_domains=lists["c2_domains"],
+        c2_ips=lists["c2_ips"],
+        websites=lists["websites"],
+        distribution=lists["distribution"],
+        capabilities=lists["capabilities"],
+        sources=lists["sources"],
+    )
+
+
+def _list(raw: Mapping[str, object], key: str, check: Callable[[object], str]) -> tuple[str, ...]:
+    values = raw.get(key) or []
+    if not isinstance(values, list):
+        raise ValueError(f"{key!r} is not a list")
+    return unique(check(v) for v in values)
+
+
+def _sample(raw: object) -> Sample:
+    if not isinstance(raw, dict):
+        raise ValueError("a sample is not a mapping")
+    cert = raw.get("certificate")
+    return Sample(
+        sha256=normalise.sha256(raw.get("sha256")),
+        package=normalise.package(raw["package"]) if raw.get("package") else "",
+        certificate=normalise.certificate(cert) if cert else "",
+        version=str(raw.get("version") or ""),
+    )
+
+
+def _optional_text(raw: Mapping[str, object], key: str) -> str:
+    value = raw.get(key) or ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} is not text")
+    return value.strip()
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+    return pattern
+
+
+def _capability(keyword: str) -> str:
+    if keyword not in CAPABILITY_WORDS:
+        raise ValueError(
+            f"capability {keyword!r} is not one of {', '.join(sorted(CAPABILITY_WORDS))}"
+        )
+    return keyword

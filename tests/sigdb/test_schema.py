@@ -1,0 +1,98 @@
+"""Our own database format, and the database shipped in signatures/."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import Malformed
+from scanner.sigdb import build, store
+from scanner.sigdb.commands import load_shipped_db
+from scanner.sigdb.model import Kind
+from scanner.sigdb.schema import build_db, dump_db, parse_db
+from tests.sigdb.conftest import SNAPSHOT, small_families, small_header
+
+SHIPPED = Path(__file__).resolve().parents[2] / "signatures"
+
+
+def test_database_round_trips_through_its_canonical_bytes() -> None:
+    db, data = build_db(small_header(), small_families())
+
+    again = parse_db(data, "x.yaml")
+
+    assert again == db
+    assert again.sha256 == hashlib.sha256(data).hexdigest()
+    assert dump_db(again.header, again.families) == data
+
+
+def test_fingerprints_are_normalised_on_load() -> None:
+    fam = replace(small_families()[1], certificates=("ab:" * 19 + "ab",))
+    _, data = build_db(small_header(), (fam,))
+
+    db = parse_db(data, "x.yaml")
+
+    assert db.families[0].certificates == ("AB" * 20,)
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragments"),
+    [
+        (("kind: dual_use", "kind: spyware"), ["entry 2", "(FamilyWatch)", "spyware"]),
+        (("- messages", "- mind_reading"), ["entry 1", "(EvilSpy)", "mind_reading"]),
+        (("schema_version: 1", "schema_version: 9"), ["schema version 9"]),
+        (("- org.familywatch", "- org.family watch"), ["entry 2", "package"]),
+        (("name: FamilyWatch", "name: evilspy"), ["entry 2", "same name"]),
+    ],
+)
+def test_invalid_database_is_refused_naming_the_entry(
+    edit: tuple[str, str], fragments: list[str]
+) -> None:
+    _, data = build_db(small_header(), small_families())
+    broken = data.decode().replace(*edit, 1).encode()
+    assert broken != data
+
+    with pytest.raises(Malformed) as caught:
+        parse_db(broken, "mine.yaml")
+
+    assert "mine.yaml" in caught.value.message
+    for fragment in fragments:
+        assert fragment in caught.value.message
+
+
+def test_shipped_database_loads_and_matches_its_pinned_hash() -> None:
+    db = load_shipped_db(SHIPPED)
+
+    manifest = store.read_manifest(SHIPPED)
+    assert manifest is not None
+    assert db.sha256 == manifest.sha256
+    assert db.header.source_version == SNAPSHOT
+    assert "Echap" in db.header.attribution and "CC-BY 4.0" in db.header.attribution
+    assert "does not mean there is no stalkerware" in db.header.warning
+    counts = db.counts
+    assert (counts.families, counts.stalkerware, counts.samples) == (172, 147, 3228)
+    assert (SHIPPED / store.SHIPPED_FILE).stat().st_size < 3 * 1024 * 1024
+
+
+def test_shipped_database_has_our_capability_notes() -> None:
+    db = load_shipped_db(SHIPPED)
+
+    described = [f for f in db.families if f.capability_summary]
+    assert len(described) >= 6
+    mspy = db.family("mSpy")
+    assert mspy is not None and "location" in mspy.capabilities
+    assert "track where the phone is" in mspy.capability_words()
+    assert all(f.kind is Kind.STALKERWARE for f in described)
+
+
+def test_shipped_database_is_exactly_what_the_builder_makes(indicators: Path) -> None:
+    files = {n: (indicators / n).read_bytes() for n in build.ECHAP_FILES}
+    families = build.echap_families(files, SNAPSHOT)
+    notes = build.parse_capabilities((SHIPPED / "capabilities.yaml").read_bytes(), "caps")
+    families = build.apply_capabilities(families, notes)
+
+    _, data = build_db(build.echap_header(SNAPSHOT, "2026-06-21"), families)
+
+    assert data == (SHIPPED / store.SHIPPED_FILE).read_bytes()

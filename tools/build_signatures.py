@@ -1,0 +1,74 @@
+"""Rebuild signatures/stalkerware.yaml from a folder of Echap indicator files.
+
+    python tools/build_signatures.py /path/to/stalkerware-indicators \
+        --source-version a04c5c1958bff93fec3b1b56edbb412b209f2a38 --date 2026-06-21
+
+Reads ioc.yaml, watchware.yaml and samples.csv from the folder, adds our capability
+notes from signatures/capabilities.yaml, writes the database in canonical form and pins
+its SHA-256 in signatures/installed.json (which the scanner checks on every load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from scanner.errors import ScannerError  # noqa: E402
+from scanner.sigdb import build, store  # noqa: E402
+from scanner.sigdb.schema import build_db, parse_db  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the database; returns a process exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("indicators", type=Path, help="folder holding Echap's files")
+    parser.add_argument("--source-version", required=True, help="upstream git commit")
+    parser.add_argument("--date", required=True, help="upstream snapshot date, YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, default=REPO / "signatures")
+    args = parser.parse_args(argv)
+
+    files = {
+        name: (args.indicators / name).read_bytes()
+        for name in build.ECHAP_FILES
+        if (args.indicators / name).is_file()
+    }
+    try:
+        families = build.echap_families(files, args.source_version)
+        caps_path = args.out / "capabilities.yaml"
+        if caps_path.is_file():
+            notes = build.parse_capabilities(caps_path.read_bytes(), str(caps_path))
+            families = build.apply_capabilities(families, notes)
+        db, data = build_db(build.echap_header(args.source_version, args.date), families)
+        parse_db(data, "the built database")  # what we ship must load
+    except ScannerError as exc:
+        sys.stderr.write(f"{exc.message}\n{exc.detail}\n")
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / store.SHIPPED_FILE).write_bytes(data)
+    store.write_manifest(
+        args.out,
+        store.Manifest(
+            file=store.SHIPPED_FILE,
+            sha256=db.sha256,
+            source=db.header.source,
+            source_version=db.header.source_version,
+            date=db.header.date,
+            imported_at=args.date,
+        ),
+    )
+    counts = db.counts
+    sys.stdout.write(
+        f"wrote {args.out / store.SHIPPED_FILE} ({len(data):,} bytes, sha256 {db.sha256})\n"
+        f"{counts.families} families ({counts.stalkerware} stalkerware, {counts.dual_use} "
+        f"dual use), {counts.packages} packages, {counts.certificates} certificates, "
+        f"{counts.samples} samples, {counts.c2_domains} C2 domains, {counts.c2_ips} C2 IPs\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
