@@ -304,9 +304,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    console = _console()
+    if argv[:1] == ["signatures"]:
+        from scanner import cli_signatures
+
+        return cli_signatures.main(argv[1:], console)
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = _console()
     _setup_logging(args.debug, console)
     if args.history and not args.save:
         parser.print_usage(sys.stderr)

@@ -27,9 +27,29 @@ def ai_pin_profile(**overrides: object) -> Profile:
     commands[DUMPSYS_ACCESSIBILITY] = shared_path(
         "device-outputs", "spytrap-adb", "accessibility_plain.txt"
     ).read_bytes()
-    fields: dict[str, object] = {"name": "ai-pin-real", "serial": "AIPINREAL", "commands": commands}
+    fields: dict[str, object] = {
+        "name": "ai-pin-real",
+        "serial": "AIPINREAL",
+        "commands": commands,
+        "files": served_apks(commands),
+    }
     fields.update(overrides)
     return Profile(**fields)  # type: ignore[arg-type]
+
+
+def served_apks(commands: dict[str, bytes]) -> dict[str, bytes]:
+    """A signed APK (built here) at the path of every app a scan would pull.
+
+    The captures hold no APKs; without these the pulls fail, as they would on a phone
+    that refuses them.
+    """
+    from scanner.apks import pull_candidates
+    from scanner.model import CommandResult, RawCapture
+    from scanner.parse.snapshot import build_snapshot
+    from scanner.simulator.apk_builder import build_apk
+
+    capture = RawCapture(tuple(CommandResult(c, out) for c, out in commands.items()))
+    return {path: build_apk(pkg) for pkg, path in pull_candidates(build_snapshot(capture))}
 
 
 def getprop_profile(file_name: str) -> Profile:

@@ -1,0 +1,72 @@
+"""The front door: each outcome gives a plain message and its documented exit code."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from scanner.cli import main
+from scanner.simulator import Profile, SimulatedPhone
+from tests.integration.real_captures import ai_pin_profile
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):
+    # The live path keeps its ADB key in the config dir: point it at a temp folder.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_bad_serial_is_a_usage_error(capsys):
+    assert main(["--serial", "not-a-port"]) == 2
+    assert "192.168.1.20:5555" in capsys.readouterr().out
+
+
+def test_nothing_listening_says_so_and_exits_3(capsys):
+    code = main(["--serial", f"127.0.0.1:{free_port()}"])
+    assert code == 3
+    assert "Could not reach the phone" in capsys.readouterr().out
+
+
+def test_refused_authorisation_exits_4_with_what_to_try(capsys, tmp_path):
+    with SimulatedPhone(Profile(name="no", auth="refuse")) as phone:
+        code = main(["--serial", phone.serial_address, "--auth-timeout", "5"])
+    out = capsys.readouterr().out
+    assert code == 4
+    assert "Allow" in out
+
+
+def test_unanswered_authorisation_times_out_with_exit_4(capsys):
+    with SimulatedPhone(Profile(name="silent", auth="never")) as phone:
+        code = main(["--serial", phone.serial_address, "--auth-timeout", "1"])
+    out = capsys.readouterr().out
+    assert code == 4
+    assert "in time" in out
+
+
+def test_scan_of_real_capture_writes_json_and_marks_it_complete(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    with SimulatedPhone(ai_pin_profile()) as phone:
+        code = main(["--serial", phone.serial_address, "--json", str(out)])
+    report = json.loads(out.read_text())
+    assert code == 0
+    assert report["complete"] is True
+    assert report["packages_scanned"] == 172
+    assert report["signatures"]["families"] > 100
+    assert "Phone check" in capsys.readouterr().out
+
+
+def test_signatures_show_names_the_database(capsys):
+    assert main(["signatures", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "Echap" in out
+    assert "SHA-256" in out
