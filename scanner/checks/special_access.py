@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from scanner.checks.common import app_name, from_store, is_system, package_of
 from scanner.checks.registry import CheckContext, check, finding
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
+from scanner.parse.common import normalize_component
 
 
 @check(
@@ -25,14 +26,15 @@ from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 )
 def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
     """Enabled accessibility services can read and control everything on screen."""
+    # The same service is printed short (pkg/.Svc) in one place and long in another.
     seen: dict[str, list[Evidence]] = {}
     for svc in snapshot.accessibility:
         state = "running" if svc.bound else "switched on"
-        seen.setdefault(svc.component, []).append(
+        seen.setdefault(normalize_component(svc.component), []).append(
             Evidence("dumpsys accessibility", f"accessibility service {svc.component} is {state}")
         )
     for component in snapshot.settings.enabled_accessibility_services:
-        seen.setdefault(component, []).append(
+        seen.setdefault(normalize_component(component), []).append(
             Evidence(
                 "settings list secure",
                 f"enabled_accessibility_services includes {component}",

@@ -72,7 +72,9 @@ def summary_line(result: ScanResult) -> str:
     return "No known stalkerware and nothing unusual was found in what the scan could read."
 
 
-def _finding_block(finding: Finding, texts: ReportTexts, number: int) -> Group:
+def _finding_block(
+    finding: Finding, texts: ReportTexts, number: int, advice_at: dict[str, int]
+) -> Group:
     parts: list[Text | Padding] = [
         Text.assemble((f"{number}. ", "heading"), plain(finding.title, "heading"))
     ]
@@ -81,7 +83,11 @@ def _finding_block(finding: Finding, texts: ReportTexts, number: int) -> Group:
     parts.append(Text("   What the scan saw:", style="muted"))
     parts.extend(plain(f"    - {e.source}: {e.excerpt}") for e in finding.evidence)
     guide = texts.guidance(finding.guidance)
-    if guide is not None and finding.severity is not Severity.INFO:
+    if finding.guidance in advice_at:
+        # The same advice once is enough; a long report is harder to take in.
+        parts.append(Text(f"   What you could do: see number {advice_at[finding.guidance]}."))
+    elif guide is not None and finding.severity is not Severity.INFO:
+        advice_at[finding.guidance] = number
         if guide.removal_warning:
             parts.append(Padding(plain(guide.removal_warning, "heading"), (0, 3)))
         parts.append(Padding(plain(guide.what_it_means), (0, 3)))
@@ -119,6 +125,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
         console.print(Panel(plain(texts.removal_first), title="Before you change anything"))
 
     number = 0
+    advice_at: dict[str, int] = {}
     for severity in Severity:
         group = [f for f in result.findings if f.severity is severity]
         if not group:
@@ -126,7 +133,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
         console.rule(Text(f"{HEADINGS[severity]} ({len(group)})", style=f"sev.{severity.value}"))
         for finding in group:
             number += 1
-            console.print(_finding_block(finding, texts, number))
+            console.print(_finding_block(finding, texts, number, advice_at))
 
     console.rule("What this scan cannot see")
     console.print(plain(texts.cannot_see))
