@@ -1,0 +1,188 @@
+"""Permission and app-op facts the renderers need (names and protection levels are AOSP's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+# --------------------------------------------------------------------------- permission data
+
+# (name, protection) for the platform permissions "android" declares; the runtime ones are
+# marked "dangerous". Not the full ~700, but each is a real AOSP permission.
+PLATFORM_PERMISSIONS: Final[tuple[tuple[str, str], ...]] = (
+    ("android.permission.ACCESS_FINE_LOCATION", "dangerous|instant"),
+    ("android.permission.ACCESS_COARSE_LOCATION", "dangerous|instant"),
+    ("android.permission.ACCESS_BACKGROUND_LOCATION", "dangerous"),
+    ("android.permission.ACCESS_MEDIA_LOCATION", "dangerous"),
+    ("android.permission.READ_SMS", "dangerous"),
+    ("android.permission.RECEIVE_SMS", "dangerous"),
+    ("android.permission.SEND_SMS", "dangerous"),
+    ("android.permission.RECEIVE_MMS", "dangerous"),
+    ("android.permission.RECEIVE_WAP_PUSH", "dangerous"),
+    ("android.permission.READ_CALL_LOG", "dangerous"),
+    ("android.permission.WRITE_CALL_LOG", "dangerous"),
+    ("android.permission.PROCESS_OUTGOING_CALLS", "dangerous"),
+    ("android.permission.READ_CONTACTS", "dangerous"),
+    ("android.permission.WRITE_CONTACTS", "dangerous"),
+    ("android.permission.GET_ACCOUNTS", "dangerous"),
+    ("android.permission.READ_CALENDAR", "dangerous"),
+    ("android.permission.WRITE_CALENDAR", "dangerous"),
+    ("android.permission.RECORD_AUDIO", "dangerous|instant"),
+    ("android.permission.CAMERA", "dangerous|instant"),
+    ("android.permission.READ_PHONE_STATE", "dangerous"),
+    ("android.permission.READ_PHONE_NUMBERS", "dangerous|instant"),
+    ("android.permission.CALL_PHONE", "dangerous"),
+    ("android.permission.ANSWER_PHONE_CALLS", "dangerous"),
+    ("android.permission.USE_SIP", "dangerous"),
+    ("android.permission.ACCEPT_HANDOVER", "dangerous"),
+    ("android.permission.BODY_SENSORS", "dangerous"),
+    ("android.permission.ACTIVITY_RECOGNITION", "dangerous|instant"),
+    ("android.permission.READ_EXTERNAL_STORAGE", "dangerous"),
+    ("android.permission.WRITE_EXTERNAL_STORAGE", "dangerous"),
+    ("android.permission.READ_MEDIA_IMAGES", "dangerous"),
+    ("android.permission.READ_MEDIA_VIDEO", "dangerous"),
+    ("android.permission.READ_MEDIA_AUDIO", "dangerous"),
+    ("android.permission.POST_NOTIFICATIONS", "dangerous"),
+    ("android.permission.BLUETOOTH_CONNECT", "dangerous"),
+    ("android.permission.BLUETOOTH_SCAN", "dangerous"),
+    ("android.permission.BLUETOOTH_ADVERTISE", "dangerous"),
+    ("android.permission.NEARBY_WIFI_DEVICES", "dangerous"),
+    ("android.permission.UWB_RANGING", "dangerous"),
+    ("com.android.voicemail.permission.ADD_VOICEMAIL", "dangerous"),
+    ("android.permission.INTERNET", "normal|instant"),
+    ("android.permission.ACCESS_NETWORK_STATE", "normal|instant"),
+    ("android.permission.ACCESS_WIFI_STATE", "normal"),
+    ("android.permission.CHANGE_WIFI_STATE", "normal"),
+    ("android.permission.CHANGE_NETWORK_STATE", "normal"),
+    ("android.permission.WAKE_LOCK", "normal|instant"),
+    ("android.permission.VIBRATE", "normal|instant"),
+    ("android.permission.FOREGROUND_SERVICE", "normal|instant"),
+    ("android.permission.RECEIVE_BOOT_COMPLETED", "normal"),
+    ("android.permission.REQUEST_IGNORE_BATTERY_OPTIMIZATIONS", "normal"),
+    ("android.permission.BLUETOOTH", "normal"),
+    ("android.permission.BLUETOOTH_ADMIN", "normal"),
+    ("android.permission.NFC", "normal"),
+    ("android.permission.USE_BIOMETRIC", "normal"),
+    ("android.permission.USE_FINGERPRINT", "normal"),
+    ("android.permission.MODIFY_AUDIO_SETTINGS", "normal"),
+    ("android.permission.READ_SYNC_SETTINGS", "normal"),
+    ("android.permission.WRITE_SYNC_SETTINGS", "normal"),
+    ("android.permission.GET_PACKAGE_SIZE", "normal"),
+    ("android.permission.SET_WALLPAPER", "normal"),
+    ("android.permission.EXPAND_STATUS_BAR", "normal"),
+    ("android.permission.KILL_BACKGROUND_PROCESSES", "normal"),
+    ("android.permission.SCHEDULE_EXACT_ALARM", "signature|privileged|appop"),
+    ("android.permission.USE_FULL_SCREEN_INTENT", "normal|appop"),
+    ("android.permission.REQUEST_DELETE_PACKAGES", "normal"),
+    ("android.permission.QUERY_ALL_PACKAGES", "normal"),
+    ("android.permission.MANAGE_OWN_CALLS", "normal"),
+    ("android.permission.SYSTEM_ALERT_WINDOW", "signature|setup|appop|installer|pre23|development"),
+    ("android.permission.WRITE_SETTINGS", "signature|appop|pre23|preinstalled"),
+    ("android.permission.PACKAGE_USAGE_STATS", "signature|privileged|development|appop|retailDemo"),
+    ("android.permission.REQUEST_INSTALL_PACKAGES", "signature|appop"),
+    ("android.permission.MANAGE_EXTERNAL_STORAGE", "signature|appop|preinstalled"),
+    ("android.permission.BIND_ACCESSIBILITY_SERVICE", "signature"),
+    ("android.permission.BIND_NOTIFICATION_LISTENER_SERVICE", "signature"),
+    ("android.permission.BIND_DEVICE_ADMIN", "signature"),
+    ("android.permission.BIND_INPUT_METHOD", "signature"),
+    ("android.permission.BIND_VPN_SERVICE", "signature"),
+    ("android.permission.BIND_JOB_SERVICE", "signature"),
+    ("android.permission.MANAGE_DEVICE_ADMINS", "signature|privileged"),
+    ("android.permission.INSTALL_PACKAGES", "signature|privileged"),
+    ("android.permission.DELETE_PACKAGES", "signature|privileged"),
+    ("android.permission.READ_PRIVILEGED_PHONE_STATE", "signature|privileged"),
+    ("android.permission.WRITE_SECURE_SETTINGS", "signature|privileged|development"),
+    ("android.permission.MODIFY_PHONE_STATE", "signature|privileged"),
+    ("android.permission.INTERACT_ACROSS_USERS", "signature|privileged|development"),
+    ("android.permission.INTERACT_ACROSS_USERS_FULL", "signature|installer"),
+    ("android.permission.MANAGE_USERS", "signature|privileged"),
+    ("android.permission.GET_ACCOUNTS_PRIVILEGED", "signature|privileged"),
+    ("android.permission.STATUS_BAR", "signature|privileged|recents"),
+    ("android.permission.REAL_GET_TASKS", "signature|privileged"),
+    ("android.permission.CHANGE_COMPONENT_ENABLED_STATE", "signature|privileged"),
+    ("android.permission.UPDATE_APP_OPS_STATS", "signature|privileged|installer"),
+    ("android.permission.MANAGE_APP_OPS_MODES", "signature|installer|verifier"),
+    ("android.permission.GRANT_RUNTIME_PERMISSIONS", "signature|installer|verifier"),
+    ("android.permission.READ_LOGS", "signature|privileged|development"),
+    ("android.permission.DUMP", "signature|privileged|development"),
+    ("android.permission.PACKAGE_VERIFICATION_AGENT", "signature|privileged"),
+    ("android.permission.CAPTURE_AUDIO_OUTPUT", "signature|privileged|role"),
+    ("android.permission.READ_FRAME_BUFFER", "signature|recents"),
+    ("android.permission.ACCESS_NOTIFICATIONS", "signature|privileged|appop"),
+    ("android.permission.LOCATION_HARDWARE", "signature|privileged|role"),
+    ("android.permission.CONTROL_KEYGUARD", "signature"),
+    ("android.permission.MANAGE_ACCOUNTS", "normal"),
+    ("android.permission.USE_CREDENTIALS", "normal"),
+    ("android.permission.AUTHENTICATE_ACCOUNTS", "signature"),
+    ("android.permission.DEVICE_POWER", "signature|role"),
+    ("android.permission.BATTERY_STATS", "signature|privileged|development"),
+    ("android.permission.SUBSTITUTE_NOTIFICATION_APP_NAME", "signature|privileged"),
+    ("android.permission.TETHER_PRIVILEGED", "signature|privileged"),
+    ("android.permission.NETWORK_SETTINGS", "signature"),
+    ("android.permission.MANAGE_USB", "signature|privileged"),
+    ("android.permission.ACCESS_CACHE_FILESYSTEM", "signature|privileged"),
+    ("android.permission.SET_TIME_ZONE", "signature|privileged"),
+    ("android.permission.REBOOT", "signature|privileged"),
+    ("android.permission.RECOVERY", "signature|privileged"),
+    ("android.permission.BIND_APPWIDGET", "signature|privileged"),
+    ("android.permission.READ_WALLPAPER_INTERNAL", "signature|privileged"),
+    ("android.permission.MANAGE_CAMERA", "signature"),
+    ("android.permission.REGISTER_CALL_PROVIDER", "signature|privileged"),
+    ("android.permission.SEND_RESPOND_VIA_MESSAGE", "signature|privileged"),
+)
+
+PROTECTION: Final[Mapping[str, str]] = dict(PLATFORM_PERMISSIONS)
+
+RUNTIME_OPS: Final[Mapping[str, str]] = {
+    "android.permission.ACCESS_FINE_LOCATION": "FINE_LOCATION",
+    "android.permission.ACCESS_COARSE_LOCATION": "COARSE_LOCATION",
+    "android.permission.READ_SMS": "READ_SMS",
+    "android.permission.RECEIVE_SMS": "RECEIVE_SMS",
+    "android.permission.SEND_SMS": "SEND_SMS",
+    "android.permission.READ_CALL_LOG": "READ_CALL_LOG",
+    "android.permission.READ_CONTACTS": "READ_CONTACTS",
+    "android.permission.RECORD_AUDIO": "RECORD_AUDIO",
+    "android.permission.CAMERA": "CAMERA",
+    "android.permission.READ_PHONE_STATE": "READ_PHONE_STATE",
+    "android.permission.READ_EXTERNAL_STORAGE": "READ_EXTERNAL_STORAGE",
+    "android.permission.READ_CALENDAR": "READ_CALENDAR",
+    "android.permission.POST_NOTIFICATIONS": "POST_NOTIFICATION",
+}
+"""Runtime permission -> the app-op that records its use."""
+
+OP_SWITCH: Final[Mapping[str, str]] = {"FINE_LOCATION": "COARSE_LOCATION"}
+"""Ops whose mode follows another op (``AppOpsManager.opToSwitch``)."""
+
+STORE_PERMISSIONS: Final[tuple[str, ...]] = (
+    "android.permission.INTERNET",
+    "android.permission.ACCESS_NETWORK_STATE",
+    "android.permission.WAKE_LOCK",
+    "android.permission.FOREGROUND_SERVICE",
+    "android.permission.RECEIVE_BOOT_COMPLETED",
+    "android.permission.VIBRATE",
+    "android.permission.ACCESS_WIFI_STATE",
+    "com.google.android.c2dm.permission.RECEIVE",
+    "com.google.android.gms.permission.AD_ID",
+    "com.google.android.finsky.permission.BIND_GET_INSTALL_REFERRER_SERVICE",
+)
+"""The install permissions nearly every store app holds."""
+
+RUNTIME_FLAGS_USER: Final = "USER_SET|USER_SENSITIVE_WHEN_GRANTED|USER_SENSITIVE_WHEN_DENIED"
+RUNTIME_FLAGS_DENIED: Final = "USER_SENSITIVE_WHEN_GRANTED|USER_SENSITIVE_WHEN_DENIED"
+RUNTIME_FLAGS_SYSTEM: Final = "SYSTEM_FIXED|GRANTED_BY_DEFAULT"
+RUNTIME_FLAGS_DEFAULT: Final = (
+    "GRANTED_BY_DEFAULT|USER_SENSITIVE_WHEN_GRANTED|USER_SENSITIVE_WHEN_DENIED"
+)
+
+ADMIN_POLICY_ORDER: Final[tuple[str, ...]] = (
+    "limit-password",
+    "watch-login",
+    "reset-password",
+    "force-lock",
+    "wipe-data",
+    "set-global-proxy",
+    "expire-password",
+    "encrypted-storage",
+    "disable-camera",
+    "disable-keyguard-features",
+)

@@ -1,0 +1,55 @@
+"""``render_outputs``: a ``PhoneSpec`` -> the exact bytes each scan command prints."""
+
+from __future__ import annotations
+
+from scanner.device.allowlist import (
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_ACCOUNT,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_PACKAGE,
+    GETPROP,
+    LAUNCHER_ACTIVITIES,
+    SCAN_COMMANDS,
+    SETTINGS_GLOBAL,
+    SETTINGS_SECURE,
+    WHICH_SU,
+)
+from scanner.simulator.fabricate.package_dump import (
+    render_dumpsys_package,
+)
+from scanner.simulator.fabricate.resolve import (
+    resolve_apps,
+)
+from scanner.simulator.fabricate.service_dumps import (
+    render_accessibility,
+    render_account,
+    render_appops,
+    render_device_policy,
+    render_getprop,
+    render_launcher,
+    render_settings,
+    secure_values,
+)
+from scanner.simulator.fabricate.spec import (
+    PhoneSpec,
+)
+
+
+def render_outputs(phone: PhoneSpec) -> dict[str, bytes]:
+    """Every command in ``SCAN_COMMANDS`` -> the exact bytes this phone prints for it."""
+    apps = resolve_apps(phone)
+    global_values = dict(phone.global_settings)
+    texts = {
+        GETPROP: render_getprop(phone),
+        DUMPSYS_PACKAGE: render_dumpsys_package(phone, apps),
+        LAUNCHER_ACTIVITIES: render_launcher(apps),
+        DUMPSYS_ACCESSIBILITY: render_accessibility(phone, apps),
+        DUMPSYS_DEVICE_POLICY: render_device_policy(phone, apps),
+        DUMPSYS_ACCOUNT: render_account(phone, apps),
+        DUMPSYS_APPOPS: render_appops(phone, apps),
+        SETTINGS_GLOBAL: render_settings(global_values),
+        SETTINGS_SECURE: render_settings(secure_values(phone, apps)),
+        WHICH_SU: f"{phone.su_path}\n" if phone.su_path else "",
+    }
+    return {command: texts[command].encode("utf-8") for command in SCAN_COMMANDS}

@@ -1,0 +1,80 @@
+"""Each built-in profile folder is complete and loads in the simulator."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import scanner.simulator.apk_builder  # noqa: F401  (registers the 'apk' file generator)
+from scanner.device.allowlist import DUMPSYS_PACKAGE, GETPROP, SCAN_COMMANDS
+from scanner.simulator import load_profile
+from tests.profiles.helpers import BUILTIN, ProfileText
+
+_CODE_PATH = re.compile(r"^    codePath=(\S+)$", re.M)
+_INSTALLER = re.compile(r"^    installerPackageName=(\S+)$", re.M)
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_profile_names_a_file_for_every_scan_command_and_nothing_else(name: str) -> None:
+    profile = ProfileText(name)
+    assert set(profile.spec["commands"]) == set(SCAN_COMMANDS)
+    for command in SCAN_COMMANDS:
+        assert (profile.folder / profile.spec["commands"][command]).is_file(), command
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_every_command_but_which_su_has_output(name: str) -> None:
+    profile = ProfileText(name)
+    for command in SCAN_COMMANDS:
+        if command != "which su":
+            assert profile.output(command).strip(), f"{command} is empty"
+    assert profile.output("which su") == "", "neither phone is rooted"
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_banner_and_serial_agree_with_getprop(name: str) -> None:
+    profile = ProfileText(name)
+    props = dict(re.findall(r"^\[([^\]]+)\]: \[(.*)\]$", profile.output(GETPROP), re.M))
+    for key, value in profile.spec["banner"].items():
+        assert props[key] == value
+    assert props["ro.serialno"] == profile.spec["serial"]
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_profile_loads_with_its_generated_apks(name: str) -> None:
+    loaded = load_profile(name)
+    assert set(SCAN_COMMANDS) <= set(loaded.commands)
+    assert loaded.serial == ProfileText(name).spec["serial"]
+    for path, data in loaded.files.items():
+        assert data.startswith(b"PK\x03\x04"), f"{path} is not an APK (zip)"
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_generated_apks_sit_at_the_sideloaded_apps_code_paths(name: str) -> None:
+    profile = ProfileText(name)
+    sideloaded = {}
+    for package in profile.installed_packages():
+        block = profile.package_block(package)
+        installer = _INSTALLER.search(block)
+        code_path = _CODE_PATH.search(block)
+        assert code_path is not None
+        stores = ("com.android.vending", "com.sec.android.app.samsungapps")
+        if installer and installer.group(1) not in stores:
+            sideloaded[f"{code_path.group(1)}/base.apk"] = package
+    files = profile.spec["files"] or {}
+    assert {path: entry["package"] for path, entry in files.items()} == sideloaded
+    for entry in files.values():
+        assert entry["generated"] == "apk"
+        assert entry["label"]
+
+
+def test_clean_phone_has_no_sideloaded_apps() -> None:
+    assert not ProfileText("clean").spec["files"]
+
+
+def test_dumpsys_package_database_sdk_matches_getprop() -> None:
+    for name, sdk in (("clean", 34), ("infected", 33)):
+        profile = ProfileText(name)
+        assert f"[ro.build.version.sdk]: [{sdk}]" in profile.output(GETPROP)
+        assert f"    sdkVersion={sdk} databaseVersion=3 " in profile.output(DUMPSYS_PACKAGE)
