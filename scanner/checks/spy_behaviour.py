@@ -138,7 +138,9 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Findi
         name = f"{pkg.label} ({pkg.package})" if pkg.label else pkg.package
         yield finding(
             "SPY-001",
-            title=f"{name} behaves like a spy app (score {score})",
+            title=f"{name} behaves like a spy app (score {score})"
+            if high
+            else f"{name} has some signs of a spy app (score {score})",
             evidence=[Evidence("behaviour", f"+{s.points} {s.reason}") for s in signals],
             package=pkg.package,
             severity=Severity.HIGH if high else Severity.REVIEW,
