@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long to wait for 'Allow' on the phone (default 60)",
     )
     parser.add_argument("--debug", action="store_true", help="show technical details")
+    parser.add_argument(
+        "--list-checks", action="store_true", help="list every check and exit (no phone needed)"
+    )
     return parser
 
 
@@ -313,6 +316,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.debug, console)
+    if args.list_checks:
+        from scanner.checks.registry import all_checks
+
+        for meta in all_checks():
+            console.print(Text(f"{meta.id:10} {meta.severity.value:12} {meta.title}"))
+        return EXIT_OK
     if args.history and not args.save:
         parser.print_usage(sys.stderr)
         console.print("--history needs --save CASEFILE (history is kept in the case file).")
