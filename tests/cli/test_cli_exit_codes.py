@@ -50,6 +50,8 @@ def test_unanswered_authorisation_times_out_with_exit_4(capsys):
         code = main(["--serial", phone.serial_address, "--auth-timeout", "1"])
     out = capsys.readouterr().out
     assert code == 4
+    # While waiting, the person is told what to do on the phone, in plain words.
+    assert "Unlock it" in out and "Allow USB debugging?" in out
     assert "in time" in out
 
 
