@@ -1,0 +1,192 @@
+"""An Android bug report (``adb bugreport`` zip, or its main ``.txt``) -> ``RawCapture``.
+
+A bug report zip holds ``main_entry.txt`` (the name of the main text file, Android 7+),
+that main ``bugreport-<device>-<build>-<date>.txt``, ``version.txt``, ``FS/...``,
+``proto/...`` and more. Everything the scan reads is in the main text: build properties in
+``------ SYSTEM PROPERTIES (getprop) ------``, the system services in
+``------ DUMPSYS (/system/bin/dumpsys) ------`` as ``DUMP OF SERVICE <name>:`` blocks, the
+settings as the ``settings`` service's dump (see ``sections`` and ``settings_dump``).
+
+Nothing is extracted to disk: the zip is read in memory, one entry, with a size cap that
+is checked against the header and again while reading (a zip can lie about sizes).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Final
+
+from scanner.device.allowlist import (
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_ACCOUNT,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_PACKAGE,
+    GETPROP,
+    SETTINGS_GLOBAL,
+    SETTINGS_SECURE,
+)
+from scanner.errors import ScannerError
+from scanner.model import CommandResult, RawCapture
+from scanner.offline.common import in_scan_order, read_capped, section_result, serial_from_getprop
+from scanner.offline.sections import Section, command_section, dumpsys_services
+from scanner.offline.settings_dump import settings_list_from_dump
+
+logger = logging.getLogger(__name__)
+
+TRANSPORT: Final = "bugreport"
+NOT_PRESENT: Final = "not in this bug report"
+
+MAX_MAIN_BYTES: Final = 512 * 1024 * 1024
+"""The largest main text accepted. Real ones are 20-250 MB; a zip bomb is far larger."""
+
+MAX_POINTER_BYTES: Final = 4096
+"""``main_entry.txt`` only holds a file name."""
+
+DUMPSYS_COMMANDS: Final = {
+    DUMPSYS_PACKAGE: "package",
+    DUMPSYS_ACCESSIBILITY: "accessibility",
+    DUMPSYS_DEVICE_POLICY: "device_policy",
+    DUMPSYS_ACCOUNT: "account",
+    DUMPSYS_APPOPS: "appops",
+}
+"""Scan command -> the service whose ``DUMP OF SERVICE`` block is its output."""
+
+SETTINGS_COMMANDS: Final = {SETTINGS_GLOBAL: "global", SETTINGS_SECURE: "secure"}
+
+SETTINGS_USER: Final = 0
+"""``settings list`` on a live phone reads the current user; a bug report does not say
+which user was current, so the phone's main user is read (as the snapshot does)."""
+
+# Names the main text has had: AOSP (Android 7+, also named by main_entry.txt), then the
+# older and vendor names MVT also looks for.
+_MAIN_PATTERNS: Final = ("bugreport-*.txt", "bugreport.txt", "dumpstate*.txt", "dumpState_*.log")
+_MARKERS: Final = (b"DUMP OF SERVICE ", b"------ SYSTEM PROPERTIES", b"== dumpstate:")
+
+
+def load_bugreport(path: str | Path) -> RawCapture:
+    """Read a bug report zip (or a plain ``bugreport.txt``) into a capture.
+
+    Raises ScannerError when the file is missing, is not a bug report, has no main text,
+    or is larger than any real one.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise ScannerError(f"There is no bug report file at {source}.")
+    if zipfile.is_zipfile(source):
+        text = _main_text_from_zip(source)
+    elif source.suffix.lower() == ".zip":
+        raise ScannerError(
+            f"{source} is not a zip file; it may be damaged or only partly copied.",
+            "no zip end-of-central-directory record",
+        )
+    else:
+        text = read_capped(source, MAX_MAIN_BYTES, "bug report")
+    if not any(marker in text for marker in _MARKERS):
+        raise ScannerError(
+            f"{source} does not look like an Android bug report.",
+            "no 'DUMP OF SERVICE' block and no 'SYSTEM PROPERTIES' section in the main text",
+        )
+    return capture_from_bugreport_text(text)
+
+
+def capture_from_bugreport_text(text: bytes) -> RawCapture:
+    """Map the sections of a bug report's main text onto the scan's commands."""
+    found: dict[str, CommandResult] = {}
+    props = command_section(text, b"SYSTEM PROPERTIES")
+    if props is not None:
+        found[GETPROP] = section_result(GETPROP, props)
+    services = dumpsys_services(text)
+    for command, service in DUMPSYS_COMMANDS.items():
+        if service in services:
+            found[command] = section_result(command, services[service])
+    settings = services.get("settings")
+    if settings is not None:
+        for command, namespace in SETTINGS_COMMANDS.items():
+            result = settings_result(command, namespace, settings, "bug report")
+            if result is not None:
+                found[command] = result
+    getprop = found.get(GETPROP)
+    return RawCapture(
+        results=in_scan_order(found, NOT_PRESENT),
+        serial=serial_from_getprop(getprop.output if getprop is not None else None),
+        transport=TRANSPORT,
+    )
+
+
+def settings_result(
+    command: str, namespace: str, dump: Section, where: str
+) -> CommandResult | None:
+    """``settings list <namespace>`` rebuilt from a ``dumpsys settings`` block, or None."""
+    converted = settings_list_from_dump(dump.output, namespace, SETTINGS_USER)
+    if converted is None:
+        return None
+    result = section_result(command, Section(converted.output, dump.truncated, dump.duration_s))
+    if converted.unreadable_rows:
+        # Rows were left out, so the output is incomplete: marked as such, the report
+        # names it among what the scan could not fully read.
+        logger.debug("%s: %d unreadable settings rows", command, converted.unreadable_rows)
+        result = CommandResult(
+            result.command,
+            result.output,
+            f"{converted.unreadable_rows} of the {where}'s {namespace} settings rows "
+            "could not be read",
+            result.duration_s,
+            truncated=True,
+        )
+    return result
+
+
+def _main_text_from_zip(source: Path) -> bytes:
+    try:
+        with zipfile.ZipFile(source) as archive:
+            info = _main_entry(archive, source)
+            if info.file_size > MAX_MAIN_BYTES:
+                raise ScannerError(
+                    f"The bug report {source} is larger than any real one; it was not read.",
+                    f"{info.filename}: {info.file_size} bytes uncompressed",
+                )
+            with archive.open(info) as handle:
+                data = handle.read(MAX_MAIN_BYTES + 1)
+    except ScannerError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise ScannerError(f"The bug report {source} is damaged.", repr(exc)) from exc
+    except RuntimeError as exc:  # zipfile's "File is encrypted, password required"
+        raise ScannerError(
+            f"The bug report {source} is password protected; it cannot be read.", repr(exc)
+        ) from exc
+    except OSError as exc:
+        raise ScannerError(f"The bug report {source} could not be read.", str(exc)) from exc
+    if len(data) > MAX_MAIN_BYTES:
+        raise ScannerError(
+            f"The bug report {source} is larger than any real one; it was not read.",
+            "the main text is bigger than its zip header says",
+        )
+    return data
+
+
+def _main_entry(archive: zipfile.ZipFile, source: Path) -> zipfile.ZipInfo:
+    """The main text's entry: named by ``main_entry.txt``, else found by its usual name."""
+    entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+    pointer = entries.get("main_entry.txt")
+    if pointer is not None and pointer.file_size <= MAX_POINTER_BYTES:
+        with archive.open(pointer) as handle:
+            name = handle.read(MAX_POINTER_BYTES).decode("utf-8", errors="replace").strip()
+        if name in entries:
+            return entries[name]
+        logger.debug("main_entry.txt names %r, which is not in the zip", name)
+    top_level = [name for name in entries if "/" not in name]
+    for pattern in _MAIN_PATTERNS:
+        matches = fnmatch.filter(top_level, pattern)
+        if matches:
+            # Several (should not happen): the largest is the full report.
+            return max((entries[name] for name in matches), key=lambda info: info.file_size)
+    raise ScannerError(
+        f"{source} is a zip file but has no bug report text in it.",
+        f"none of main_entry.txt, {', '.join(_MAIN_PATTERNS)} at the top level",
+    )

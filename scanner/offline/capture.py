@@ -1,0 +1,335 @@
+"""Save a live scan's raw outputs to a folder, load them back, or turn them into a profile.
+
+A capture folder holds one file per command (the exact bytes the phone sent) and
+``capture.json``::
+
+    {"format": "phone-check capture", "format_version": 1,
+     "created_at": "2026-03-01T09:30:00Z", "serial": "...", "source_transport": "usb",
+     "banner": "", "interrupted": "",
+     "commands": [{"command": "getprop", "file": "01-getprop.txt", "sha256": "...",
+                   "size_bytes": 31337, "error": "", "truncated": false,
+                   "duration_s": 0.21}, ...]}
+
+A command that gave no output has ``file``, ``sha256`` and ``size_bytes`` set to null and
+says why in ``error``. Loading checks every file against its size and SHA-256 and refuses
+the whole capture, naming the file, when one differs. (The hashes catch a changed or
+damaged file; someone who rewrites ``capture.json`` too is not caught: that needs a
+signature, which is the evidence pack's job.)
+
+Captures hold personal data: they are written to a private temporary folder first
+(``0700``, files ``0600``) and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+import yaml
+
+from scanner.errors import ScannerError
+from scanner.model import CommandResult, RawCapture
+from scanner.offline.common import MAX_COMMAND_BYTES
+
+TRANSPORT: Final = "capture"
+MANIFEST: Final = "capture.json"
+FORMAT: Final = "phone-check capture"
+FORMAT_VERSION: Final = 1
+PROFILE_FILE: Final = "profile.yaml"
+
+MAX_MANIFEST_BYTES: Final = 1024 * 1024
+FILE_MODE: Final = 0o600
+DIR_MODE: Final = 0o700
+
+_SAFE_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+_SLUG: Final = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureManifest:
+    """``capture.json`` as read, with the capture it describes (every file verified)."""
+
+    created_at: datetime
+    source_transport: str
+    capture: RawCapture
+    files: Mapping[str, str]
+    """Command -> its file name in the folder, for commands that gave output."""
+
+
+def write_capture(folder: str | Path, capture: RawCapture, *, created_at: datetime) -> Path:
+    """Write ``capture`` to a new folder (or an empty one) and return its path.
+
+    ``created_at`` must carry a time zone; it is stored in UTC. Raises ScannerError when
+    the folder already holds files or cannot be written.
+    """
+    if created_at.tzinfo is None:
+        raise ValueError("created_at must be timezone-aware")
+    target = Path(folder)
+    entries: list[dict[str, object]] = []
+    contents: dict[str, bytes] = {}
+    for index, result in enumerate(capture.results, start=1):
+        entry: dict[str, object] = {
+            "command": result.command,
+            "file": None,
+            "sha256": None,
+            "size_bytes": None,
+            "error": result.error,
+            "truncated": result.truncated,
+            "duration_s": round(result.duration_s, 3),
+        }
+        if result.output is not None:
+            name = _file_name(index, result.command)
+            contents[name] = result.output
+            entry.update(
+                file=name,
+                sha256=hashlib.sha256(result.output).hexdigest(),
+                size_bytes=len(result.output),
+            )
+        entries.append(entry)
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created_at": _utc_text(created_at),
+        "serial": capture.serial,
+        "source_transport": capture.transport,
+        "banner": capture.banner,
+        "interrupted": capture.interrupted,
+        "commands": entries,
+    }
+    contents[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    return _write_private_folder(target, contents, "capture")
+
+
+def load_capture(folder: str | Path) -> RawCapture:
+    """Load a capture folder, verifying every file; transport ``capture``.
+
+    Raises ScannerError naming the file when one is missing, changed or unexpected.
+    """
+    return read_manifest(folder).capture
+
+
+def read_manifest(folder: str | Path) -> CaptureManifest:
+    """Read and verify a capture folder, keeping what ``capture.json`` says about it."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise ScannerError(f"There is no capture folder at {root}.")
+    spec = _load_json(root / MANIFEST)
+    if spec.get("format") != FORMAT or spec.get("format_version") != FORMAT_VERSION:
+        raise ScannerError(
+            f"{root} is not a capture this version of the scanner can read.",
+            f"format {spec.get('format')!r} version {spec.get('format_version')!r}",
+        )
+    commands = spec.get("commands")
+    if not isinstance(commands, list):
+        raise _damaged(root / MANIFEST, "'commands' is not a list")
+    results: list[CommandResult] = []
+    files: dict[str, str] = {}
+    for entry in commands:
+        result, name = _verified_result(root, entry)
+        if any(r.command == result.command for r in results):
+            raise _damaged(root / MANIFEST, f"{result.command!r} is listed twice")
+        results.append(result)
+        if name is not None:
+            files[result.command] = name
+    capture = RawCapture(
+        results=tuple(results),
+        serial=_text(spec, "serial", root),
+        transport=TRANSPORT,
+        banner=_text(spec, "banner", root),
+        interrupted=_text(spec, "interrupted", root),
+    )
+    return CaptureManifest(
+        created_at=_parse_time(spec.get("created_at"), root),
+        source_transport=_text(spec, "source_transport", root),
+        capture=capture,
+        files=files,
+    )
+
+
+def capture_to_profile(folder: str | Path, out_dir: str | Path) -> Path:
+    """Write a simulator profile folder that replays a capture; returns its path.
+
+    Commands that gave no output are left out (the simulated phone then answers them as
+    an Android shell would); output that was cut is replayed as cut.
+    """
+    manifest = read_manifest(folder)
+    capture = manifest.capture
+    target = Path(out_dir)
+    contents: dict[str, bytes] = {}
+    commands: dict[str, str] = {}
+    for result in capture.results:
+        name = manifest.files.get(result.command)
+        if name is None or result.output is None:
+            continue
+        contents[name] = result.output
+        commands[result.command] = name
+    missing = [r.command for r in capture.results if r.command not in commands]
+    description = (
+        f"Replay of a phone-check capture made {_utc_text(manifest.created_at)} "
+        f"over {manifest.source_transport or 'an unknown link'}."
+    )
+    if missing:
+        description += " No output was captured for: " + ", ".join(missing) + "."
+    spec = {
+        "name": target.name,
+        "description": description,
+        "serial": capture.serial or "CAPTURE01",
+        "auth": "accept",
+        "commands": commands,
+    }
+    contents[PROFILE_FILE] = yaml.safe_dump(
+        spec, sort_keys=False, allow_unicode=True, width=1000
+    ).encode()
+    return _write_private_folder(target, contents, "simulator profile")
+
+
+def _file_name(index: int, command: str) -> str:
+    slug = _SLUG.sub("_", command.lower()).strip("_")[:48] or "command"
+    return f"{index:02d}-{slug}.txt"
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _parse_time(value: object, root: Path) -> datetime:
+    if not isinstance(value, str):
+        raise _damaged(root / MANIFEST, "'created_at' is missing")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _damaged(root / MANIFEST, f"'created_at' is not a time: {value!r}") from exc
+    if moment.tzinfo is None:
+        raise _damaged(root / MANIFEST, "'created_at' has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _damaged(path: Path, detail: str) -> ScannerError:
+    return ScannerError(f"The capture file {path} is damaged or was changed.", detail)
+
+
+def _text(spec: Mapping[str, object], key: str, root: Path) -> str:
+    value = spec.get(key, "")
+    if not isinstance(value, str):
+        raise _damaged(root / MANIFEST, f"{key!r} is not text")
+    return value
+
+
+def _load_json(path: Path) -> dict[str, object]:
+    if not path.is_file():
+        raise ScannerError(f"{path.parent} is not a capture folder: it has no {MANIFEST}.")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
+    except OSError as exc:
+        raise ScannerError(f"The capture file {path} could not be read.", str(exc)) from exc
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise _damaged(path, "larger than any capture.json")
+    try:
+        spec = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(path, str(exc)) from exc
+    if not isinstance(spec, dict):
+        raise _damaged(path, "top level is not an object")
+    return spec
+
+
+def _verified_result(root: Path, entry: object) -> tuple[CommandResult, str | None]:
+    manifest = root / MANIFEST
+    if not isinstance(entry, dict) or not isinstance(entry.get("command"), str):
+        raise _damaged(manifest, f"a command entry is not valid: {entry!r:.200}")
+    command: str = entry["command"]
+    error = entry.get("error", "")
+    truncated = entry.get("truncated", False)
+    duration_s = entry.get("duration_s", 0.0)
+    if (
+        not isinstance(error, str)
+        or not isinstance(truncated, bool)
+        or not isinstance(duration_s, int | float)
+    ):
+        raise _damaged(manifest, f"the entry for {command!r} is not valid")
+    name = entry.get("file")
+    if name is None:
+        return CommandResult(command, None, error, float(duration_s), truncated), None
+    if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name) or name == MANIFEST:
+        raise _damaged(manifest, f"the file name for {command!r} is not allowed: {name!r:.120}")
+    data = _read_verified(root / name, entry)
+    return CommandResult(command, data, error, float(duration_s), truncated), name
+
+
+def _read_verified(path: Path, entry: Mapping[str, object]) -> bytes:
+    expected_hash = entry.get("sha256")
+    expected_size = entry.get("size_bytes")
+    if not isinstance(expected_hash, str) or not isinstance(expected_size, int):
+        raise _damaged(path.parent / MANIFEST, f"no hash or size recorded for {path.name}")
+    if path.is_symlink() or not path.is_file():
+        raise ScannerError(
+            f"The capture is incomplete: {path.name} is missing.",
+            f"{path} is not a regular file",
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_COMMAND_BYTES + 1)
+    except OSError as exc:
+        raise ScannerError(f"The capture file {path} could not be read.", str(exc)) from exc
+    actual_hash = hashlib.sha256(data).hexdigest()
+    if len(data) != expected_size or actual_hash != expected_hash.lower():
+        raise ScannerError(
+            f"The capture file {path.name} was changed after it was saved; "
+            "the capture was not used.",
+            f"{path}: expected {expected_size} bytes sha256 {expected_hash}, "
+            f"found {len(data)} bytes sha256 {actual_hash}",
+        )
+    return data
+
+
+def _write_private_folder(target: Path, contents: Mapping[str, bytes], what: str) -> Path:
+    """Write every file into a private temporary folder, then rename it to ``target``."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScannerError(
+            f"{target} already exists; choose a new folder for the {what}.",
+            "refusing to write into a folder that already holds files",
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _temporary_folder(target) as temporary:
+            for name, data in contents.items():
+                _write_private_file(temporary / name, data)
+            os.chmod(temporary, DIR_MODE)
+            if target.exists():
+                target.rmdir()  # empty, checked above; rename cannot replace it on Windows
+            os.rename(temporary, target)
+    except OSError as exc:
+        raise ScannerError(f"The {what} could not be written to {target}.", str(exc)) from exc
+    return target
+
+
+@contextmanager
+def _temporary_folder(target: Path) -> Iterator[Path]:
+    # mkdtemp makes the folder 0700, beside the target so the rename stays on one disk.
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield temporary
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _write_private_file(path: Path, data: bytes) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, FILE_MODE)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, FILE_MODE)  # exactly 0600, whatever the umask
