@@ -67,6 +67,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="scan the built-in simulated phone (nothing real is touched)",
     )
     source.add_argument("--usb-serial", metavar="SERIAL", help="pick one USB phone by serial")
+    source.add_argument(
+        "--bugreport",
+        metavar="FILE",
+        type=Path,
+        help="scan an Android bug report (.zip or .txt) instead of a connected phone",
+    )
+    source.add_argument(
+        "--androidqf", metavar="DIR", type=Path, help="scan a folder collected by androidqf"
+    )
+    source.add_argument(
+        "--from-capture",
+        metavar="DIR",
+        type=Path,
+        help="scan a capture saved earlier with --capture",
+    )
+    parser.add_argument(
+        "--capture",
+        metavar="DIR",
+        type=Path,
+        help="also save the raw outputs read from the phone, with hashes, to a new folder "
+        "(to scan again later or replay as a simulated phone)",
+    )
     parser.add_argument("--json", metavar="PATH", type=Path, help="write the JSON report here")
     parser.add_argument(
         "--html", metavar="PATH", type=Path, help="write a printable HTML report here"
@@ -170,6 +192,28 @@ def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
         connection.close()
 
 
+def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
+    """Bug report, androidqf folder or saved capture: same checks as a live scan."""
+    from datetime import UTC, datetime
+
+    from scanner import offline
+    from scanner.pipeline import analyse
+
+    database = load_database(console)
+    started = datetime.now(UTC)
+    if args.bugreport:
+        console.print(Text(f"Reading the bug report {args.bugreport}..."))
+        capture = offline.load_bugreport(args.bugreport)
+    elif args.androidqf:
+        console.print(Text(f"Reading the androidqf folder {args.androidqf}..."))
+        capture = offline.load_androidqf(args.androidqf)
+    else:
+        console.print(Text(f"Reading the saved capture {args.from_capture}..."))
+        capture = offline.load_capture(args.from_capture)
+    # What an offline input cannot contain (e.g. the launcher query) is listed as not read.
+    return analyse(capture, started, signatures=database.db, extra_problems=database.problems)
+
+
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
     from scanner.simulator import SimulatedPhone, load_profile
 
@@ -262,6 +306,13 @@ def _passphrase(path: Path, console: Console) -> str:
 
 
 def _write_outputs(args: argparse.Namespace, result: ScanResult, console: Console) -> None:
+    if args.capture:
+        from datetime import UTC, datetime
+
+        from scanner.offline import write_capture
+
+        folder = write_capture(args.capture, result.capture, created_at=datetime.now(UTC))
+        console.print(Text(f"Raw capture saved to {folder} (not encrypted: keep it safe)."))
     if args.json:
         _atomic_write(args.json, json_report.render(result).encode("utf-8"))
         console.print(Text(f"JSON report written to {args.json}"))
@@ -306,6 +357,27 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _capture_to_profile(argv: Sequence[str], console: Console) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scan.py capture-to-profile",
+        description="Turn a saved capture into a simulated-phone profile folder.",
+    )
+    parser.add_argument("capture", type=Path)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    from scanner.offline import capture_to_profile
+
+    try:
+        folder = capture_to_profile(args.capture, args.out)
+    except ScannerError as exc:
+        console.print(Text(exc.message))
+        return exc.exit_code
+    console.print(
+        Text(f"Profile written to {folder}. Run: python -m scanner.simulator --profile {folder}")
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     console = _console()
@@ -313,6 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scanner import cli_signatures
 
         return cli_signatures.main(argv[1:], console)
+    if argv[:1] == ["capture-to-profile"]:
+        return _capture_to_profile(argv[1:], console)
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.debug, console)
@@ -337,7 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with QuickExit():
             if interactive():
                 console.print("Quick exit: press Q at any time to clear the screen and close.")
-            result = _run_demo(args, console) if args.demo else _run_live(args, console)
+            if args.demo:
+                result = _run_demo(args, console)
+            elif args.bugreport or args.androidqf or args.from_capture:
+                result = _run_offline(args, console)
+            else:
+                result = _run_live(args, console)
             terminal.render(result, console)
         _write_outputs(args, result, console)
         wait_for_close()
