@@ -1,0 +1,162 @@
+"""``scan.py setup [--vendor NAME] [--after]``: how to get a phone ready, step by step.
+
+Part of the command line (prints and returns exit codes). The words come from
+``guidance/en/setup/``; the phone's maker is taken from ``--vendor``, or from a phone
+already plugged in, or the steps for any Android phone are shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from scanner.device.discovery import DetectedPhone, list_phones
+from scanner.errors import GuidanceError
+from scanner.setup_guide import FALLBACK_VENDOR, SetupGuide, VendorGuide, load_setup_guide
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scan.py setup",
+        description="Show how to turn on USB debugging, step by step, and how to turn it "
+        "back off after the check. Nothing is sent to the phone.",
+    )
+    parser.add_argument(
+        "--vendor",
+        metavar="NAME",
+        help="the phone's maker: samsung, pixel, xiaomi (redmi, poco), motorola, "
+        "oneplus (oppo, realme), huawei (honor) or generic",
+    )
+    parser.add_argument(
+        "--after", action="store_true", help="show only how to turn things back off"
+    )
+    return parser
+
+
+def _heading(console: Console, text: str) -> None:
+    console.print()
+    console.print(Text(text, style="bold"))
+
+
+def _steps(console: Console, steps: Sequence[str]) -> None:
+    # A grid keeps wrapped lines indented under their own step.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for number, step in enumerate(steps, start=1):
+        grid.add_row(Text(f"{number}.", style="bold"), Text(step))
+    console.print(grid)
+
+
+def print_setup(console: Console, vendor: VendorGuide, guide: SetupGuide) -> None:
+    """The steps that turn on USB debugging on ``vendor``'s phones, then connect."""
+    from scanner.guidance import load_guidance
+
+    console.print(Text(guide.message("setup_title"), style="bold underline"))
+    console.print(Text(guide.message("setup_intro")))
+    # Same words as the report's "before the check" note, so the two never disagree.
+    console.print()
+    console.print(Text(load_guidance().ui("before_scan")))
+    _heading(console, f"{guide.message('developer_options_heading')} ({vendor.name})")
+    _steps(console, vendor.developer_options)
+    _heading(console, guide.message("usb_debugging_heading"))
+    _steps(console, vendor.usb_debugging)
+    if vendor.notes:
+        _heading(console, guide.message("notes_heading"))
+        for note in vendor.notes:
+            console.print(Text("- ") + Text(note))
+    console.print()
+    console.print(Text(guide.message("menus_differ")))
+    _heading(console, guide.message("connect_heading"))
+    _steps(console, guide.message_list("connect_steps"))
+
+
+def print_after_scan(console: Console, vendor: VendorGuide, guide: SetupGuide) -> None:
+    """How to turn USB debugging and Developer options back off, safety caveat first."""
+    _heading(console, f"{guide.message('after_scan_heading')} ({vendor.name})")
+    console.print(Text(guide.message("after_scan_intro")))
+    _steps(console, vendor.after_scan)
+
+
+def step_printer(console: Console) -> Callable[[str], None]:
+    """An ``on_step`` for ``wait_for_phone``: each step as plain text (phone names escaped)."""
+
+    def show(step: str) -> None:
+        console.print()
+        console.print(Text(step))
+
+    return show
+
+
+def phone_chooser(
+    console: Console, ask: Callable[[str], str] = input
+) -> Callable[[Sequence[DetectedPhone]], DetectedPhone]:
+    """A ``choose`` for ``wait_for_phone``: list the phones and ask for a number."""
+
+    def choose(phones: Sequence[DetectedPhone]) -> DetectedPhone:
+        console.print()
+        for number, phone in enumerate(phones, start=1):
+            console.print(Text(f"{number:>2}. {phone.label}"))
+        while True:
+            answer = ask(f"Which phone should be checked? (1-{len(phones)}) ").strip()
+            if answer.isdigit() and 1 <= int(answer) <= len(phones):
+                return phones[int(answer) - 1]
+
+    return choose
+
+
+def _print_vendors(console: Console, guide: SetupGuide) -> None:
+    _heading(console, guide.message("vendors_heading"))
+    for vendor_id in guide.vendor_ids():
+        console.print(Text(f"  {guide.vendors[vendor_id].name}: --vendor {vendor_id}"))
+
+
+def main(
+    argv: Sequence[str],
+    console: Console,
+    *,
+    detect: Callable[[], Sequence[DetectedPhone]] | None = None,
+) -> int:
+    """Print the setup steps; ``detect`` lists plugged-in phones (default: look on USB)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:  # argparse already printed the usage
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    try:
+        guide = load_setup_guide()
+    except GuidanceError as exc:
+        console.print(Text(exc.message))
+        return exc.exit_code
+    if args.vendor:
+        try:
+            vendor = guide.vendor(args.vendor)
+        except GuidanceError as exc:
+            console.print(Text(exc.message))
+            return EXIT_USAGE
+    else:
+        vendor = _vendor_of((detect or list_phones)(), guide)
+        if vendor.id != FALLBACK_VENDOR:
+            console.print(Text(guide.message("detected_vendor", vendor=vendor.name)))
+    if not args.after:
+        print_setup(console, vendor, guide)
+    print_after_scan(console, vendor, guide)
+    _print_vendors(console, guide)
+    return EXIT_OK
+
+
+def _vendor_of(phones: Sequence[DetectedPhone], guide: SetupGuide) -> VendorGuide:
+    for phone in phones:
+        vendor = guide.match_vendor(
+            usb_vendor_id=phone.vendor_id, names=(phone.vendor, phone.model)
+        )
+        if vendor.id != FALLBACK_VENDOR:
+            return vendor
+    return guide.vendors[FALLBACK_VENDOR]
