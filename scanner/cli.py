@@ -20,7 +20,6 @@ import argparse
 import logging
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -169,17 +168,39 @@ def _connect(args: argparse.Namespace, signer: AdbSigner, console: Console) -> P
         return PhoneConnection.connect_tcp(
             host, port, signer, on_auth_prompt=lambda: _auth_prompt(console), timeouts=timeouts
         )
+    return _connect_usb(args, signer, console, timeouts)
+
+
+def _connect_usb(
+    args: argparse.Namespace, signer: AdbSigner, console: Console, timeouts: Timeouts
+) -> PhoneConnection:
+    """Wait for a phone on USB (hotplug where udev exists), naming each obstacle met."""
+    from scanner.cli_setup import step_printer
+    from scanner.device.discovery import wait_for_phone
+    from scanner.device.obstacles import before_connect, obstacle_for_error
+
     console.print("Waiting for a phone on USB. Plug it in and unlock it. (Ctrl-C to stop.)")
-    while True:
-        try:
-            return PhoneConnection.connect_usb(
-                signer,
-                serial=args.usb_serial,
-                on_auth_prompt=lambda: _auth_prompt(console),
-                timeouts=timeouts,
-            )
-        except NotConnected:
-            time.sleep(2.0)
+    phone = wait_for_phone(
+        on_step=step_printer(console),
+        serial=args.usb_serial,
+        # No interactive chooser: the quick-exit listener owns the keyboard. With several
+        # phones, SeveralPhones says which serials to pass with --usb-serial.
+        choose=None,
+    )
+    for obstacle in before_connect(phone):
+        console.print(Text(obstacle.as_text()))
+    try:
+        return PhoneConnection.connect_usb(
+            signer,
+            serial=phone.serial or args.usb_serial,
+            on_auth_prompt=lambda: _auth_prompt(console),
+            timeouts=timeouts,
+        )
+    except Exception as exc:  # libusb raises its own types; each known one has a fix
+        obstacle = obstacle_for_error(exc, phone)
+        if obstacle is None:
+            raise
+        raise NotConnected(obstacle.as_text(), detail=repr(exc)) from exc
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
@@ -305,6 +326,20 @@ def _passphrase(path: Path, console: Console) -> str:
     return first
 
 
+def _after_scan_steps(result: ScanResult, console: Console) -> None:
+    """How to switch debugging back off on this maker's phone (an open port is a way in)."""
+    from scanner.cli_setup import print_after_scan
+    from scanner.setup_guide import default_guide
+
+    device = result.snapshot.device
+    try:
+        guide = default_guide()
+    except ScannerError:
+        return  # the generic after-scan text in the report still stands
+    vendor = guide.match_vendor(names=(device.manufacturer, device.brand, device.model))
+    print_after_scan(console, vendor, guide)
+
+
 def _write_outputs(args: argparse.Namespace, result: ScanResult, console: Console) -> None:
     if args.capture:
         from datetime import UTC, datetime
@@ -385,6 +420,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scanner import cli_signatures
 
         return cli_signatures.main(argv[1:], console)
+    if argv[:1] == ["setup"]:
+        from scanner import cli_setup
+
+        return cli_setup.main(argv[1:], console)
     if argv[:1] == ["capture-to-profile"]:
         return _capture_to_profile(argv[1:], console)
     parser = build_parser()
@@ -418,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 result = _run_live(args, console)
             terminal.render(result, console)
+            if not (args.demo or args.bugreport or args.androidqf or args.from_capture):
+                _after_scan_steps(result, console)
         _write_outputs(args, result, console)
         wait_for_close()
     except KeyboardInterrupt:

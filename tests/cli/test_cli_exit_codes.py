@@ -64,7 +64,11 @@ def test_scan_of_real_capture_writes_json_and_marks_it_complete(tmp_path, capsys
     assert report["complete"] is True
     assert report["packages_scanned"] == 172
     assert report["signatures"]["families"] > 100
-    assert "Phone check" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Phone check" in out
+    # A live scan ends with how to switch debugging back off, safety first.
+    assert "After the check" in out
+    assert "Think about safety before you change any settings." in out
 
 
 def test_signatures_show_names_the_database(capsys):
