@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
+from scanner.apk.manifest import read_manifest
 from scanner.apk.signing import read_apk_signers
 from scanner.checks.common import from_store
 from scanner.checks.registry import ApkFacts
@@ -55,8 +56,9 @@ def pull_candidates(snapshot: DeviceSnapshot) -> list[tuple[str, str]]:
 
 
 def facts_from_apk(package: str, path: str, data: bytes) -> ApkFacts:
-    """Hash an APK and read its signing certificates (never raises on a bad file)."""
+    """Hash an APK, read its signing certificates and manifest (never raises on a bad file)."""
     signers = read_apk_signers(data)
+    manifest = read_manifest(data)
     certs = signers.certificates
     return ApkFacts(
         package=package,
@@ -66,8 +68,28 @@ def facts_from_apk(package: str, path: str, data: bytes) -> ApkFacts:
         cert_sha256=tuple(sorted({c.sha256 for c in certs})),
         cert_organizations=tuple(sorted({c.subject_o for c in certs if c.subject_o})),
         cert_common_names=tuple(sorted({c.subject_cn for c in certs if c.subject_cn})),
-        problems=signers.problems,
+        problems=signers.problems + tuple(f"manifest: {p}" for p in manifest.problems),
+        label=manifest.label,
+        manifest_package=manifest.package,
     )
+
+
+def with_apk_labels(snapshot: DeviceSnapshot, apks: Mapping[str, ApkFacts]) -> DeviceSnapshot:
+    """The snapshot with app labels read from pulled APKs where the phone gave none.
+
+    ``dumpsys package`` prints no labels, so without this a report names an app only by
+    its package. A label is taken only when the APK declares the same package, so a file
+    that is not the app's own APK cannot rename it.
+    """
+    changed = False
+    packages = []
+    for pkg in snapshot.packages:
+        facts = apks.get(pkg.package)
+        if not pkg.label and facts and facts.label and facts.manifest_package == pkg.package:
+            pkg = replace(pkg, label=facts.label)
+            changed = True
+        packages.append(pkg)
+    return replace(snapshot, packages=tuple(packages)) if changed else snapshot
 
 
 Puller = Callable[[str], bytes]

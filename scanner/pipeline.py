@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.apks import PullRecord, pull_apks, pull_candidates
+from scanner.apks import PullRecord, pull_apks, pull_candidates, with_apk_labels
 from scanner.checks.registry import ApkFacts, CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
@@ -128,7 +128,11 @@ def scan_phone(
         candidates = pull_candidates(snapshot)
         if progress is not None and candidates:
             progress("pull", len(capture.results), len(capture.results) + 1)
-        pulls, apks = pull_apks(connection.pull, candidates)
+        # One sync stream for every APK: opening one per file costs two round trips each.
+        with connection.sync_session() as files:
+            pulls, apks = pull_apks(files.pull, candidates)
+        # Before the checks run, so titles read "System Service (com.systemservice)".
+        snapshot = with_apk_labels(snapshot, apks)
     counters = connection.counters
     link = {
         "bytes_received": counters.bytes_received,

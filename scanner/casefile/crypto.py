@@ -54,6 +54,9 @@ _GCM_TAG_BYTES = 16
 _MAX_LOG2_N = 22
 _MAX_R = 32
 _MAX_P = 16
+_MAX_SCRYPT_BYTES = 1 << 30
+"""scrypt needs 128 * r * n bytes: each bound above allows 16 GiB together, so cap the
+product too (the default uses 32 MiB)."""
 
 Writer = Callable[[int, bytes], int]
 """Writes bytes to a file descriptor and returns how many it wrote (``os.write``)."""
@@ -121,7 +124,12 @@ def open_sealed(data: bytes, passphrase: str, name: str) -> bytes:
             f"(format {version}); this version reads format {FORMAT_VERSION}.",
             f"format version {version}",
         )
-    if not (1 <= log2_n <= _MAX_LOG2_N and 1 <= r <= _MAX_R and 1 <= p <= _MAX_P):
+    if not (
+        1 <= log2_n <= _MAX_LOG2_N
+        and 1 <= r <= _MAX_R
+        and 1 <= p <= _MAX_P
+        and 128 * r * (1 << log2_n) <= _MAX_SCRYPT_BYTES
+    ):
         raise CaseFileDamaged(damaged, f"scrypt parameters out of range: {log2_n=} {r=} {p=}")
     key, expected_check = _derive(passphrase, salt, ScryptParams(log2_n, r, p))
     if not hmac.compare_digest(key_check, expected_check):

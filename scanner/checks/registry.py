@@ -26,6 +26,10 @@ class ApkFacts:
     cert_organizations: tuple[str, ...] = ()
     cert_common_names: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    label: str | None = None
+    """The app name from the APK's manifest (``android:label``), None when unreadable."""
+    manifest_package: str | None = None
+    """The package the APK's manifest declares; it should equal ``package``."""
 
 
 @dataclass(frozen=True, slots=True)

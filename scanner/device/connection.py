@@ -6,13 +6,16 @@ here, once, into the scanner's own errors with plain-language messages.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from adb_shell import exceptions as adb_exc
 from adb_shell.adb_device import AdbDevice
+from adb_shell.constants import FILESYNC_PULL_FORMAT
 from adb_shell.transport.tcp_transport import TcpTransport
 
 from scanner.device.allowlist import is_allowed
@@ -27,6 +30,11 @@ from scanner.errors import (
     NotConnected,
     UsbUnavailable,
 )
+
+try:  # adb-shell internals, see SyncReader
+    from adb_shell.hidden_helpers import _FileSyncTransactionInfo
+except ImportError:  # another adb-shell version: SyncReader falls back to one pull each
+    _FileSyncTransactionInfo = None
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +65,17 @@ class ShellOutput:
 
 AuthPrompt = Callable[[], None]
 
+_OTHER_HOST_HINT = (
+    "If another computer or program (adb, Android Studio, scrcpy) is connected to the "
+    "phone, close it first: a phone serves one computer at a time. Otherwise turn wireless "
+    "debugging off and on again on the phone, and try again."
+)
+
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 """Per-command cap: beyond this the scanner stops reading (bounded memory)."""
+
+_SYNC_STEPS = ("_open", "_pull", "_clse", "_maxdata")
+"""adb-shell internals ``SyncReader`` needs to keep one sync stream for several files."""
 
 
 @dataclass
@@ -169,6 +186,14 @@ class PhoneConnection:
                     'again and tap "Allow".',
                     detail=exc.detail,
                 ) from exc
+            if transport.reached:
+                # Reached, then shut before the handshake: adbd serving another host
+                # does this, as does a phone restarting its debugging service.
+                raise NotConnected(
+                    f"The phone at {label} answered, then closed the connection before the "
+                    f"scan could start. {_OTHER_HOST_HINT}",
+                    detail=exc.detail,
+                ) from exc
             raise NotConnected(
                 f"Could not reach the phone at {label}. Check that it is on, unlocked "
                 "and that debugging is switched on.",
@@ -183,7 +208,9 @@ class PhoneConnection:
                     "then run the scan again.",
                     detail=repr(exc),
                 ) from exc
-            raise NotConnected(f"The phone at {label} did not answer.", detail=repr(exc)) from exc
+            raise NotConnected(
+                f"The phone at {label} did not answer. {_OTHER_HOST_HINT}", detail=repr(exc)
+            ) from exc
         except adb_exc.DeviceAuthError as exc:
             transport.close()
             raise AuthRefused(
@@ -212,8 +239,9 @@ class PhoneConnection:
             )
         self.sent_commands.append(command)
         started = time.monotonic()
-        chunks: list[bytes] = []
-        size = 0
+        # One growing buffer, trimmed in place: a list of chunks joined and then sliced
+        # would hold three copies of a huge answer at once.
+        buffer = bytearray()
         truncated = False
         try:
             stream = self.device.streaming_shell(
@@ -223,11 +251,11 @@ class PhoneConnection:
                 decode=False,
             )
             for chunk in stream:
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > max_bytes:
+                buffer += chunk
+                if len(buffer) > max_bytes:
                     # Stop acknowledging: ADB flow control makes the phone stop sending.
                     truncated = True
+                    del buffer[max_bytes:]
                     break
                 if time.monotonic() - started > self.timeouts.command_s:
                     raise CommandTimeout(
@@ -254,35 +282,118 @@ class PhoneConnection:
                 "connection was closed.",
                 detail=repr(exc),
             ) from exc
-        data = b"".join(chunks)
-        return ShellOutput(data[:max_bytes], truncated, time.monotonic() - started)
+        data = bytes(buffer)
+        del buffer
+        return ShellOutput(data, truncated, time.monotonic() - started)
 
     def pull(self, device_path: str) -> bytes:
         """Read one file from the phone over the sync service (read-only)."""
-        import io
-
         buffer = io.BytesIO()
-        try:
+        with _pull_errors(device_path):
             self.device.pull(
                 device_path,
                 buffer,
                 transport_timeout_s=self.timeouts.transport_s,
                 read_timeout_s=self.timeouts.read_s,
             )
-        except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
-            raise CommandTimeout(
-                f"The phone stopped sending the file {device_path}.", detail=repr(exc)
-            ) from exc
-        except (adb_exc.AdbCommandFailureException, adb_exc.DevicePathInvalidError) as exc:
-            raise DeviceError(
-                f"The phone would not send the file {device_path}.", detail=repr(exc)
-            ) from exc
-        except (adb_exc.UsbReadFailedError, adb_exc.UsbWriteFailedError) as exc:
-            raise Disconnected("The connection to the phone was lost.", detail=repr(exc)) from exc
         return buffer.getvalue()
+
+    @contextlib.contextmanager
+    def sync_session(self) -> Iterator[SyncReader]:
+        """Read several files over one ``sync:`` stream; it is closed on leaving the block.
+
+        ``pull`` opens and closes a stream per file: two extra round trips each. Inside
+        this block every ``SyncReader.pull`` reuses one stream, opened at the first pull.
+        """
+        reader = SyncReader(self)
+        try:
+            yield reader
+        finally:
+            reader.close()
 
     def close(self) -> None:
         try:
             self.device.close()
         except Exception:  # closing a dead link must never hide the real error
             logger.debug("close failed", exc_info=True)
+
+
+@contextlib.contextmanager
+def _pull_errors(device_path: str) -> Iterator[None]:
+    """Translate adb-shell's errors during a file read into the scanner's own."""
+    try:
+        yield
+    except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
+        raise CommandTimeout(
+            f"The phone stopped sending the file {device_path}.", detail=repr(exc)
+        ) from exc
+    except (adb_exc.AdbCommandFailureException, adb_exc.DevicePathInvalidError) as exc:
+        raise DeviceError(
+            f"The phone would not send the file {device_path}.", detail=repr(exc)
+        ) from exc
+    except adb_exc.InvalidResponseError as exc:
+        # A sync reply out of order: this file is lost, the link may still work.
+        raise DeviceError(
+            f"The phone sent something unexpected instead of the file {device_path}.",
+            detail=repr(exc),
+        ) from exc
+    except (
+        adb_exc.UsbReadFailedError,
+        adb_exc.UsbWriteFailedError,
+        adb_exc.AdbConnectionError,
+        adb_exc.InvalidCommandError,
+        adb_exc.InvalidChecksumError,
+    ) as exc:
+        raise Disconnected("The connection to the phone was lost.", detail=repr(exc)) from exc
+
+
+class SyncReader:
+    """Reads files one after another over a single ``sync:`` stream (RECV requests only).
+
+    adb-shell 0.4.4 has no public call for this: its ``pull`` is open + RECV + close.
+    This uses the three steps it is made of (``_open``, ``_pull``, ``_clse``), which is
+    why ``pyproject.toml`` pins adb-shell exactly. When they are missing (another
+    adb-shell), each pull falls back to ``PhoneConnection.pull``. The transport guard
+    still inspects every request: only STAT, LIST, RECV and QUIT may pass.
+    """
+
+    def __init__(self, connection: PhoneConnection) -> None:
+        self._connection = connection
+        self._stream: object | None = None  # adb-shell's _AdbTransactionInfo while open
+        self._shared = _FileSyncTransactionInfo is not None and all(
+            hasattr(connection.device, name) for name in _SYNC_STEPS
+        )
+
+    def pull(self, device_path: str) -> bytes:
+        """Read one whole file; raises like ``PhoneConnection.pull``."""
+        if not self._shared:
+            return self._connection.pull(device_path)
+        if not device_path:
+            # As adb-shell's own pull: refused before anything is sent.
+            raise DeviceError("The phone would not send the file .", detail="empty device path")
+        device = self._connection.device
+        timeouts = self._connection.timeouts
+        buffer = io.BytesIO()
+        with _pull_errors(device_path):
+            if self._stream is None:
+                self._stream = device._open(b"sync:", timeouts.transport_s, timeouts.read_s, None)
+            state = _FileSyncTransactionInfo(FILESYNC_PULL_FORMAT, maxdata=device._maxdata)
+            try:
+                device._pull(device_path, buffer, None, self._stream, state)
+            except BaseException:
+                # adbd ends the sync service after a failed request (a FAIL reply), so
+                # close as adb-shell's own pull does; the next pull opens a new stream.
+                stream, self._stream = self._stream, None
+                device._clse(stream)
+                raise
+        return buffer.getvalue()
+
+    def close(self) -> None:
+        """Close the stream if one is open; never raises (every file is already read)."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            self._connection.device._clse(stream)
+        except Exception:  # a failed goodbye must not undo the reads that worked
+            logger.debug("closing the sync stream failed", exc_info=True)

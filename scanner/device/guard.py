@@ -59,6 +59,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         self._pending: bytes | None = None
         self._sync_streams: set[int] = set()
         self._lock = threading.Lock()
+        self.reached = False
+        """True once the link itself was made (TCP connected / USB opened)."""
 
     def connect(self, transport_timeout_s: float | None) -> None:
         self._pending = None
@@ -69,6 +71,7 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
             raise Disconnected(
                 f"Could not reach the phone at {self.label}.", detail=repr(exc)
             ) from exc
+        self.reached = True
         sock = getattr(self._inner, "_connection", None)
         if isinstance(sock, socket.socket):
             # adb-shell writes each header and payload separately; without NODELAY,

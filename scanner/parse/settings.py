@@ -34,20 +34,22 @@ def parse_settings_list(text: str, namespace: str = "global") -> SettingsListPar
     """Parse one ``settings list <namespace>`` output; never raises."""
     source = SETTINGS_SECURE if namespace == "secure" else SETTINGS_GLOBAL
     log = WarningLog(source)
-    pairs: list[list[str]] = []
+    # Each value is kept as its lines and joined once at the end: appending to a growing
+    # string would copy it per line, quadratic in a long multi-line value.
+    pairs: list[tuple[str, list[str]]] = []
     for number, line in enumerate(split_lines(text), start=1):
         if not line.strip():
             continue
         key, sep, value = line.partition("=")
         if sep and _valid_key(key):
-            pairs.append([key, value])
+            pairs.append((key, [value]))
         elif pairs:
-            pairs[-1][1] += "\n" + line  # a value that contained a newline
+            pairs[-1][1].append(line)  # a value that contained a newline
         else:
             log.line(number, line)
     if text.strip() and not pairs:
         log.add(f"settings list {namespace} output not understood", text)
-    return SettingsListParse(tuple((k, v) for k, v in pairs), log.result())
+    return SettingsListParse(tuple((k, "\n".join(v)) for k, v in pairs), log.result())
 
 
 def _value(values: Mapping[str, str], key: str) -> str | None:

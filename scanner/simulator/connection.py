@@ -11,8 +11,9 @@ Written from AOSP ``adb/protocol.txt`` and adbd's behaviour:
 * Legacy flow control (no ``delayed_ack``): after each WRTE, wait for the host's OKAY
   before sending the next one on that stream; acknowledge every host WRTE with OKAY.
 
-All messages go out through ``_send``: the one place where a link model (latency,
-throughput) or fault injection (drop at a step, garble) can later hook in.
+All messages go out through ``_send``: the one place where the link model (latency,
+throughput, ``link.py``) applies. Planned faults (``faults.py``) hook in at each step:
+CNXN, AUTH, OPEN, and the pieces a stream's answer is made of.
 """
 
 from __future__ import annotations
@@ -23,11 +24,22 @@ import secrets
 import socket
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scanner.simulator import wire
 from scanner.simulator.android_key import KeyFormatError, decode_android_public_key
 from scanner.simulator.audit import AuditLog, AuthStep, ReceivedCommand
+from scanner.simulator.faults import (
+    DROP,
+    HANG,
+    FaultState,
+    Marker,
+    Piece,
+    recv_answer,
+    shell_answer,
+)
+from scanner.simulator.link import LinkModel, LinkPacer
 from scanner.simulator.profile import Profile
 from scanner.simulator.shell import shell_output
 from scanner.simulator.sync import SyncSession
@@ -56,9 +68,13 @@ class _Stream:
 
     local_id: int
     remote_id: int
-    pending: deque[bytes] = field(default_factory=deque)
+    pending: deque[Piece] = field(default_factory=deque)
     """WRTE payloads not yet sent, each at most the negotiated max payload."""
+    source: Iterator[Piece] | None = None
+    """The rest of the answer, made lazily (sent after ``pending``)."""
     awaiting_okay: bool = False
+    hung: bool = False
+    """A planned fault: the stream stays open and silent for ever."""
     close_when_drained: bool = False
     sync: SyncSession | None = None
 
@@ -74,6 +90,9 @@ class Connection:
         audit: AuditLog,
         trust: TrustStore,
         stopping: threading.Event,
+        *,
+        faults: FaultState | None = None,
+        link: LinkModel | None = None,
     ) -> None:
         self._sock = sock
         self.number = number
@@ -87,6 +106,8 @@ class Connection:
         self._version = wire.A_VERSION
         self._streams: dict[int, _Stream] = {}
         self._next_local_id = 1
+        self._faults = faults
+        self._pacer = LinkPacer(link, stopping) if link is not None else None
 
     def serve(self) -> None:
         """Read and answer messages until the connection ends; never raises."""
@@ -102,6 +123,8 @@ class Connection:
         except OSError as exc:
             logger.debug("connection %d: socket error: %s", self.number, exc)
         finally:
+            if self._faults is not None:
+                self._faults.release(self.number)
             self.close()
 
     def close(self) -> None:
@@ -139,7 +162,10 @@ class Connection:
     # -- the one send path ----------------------------------------------------
 
     def _send(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> None:
-        self._sock.sendall(wire.pack_message(command, arg0, arg1, data))
+        message = wire.pack_message(command, arg0, arg1, data)
+        if self._pacer is not None:
+            self._pacer.before_send(len(message))
+        self._sock.sendall(message)
 
     # -- dispatch -------------------------------------------------------------
 
@@ -165,6 +191,14 @@ class Connection:
     # -- handshake ------------------------------------------------------------
 
     def _on_connect(self, header: wire.Header, data: bytes) -> None:
+        if self._faults is not None:
+            if self._faults.drop_at_cnxn():
+                raise ConnectionClosed("fault: dropped at CNXN")
+            held = self._faults.admit(self.number)
+            if held == "close":
+                raise ConnectionClosed("fault: another host holds the phone")
+            if held == "silent":
+                return  # adbd leaves a second host's CNXN unanswered: "offline" for it
         # A second CNXN restarts the transport, as on a real phone.
         self._streams.clear()
         self._online = False
@@ -193,6 +227,8 @@ class Connection:
     def _on_auth(self, header: wire.Header, data: bytes) -> None:
         if self._online or not self._token:
             return  # nothing to authorise (adbd ignores it too)
+        if self._faults is not None and self._faults.drop_at_auth():
+            raise ConnectionClosed("fault: dropped during AUTH")
         if header.arg0 == wire.AUTH_SIGNATURE:
             if self._trust.verify(self._token, data):
                 self._audit.record_auth(self.number, AuthStep.SIGNATURE_ACCEPTED)
@@ -233,10 +269,23 @@ class Connection:
             return  # protocol.txt: local-id 0 is invalid
         name = data.split(b"\0", 1)[0].decode("utf-8", errors="replace")
         service, separator, argument = name.partition(":")
+        faults = self._faults if service in SHELL_SERVICES or name == "sync:" else None
+        if faults is not None and faults.at_open(name, argument) is DROP:
+            self._audit.record(ReceivedCommand(service, argument, self.number))
+            raise ConnectionClosed(f"fault: dropped at OPEN {name!r}")
+        if self._pacer is not None:
+            self._pacer.request_started()
         if service in SHELL_SERVICES and separator and argument:
             self._audit.record(ReceivedCommand(service, argument, self.number))
             stream = self._new_stream(remote_id)
-            self._queue(stream, shell_output(self._profile, argument))
+            if self._faults is not None:
+                profile = self._profile
+                answer = shell_answer(
+                    self._faults.plan, argument, lambda: shell_output(profile, argument)
+                )
+                stream.source = self._split(answer)
+            else:
+                self._queue(stream, shell_output(self._profile, argument))
             stream.close_when_drained = True
             self._pump(stream)
         elif name == "sync:":
@@ -266,6 +315,14 @@ class Connection:
                 self._audit.record(
                     ReceivedCommand("sync", reply.request, self.number, refused=reply.refused)
                 )
+                if self._pacer is not None and reply.messages:
+                    self._pacer.request_started()
+            cut = None
+            if self._faults is not None and reply.request.startswith("RECV "):
+                cut = recv_answer(self._faults.plan, reply.request[5:], reply.messages)
+            if cut is not None:
+                stream.source = self._split(cut)
+                continue
             for message in reply.messages:
                 self._queue(stream, message)
             if reply.close:
@@ -288,12 +345,36 @@ class Connection:
         for start in range(0, len(data), self._max_payload):
             stream.pending.append(data[start : start + self._max_payload])
 
-    def _pump(self, stream: _Stream) -> None:
-        if stream.awaiting_okay:
-            return
+    def _split(self, pieces: Iterator[Piece]) -> Iterator[Piece]:
+        """Pieces cut to the negotiated max payload, lazily."""
+        for piece in pieces:
+            if isinstance(piece, Marker):
+                yield piece
+                continue
+            for start in range(0, len(piece), self._max_payload):
+                yield piece[start : start + self._max_payload]
+
+    def _next_piece(self, stream: _Stream) -> Piece | None:
         if stream.pending:
+            return stream.pending.popleft()
+        if stream.source is not None:
+            piece = next(stream.source, None)
+            if piece is not None:
+                return piece
+            stream.source = None
+        return None
+
+    def _pump(self, stream: _Stream) -> None:
+        if stream.awaiting_okay or stream.hung:
+            return
+        piece = self._next_piece(stream)
+        if piece is HANG:
+            stream.hung = True
+        elif piece is DROP:
+            raise ConnectionClosed("fault: dropped in the middle of an answer")
+        elif isinstance(piece, bytes):
             stream.awaiting_okay = True
-            self._send(wire.A_WRTE, stream.local_id, stream.remote_id, stream.pending.popleft())
+            self._send(wire.A_WRTE, stream.local_id, stream.remote_id, piece)
         elif stream.close_when_drained:
             del self._streams[stream.local_id]
             self._send(wire.A_CLSE, stream.local_id, stream.remote_id)

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from scanner.errors import ScannerError
 from scanner.simulator.audit import AuditLog, AuthEvent, AuthStep, ReceivedCommand
 from scanner.simulator.connection import Connection
+from scanner.simulator.faults import FaultPlan, FaultState, Reboot
+from scanner.simulator.link import LinkModel
 from scanner.simulator.profile import Profile
 from scanner.simulator.trust import TrustStore
 
@@ -26,6 +28,9 @@ class SimulatedPhone:
 
     Listens on loopback only. ``port=0`` picks a free port; read it from ``port`` after
     ``start()``. Each accepted connection is served on its own thread.
+
+    ``faults`` (default: the profile's ``faults:``, usually none) plans what goes wrong;
+    ``link`` (default: none, answers at once) adds latency and a byte rate.
     """
 
     def __init__(
@@ -36,6 +41,8 @@ class SimulatedPhone:
         *,
         trusted_keys: Iterable[rsa.RSAPublicKey] = (),
         on_received: Callable[[ReceivedCommand], None] | None = None,
+        faults: FaultPlan | None = None,
+        link: LinkModel | None = None,
     ) -> None:
         if not _is_loopback(host):
             raise ScannerError(
@@ -53,6 +60,13 @@ class SimulatedPhone:
         self._accept_thread: threading.Thread | None = None
         self._connections: list[tuple[Connection, threading.Thread]] = []
         self._connection_count = 0
+        self.faults = faults if faults is not None else profile.faults
+        self.link = link
+        self._fault_state = FaultState(self.faults, self._reboot)
+        self._port: int | None = None
+        self._boots = threading.Condition()
+        self._boot_count = 0
+        self._reboot_thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -60,22 +74,45 @@ class SimulatedPhone:
         """Start listening and serving in the background; returns once listening."""
         if self._listener is not None:
             raise RuntimeError("the simulated phone is already started")
-        listener = socket.create_server((self._host, self._requested_port))
-        self._listener = listener
         self._stopping.clear()
-        self._accept_thread = threading.Thread(
-            target=self._accept_loop, name=f"simphone-accept-{self.port}", daemon=True
-        )
-        self._accept_thread.start()
+        self._listen(self._requested_port)
+        with self._boots:
+            self._boot_count = 1
+            self._boots.notify_all()
         logger.debug("simulated phone %r listening on %s", self.profile.name, self.serial_address)
 
     def stop(self) -> None:
         """Close every connection and the listener, and wait for the threads to end."""
         self._stopping.set()
-        listener, self._listener = self._listener, None
+        if self._reboot_thread is not None:
+            self._reboot_thread.join()
+            self._reboot_thread = None
+        self._go_down()
+        self._port = None
+
+    def _listen(self, port: int) -> None:
+        listener = socket.create_server((self._host, port))
+        with self._lock:
+            self._listener = listener
+            self._port = int(listener.getsockname()[1])
+        self._accept_thread = threading.Thread(
+            target=self._accept_loop,
+            args=(listener,),
+            name=f"simphone-accept-{self._port}",
+            daemon=True,
+        )
+        self._accept_thread.start()
+
+    def _close_listener(self) -> None:
+        with self._lock:
+            listener, self._listener = self._listener, None
         if listener is not None:
             _wake_accept(listener)
             listener.close()
+
+    def _go_down(self) -> None:
+        """Stop listening, close every connection and wait for their threads."""
+        self._close_listener()
         if self._accept_thread is not None:
             self._accept_thread.join()
             self._accept_thread = None
@@ -84,7 +121,28 @@ class SimulatedPhone:
         for connection, _ in connections:
             connection.close()
         for _, thread in connections:
-            thread.join()
+            if thread is not threading.current_thread():
+                thread.join()
+
+    def _reboot(self, plan: Reboot) -> None:
+        """Called on a connection thread: refuse new connections now, restart in background."""
+        self._close_listener()
+        thread = threading.Thread(
+            target=self._reboot_cycle, args=(plan,), name="simphone-reboot", daemon=True
+        )
+        self._reboot_thread = thread
+        thread.start()
+
+    def _reboot_cycle(self, plan: Reboot) -> None:
+        port = self._port
+        self._go_down()
+        if self._stopping.wait(plan.down_s) or port is None:
+            return  # stopped while "booting"
+        self._listen(port)
+        with self._boots:
+            self._boot_count += 1
+            self._boots.notify_all()
+        logger.debug("simulated phone %r is back after a reboot", self.profile.name)
 
     def __enter__(self) -> SimulatedPhone:
         self.start()
@@ -102,10 +160,21 @@ class SimulatedPhone:
 
     @property
     def port(self) -> int:
-        """The TCP port being listened on (valid after ``start()``)."""
-        if self._listener is None:
+        """The TCP port (valid after ``start()``, also while the phone is rebooting)."""
+        if self._port is None:
             raise RuntimeError("the simulated phone is not started")
-        return int(self._listener.getsockname()[1])
+        return self._port
+
+    @property
+    def boot_count(self) -> int:
+        """How many times this phone has booted (1 after ``start()``, +1 per reboot)."""
+        with self._boots:
+            return self._boot_count
+
+    def wait_for_boot(self, count: int, timeout_s: float = 10.0) -> bool:
+        """Block until the phone has booted ``count`` times (and listens); False on timeout."""
+        with self._boots:
+            return self._boots.wait_for(lambda: self._boot_count >= count, timeout_s)
 
     @property
     def serial_address(self) -> str:
@@ -141,18 +210,15 @@ class SimulatedPhone:
 
     # -- serving --------------------------------------------------------------
 
-    def _accept_loop(self) -> None:
-        listener = self._listener
-        if listener is None:
-            return
+    def _accept_loop(self, listener: socket.socket) -> None:
         while not self._stopping.is_set():
             try:
                 sock, _ = listener.accept()
             except OSError:
-                break  # the listener was closed by stop()
+                break  # the listener was closed by stop() or a reboot
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
-                if self._stopping.is_set():
+                if self._stopping.is_set() or self._listener is not listener:
                     sock.close()
                     break
                 self._connections = [(c, t) for c, t in self._connections if t.is_alive()]
@@ -164,6 +230,8 @@ class SimulatedPhone:
                     self._audit,
                     self._trust,
                     self._stopping,
+                    faults=self._fault_state,
+                    link=self.link,
                 )
                 thread = threading.Thread(
                     target=connection.serve,

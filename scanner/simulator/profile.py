@@ -18,6 +18,7 @@ from typing import Final, Literal, TypeVar, cast, get_args
 import yaml
 
 from scanner.errors import ScannerError
+from scanner.simulator.faults import NO_FAULTS, FaultPlan, fault_plan_from_spec
 
 _V = TypeVar("_V")
 
@@ -74,6 +75,8 @@ class Profile:
     """Exact shell command string -> its exact output bytes."""
     files: Mapping[str, bytes] = field(default_factory=dict)
     """Absolute device path -> file content, served over ``sync:``."""
+    faults: FaultPlan = NO_FAULTS
+    """What goes wrong with this phone (``faults:`` in ``profile.yaml``); nothing by default."""
 
     def __post_init__(self) -> None:
         if self.auth not in AUTH_MODES:
@@ -126,6 +129,10 @@ def load_profile(
         generators = FILE_GENERATORS
     files = _load_files(folder, spec.get("files") or {}, where, generators)
     auth = spec.get("auth", "accept")
+    try:
+        faults = fault_plan_from_spec(spec.get("faults"))
+    except ValueError as exc:
+        raise ScannerError(f"The {where} is not valid.", str(exc)) from exc
     if auth not in AUTH_MODES:
         raise ScannerError(
             f"The {where} is not valid.",
@@ -141,6 +148,7 @@ def load_profile(
             banner=banner,
             commands=commands,
             files=files,
+            faults=faults,
         )
     except (TypeError, ValueError) as exc:
         raise ScannerError(f"The {where} is not valid.", str(exc)) from exc

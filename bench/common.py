@@ -1,0 +1,308 @@
+"""Shared benchmark plumbing: a big simulated phone in its own process, and a timed scan.
+
+The phone runs in a child process so that the scanner's process holds only the scanner:
+its peak memory and CPU time are then the scanner's own, and the phone's work (which a
+real phone does on its own CPU) runs on the other core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
+from scanner.device.connection import PhoneConnection  # noqa: E402
+from scanner.device.keys import AdbSigner  # noqa: E402
+from scanner.pipeline import ScanResult, scan_phone  # noqa: E402
+from scanner.sigdb.model import SignatureDB  # noqa: E402
+
+LATENCY_S = 0.030
+"""Per-command latency of the modelled link (before the first response byte)."""
+BYTES_PER_S = 20_000_000
+"""Throughput cap of the modelled link (every byte the phone sends)."""
+MB = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneSettings:
+    """What the child process builds and serves."""
+
+    n_apps: int = 500
+    seed: int = 0
+    apk_bytes: int = 0
+    """Random (incompressible) payload added to each sideloaded APK; 0 serves no APKs."""
+    latency_s: float = LATENCY_S
+    bytes_per_s: float = BYTES_PER_S
+    link: bool = True
+    """False serves at loopback speed (no link model)."""
+    extra_commands: Mapping[str, bytes] = field(default_factory=dict)
+    """Answers for commands other tools send (peer comparison only; read-only commands)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneInfo:
+    """What the child reports once it listens."""
+
+    port: int
+    command_bytes: Mapping[str, int]
+    apk_files: int
+    apk_bytes_total: int
+    link_model: str
+    """How the link is modelled, or why it is not."""
+
+
+def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int]:
+    from scanner.simulator import Profile
+    from scanner.simulator.apk_builder import build_apk
+    from scanner.simulator.fabricate import big_phone, make_phone
+    from scanner.simulator.fabricate.resolve import STORES, resolve_apps
+
+    commands = dict(make_phone(settings.n_apps, seed=settings.seed))
+    commands.update(settings.extra_commands)
+    files: dict[str, bytes] = {}
+    if settings.apk_bytes:
+        # Benchmark data, not security.
+        rng = random.Random(settings.seed)
+        for app in resolve_apps(big_phone(settings.n_apps, seed=settings.seed)):
+            if app.spec.system or app.spec.installer in STORES:
+                continue
+            payload = rng.randbytes(settings.apk_bytes)
+            files[app.apk_file] = build_apk(
+                app.spec.package,
+                label=app.spec.label,
+                extra_files={"assets/payload.bin": payload},
+            )
+    profile = Profile(name=f"bench-{settings.n_apps}", commands=commands, files=files)
+    return profile, len(files), sum(len(f) for f in files.values())
+
+
+def _serve(settings: PhoneSettings, pipe: Connection) -> None:
+    """Child process: build the phone, serve it, answer the parent's requests."""
+    from scanner.simulator import SimulatedPhone
+
+    profile, apk_files, apk_total = _build_profile(settings)
+    kwargs: dict[str, Any] = {}
+    description = "none (loopback speed)"
+    if settings.link:
+        try:
+            from scanner.simulator.link import LinkModel
+        except ImportError as exc:
+            description = f"not available ({exc}); loopback speed"
+        else:
+            kwargs["link"] = LinkModel(
+                latency_s=settings.latency_s, bytes_per_s=settings.bytes_per_s
+            )
+            description = (
+                f"{settings.latency_s * 1000:.0f} ms latency, {settings.bytes_per_s / MB:.0f} MB/s"
+            )
+    phone = SimulatedPhone(profile, **kwargs)
+    phone.start()
+    try:
+        pipe.send(
+            PhoneInfo(
+                port=phone.port,
+                command_bytes={c: len(v) for c, v in profile.commands.items()},
+                apk_files=apk_files,
+                apk_bytes_total=apk_total,
+                link_model=description,
+            )
+        )
+        while True:
+            request = pipe.recv()
+            if request == "received":
+                pipe.send([(r.service, r.command, r.refused) for r in phone.received])
+            else:
+                break
+    finally:
+        phone.stop()
+        pipe.send("stopped")
+
+
+class BenchPhone:
+    """A simulated phone served by a child process; use as a context manager."""
+
+    def __init__(self, settings: PhoneSettings) -> None:
+        self.settings = settings
+        context = multiprocessing.get_context("spawn")
+        self._pipe, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(settings, child), daemon=True)
+        self.info: PhoneInfo | None = None
+
+    def __enter__(self) -> BenchPhone:
+        self._process.start()
+        if not self._pipe.poll(600):
+            raise RuntimeError("the simulated phone did not start")
+        self.info = self._pipe.recv()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with contextlib.suppress(OSError, EOFError):
+            self._pipe.send("stop")
+            self._pipe.poll(10)
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+    @property
+    def port(self) -> int:
+        assert self.info is not None
+        return self.info.port
+
+    def received(self) -> list[tuple[str, str, bool]]:
+        """Every request the phone received so far: (service, command, refused)."""
+        self._pipe.send("received")
+        result: list[tuple[str, str, bool]] = self._pipe.recv()
+        return result
+
+
+@dataclass
+class Timer:
+    """Adds up wall and CPU time spent inside wrapped calls."""
+
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    calls: int = 0
+
+    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.wall_s += time.perf_counter() - wall
+                self.cpu_s += time.process_time() - cpu
+                self.calls += 1
+
+        return timed
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFigures:
+    """One timed scan."""
+
+    wall_s: float
+    connect_s: float
+    shell: Timer
+    pull: Timer
+    cpu_s: float
+    bytes_received: int
+    bytes_sent: int
+    streams_opened: int
+    shell_requests: int
+    sync_requests: int
+    apks_pulled: int
+    apk_bytes: int
+    findings: int
+    complete: bool
+    traced_peak_bytes: int = 0
+
+    @property
+    def round_trips(self) -> int:
+        """Requests that each wait for the phone: shell commands plus sync requests."""
+        return self.shell_requests + self.sync_requests
+
+    @property
+    def code_s(self) -> float:
+        """Time outside the link: parsing, checks, hashing and signature reading."""
+        return self.wall_s - self.connect_s - self.shell.wall_s - self.pull.wall_s
+
+    def lower_bound_s(self, latency_s: float, bytes_per_s: float) -> float:
+        """What the link alone costs: every byte at full speed plus one latency a request."""
+        return self.bytes_received / bytes_per_s + self.round_trips * latency_s
+
+
+def _instrument(connection: PhoneConnection, shell: Timer, pull: Timer) -> None:
+    """Time every shell command and file read (instance attributes: this run only)."""
+    connection.shell = shell.wrap(connection.shell)  # type: ignore[method-assign]
+    open_session = connection.sync_session
+
+    @contextlib.contextmanager
+    def timed_session() -> Iterator[Any]:
+        with open_session() as reader:
+            reader.pull = pull.wrap(reader.pull)
+            yield reader
+
+    connection.sync_session = timed_session  # type: ignore[method-assign]
+    connection.pull = pull.wrap(connection.pull)  # type: ignore[method-assign]
+
+
+def timed_scan(
+    phone: BenchPhone,
+    signer: AdbSigner,
+    signatures: SignatureDB | None,
+    *,
+    pulls: bool,
+    trace_memory: bool = False,
+) -> tuple[ScanFigures, ScanResult]:
+    """Connect and scan once; wall time covers connect_tcp + scan_phone."""
+    before = phone.received()
+    shell, pull = Timer(), Timer()
+    if trace_memory:
+        tracemalloc.start()
+    cpu = time.process_time()
+    start = time.perf_counter()
+    connection = PhoneConnection.connect_tcp("127.0.0.1", phone.port, signer)
+    connected = time.perf_counter()
+    try:
+        _instrument(connection, shell, pull)
+        result = scan_phone(connection, signatures=signatures, pull_apks_enabled=pulls)
+    finally:
+        connection.close()
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    peak = 0
+    if trace_memory:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    requests = phone.received()[len(before) :]
+    figures = ScanFigures(
+        wall_s=wall,
+        connect_s=connected - start,
+        shell=shell,
+        pull=pull,
+        cpu_s=cpu,
+        bytes_received=connection.counters.bytes_received,
+        bytes_sent=connection.counters.bytes_sent,
+        streams_opened=connection.counters.streams_opened,
+        shell_requests=sum(1 for service, _, _ in requests if service in ("shell", "exec")),
+        sync_requests=sum(1 for service, _, _ in requests if service == "sync"),
+        apks_pulled=sum(1 for p in result.pulls if p.ok),
+        apk_bytes=sum(p.size_bytes for p in result.pulls if p.ok),
+        findings=len(result.findings),
+        complete=result.complete,
+        traced_peak_bytes=peak,
+    )
+    return figures, result
+
+
+def rss_peak_bytes() -> int:
+    """This process's resident-set high-water mark (Linux reports KiB)."""
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def dumpsys_package_bytes(info: PhoneInfo) -> int:
+    return info.command_bytes.get(DUMPSYS_PACKAGE, 0)
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2

@@ -1,0 +1,201 @@
+"""Time a full scan of a big simulated phone over a modelled link.
+
+    .venv/bin/python bench/scan.py [--apps 500] [--runs 3] [--apk-mb 4] [--no-scaling]
+
+The phone (``fabricate.make_phone``) runs in a child process behind the simulator's link
+model (30 ms per command, 20 MB/s by default). Each scan is ``PhoneConnection.connect_tcp``
+plus ``scan_phone`` with the shipped signature database, timed end to end. Printed: wall
+time, round trips, bytes, where the time went, peak memory, and the link's lower bound
+(bytes / throughput + round trips x latency) beside the measured time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from common import (
+    MB,
+    BenchPhone,
+    PhoneSettings,
+    ScanFigures,
+    dumpsys_package_bytes,
+    median,
+    rss_peak_bytes,
+    timed_scan,
+)
+
+from scanner.device.keys import ephemeral_signer
+from scanner.sigdb.commands import load_shipped_db
+
+GOAL_WALL_S = 3.0
+GOAL_RATIO = 1.5
+GOAL_ROUND_TRIPS = 12
+GOAL_MEMORY_BYTES = 200 * MB
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def load_text() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def mark(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def run_series(
+    settings: PhoneSettings, runs: int, pulls: bool, signer: object, db: object
+) -> tuple[list[ScanFigures], ScanFigures, BenchPhone]:
+    """Warm up once (the phone learns the key), time ``runs`` scans, then one traced scan."""
+    with BenchPhone(settings) as phone:
+        timed_scan(phone, signer, db, pulls=pulls)  # type: ignore[arg-type]
+        timed = [timed_scan(phone, signer, db, pulls=pulls)[0] for _ in range(runs)]  # type: ignore[arg-type]
+        traced, _ = timed_scan(phone, signer, db, pulls=pulls, trace_memory=True)  # type: ignore[arg-type]
+    return timed, traced, phone
+
+
+def report(
+    title: str, settings: PhoneSettings, timed: list[ScanFigures], traced: ScanFigures
+) -> None:
+    f = sorted(timed, key=lambda x: x.wall_s)[len(timed) // 2]  # the median run
+    walls = [x.wall_s for x in timed]
+    bound = f.lower_bound_s(settings.latency_s, settings.bytes_per_s)
+    ratio = f.wall_s / bound if bound else float("nan")
+    if not settings.link:
+        title += " (no link model: loopback speed; the bound below is for the modelled link)"
+    out(f"\n{title}")
+    out(
+        f"  wall time (connect + scan)  {median(walls):6.3f} s   median of {len(walls)}"
+        f" (min {min(walls):.3f}, max {max(walls):.3f})   goal <= {GOAL_WALL_S:.0f} s:"
+        f" {mark(median(walls) <= GOAL_WALL_S)}"
+    )
+    out(
+        f"  link lower bound            {bound:6.3f} s   = {f.bytes_received / MB:.2f} MB /"
+        f" {settings.bytes_per_s / MB:.0f} MB/s + {f.round_trips} x"
+        f" {settings.latency_s * 1000:.0f} ms;  measured/bound = {ratio:.2f}"
+        f"   goal <= {GOAL_RATIO}: {mark(ratio <= GOAL_RATIO)}"
+    )
+    out(
+        f"  ADB round trips             {f.round_trips:6d}     ({f.shell_requests} shell commands"
+        f" + {f.sync_requests} sync requests; {f.streams_opened} streams opened)"
+    )
+    out(
+        f"  bytes moved                 {f.bytes_received / MB:6.2f} MB phone->host,"
+        f" {f.bytes_sent / 1000:.1f} kB host->phone"
+    )
+    out(
+        f"  time: connect {f.connect_s:.3f} s | inside connection.shell {f.shell.wall_s:.3f} s"
+        f" (our CPU {f.shell.cpu_s:.3f} s of it) | inside pulls {f.pull.wall_s:.3f} s"
+        f" (CPU {f.pull.cpu_s:.3f} s) | our code (parse, checks, APK reading) {f.code_s:.3f} s"
+    )
+    link_s = f.connect_s + f.shell.wall_s + f.pull.wall_s
+    out(
+        f"  share: link {link_s / f.wall_s:5.1%}, our code {f.code_s / f.wall_s:5.1%};"
+        f" process CPU {f.cpu_s:.3f} s of {f.wall_s:.3f} s wall"
+    )
+    if f.apks_pulled or f.pull.calls:
+        out(
+            f"  APK pulls: {f.apks_pulled} APKs of {f.pull.calls} tried, {f.apk_bytes / MB:.1f} MB,"
+            f" {f.pull.wall_s:.3f} s inside pulls"
+            f" ({f.apk_bytes / MB / f.pull.wall_s if f.pull.wall_s else 0:.1f} MB/s),"
+            f" {f.sync_requests} RECV requests over"
+            f" {f.streams_opened - f.shell_requests} sync stream(s)"
+        )
+    out(
+        f"  memory: tracemalloc peak {traced.traced_peak_bytes / MB:.1f} MB (one traced run,"
+        f" {traced.wall_s:.2f} s under tracing)   goal <= 200 MB:"
+        f" {mark(traced.traced_peak_bytes <= GOAL_MEMORY_BYTES)}"
+    )
+    out(
+        f"  findings {f.findings}, scan complete: {f.complete}"
+        f"; round trips goal <= {GOAL_ROUND_TRIPS} without pulls:"
+        f" {mark(f.round_trips <= GOAL_ROUND_TRIPS) if not f.pull.calls else 'n/a (pulls on)'}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--apk-mb", type=float, default=4.0, help="payload per sideloaded APK")
+    parser.add_argument("--latency-ms", type=float, default=30.0)
+    parser.add_argument("--mbps", type=float, default=20.0, help="link throughput, MB/s")
+    parser.add_argument("--no-link", action="store_true", help="loopback speed, no link model")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the 50/500/2000 runs")
+    args = parser.parse_args(argv)
+
+    rss_start = rss_peak_bytes()
+    started = time.perf_counter()
+    db = load_shipped_db()
+    db_s = time.perf_counter() - started
+    signer = ephemeral_signer()
+    base = PhoneSettings(
+        n_apps=args.apps,
+        latency_s=args.latency_ms / 1000,
+        bytes_per_s=args.mbps * MB,
+        link=not args.no_link,
+    )
+
+    timed, traced, phone = run_series(base, args.runs, False, signer, db)
+    info = phone.info
+    assert info is not None
+    total = sum(info.command_bytes.values())
+    out(f"Simulated phone: {args.apps} apps (fabricate.make_phone, seed 0)")
+    out(f"  machine: {os.cpu_count()} CPUs, load average {load_text()} at the start")
+    out(
+        f"  dumpsys package {dumpsys_package_bytes(info) / MB:.2f} MB;"
+        f" all {len(info.command_bytes)} command outputs {total / MB:.2f} MB"
+    )
+    out(f"  link model: {info.link_model}")
+    out(f"  (loading + verifying the shipped signature database, before timing: {db_s:.3f} s)")
+    report("Full scan, APK pulls OFF", base, timed, traced)
+
+    with_apks = PhoneSettings(**{**_fields(base), "apk_bytes": int(args.apk_mb * MB)})
+    timed, traced, phone = run_series(with_apks, args.runs, True, signer, db)
+    assert phone.info is not None
+    out(
+        f"\n  (phone serves {phone.info.apk_files} sideloaded APKs of ~{args.apk_mb:g} MB each,"
+        f" {phone.info.apk_bytes_total / MB:.1f} MB; random payload, so it does not compress)"
+    )
+    report("Full scan, APK pulls ON", with_apks, timed, traced)
+
+    if not args.no_scaling:
+        out("\nRound trips against the number of apps (APK pulls off, one run each after warm-up)")
+        out(
+            "   apps  dumpsys package   round trips   streams   wall s   bound s   ratio"
+            "   tracemalloc peak"
+        )
+        for n_apps in (50, 500, 2000):
+            settings = PhoneSettings(**{**_fields(base), "n_apps": n_apps})
+            with BenchPhone(settings) as scaled:
+                timed_scan(scaled, signer, db, pulls=False)
+                f, _ = timed_scan(scaled, signer, db, pulls=False)
+                traced, _ = timed_scan(scaled, signer, db, pulls=False, trace_memory=True)
+                assert scaled.info is not None
+                size = dumpsys_package_bytes(scaled.info)
+            bound = f.lower_bound_s(settings.latency_s, settings.bytes_per_s)
+            out(
+                f"  {n_apps:5d}  {size / MB:11.2f} MB  {f.round_trips:12d}  {f.streams_opened:8d}"
+                f"  {f.wall_s:7.3f}  {bound:8.3f}  {f.wall_s / bound:6.2f}"
+                f"   {traced.traced_peak_bytes / MB:8.1f} MB"
+            )
+
+    out(f"\nload average at the end: {load_text()}")
+    out(
+        f"RSS high-water of this process: {rss_peak_bytes() / MB:.0f} MB"
+        f" ({rss_start / MB:.0f} MB after imports; the phone runs in a child process)"
+    )
+    return 0
+
+
+def _fields(settings: PhoneSettings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

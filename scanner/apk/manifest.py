@@ -1,0 +1,414 @@
+"""What an APK says about itself: declared package, version, app label and permissions.
+
+``dumpsys package`` prints no app labels, so a report would show ``com.systemservice`` where
+the person sees "System Service" on the phone. For the APKs the scanner pulls anyway
+(off-store, non-system apps) the label can be read from the APK: ``AndroidManifest.xml``
+(compiled binary XML) gives ``android:label`` of ``<application>``, either as text or as a
+reference to a string resource in ``resources.arsc``. Both formats are read in
+``scanner.apk.binres``; this module finds the two ZIP entries and picks out the fields.
+
+Android matches ``android:`` attributes by resource id (``android.R.attr``), not by name,
+so we do too: an obfuscated manifest with renamed attribute strings still gives its label,
+and an attribute merely *named* ``label`` without the id is ignored, as the phone ignores it.
+The ZIP is read from its central directory, as Android reads it, not from local headers.
+
+``read_manifest`` never raises: damaged or hostile input gives a partial result whose
+``problems`` say what could not be read. Memory stays bounded: the manifest entry is read up
+to ``MAX_MANIFEST_BYTES``, the resource table up to ``MAX_TABLE_BYTES`` (stored tables are
+not copied), and strings are decoded one at a time up to a length cap. Labels are returned
+as written, control and bidi characters included (the reports escape them), cut at
+``MAX_LABEL_CHARS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scanner.apk.binres import (
+    NO_INDEX,
+    TYPE_DYNAMIC_REFERENCE,
+    TYPE_FIRST_INT,
+    TYPE_LAST_INT,
+    TYPE_REFERENCE,
+    TYPE_STRING,
+    BadResource,
+    BinaryXml,
+    ResourceTable,
+    XmlAttribute,
+)
+from scanner.apk.signing import find_eocd
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_ENTRY = "AndroidManifest.xml"
+TABLE_ENTRY = "resources.arsc"
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+MAX_TABLE_BYTES = 64 * 1024 * 1024
+"""Large apps ship tables of tens of MiB; stored (uncompressed) ones cost no copy."""
+MAX_LABEL_CHARS = 200
+MAX_TEXT_CHARS = 1024
+"""Cap for package, version name and permission names (real ones are far shorter)."""
+MAX_PERMISSIONS = 1000
+
+ANDROID_NS = "http://schemas.android.com/apk/res/android"
+# android.R.attr resource ids.
+ATTR_LABEL = 0x01010001
+ATTR_NAME = 0x01010003
+ATTR_VERSION_CODE = 0x0101021B
+ATTR_VERSION_NAME = 0x0101021C
+ATTR_VERSION_CODE_MAJOR = 0x01010576
+
+_PERMISSION_ELEMENTS = frozenset(
+    {"uses-permission", "uses-permission-sdk-23", "uses-permission-sdk-m"}
+)
+_MAX_MANIFEST_STRINGS = 200_000
+_MAX_TABLE_STRINGS = 4_000_000
+_MAX_ZIP_ENTRIES = 500_000
+_MAX_PROBLEMS = 30
+_CD_SIGNATURE = b"PK\x01\x02"
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_CD_ENTRY_BYTES = 46
+_LOCAL_HEADER_BYTES = 30
+_STORED = 0
+_DEFLATED = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ApkManifest:
+    """The identity an APK declares in its manifest, and what could not be read."""
+
+    package: str | None = None
+    """The ``package`` attribute of ``<manifest>``."""
+    version_name: str | None = None
+    version_code: int | None = None
+    """``versionCodeMajor << 32 | versionCode``, as Android's long version code."""
+    label: str | None = None
+    """The app name the phone shows (default language), None when unknown or empty."""
+    label_resource: int | None = None
+    """Resource id the label refers to, None when the label is literal text or absent."""
+    permissions: tuple[str, ...] = ()
+    """``uses-permission`` names, in manifest order, without repeats."""
+    problems: tuple[str, ...] = ()
+    """Plain descriptions of what could not be read; empty for a clean APK."""
+
+
+class _Problems:
+    """Problem notes, capped so hostile input cannot grow the list without bound."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._dropped = 0
+
+    def add(self, message: str) -> None:
+        if len(self.items) < _MAX_PROBLEMS:
+            self.items.append(message)
+        else:
+            self._dropped += 1
+
+    def result(self) -> tuple[str, ...]:
+        if self._dropped:
+            return (*self.items, f"{self._dropped} further problems not listed")
+        return tuple(self.items)
+
+
+def read_manifest(apk: bytes) -> ApkManifest:
+    """Read package, version, label and permissions from the bytes of one APK.
+
+    Never raises: whatever could not be read is described in ``problems``.
+    """
+    problems = _Problems()
+    try:
+        return _read(memoryview(apk), problems)
+    # The contract is "never raises" (a scan must go on); the property tests assert this
+    # note never appears, so a bug here still fails the test suite.
+    except Exception as exc:
+        logger.exception("unexpected failure reading an APK manifest")
+        problems.add(f"the manifest reader failed unexpectedly ({type(exc).__name__})")
+        return ApkManifest(problems=problems.result())
+
+
+@dataclass(slots=True)
+class _Fields:
+    """The manifest being assembled while the elements are walked."""
+
+    package: str | None = None
+    version_name: str | None = None
+    version_name_resource: int | None = None
+    version_code: int | None = None
+    label: str | None = None
+    label_resource: int | None = None
+    permissions: list[str] = field(default_factory=list)
+    permission_set: set[str] = field(default_factory=set)
+    application_seen: bool = False
+
+
+def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
+    try:
+        entries = _zip_entries(apk, problems)
+    except BadResource as exc:
+        problems.add(f"the APK's ZIP directory could not be read: {exc}")
+        return ApkManifest(problems=problems.result())
+    if MANIFEST_ENTRY not in entries:
+        problems.add("the APK has no AndroidManifest.xml")
+        return ApkManifest(problems=problems.result())
+    try:
+        document = BinaryXml(
+            memoryview(_entry_data(apk, entries[MANIFEST_ENTRY], MAX_MANIFEST_BYTES)),
+            _MAX_MANIFEST_STRINGS,
+        )
+    except BadResource as exc:
+        problems.add(f"AndroidManifest.xml could not be read: {exc}")
+        return ApkManifest(problems=problems.result())
+
+    fields = _Fields()
+    try:
+        _walk(document, fields, problems)
+    except BadResource as exc:
+        problems.add(f"AndroidManifest.xml is damaged, read up to the damage: {exc}")
+
+    if fields.label_resource is not None or fields.version_name_resource is not None:
+        table = _resource_table(apk, entries.get(TABLE_ENTRY), problems)
+        if fields.label_resource is not None:
+            fields.label = _resolve(table, fields.label_resource, "label", problems)
+        if fields.version_name_resource is not None:
+            fields.version_name = _resolve(
+                table, fields.version_name_resource, "versionName", problems
+            )
+    return ApkManifest(
+        package=fields.package,
+        version_name=_capped(fields.version_name, MAX_TEXT_CHARS, "versionName", problems),
+        version_code=fields.version_code,
+        label=_capped(fields.label, MAX_LABEL_CHARS, "label", problems),
+        label_resource=fields.label_resource,
+        permissions=tuple(fields.permissions),
+        problems=problems.result(),
+    )
+
+
+def _walk(document: BinaryXml, fields: _Fields, problems: _Problems) -> None:
+    """Read ``<manifest>`` and its direct children ``<application>`` and permissions."""
+    root_seen = in_manifest = False
+    for element in document.start_elements(max_depth=2):
+        if element.depth == 1:
+            in_manifest = not root_seen and element.name == "manifest"
+            if not root_seen and not in_manifest:
+                problems.add(f"the root element is {element.name!r}, not 'manifest'")
+            root_seen = True
+            if in_manifest:
+                _manifest_attributes(document, element.attributes, fields, problems)
+        elif not in_manifest:
+            continue
+        elif element.name == "application":
+            if fields.application_seen:
+                problems.add("more than one <application>; the first one was read")
+                continue
+            fields.application_seen = True
+            _label_attribute(document, element.attributes, fields, problems)
+        elif element.name in _PERMISSION_ELEMENTS:
+            _permission(document, element.attributes, fields, problems)
+
+
+def _manifest_attributes(
+    document: BinaryXml, attributes: Sequence[XmlAttribute], fields: _Fields, problems: _Problems
+) -> None:
+    # ``package`` has no namespace and no resource id: Android looks it up by name.
+    package = next((a for a in attributes if a.name == "package" and a.namespace == NO_INDEX), None)
+    if package is None:
+        problems.add("<manifest> has no package attribute")
+    else:
+        fields.package = _text(document, package, MAX_TEXT_CHARS, "package", problems)
+
+    code = _by_id(attributes, ATTR_VERSION_CODE)
+    if code is not None:
+        fields.version_code = _integer(code, "versionCode", problems)
+    major = _by_id(attributes, ATTR_VERSION_CODE_MAJOR)
+    if major is not None and fields.version_code is not None:
+        high = _integer(major, "versionCodeMajor", problems)
+        if high:
+            fields.version_code |= high << 32
+
+    name = _by_id(attributes, ATTR_VERSION_NAME)
+    if name is None:
+        return
+    if name.data_type in (TYPE_REFERENCE, TYPE_DYNAMIC_REFERENCE):
+        fields.version_name_resource = name.data
+    else:
+        fields.version_name = _text(document, name, MAX_TEXT_CHARS + 1, "versionName", problems)
+
+
+def _label_attribute(
+    document: BinaryXml, attributes: Sequence[XmlAttribute], fields: _Fields, problems: _Problems
+) -> None:
+    label = _by_id(attributes, ATTR_LABEL)
+    if label is None:
+        return  # No label: the phone shows the package name, which we already have.
+    if label.data_type in (TYPE_REFERENCE, TYPE_DYNAMIC_REFERENCE):
+        fields.label_resource = label.data
+    else:
+        fields.label = _text(document, label, MAX_LABEL_CHARS + 1, "label", problems)
+
+
+def _permission(
+    document: BinaryXml, attributes: Sequence[XmlAttribute], fields: _Fields, problems: _Problems
+) -> None:
+    name_attribute = _by_id(attributes, ATTR_NAME)
+    if name_attribute is None:
+        problems.add("a <uses-permission> has no android:name")
+        return
+    name = _text(document, name_attribute, MAX_TEXT_CHARS, "permission name", problems)
+    if not name or name in fields.permission_set:
+        return
+    if len(fields.permissions) >= MAX_PERMISSIONS:
+        if len(fields.permission_set) == MAX_PERMISSIONS:  # Say so once.
+            problems.add(f"more than {MAX_PERMISSIONS} permissions; the rest were not listed")
+            fields.permission_set.add(name)
+        return
+    fields.permissions.append(name)
+    fields.permission_set.add(name)
+
+
+def _by_id(attributes: Sequence[XmlAttribute], resource_id: int) -> XmlAttribute | None:
+    return next((a for a in attributes if a.resource_id == resource_id), None)
+
+
+def _text(
+    document: BinaryXml, attribute: XmlAttribute, max_chars: int, what: str, problems: _Problems
+) -> str | None:
+    """An attribute's string value; a non-string value is a problem, not a guess."""
+    if attribute.data_type == TYPE_STRING:
+        index = attribute.data
+    elif attribute.raw_value != NO_INDEX:
+        index = attribute.raw_value
+    else:
+        problems.add(f"{what} is not text (value type 0x{attribute.data_type:02x})")
+        return None
+    try:
+        return document.strings.get(index, max_chars)
+    except BadResource as exc:
+        problems.add(f"{what} could not be read: {exc}")
+        return None
+
+
+def _integer(attribute: XmlAttribute, what: str, problems: _Problems) -> int | None:
+    if TYPE_FIRST_INT <= attribute.data_type <= TYPE_LAST_INT:
+        return attribute.data
+    problems.add(f"{what} is not a number (value type 0x{attribute.data_type:02x})")
+    return None
+
+
+def _capped(text: str | None, max_chars: int, what: str, problems: _Problems) -> str | None:
+    if not text:
+        return None
+    if len(text) > max_chars:
+        problems.add(f"{what} is longer than {max_chars} characters; only the start was kept")
+        return text[:max_chars]
+    return text
+
+
+def _resource_table(
+    apk: memoryview, entry: _ZipEntry | None, problems: _Problems
+) -> ResourceTable | None:
+    if entry is None:
+        problems.add("the manifest refers to resources but the APK has no resources.arsc")
+        return None
+    try:
+        return ResourceTable(
+            memoryview(_entry_data(apk, entry, MAX_TABLE_BYTES)), _MAX_TABLE_STRINGS
+        )
+    except BadResource as exc:
+        problems.add(f"resources.arsc could not be read: {exc}")
+        return None
+
+
+def _resolve(
+    table: ResourceTable | None, resource_id: int, what: str, problems: _Problems
+) -> str | None:
+    if table is None:
+        problems.add(f"{what} refers to resource 0x{resource_id:08x}, which could not be looked up")
+        return None
+    try:
+        return table.string(
+            resource_id, MAX_LABEL_CHARS + 1 if what == "label" else MAX_TEXT_CHARS + 1
+        )
+    except BadResource as exc:
+        problems.add(
+            f"{what} refers to resource 0x{resource_id:08x}, which could not be read: {exc}"
+        )
+        return None
+
+
+# --- ZIP ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ZipEntry:
+    method: int
+    compressed_size: int
+    local_offset: int
+
+
+def _zip_entries(apk: memoryview, problems: _Problems) -> dict[str, _ZipEntry]:
+    """The manifest and resource table entries, from the central directory."""
+    eocd = find_eocd(apk)
+    if eocd is None:
+        raise BadResource("not a ZIP file: no End of Central Directory record found")
+    cd_size, cd_offset = struct.unpack_from("<II", apk, eocd + 12)
+    if cd_offset + cd_size > eocd:
+        raise BadResource(
+            "the central directory does not fit before its trailer (ZIP64 or damaged)"
+        )
+    wanted = {MANIFEST_ENTRY.encode(): MANIFEST_ENTRY, TABLE_ENTRY.encode(): TABLE_ENTRY}
+    found: dict[str, _ZipEntry] = {}
+    position, end = cd_offset, cd_offset + cd_size
+    for _ in range(_MAX_ZIP_ENTRIES):
+        if end - position < _CD_ENTRY_BYTES:
+            break
+        if apk[position : position + 4] != _CD_SIGNATURE:
+            raise BadResource(f"central directory entry at offset {position} has a wrong signature")
+        (method,) = struct.unpack_from("<H", apk, position + 10)
+        (compressed,) = struct.unpack_from("<I", apk, position + 20)
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", apk, position + 28)
+        (local_offset,) = struct.unpack_from("<I", apk, position + 42)
+        name_end = position + _CD_ENTRY_BYTES + name_length
+        if name_end > end:
+            raise BadResource(f"central directory entry at offset {position} runs past its end")
+        name = wanted.get(bytes(apk[position + _CD_ENTRY_BYTES : name_end]))
+        if name is not None:
+            if name in found:
+                problems.add(f"the APK holds {name} more than once; the first one was read")
+            else:
+                found[name] = _ZipEntry(method, compressed, local_offset)
+        position = name_end + extra_length + comment_length
+    return found
+
+
+def _entry_data(apk: memoryview, entry: _ZipEntry, limit: int) -> bytes | memoryview:
+    """An entry's bytes, at most ``limit`` of them (stored entries are not copied)."""
+    local = entry.local_offset
+    if local > len(apk) - _LOCAL_HEADER_BYTES or apk[local : local + 4] != _LOCAL_SIGNATURE:
+        raise BadResource(f"no ZIP local header at offset {local}")
+    name_length, extra_length = struct.unpack_from("<HH", apk, local + 26)
+    start = local + _LOCAL_HEADER_BYTES + name_length + extra_length
+    if entry.compressed_size > len(apk) - start:
+        raise BadResource("the entry's data runs past the end of the APK")
+    raw = apk[start : start + entry.compressed_size]
+    if entry.method == _STORED:
+        if len(raw) > limit:
+            raise BadResource(f"the entry is {len(raw)} bytes, more than the {limit} read")
+        return raw
+    if entry.method != _DEFLATED:
+        raise BadResource(
+            f"the entry uses compression method {entry.method}, not stored or deflated"
+        )
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, limit + 1)
+    except zlib.error as exc:
+        raise BadResource(f"the entry's compressed data is damaged ({exc})") from exc
+    if len(data) > limit:
+        raise BadResource(f"the entry inflates to more than the {limit} bytes read")
+    return data

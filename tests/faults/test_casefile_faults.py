@@ -1,0 +1,122 @@
+"""Saving a scan (``--save``) never leaves a half-written file in place of a good one."""
+
+from __future__ import annotations
+
+import resource
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scanner.casefile import load_case
+from scanner.cli import PASSPHRASE_ENV, main
+from scanner.simulator import SimulatedPhone, load_profile
+from scanner.simulator.faults import FaultPlan
+
+FILE_ERROR = 8
+PASSPHRASE = "blue kettle on a quiet morning"
+
+
+@pytest.fixture
+def phone() -> Iterator[SimulatedPhone]:
+    with SimulatedPhone(load_profile("clean"), faults=FaultPlan()) as started:
+        yield started
+
+
+@pytest.fixture
+def case(
+    tmp_path: Path,
+    phone: SimulatedPhone,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Path:
+    """A good case file holding one scan, saved through the CLI."""
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    path = tmp_path / "cases" / "phone.case"
+    path.parent.mkdir()
+    assert main(["--serial", phone.serial_address, "--save", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def save_again(
+    phone: SimulatedPhone, path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    code = main(["--serial", phone.serial_address, "--save", str(path)])
+    return code, " ".join(capsys.readouterr().out.split())
+
+
+def leftovers(path: Path) -> list[str]:
+    """Anything in the case file's folder besides the case file itself (temp files)."""
+    return sorted(p.name for p in path.parent.iterdir() if p != path)
+
+
+def test_wrong_passphrase_is_refused_and_the_file_is_untouched(
+    case: Path,
+    phone: SimulatedPhone,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = case.read_bytes()
+    monkeypatch.setenv(PASSPHRASE_ENV, "not the passphrase")
+    code, out = save_again(phone, case, capsys)
+    assert code == FILE_ERROR
+    assert "The passphrase does not open this case file. Nothing was changed." in out
+    assert case.read_bytes() == before
+    assert leftovers(case) == []
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:200] + bytes([data[200] ^ 0x01]) + data[201:],
+    ],
+    ids=["truncated", "tampered"],
+)
+def test_damaged_case_file_is_named_and_never_overwritten(
+    spoil: object, case: Path, phone: SimulatedPhone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damaged = spoil(case.read_bytes())  # type: ignore[operator]
+    case.write_bytes(damaged)
+    code, out = save_again(phone, case, capsys)
+    assert code == FILE_ERROR
+    assert f"The case file {case} is damaged or was changed after it was saved" in out
+    assert case.read_bytes() == damaged
+    assert leftovers(case) == []
+
+
+@pytest.fixture
+def file_size_limit() -> Iterator[int]:
+    """A real OS write failure: this process may not grow a file past 4 KiB (EFBIG).
+
+    The same path in ``atomic_write`` handles ENOSPC (disk full); a file-size limit is the
+    way to make the kernel refuse a write without root or a tiny file system.
+    """
+    limit = 4096
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills us
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, old_limit[1]))
+    try:
+        yield limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+
+
+def test_disk_refusing_the_write_keeps_the_earlier_case_file_whole(
+    case: Path,
+    phone: SimulatedPhone,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+) -> None:
+    before = case.read_bytes()
+    assert len(before) > 4096  # the new file cannot fit under the limit either
+    request.getfixturevalue("file_size_limit")
+    code, out = save_again(phone, case, capsys)
+    assert code == FILE_ERROR
+    assert f"{case} could not be saved. Any earlier copy of the file was left as it was." in out
+    assert case.read_bytes() == before
+    assert leftovers(case) == []
+    assert len(load_case(case, PASSPHRASE).scans) == 1
