@@ -8,7 +8,8 @@ Exit codes (documented in the README):
   4  the phone did not allow this computer (refused or not answered)
   5  the scan stopped early or some of it could not be read (report marked incomplete)
   6  output from the phone could not be understood at all
-  7  the signature database was refused (missing, malformed, tampered, badly signed)
+  7  the signature database was refused (missing, malformed, tampered, badly signed);
+     the scan may still have run with the built-in one (the report says which)
   8  a report, guidance or case file could not be written or read
   9  a command outside the read-only list was stopped (a bug: please report it)
   130 stopped with Ctrl-C
@@ -129,6 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for 'Allow' on the phone (default 60)",
     )
+    parser.add_argument(
+        "--command-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up on one command after this long without an answer (default 60); "
+        "the scan goes on with the rest",
+    )
     parser.add_argument("--debug", action="store_true", help="show technical details")
     parser.add_argument(
         "--list-checks", action="store_true", help="list every check and exit (no phone needed)"
@@ -143,6 +152,16 @@ def _console() -> Console:
 def _setup_logging(debug: bool, console: Console) -> None:
     handler = RichHandler(console=Console(stderr=True), show_path=False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
+
+
+def _timeouts(args: argparse.Namespace) -> Timeouts:
+    limit = max(args.command_timeout, 0.5)
+    return Timeouts(
+        auth_s=args.auth_timeout,
+        transport_s=min(limit, 10.0),
+        read_s=limit,
+        command_s=3 * limit,
+    )
 
 
 def _parse_serial(value: str) -> tuple[str, int]:
@@ -161,7 +180,7 @@ def _auth_prompt(console: Console) -> None:
 
 
 def _connect(args: argparse.Namespace, signer: AdbSigner, console: Console) -> PhoneConnection:
-    timeouts = Timeouts(auth_s=args.auth_timeout)
+    timeouts = _timeouts(args)
     if args.serial:
         host, port = _parse_serial(args.serial)
         console.print(f"Connecting to the phone at {host}:{port}...")
@@ -248,7 +267,7 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
             phone.port,
             ephemeral_signer(),
             on_auth_prompt=lambda: _auth_prompt(console),
-            timeouts=Timeouts(auth_s=args.auth_timeout),
+            timeouts=_timeouts(args),
         )
         try:
             return _scan(connection, console, database)
@@ -446,6 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_usage(sys.stderr)
             console.print(f"--serial must look like 192.168.1.20:5555, not {args.serial!r}")
             return EXIT_USAGE
+    scan_done = False
     try:
         with QuickExit():
             if interactive():
@@ -459,17 +479,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             terminal.render(result, console)
             if not (args.demo or args.bugreport or args.androidqf or args.from_capture):
                 _after_scan_steps(result, console)
+        scan_done = True
         _write_outputs(args, result, console)
         wait_for_close()
     except KeyboardInterrupt:
         console.print("\nStopped. Nothing was changed on the phone.")
         return EXIT_INTERRUPTED
     except ScannerError as exc:
-        console.print(f"\n[bold]The scan could not go on.[/bold] {escape(exc.message)}")
+        lead = "The scan finished, but" if scan_done else "The scan could not go on."
+        console.print(f"\n[bold]{lead}[/bold] {escape(exc.message)}")
         if args.debug and exc.detail:
             console.print(f"Detail: {exc.detail}", markup=False)
         return exc.exit_code
     except OSError as exc:
         console.print(f"\nA file could not be written: {exc}", markup=False)
         return 8
+    if any(p.source == "signature database" for p in result.problems):
+        # The scan ran, but not with the database that was asked for: say so in the code.
+        return SignatureDBError.exit_code
     return EXIT_OK if result.complete else EXIT_INCOMPLETE

@@ -77,15 +77,16 @@ def wait_for_close(prompt_out: TextIO = sys.stdout) -> None:
     """After the report: q/Esc clears the screen; Enter closes and keeps the report."""
     if not interactive():
         return
-    prompt_out.write("\nPress Q to clear the screen and close, or Enter to close.\n")
-    prompt_out.flush()
     import termios
     import tty
 
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
     try:
+        # Keys arrive one at a time from here on; only then invite the key press.
         tty.setcbreak(fd)
+        prompt_out.write("\nPress Q to clear the screen and close, or Enter to close.\n")
+        prompt_out.flush()
         while True:
             key = os.read(fd, 1)
             if key in EXIT_KEYS:

@@ -63,8 +63,14 @@ def send(transport: GuardedTransport, msg: AdbMessage) -> None:
 
 @pytest.mark.parametrize(
     "destination",
-    [b"shell:pm uninstall com.example\0", b"shell:getprop; reboot\0", b"reboot:\0",
-     b"shell:\0", b"root:\0", b"shell:settings put global adb_enabled 0\0"],
+    [
+        b"shell:pm uninstall com.example\0",
+        b"shell:getprop; reboot\0",
+        b"reboot:\0",
+        b"shell:\0",
+        b"root:\0",
+        b"shell:settings put global adb_enabled 0\0",
+    ],
 )
 def test_a_destination_off_the_allowlist_never_reaches_the_phone(link, destination):
     transport, sink = link

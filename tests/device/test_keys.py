@@ -49,7 +49,10 @@ def test_token_signature_verifies_as_adbd_checks_it():
     signature = signer.Sign(token)
     # adbd verifies the token as a ready-made SHA-1 digest (RSA_verify with NID_sha1).
     signer._key.public_key().verify(
-        signature, token, padding.PKCS1v15(), utils.Prehashed(hashes.SHA1())
+        signature,
+        token,
+        padding.PKCS1v15(),
+        utils.Prehashed(hashes.SHA1()),  # noqa: S303
     )
 
 

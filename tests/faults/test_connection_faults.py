@@ -180,12 +180,6 @@ def test_garbled_outputs_become_warnings_and_the_scan_finishes(
     assert run.report["packages_scanned"] > 50  # the lines that survived were still read
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs cli change: a --command-timeout SECONDS flag passed to Timeouts "
-    "(transport_s/read_s = SECONDS, command_s = 3 x SECONDS); see tests/faults/"
-    "test_device_level_faults.py for the device-level proof",
-)
 def test_hung_command_is_given_up_after_the_command_timeout_flag(
     phone_with: PhoneFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -32,7 +32,9 @@ def clean() -> ScanResult:
 
 
 def by_check(result: ScanResult, check: str, package: str | None = None):
-    return [f for f in result.findings if f.check == check and (package is None or f.package == package)]
+    return [
+        f for f in result.findings if f.check == check and (package is None or f.package == package)
+    ]
 
 
 def test_every_planted_app_is_found_with_the_right_severity(infected):

@@ -24,7 +24,7 @@ def scan(profile):
 
 
 def test_ai_pin_capture_scans_end_to_end_with_every_package():
-    result, received = scan(ai_pin_profile())
+    result, _received = scan(ai_pin_profile())
     assert result.snapshot.device.model == "Ai Pin"
     assert result.snapshot.device.android_version == "12"
     assert len(result.snapshot.packages) == 172
