@@ -19,6 +19,7 @@ from types import MappingProxyType
 import yaml
 
 from scanner.errors import GuidanceError
+from scanner.strict_yaml import StrictLoader as _StrictLoader
 
 DEFAULT_BASE_DIR = Path(__file__).resolve().parent.parent / "guidance"
 FALLBACK_LANG = "en"
@@ -192,26 +193,6 @@ class HelplineRegion:
 
 
 # --- YAML reading -------------------------------------------------------------------
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys, which YAML would silently overwrite."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[object, object]:
-    loader.flatten_mapping(node)
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _display(path: Path, base_dir: Path) -> str:

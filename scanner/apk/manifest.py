@@ -40,6 +40,7 @@ from scanner.apk.binres import (
     ResourceTable,
     XmlAttribute,
 )
+from scanner.apk.problems import ProblemLog
 from scanner.apk.signing import find_eocd
 
 logger = logging.getLogger(__name__)
@@ -96,23 +97,9 @@ class ApkManifest:
     """Plain descriptions of what could not be read; empty for a clean APK."""
 
 
-class _Problems:
-    """Problem notes, capped so hostile input cannot grow the list without bound."""
-
+class _Problems(ProblemLog):
     def __init__(self) -> None:
-        self.items: list[str] = []
-        self._dropped = 0
-
-    def add(self, message: str) -> None:
-        if len(self.items) < _MAX_PROBLEMS:
-            self.items.append(message)
-        else:
-            self._dropped += 1
-
-    def result(self) -> tuple[str, ...]:
-        if self._dropped:
-            return (*self.items, f"{self._dropped} further problems not listed")
-        return tuple(self.items)
+        super().__init__(_MAX_PROBLEMS)
 
 
 def read_manifest(apk: bytes) -> ApkManifest:

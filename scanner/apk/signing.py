@@ -51,6 +51,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from cryptography.x509.oid import NameOID
 
+from scanner.apk.problems import ProblemLog
+
 logger = logging.getLogger(__name__)
 
 SCHEME_V1 = "v1"
@@ -178,23 +180,9 @@ class _Cursor:
             yield self.prefixed(what)
 
 
-class _Problems:
-    """Collects problem strings, capped so hostile input cannot grow the list without bound."""
-
+class _Problems(ProblemLog):
     def __init__(self) -> None:
-        self.items: list[str] = []
-        self._dropped = 0
-
-    def add(self, message: str) -> None:
-        if len(self.items) < _MAX_PROBLEMS:
-            self.items.append(message)
-        else:
-            self._dropped += 1
-
-    def result(self) -> tuple[str, ...]:
-        if self._dropped:
-            return (*self.items, f"{self._dropped} further problems not listed")
-        return tuple(self.items)
+        super().__init__(_MAX_PROBLEMS)
 
 
 def read_apk_signers(data: bytes) -> ApkSigners:

@@ -1,0 +1,25 @@
+"""A YAML safe loader that refuses duplicate keys (plain YAML silently keeps the last)."""
+
+from __future__ import annotations
+
+import yaml
+
+
+class StrictLoader(yaml.SafeLoader):
+    """Safe loading, and a duplicate key is an error rather than a silent overwrite."""
+
+
+def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> dict[object, object]:
+    loader.flatten_mapping(node)
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
