@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import resource
-import signal
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,35 +88,43 @@ def test_damaged_case_file_is_named_and_never_overwritten(
     assert leftovers(case) == []
 
 
-@pytest.fixture
-def file_size_limit() -> Iterator[int]:
-    """A real OS write failure: this process may not grow a file past 4 KiB (EFBIG).
+# The limit is set in a child process only: RLIMIT_FSIZE covers every file a process writes,
+# so set in the test process it also made pytest's own progress output fail (EFBIG) whenever
+# stdout was a log file already past the limit, and the test run died without a word.
+SAVE_UNDER_A_FILE_SIZE_LIMIT = """
+import resource, signal, sys
+from scanner.cli import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the process
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), resource.RLIM_INFINITY))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def save_under_a_file_size_limit(phone: SimulatedPhone, path: Path, limit: int) -> tuple[int, str]:
+    """A real OS write failure: the saving process may not grow a file past ``limit`` (EFBIG).
 
     The same path in ``atomic_write`` handles ENOSPC (disk full); a file-size limit is the
     way to make the kernel refuse a write without root or a tiny file system.
     """
-    limit = 4096
-    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
-    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills us
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, old_limit[1]))
-    try:
-        yield limit
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
-        signal.signal(signal.SIGXFSZ, old_handler)
+    args = ["--serial", phone.serial_address, "--save", str(path)]
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE_UNDER_A_FILE_SIZE_LIMIT, str(limit), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, PASSPHRASE_ENV: PASSPHRASE},
+    )
+    return done.returncode, " ".join(done.stdout.split())
 
 
 def test_disk_refusing_the_write_keeps_the_earlier_case_file_whole(
-    case: Path,
-    phone: SimulatedPhone,
-    capsys: pytest.CaptureFixture[str],
-    request: pytest.FixtureRequest,
+    case: Path, phone: SimulatedPhone
 ) -> None:
     before = case.read_bytes()
-    assert len(before) > 4096  # the new file cannot fit under the limit either
-    request.getfixturevalue("file_size_limit")
-    code, out = save_again(phone, case, capsys)
-    assert code == FILE_ERROR
+    limit = 4096
+    assert len(before) > limit  # the new file cannot fit under the limit either
+    code, out = save_under_a_file_size_limit(phone, case, limit)
+    assert code == FILE_ERROR, out
     assert f"{case} could not be saved. Any earlier copy of the file was left as it was." in out
     assert case.read_bytes() == before
     assert leftovers(case) == []
