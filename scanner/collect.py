@@ -21,18 +21,28 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 """Called before each command with (command, index, total)."""
 
+OnResult = Callable[[CommandResult], None]
+"""Called with each command's result as soon as it is in (e.g. to start parsing it)."""
+
 
 def collect(
     connection: PhoneConnection,
     commands: Sequence[str] = SCAN_COMMANDS,
     progress: Progress | None = None,
+    on_result: OnResult | None = None,
 ) -> RawCapture:
     """Run every command once, in order; never raises for a phone-side failure."""
     results: list[CommandResult] = []
     interrupted = ""
+
+    def keep(result: CommandResult) -> None:
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+
     for index, command in enumerate(commands):
         if interrupted:
-            results.append(CommandResult(command, None, error="not run: " + interrupted))
+            keep(CommandResult(command, None, error="not run: " + interrupted))
             continue
         if progress is not None:
             progress(command, index, len(commands))
@@ -41,16 +51,16 @@ def collect(
         except Disconnected as exc:
             logger.debug("disconnected during %r: %s", command, exc.detail)
             interrupted = exc.message
-            results.append(CommandResult(command, None, error=exc.message))
+            keep(CommandResult(command, None, error=exc.message))
             continue
         except CommandTimeout as exc:
             logger.debug("timeout during %r: %s", command, exc.detail)
-            results.append(CommandResult(command, None, error=exc.message))
+            keep(CommandResult(command, None, error=exc.message))
             continue
         except DeviceError as exc:
-            results.append(CommandResult(command, None, error=exc.message))
+            keep(CommandResult(command, None, error=exc.message))
             continue
-        results.append(
+        keep(
             CommandResult(
                 command,
                 out.data,

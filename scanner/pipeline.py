@@ -7,7 +7,9 @@ simulated phone. Offline inputs (bug reports, androidqf folders, captures) enter
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,8 +18,8 @@ from scanner.apks import PullRecord, pull_apks, pull_candidates, with_apk_labels
 from scanner.checks.registry import ApkFacts, CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
-from scanner.model import CollectionWarning, DeviceSnapshot, Finding, RawCapture
-from scanner.parse.snapshot import build_snapshot
+from scanner.model import CollectionWarning, CommandResult, DeviceSnapshot, Finding, RawCapture
+from scanner.parse.snapshot import ParsedOutput, build_snapshot, parse_output
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
@@ -110,6 +112,37 @@ def analyse(
     )
 
 
+_SWITCH_INTERVAL_S = 0.0005
+
+
+def _collect_and_parse(
+    connection: PhoneConnection, progress: Progress | None
+) -> tuple[RawCapture, dict[str, ParsedOutput]]:
+    """Collect the batch, parsing each output on a worker thread while the next one comes in.
+
+    The link is idle time for this process (waiting on the phone), so parsing there hides
+    most of its cost; the parsers are pure, so the result is the same as parsing after.
+    """
+    futures: dict[str, Future[ParsedOutput]] = {}
+    # Legacy ADB flow control is stop-and-wait: each reply waits for our OKAY. A parser
+    # holding the GIL for the default 5 ms would delay every OKAY, so hand it over sooner.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as parser:
+
+        def start_parsing(result: CommandResult) -> None:
+            futures[result.command] = parser.submit(parse_output, result.command, result)
+
+        try:
+            capture = collect(connection, progress=progress, on_result=start_parsing)
+        except BaseException:
+            parser.shutdown(wait=False, cancel_futures=True)
+            raise
+        finally:
+            sys.setswitchinterval(switch_interval)
+        return capture, {command: future.result() for command, future in futures.items()}
+
+
 def scan_phone(
     connection: PhoneConnection,
     *,
@@ -120,8 +153,8 @@ def scan_phone(
 ) -> ScanResult:
     """Collect from a connected phone, pull off-store APKs, and analyse."""
     started = datetime.now(UTC)
-    capture = collect(connection, progress=progress)
-    snapshot = build_snapshot(capture)
+    capture, parsed = _collect_and_parse(connection, progress)
+    snapshot = build_snapshot(capture, parsed)
     pulls: tuple[PullRecord, ...] = ()
     apks: dict[str, ApkFacts] = {}
     if pull_apks_enabled and not capture.interrupted:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -27,6 +28,7 @@ from scanner.device.allowlist import (
 from scanner.model import (
     AccessibilityService,
     CollectionWarning,
+    CommandResult,
     DeviceSnapshot,
     Package,
     PermissionGrant,
@@ -55,60 +57,82 @@ MAIN_USER = 0
 
 T = TypeVar("T")
 
+PARSERS: Mapping[str, Callable[[str], object]] = MappingProxyType(
+    {
+        GETPROP: parse_getprop,
+        DUMPSYS_PACKAGE: parse_dumpsys_package,
+        LAUNCHER_ACTIVITIES: parse_launcher_activities,
+        DUMPSYS_ACCESSIBILITY: parse_dumpsys_accessibility,
+        DUMPSYS_DEVICE_POLICY: parse_dumpsys_device_policy,
+        DUMPSYS_ACCOUNT: parse_dumpsys_account,
+        DUMPSYS_APPOPS: parse_dumpsys_appops,
+        SETTINGS_GLOBAL: lambda text: parse_settings_list(text, "global"),
+        SETTINGS_SECURE: lambda text: parse_settings_list(text, "secure"),
+        WHICH_SU: parse_which_su,
+    }
+)
+"""The parser of each command in the scan batch (pure functions: text -> dataclass)."""
 
-class _Collector:
-    """Reads each command's text once and keeps every warning in command order."""
 
-    def __init__(self, capture: RawCapture) -> None:
-        self.capture = capture
-        self.warnings: list[CollectionWarning] = []
-        self.sources_read: list[str] = []
+@dataclass(frozen=True, slots=True)
+class ParsedOutput:
+    """One command's output run through its parser, with every warning it raised."""
 
-    def text(self, command: str) -> str | None:
-        """The command's decoded output, or None (with a warning) when there is none."""
-        result = self.capture.get(command)
-        if result is None:
-            self.warnings.append(
-                CollectionWarning(command, f"'{command}' was not run, so its data is missing")
-            )
-            return None
-        if not result.ok:
-            reason = result.error or "no output"
-            self.warnings.append(
-                CollectionWarning(command, f"'{command}' gave no output: {reason}")
-            )
-            return None
-        if result.truncated:
-            self.warnings.append(
-                CollectionWarning(command, f"the output of '{command}' was cut at the size limit")
-            )
-        text = result.text()
-        if "\ufffd" in text:
-            self.warnings.append(
-                CollectionWarning(command, "the output contained bytes that are not text")
-            )
-        return text
+    command: str
+    source: CommandResult | None
+    """The result that was parsed (None: the command was not run)."""
+    value: object | None
+    """The parser's dataclass; None when there was no output or the parser failed."""
+    warnings: tuple[CollectionWarning, ...] = ()
 
-    def parse(self, command: str, parser: Callable[[str], T]) -> T | None:
-        """Run ``parser`` on the command's output; any exception becomes a warning."""
-        text = self.text(command)
-        if text is None:
-            return None
+
+def _text(
+    command: str, result: CommandResult | None, warnings: list[CollectionWarning]
+) -> str | None:
+    """The command's decoded output, or None (with a warning) when there is none."""
+    if result is None:
+        warnings.append(
+            CollectionWarning(command, f"'{command}' was not run, so its data is missing")
+        )
+        return None
+    if not result.ok:
+        reason = result.error or "no output"
+        warnings.append(CollectionWarning(command, f"'{command}' gave no output: {reason}"))
+        return None
+    if result.truncated:
+        warnings.append(
+            CollectionWarning(command, f"the output of '{command}' was cut at the size limit")
+        )
+    text = result.text()
+    if "\ufffd" in text:
+        warnings.append(CollectionWarning(command, "the output contained bytes that are not text"))
+    return text
+
+
+def parse_output(command: str, result: CommandResult | None) -> ParsedOutput:
+    """Decode and parse one command of the scan batch; never raises.
+
+    Pure and independent of the other commands, so a live scan can parse each output
+    while the phone is still sending the next one.
+    """
+    warnings: list[CollectionWarning] = []
+    text = _text(command, result, warnings)
+    value: object | None = None
+    if text is not None:
         try:
-            parsed = parser(text)
+            value = PARSERS[command](text)
         except Exception as exc:  # a parser bug must not lose the rest of the scan
             logger.debug("parser for %r failed", command, exc_info=True)
-            self.warnings.append(
+            warnings.append(
                 CollectionWarning(
                     command,
                     f"could not read the output of '{command}'",
                     excerpt=excerpt(f"{type(exc).__name__}: {exc}"),
                 )
             )
-            return None
-        self.sources_read.append(command)
-        self.warnings.extend(getattr(parsed, "warnings", ()))
-        return parsed
+        else:
+            warnings.extend(getattr(value, "warnings", ()))
+    return ParsedOutput(command, result, value, tuple(warnings))
 
 
 def _permissions(record: PackageRecord) -> tuple[PermissionGrant, ...]:
@@ -180,35 +204,49 @@ def _accessibility(
     return tuple(services)
 
 
-def build_snapshot(capture: RawCapture) -> DeviceSnapshot:
-    """Parse every command of the scan batch and merge the results; never raises."""
-    c = _Collector(capture)
-    props_parse: PropsParse | None = c.parse(GETPROP, parse_getprop)
-    packages_parse: PackagesParse | None = c.parse(DUMPSYS_PACKAGE, parse_dumpsys_package)
-    launcher_parse: LauncherParse | None = c.parse(LAUNCHER_ACTIVITIES, parse_launcher_activities)
-    a11y_parse: AccessibilityParse | None = c.parse(
-        DUMPSYS_ACCESSIBILITY, parse_dumpsys_accessibility
-    )
-    policy_parse: DevicePolicyParse | None = c.parse(
-        DUMPSYS_DEVICE_POLICY, parse_dumpsys_device_policy
-    )
-    accounts_parse: AccountsParse | None = c.parse(DUMPSYS_ACCOUNT, parse_dumpsys_account)
-    appops_parse: AppOpsParse | None = c.parse(DUMPSYS_APPOPS, parse_dumpsys_appops)
-    global_parse: SettingsListParse | None = c.parse(
-        SETTINGS_GLOBAL, lambda t: parse_settings_list(t, "global")
-    )
-    secure_parse: SettingsListParse | None = c.parse(
-        SETTINGS_SECURE, lambda t: parse_settings_list(t, "secure")
-    )
-    su_parse: WhichSuParse | None = c.parse(WHICH_SU, parse_which_su)
+def build_snapshot(
+    capture: RawCapture, parsed: Mapping[str, ParsedOutput] | None = None
+) -> DeviceSnapshot:
+    """Parse every command of the scan batch and merge the results; never raises.
 
-    for result in capture.results:
-        if result.command not in SCAN_COMMANDS:
-            c.warnings.append(
-                CollectionWarning(result.command, "output of a command not in the scan batch")
-            )
+    ``parsed`` holds outputs already parsed while collecting (``parse_output``); one is
+    used only if it was made from the very result this capture holds.
+    """
+    outputs: dict[str, ParsedOutput] = {}
+    warnings: list[CollectionWarning] = []
+    sources_read: list[str] = []
+    for command in SCAN_COMMANDS:
+        result = capture.get(command)
+        ready = (parsed or {}).get(command)
+        if ready is None or ready.source is not result:
+            ready = parse_output(command, result)
+        outputs[command] = ready
+        warnings.extend(ready.warnings)
+        if ready.value is not None:
+            sources_read.append(command)
+
+    def value(command: str, kind: type[T]) -> T | None:
+        found = outputs[command].value
+        return found if isinstance(found, kind) else None
+
+    props_parse = value(GETPROP, PropsParse)
+    packages_parse = value(DUMPSYS_PACKAGE, PackagesParse)
+    launcher_parse = value(LAUNCHER_ACTIVITIES, LauncherParse)
+    a11y_parse = value(DUMPSYS_ACCESSIBILITY, AccessibilityParse)
+    policy_parse = value(DUMPSYS_DEVICE_POLICY, DevicePolicyParse)
+    accounts_parse = value(DUMPSYS_ACCOUNT, AccountsParse)
+    appops_parse = value(DUMPSYS_APPOPS, AppOpsParse)
+    global_parse = value(SETTINGS_GLOBAL, SettingsListParse)
+    secure_parse = value(SETTINGS_SECURE, SettingsListParse)
+    su_parse = value(WHICH_SU, WhichSuParse)
+
+    warnings.extend(
+        CollectionWarning(result.command, "output of a command not in the scan batch")
+        for result in capture.results
+        if result.command not in SCAN_COMMANDS
+    )
     if capture.interrupted:
-        c.warnings.insert(
+        warnings.insert(
             0, CollectionWarning("connection", f"collection stopped early: {capture.interrupted}")
         )
 
@@ -235,6 +273,6 @@ def build_snapshot(capture: RawCapture) -> DeviceSnapshot:
         appops=appops_parse.ops if appops_parse is not None else (),
         settings=settings,
         root=root,
-        warnings=tuple(c.warnings),
-        sources_read=tuple(c.sources_read),
+        warnings=tuple(warnings),
+        sources_read=tuple(sources_read),
     )

@@ -77,6 +77,10 @@ class _Stream:
     """A planned fault: the stream stays open and silent for ever."""
     close_when_drained: bool = False
     sync: SyncSession | None = None
+    ahead: Piece | None = None
+    """The next piece, taken while the host still had to acknowledge the last one."""
+    ahead_message: bytes | None = None
+    """``ahead`` already packed as a WRTE (its checksum summed) when it is data."""
 
 
 class Connection:
@@ -162,7 +166,9 @@ class Connection:
     # -- the one send path ----------------------------------------------------
 
     def _send(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> None:
-        message = wire.pack_message(command, arg0, arg1, data)
+        self._send_packed(wire.pack_message(command, arg0, arg1, data))
+
+    def _send_packed(self, message: bytes) -> None:
         if self._pacer is not None:
             self._pacer.before_send(len(message))
         self._sock.sendall(message)
@@ -323,8 +329,9 @@ class Connection:
             if cut is not None:
                 stream.source = self._split(cut)
                 continue
-            for message in reply.messages:
-                self._queue(stream, message)
+            # adbd reads the sync service's output as a byte stream and sends it in WRTEs
+            # of up to the max payload, so several 64 KB DATA chunks share one message.
+            self._queue(stream, b"".join(reply.messages))
             if reply.close:
                 stream.close_when_drained = True
         self._pump(stream)
@@ -367,14 +374,36 @@ class Connection:
     def _pump(self, stream: _Stream) -> None:
         if stream.awaiting_okay or stream.hung:
             return
-        piece = self._next_piece(stream)
+        if stream.ahead is not None:
+            piece, message = stream.ahead, stream.ahead_message
+            stream.ahead = stream.ahead_message = None
+        else:
+            piece, message = self._next_piece(stream), None
         if piece is HANG:
             stream.hung = True
         elif piece is DROP:
             raise ConnectionClosed("fault: dropped in the middle of an answer")
         elif isinstance(piece, bytes):
             stream.awaiting_okay = True
-            self._send(wire.A_WRTE, stream.local_id, stream.remote_id, piece)
+            self._send_packed(
+                message or wire.pack_message(wire.A_WRTE, stream.local_id, stream.remote_id, piece)
+            )
+            self._look_ahead(stream)
         elif stream.close_when_drained:
             del self._streams[stream.local_id]
             self._send(wire.A_CLSE, stream.local_id, stream.remote_id)
+
+    def _look_ahead(self, stream: _Stream) -> None:
+        """Ready the next WRTE while the host reads this one, as adbd reads ahead of OKAY.
+
+        Packing 256 KB in Python takes milliseconds; done after the OKAY it would be
+        charged to the link, which a real phone's C++ daemon does not do.
+        """
+        piece = self._next_piece(stream)
+        if piece is None:
+            return
+        stream.ahead = piece
+        if isinstance(piece, bytes):
+            stream.ahead_message = wire.pack_message(
+                wire.A_WRTE, stream.local_id, stream.remote_id, piece
+            )

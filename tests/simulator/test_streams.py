@@ -99,7 +99,39 @@ def test_sync_request_split_across_writes_is_answered(
         assert host.recv().command == "OKAY"
     reply = host.recv()
     assert reply.command == "WRTE"
-    assert reply.data == b"DATA" + struct.pack("<I", 6) + b"hello\n"
-    host.send("OKAY", 9, local)
-    assert host.recv().data == b"DONE\0\0\0\0"
+    # The whole small answer fits one message, as adbd sends it: DATA chunk, then DONE.
+    assert reply.data == b"DATA" + struct.pack("<I", 6) + b"hello\n" + b"DONE\0\0\0\0"
     assert phone.received[-1] == ReceivedCommand("sync", "RECV /sdcard/Download/note.txt", 1)
+
+
+def test_sync_answer_fills_each_message_up_to_the_max_payload(
+    start_phone: StartPhone,
+) -> None:
+    """adbd streams the sync service's output: DATA chunks cross message boundaries."""
+    path = "/sdcard/Download/big.bin"
+    phone = start_phone(small_profile(auth="none", files={path: BIG}))
+    host = RawHost(phone.port)
+    try:
+        assert host.connect(maxdata=MAXDATA).command == "CNXN"
+        host.send("OPEN", 9, 0, b"sync:\0")
+        local = host.recv().arg0
+        host.send("WRTE", 9, local, b"RECV" + struct.pack("<I", len(path)) + path.encode())
+        assert host.recv().command == "OKAY"
+        sizes, stream = [], b""
+        while not stream.endswith(b"DONE\0\0\0\0"):
+            packet = host.recv()
+            assert packet.command == "WRTE"
+            sizes.append(len(packet.data))
+            stream += packet.data
+            host.send("OKAY", 9, local)
+    finally:
+        host.close()
+    assert all(size == MAXDATA for size in sizes[:-1])
+    assert len(sizes) == -(-len(stream) // MAXDATA)
+    content, at = b"", 0
+    while stream[at : at + 4] == b"DATA":
+        (length,) = struct.unpack_from("<I", stream, at + 4)
+        content += stream[at + 8 : at + 8 + length]
+        at += 8 + length
+    assert stream[at:] == b"DONE\0\0\0\0"
+    assert content == BIG
