@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -21,7 +22,7 @@ from scanner.model import DeviceSnapshot, Package
 logger = logging.getLogger(__name__)
 
 MAX_PULLS = 40
-"""Upper bound on APKs pulled in one scan (time on a slow link)."""
+"""Upper bound on APKs pulled in one scan (time on a slow link); the rest are named."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +47,13 @@ def apk_file(pkg: Package) -> str | None:
 
 
 def pull_candidates(snapshot: DeviceSnapshot) -> list[tuple[str, str]]:
-    """(package, path) of every off-store, non-system app, bounded by ``MAX_PULLS``."""
+    """(package, path) of every off-store, non-system app, in the phone's order."""
     picked = []
     for pkg in snapshot.packages:
         path = apk_file(pkg)
         if path and pkg.installed and not pkg.system and not from_store(pkg):
             picked.append((pkg.package, path))
-    return picked[:MAX_PULLS]
+    return picked
 
 
 def facts_from_apk(package: str, path: str, data: bytes) -> ApkFacts:
@@ -96,15 +97,17 @@ Puller = Callable[[str], bytes]
 
 
 def pull_apks(
-    pull: Puller, candidates: list[tuple[str, str]]
+    pull: Puller, candidates: list[tuple[str, str]], limit: int = MAX_PULLS
 ) -> tuple[tuple[PullRecord, ...], dict[str, ApkFacts]]:
-    """Pull each candidate; a failed pull is recorded, a lost phone stops the rest."""
-    import time
+    """Pull up to ``limit`` candidates; a failed pull is recorded, a lost phone stops the rest.
 
+    Candidates past the limit are recorded as not checked, so the report names them
+    instead of silently leaving them out.
+    """
     records: list[PullRecord] = []
     facts: dict[str, ApkFacts] = {}
     lost = ""
-    for package, path in candidates:
+    for package, path in candidates[:limit]:
         if lost:
             records.append(PullRecord(package, path, ok=False, error="not run: " + lost))
             continue
@@ -125,4 +128,11 @@ def pull_apks(
                 package, path, True, len(data), fact.sha256, duration_s=time.monotonic() - started
             )
         )
+    skipped = (
+        f"not checked: a scan reads the files of at most {limit} apps installed outside "
+        "an app store, and this phone has more"
+    )
+    records.extend(
+        PullRecord(package, path, ok=False, error=skipped) for package, path in candidates[limit:]
+    )
     return tuple(records), facts

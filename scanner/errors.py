@@ -55,6 +55,12 @@ class CommandTimeout(DeviceError):
     exit_code = 5
 
 
+class FileTooLarge(DeviceError):
+    """A file being pulled grew past the size limit; reading it stopped there."""
+
+    exit_code = 5
+
+
 class CommandRefused(DeviceError):
     """A command that is not on the read-only allowlist was about to be sent."""
 

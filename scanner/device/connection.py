@@ -27,6 +27,7 @@ from scanner.errors import (
     CommandTimeout,
     DeviceError,
     Disconnected,
+    FileTooLarge,
     NotConnected,
     UsbUnavailable,
 )
@@ -73,6 +74,29 @@ _OTHER_HOST_HINT = (
 
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 """Per-command cap: beyond this the scanner stops reading (bounded memory)."""
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Per-file cap on pulls. Spy apps are small; a bigger sideloaded app (a game) is named
+in the report as not checked rather than held in memory whole."""
+
+
+class _CappedBuffer(io.BytesIO):
+    """Collects a pulled file and refuses to grow past ``limit`` (bounded memory)."""
+
+    def __init__(self, device_path: str, limit: int) -> None:
+        super().__init__()
+        self._device_path = device_path
+        self._limit = limit
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self._limit:
+            raise FileTooLarge(
+                f"The file {self._device_path} is larger than {self._limit // 1_000_000} MB, "
+                "so it was not read or checked.",
+                detail=f"limit {self._limit} bytes",
+            )
+        return super().write(data)
+
 
 _SYNC_STEPS = ("_open", "_pull", "_clse", "_maxdata")
 """adb-shell internals ``SyncReader`` needs to keep one sync stream for several files."""
@@ -286,9 +310,9 @@ class PhoneConnection:
         del buffer
         return ShellOutput(data, truncated, time.monotonic() - started)
 
-    def pull(self, device_path: str) -> bytes:
+    def pull(self, device_path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         """Read one file from the phone over the sync service (read-only)."""
-        buffer = io.BytesIO()
+        buffer = _CappedBuffer(device_path, max_bytes)
         with _pull_errors(device_path):
             self.device.pull(
                 device_path,
@@ -364,16 +388,16 @@ class SyncReader:
             hasattr(connection.device, name) for name in _SYNC_STEPS
         )
 
-    def pull(self, device_path: str) -> bytes:
+    def pull(self, device_path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         """Read one whole file; raises like ``PhoneConnection.pull``."""
         if not self._shared:
-            return self._connection.pull(device_path)
+            return self._connection.pull(device_path, max_bytes=max_bytes)
         if not device_path:
             # As adb-shell's own pull: refused before anything is sent.
             raise DeviceError("The phone would not send the file .", detail="empty device path")
         device = self._connection.device
         timeouts = self._connection.timeouts
-        buffer = io.BytesIO()
+        buffer = _CappedBuffer(device_path, max_bytes)
         with _pull_errors(device_path):
             if self._stream is None:
                 self._stream = device._open(b"sync:", timeouts.transport_s, timeouts.read_s, None)
