@@ -93,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     out(
         f"  decode + parse_dumpsys_package  best {best:.3f} s, median {middle:.3f} s"
         f"  ({len(dump) / MB / best:.0f} MB/s, {best / lines * 1e6:.2f} us/line)"
-        f"   goal <= {GOAL_S} s: {'ok' if best <= GOAL_S else 'MISSED'}"
+        f"   goal <= {GOAL_S} s: best {'ok' if best <= GOAL_S else 'MISSED'},"
+        f" median {'ok' if middle <= GOAL_S else 'MISSED'}"
     )
     tracemalloc.start()
     parse_bytes(dump)
