@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.device.connection import PhoneConnection
 from scanner.errors import CommandTimeout, DeviceError, Disconnected
-from scanner.model import CommandResult, RawCapture
+from scanner.model import CUT_AT_LIMIT, CommandResult, RawCapture
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +51,11 @@ def collect(
         except Disconnected as exc:
             logger.debug("disconnected during %r: %s", command, exc.detail)
             interrupted = exc.message
-            keep(CommandResult(command, None, error=exc.message))
+            keep(_cut_short(command, exc))
             continue
         except CommandTimeout as exc:
             logger.debug("timeout during %r: %s", command, exc.detail)
-            keep(CommandResult(command, None, error=exc.message))
+            keep(_cut_short(command, exc))
             continue
         except DeviceError as exc:
             keep(CommandResult(command, None, error=exc.message))
@@ -66,7 +66,7 @@ def collect(
                 out.data,
                 duration_s=out.duration_s,
                 truncated=out.truncated,
-                error="output was cut at the size limit" if out.truncated else "",
+                error=CUT_AT_LIMIT if out.truncated else "",
             )
         )
     return RawCapture(
@@ -75,3 +75,10 @@ def collect(
         transport=connection.kind,
         interrupted=interrupted,
     )
+
+
+def _cut_short(command: str, exc: DeviceError) -> CommandResult:
+    """A command the fault interrupted: what it had sent is kept, marked as cut short."""
+    if exc.partial:
+        return CommandResult(command, exc.partial, error=exc.message, truncated=True)
+    return CommandResult(command, None, error=exc.message)

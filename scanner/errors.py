@@ -23,6 +23,8 @@ class DeviceError(ScannerError):
     """Something went wrong talking to the phone."""
 
     exit_code = 3
+    partial: bytes = b""
+    """What a command had already sent when this happened (kept, never thrown away)."""
 
 
 class NotConnected(DeviceError):

@@ -29,6 +29,10 @@ class CollectionWarning:
     """A short quote of the text that was not understood (bounded in length)."""
 
 
+CUT_AT_LIMIT = "output was cut at the size limit"
+"""``CommandResult.error`` of an output cut at the per-command size limit."""
+
+
 @dataclass(frozen=True, slots=True)
 class CommandResult:
     """The raw output of one allowlisted command, or why there is none."""
@@ -40,7 +44,8 @@ class CommandResult:
     """Why there is no output (plain words), empty when the command ran."""
     duration_s: float = 0.0
     truncated: bool = False
-    """True when the output was cut at the size limit."""
+    """True when the output is incomplete: cut at the size limit (``CUT_AT_LIMIT``), or
+    interrupted by a fault (``error`` says which); what arrived is in ``output``."""
 
     @property
     def ok(self) -> bool:

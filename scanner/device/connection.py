@@ -268,44 +268,50 @@ class PhoneConnection:
         buffer = bytearray()
         truncated = False
         try:
-            stream = self.device.streaming_shell(
-                command,
-                transport_timeout_s=self.timeouts.transport_s,
-                read_timeout_s=self.timeouts.read_s,
-                decode=False,
-            )
-            for chunk in stream:
-                buffer += chunk
-                if len(buffer) > max_bytes:
-                    # Stop acknowledging: ADB flow control makes the phone stop sending.
-                    truncated = True
-                    del buffer[max_bytes:]
-                    break
-                if time.monotonic() - started > self.timeouts.command_s:
-                    raise CommandTimeout(
-                        f"The phone took too long to answer '{command}'.",
-                        detail=f"over {self.timeouts.command_s} s",
-                    )
-        except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
-            raise CommandTimeout(
-                f"The phone stopped answering '{command}'.", detail=repr(exc)
-            ) from exc
-        except (
-            adb_exc.UsbReadFailedError,
-            adb_exc.UsbWriteFailedError,
-            adb_exc.AdbConnectionError,
-        ) as exc:
-            raise Disconnected("The connection to the phone was lost.", detail=repr(exc)) from exc
-        except (
-            adb_exc.InvalidResponseError,
-            adb_exc.InvalidCommandError,
-            adb_exc.InvalidChecksumError,
-        ) as exc:
-            raise Disconnected(
-                "The phone sent something the scanner could not understand, so the "
-                "connection was closed.",
-                detail=repr(exc),
-            ) from exc
+            try:
+                stream = self.device.streaming_shell(
+                    command,
+                    transport_timeout_s=self.timeouts.transport_s,
+                    read_timeout_s=self.timeouts.read_s,
+                    decode=False,
+                )
+                for chunk in stream:
+                    buffer += chunk
+                    if len(buffer) > max_bytes:
+                        # Stop acknowledging: ADB flow control makes the phone stop sending.
+                        truncated = True
+                        del buffer[max_bytes:]
+                        break
+                    if time.monotonic() - started > self.timeouts.command_s:
+                        raise CommandTimeout(
+                            f"The phone took too long to answer '{command}'.",
+                            detail=f"over {self.timeouts.command_s} s",
+                        )
+            except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
+                raise CommandTimeout(
+                    f"The phone stopped answering '{command}'.", detail=repr(exc)
+                ) from exc
+            except (
+                adb_exc.UsbReadFailedError,
+                adb_exc.UsbWriteFailedError,
+                adb_exc.AdbConnectionError,
+            ) as exc:
+                raise Disconnected(
+                    "The connection to the phone was lost.", detail=repr(exc)
+                ) from exc
+            except (
+                adb_exc.InvalidResponseError,
+                adb_exc.InvalidCommandError,
+                adb_exc.InvalidChecksumError,
+            ) as exc:
+                raise Disconnected(
+                    "The phone sent something the scanner could not understand, so the "
+                    "connection was closed.",
+                    detail=repr(exc),
+                ) from exc
+        except DeviceError as exc:
+            exc.partial = bytes(buffer)  # what came before the fault is evidence too
+            raise
         data = bytes(buffer)
         del buffer
         return ShellOutput(data, truncated, time.monotonic() - started)

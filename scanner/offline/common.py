@@ -8,7 +8,7 @@ from typing import Final
 
 from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.errors import ScannerError
-from scanner.model import CommandResult
+from scanner.model import CUT_AT_LIMIT, CommandResult
 from scanner.offline.sections import Section
 from scanner.parse.getprop import parse_getprop
 
@@ -16,7 +16,7 @@ MAX_COMMAND_BYTES: Final = 64 * 1024 * 1024
 """The live scan's per-command limit (``device.connection.MAX_OUTPUT_BYTES``): an offline
 section is cut at the same size, so it parses exactly as the live output would."""
 
-CUT_MESSAGE: Final = "output was cut at the size limit"
+CUT_MESSAGE: Final = CUT_AT_LIMIT
 
 
 def section_result(command: str, section: Section) -> CommandResult:

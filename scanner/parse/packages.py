@@ -109,6 +109,9 @@ class PackagesParse:
     hidden_system: tuple[PackageRecord, ...] = ()
     """``Hidden system packages:`` — the original system copy of an updated system app."""
     warnings: tuple[CollectionWarning, ...] = ()
+    ends_open: bool = False
+    """The live ``Packages:`` section ran to the end of the text: if the text was cut
+    short, its last record may be missing lines."""
 
 
 class _UserBuilder:
@@ -275,14 +278,18 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
     reader = _Reader()
     sections = [(o, reader.live) for o in _section_starts(text, _SECTION_PACKAGES)]
     sections += [(o, reader.hidden) for o in _section_starts(text, _SECTION_HIDDEN)]
+    ends_open = False
     for offset, target in sorted(sections, key=lambda s: s[0]):
         found = _SECTION_END.search(text, offset - 1)
+        ends_open = found is None and target is reader.live
         body = text[offset : found.start() if found else len(text)]
         first_line = text.count("\n", 0, offset) + 1
         reader.read_section(body, first_line, target)
     if not any(target is reader.live for _, target in sections) and text.strip():
         reader.log.add("no 'Packages:' section found; the package list could not be read", text)
-    return PackagesParse(tuple(reader.live), tuple(reader.hidden), reader.log.result())
+    return PackagesParse(
+        tuple(reader.live), tuple(reader.hidden), reader.log.result(), ends_open=ends_open
+    )
 
 
 class _Reader:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -26,6 +26,7 @@ from scanner.device.allowlist import (
     WHICH_SU,
 )
 from scanner.model import (
+    CUT_AT_LIMIT,
     AccessibilityService,
     CollectionWarning,
     CommandResult,
@@ -100,9 +101,11 @@ def _text(
         warnings.append(CollectionWarning(command, f"'{command}' gave no output: {reason}"))
         return None
     if result.truncated:
-        warnings.append(
-            CollectionWarning(command, f"the output of '{command}' was cut at the size limit")
-        )
+        if result.error and result.error != CUT_AT_LIMIT:
+            cut = f"only part of the output of '{command}' arrived: {result.error}"
+        else:
+            cut = f"the output of '{command}' was cut at the size limit"
+        warnings.append(CollectionWarning(command, cut))
     text = result.text()
     if "\ufffd" in text:
         warnings.append(CollectionWarning(command, "the output contained bytes that are not text"))
@@ -191,6 +194,25 @@ def _packages(parsed: PackagesParse | None, launcher: LauncherParse | None) -> t
     return tuple(unique.values())
 
 
+def _without_cut_record(parsed: PackagesParse, warnings: list[CollectionWarning]) -> PackagesParse:
+    """Leave out the last app of a package list that the cut ran through.
+
+    Its later lines (installer, flags, permissions) are missing, and a half-read app
+    would look like one installed outside an app store: a false alarm.
+    """
+    if not parsed.ends_open or not parsed.records:
+        return parsed
+    cut = parsed.records[-1]
+    warnings.append(
+        CollectionWarning(
+            DUMPSYS_PACKAGE,
+            f"the output stopped in the middle of the app '{cut.package}', so that app "
+            "was left out",
+        )
+    )
+    return replace(parsed, records=parsed.records[:-1])
+
+
 def _accessibility(
     parsed: AccessibilityParse | None, from_settings: tuple[str, ...]
 ) -> tuple[AccessibilityService, ...]:
@@ -253,6 +275,9 @@ def build_snapshot(
     props: Mapping[str, str] = (
         props_parse.props if props_parse is not None else MappingProxyType({})
     )
+    packages_result = capture.get(DUMPSYS_PACKAGE)
+    if packages_parse is not None and packages_result is not None and packages_result.truncated:
+        packages_parse = _without_cut_record(packages_parse, warnings)
     packages = _packages(packages_parse, launcher_parse)
     settings = safety_settings(
         global_parse.values if global_parse is not None else None,

@@ -99,7 +99,10 @@ def test_cable_pulled_in_the_middle_of_an_answer_keeps_what_came_before(
     assert run.report["complete"] is False
     assert run.command(GETPROP)["ok"]
     assert run.report["device"]["model"] == "SM-A525F"  # getprop survived the cut
-    assert run.command(DUMPSYS_PACKAGE)["error"] == "The connection to the phone was lost."
+    cut = run.command(DUMPSYS_PACKAGE)
+    assert cut["error"] == "The connection to the phone was lost."
+    # The 5000 bytes that arrived are kept and marked as cut short, not thrown away.
+    assert cut["ok"] and cut["truncated"] and cut["bytes"] == 5000
     assert DUMPSYS_PACKAGE in run.error_sources()
 
 

@@ -18,7 +18,7 @@ from scanner.device.connection import MAX_OUTPUT_BYTES, PhoneConnection, Timeout
 from scanner.device.keys import ephemeral_signer
 from scanner.errors import NotConnected
 from scanner.pipeline import ScanResult, scan_phone
-from scanner.simulator import SimulatedPhone
+from scanner.simulator import Profile, SimulatedPhone
 from scanner.simulator.faults import FaultPlan
 from tests.faults.scanrun import read_only_violations, run_scan
 from tests.simulator.rawhost import RawHost
@@ -46,14 +46,20 @@ def scan(phone: SimulatedPhone) -> ScanResult:
 
 @pytest.mark.parametrize("sent_before_hang", [0, 3000], ids=["silent", "after-some-output"])
 def test_hung_command_times_out_and_the_scan_goes_on(
-    sent_before_hang: int, phone_with: PhoneFactory
+    sent_before_hang: int, phone_with: PhoneFactory, infected: Profile
 ) -> None:
     phone = phone_with(FaultPlan(hang={DUMPSYS_ACCESSIBILITY: sent_before_hang}))
     result = scan(phone)
     assert not result.complete
     hung = result.capture.get(DUMPSYS_ACCESSIBILITY)
-    assert hung is not None and not hung.ok
+    assert hung is not None
     assert "stopped answering" in hung.error
+    if sent_before_hang:
+        # What the phone sent before it hung is kept, marked as cut short.
+        assert hung.truncated
+        assert hung.output == infected.commands[DUMPSYS_ACCESSIBILITY][:sent_before_hang]
+    else:
+        assert not hung.ok
     assert [p.source for p in result.problems] == [DUMPSYS_ACCESSIBILITY]
     later = SCAN_COMMANDS[SCAN_COMMANDS.index(DUMPSYS_ACCESSIBILITY) + 1 :]
     assert all(result.capture.get(c).ok for c in later)  # type: ignore[union-attr]

@@ -185,6 +185,12 @@ def test_truncated_dump_keeps_packages_read_so_far():
         "com.android.chrome",
         "com.example.bankapp",
     ]
+    assert parsed.ends_open  # the last record may be missing its later lines
+
+
+def test_a_dump_whose_packages_section_ends_is_not_open():
+    parsed = parse_dumpsys_package(fixture_text("dumpsys_package", "pixel8_a14.txt"))
+    assert parsed.records and not parsed.ends_open
 
 
 def test_non_utf8_bytes_decoded_with_replacement_do_not_break_parsing():

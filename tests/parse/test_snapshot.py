@@ -141,6 +141,39 @@ def test_truncated_output_and_unknown_command_are_warned():
     assert not_run == set(SCAN_COMMANDS) - {WHICH_SU}
 
 
+def _with_package_dump(capture: RawCapture, result: CommandResult) -> RawCapture:
+    return RawCapture(tuple(result if r.command == DUMPSYS_PACKAGE else r for r in capture.results))
+
+
+def test_app_the_cut_ran_through_is_left_out_with_a_warning():
+    full = next(r for r in fixture_capture().results if r.command == DUMPSYS_PACKAGE)
+    assert full.output is not None
+    # Cut inside com.example.game: its installer and permission lines never arrived.
+    end = full.output.index(b"  Package [com.example.game]") + 60
+    cut = CommandResult(
+        DUMPSYS_PACKAGE,
+        full.output[:end],
+        error="The connection to the phone was lost.",
+        truncated=True,
+    )
+    snap = build_snapshot(_with_package_dump(fixture_capture(), cut))
+    names = {p.package for p in snap.packages}
+    assert {"com.example.tracker", "com.android.chrome", "com.example.bankapp"} <= names
+    assert "com.example.game" not in names
+    messages = [w.message for w in snap.warnings if w.source == DUMPSYS_PACKAGE]
+    assert any("'com.example.game', so that app was left out" in m for m in messages)
+    assert any(
+        m.startswith(f"only part of the output of '{DUMPSYS_PACKAGE}' arrived: The connection")
+        for m in messages
+    )
+
+
+def test_a_complete_package_dump_keeps_its_last_app():
+    snap = build_snapshot(fixture_capture())
+    assert "com.android.printspooler" in {p.package for p in snap.packages}
+    assert not any("left out" in w.message for w in snap.warnings)
+
+
 def test_non_utf8_output_is_decoded_and_flagged():
     capture = RawCapture((CommandResult(GETPROP, b"[ro.product.model]: [Pix\xffel]\n"),))
     snap = build_snapshot(capture)
