@@ -32,7 +32,7 @@ from rich.text import Text
 from scanner import TOOL_NAME, __version__
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
-from scanner.errors import NotConnected, ReportError, ScannerError, SignatureDBError
+from scanner.errors import NotConnected, ParseError, ReportError, ScannerError, SignatureDBError
 from scanner.pipeline import ScanProblem, ScanResult, scan_phone
 from scanner.quickexit import QuickExit, interactive, wait_for_close
 from scanner.report import json_report, terminal
@@ -497,4 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(p.source == "signature database" for p in result.problems):
         # The scan ran, but not with the database that was asked for: say so in the code.
         return SignatureDBError.exit_code
-    return EXIT_OK if result.complete else EXIT_INCOMPLETE
+    if result.complete:
+        return EXIT_OK
+    if all(p.not_understood for p in result.problems):
+        return ParseError.exit_code  # everything arrived; some of it was not understood
+    return EXIT_INCOMPLETE

@@ -27,6 +27,9 @@ class CollectionWarning:
     """1-based line number in the source text, where one applies."""
     excerpt: str = ""
     """A short quote of the text that was not understood (bounded in length)."""
+    not_understood: bool = True
+    """False when nothing was misread: the phone said plainly that the data is not there
+    (no such service, an empty answer). That part of the phone is still unread."""
 
 
 CUT_AT_LIMIT = "output was cut at the size limit"

@@ -18,8 +18,15 @@ from scanner.apks import PullRecord, pull_apks, pull_candidates, with_apk_labels
 from scanner.checks.registry import ApkFacts, CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
-from scanner.model import CollectionWarning, CommandResult, DeviceSnapshot, Finding, RawCapture
-from scanner.parse.snapshot import ParsedOutput, build_snapshot, parse_output
+from scanner.model import (
+    CollectionWarning,
+    CommandResult,
+    DeviceSnapshot,
+    Finding,
+    RawCapture,
+    Severity,
+)
+from scanner.parse.snapshot import NOT_TEXT, ParsedOutput, build_snapshot, parse_output
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
@@ -32,6 +39,9 @@ class ScanProblem:
     message: str
     source: str = ""
     detail: str = ""
+    not_understood: bool = False
+    """The output arrived in full but was not (all) understood: garbled, or a format the
+    scanner does not know. Anything else (cut, lost, not run) is a part not read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,16 @@ class ScanResult:
         return not self.problems
 
     @property
+    def apps_unread(self) -> bool:
+        """The list of apps could not be read: no finding can rule out a spy app."""
+        return not self.snapshot.packages and not self.complete
+
+    @property
+    def nothing_found(self) -> bool:
+        """Nothing worth a closer look was found (``info`` findings at most)."""
+        return all(f.severity is Severity.INFO for f in self.findings)
+
+    @property
     def warnings(self) -> tuple[CollectionWarning, ...]:
         return self.snapshot.warnings
 
@@ -68,6 +88,35 @@ def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
     ]
     if capture.interrupted:
         problems.insert(0, ScanProblem(message=capture.interrupted, source="connection"))
+    return problems
+
+
+def problems_from_warnings(
+    capture: RawCapture, warnings: tuple[CollectionWarning, ...]
+) -> list[ScanProblem]:
+    """An output that arrived in full but was not all understood is a problem too.
+
+    Its warnings say what was not understood; without this, a garbled or unfamiliar
+    package list would read as "nothing found" in a scan marked complete.
+    """
+    in_full = {r.command for r in capture.results if r.ok and not r.truncated}
+    by_source: dict[str, list[CollectionWarning]] = {}
+    for warning in warnings:
+        if warning.source in in_full:
+            by_source.setdefault(warning.source, []).append(warning)
+    problems = []
+    for source, found in by_source.items():
+        # Lead with what was lost as a whole, then single lines, then the bare fact of
+        # bytes that are not text.
+        found.sort(key=lambda w: (w.message == NOT_TEXT, w.line is not None))
+        more = f" (and {len(found) - 1} more; the warnings list them)" if len(found) > 1 else ""
+        misread = any(w.not_understood for w in found)
+        lead = "not understood: " if misread else ""
+        problems.append(
+            ScanProblem(
+                message=f"{lead}{found[0].message}{more}", source=source, not_understood=misread
+            )
+        )
     return problems
 
 
@@ -98,6 +147,7 @@ def analyse(
     context = CheckContext(now=phone_now(snapshot), signatures=index, apks=dict(apks or {}))
     findings = tuple(run_checks(snapshot, context))
     problems = [*extra_problems, *problems_from_capture(capture)]
+    problems += problems_from_warnings(capture, snapshot.warnings)
     problems += [ScanProblem(message=p.error, source=f"pull {p.path}") for p in pulls if not p.ok]
     return ScanResult(
         started_at=started_at,

@@ -49,10 +49,23 @@ class WarningLog:
             CollectionWarning(self.source, message, line=number, excerpt=excerpt(text))
         )
 
-    def add(self, message: str, excerpt_text: str = "", line: int | None = None) -> None:
+    def add(
+        self,
+        message: str,
+        excerpt_text: str = "",
+        line: int | None = None,
+        *,
+        not_understood: bool = True,
+    ) -> None:
         """Record a warning about the whole output or a section (never dropped)."""
         self._warnings.append(
-            CollectionWarning(self.source, message, line=line, excerpt=excerpt(excerpt_text))
+            CollectionWarning(
+                self.source,
+                message,
+                line=line,
+                excerpt=excerpt(excerpt_text),
+                not_understood=not_understood,
+            )
         )
 
     def result(self) -> tuple[CollectionWarning, ...]:

@@ -31,7 +31,10 @@ def parse_launcher_activities(text: str) -> LauncherParse:
     lines = [(n, line.strip()) for n, line in enumerate(split_lines(text), start=1)]
     lines = [(n, line) for n, line in lines if line]
     if not lines:
-        log.add("the launcher query returned nothing; which apps have icons is unknown")
+        log.add(
+            "the launcher query returned nothing; which apps have icons is unknown",
+            not_understood=False,
+        )
         return LauncherParse(None, (), log.result())
     if len(lines) == 1 and lines[0][1] == "No activities found":
         return LauncherParse(frozenset(), (), log.result())

@@ -285,6 +285,10 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
         body = text[offset : found.start() if found else len(text)]
         first_line = text.count("\n", 0, offset) + 1
         reader.read_section(body, first_line, target)
+    if reader.left_out:
+        reader.log.add(
+            f"{reader.left_out} app(s) were left out because their first line was not understood"
+        )
     if not any(target is reader.live for _, target in sections) and text.strip():
         reader.log.add("no 'Packages:' section found; the package list could not be read", text)
     return PackagesParse(
@@ -295,7 +299,18 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
 class _Reader:
     """State machine over the lines of one package section at a time."""
 
-    __slots__ = ("grants", "hidden", "live", "log", "pkg", "sub", "target", "user")
+    __slots__ = (
+        "grants",
+        "hidden",
+        "left_out",
+        "live",
+        "log",
+        "lost",
+        "pkg",
+        "sub",
+        "target",
+        "user",
+    )
 
     def __init__(self) -> None:
         self.log = WarningLog(DUMPSYS_PACKAGE)
@@ -305,6 +320,8 @@ class _Reader:
         self.pkg: _PackageBuilder | None = None
         self.user: _UserBuilder | None = None
         self.sub: str | None = None  # current sub-block, at package or user level
+        self.lost = False  # inside an app whose first line was not understood
+        self.left_out = 0  # apps left out for that reason
         # The same permission line recurs across hundreds of packages: share one object.
         self.grants: dict[tuple[str, bool], PermissionGrant | None] = {}
 
@@ -344,15 +361,23 @@ class _Reader:
                 else:
                     self.user = None  # a key=value we do not need
             elif indent <= 2:
+                self.finish()  # an app's lines end at the next line this far left
+                self.lost = False
                 if stripped.startswith("Package [") and stripped.endswith(":"):
                     close = stripped.find("]", 9)
                     if close > 9:
-                        self.finish()
                         self.pkg = _PackageBuilder(stripped[9:close], number)
                         continue
-                log.line(number, line)
+                if stripped.startswith("Package ["):
+                    # Its lines must not be read into the app before it: skip them all.
+                    self.lost = True
+                    self.left_out += 1
+                    log.line(number, line, "an app's first line was not understood; app left out")
+                else:
+                    log.line(number, line)
             elif pkg is None:
-                log.line(number, line, "line outside any 'Package [' block")
+                if not self.lost:
+                    log.line(number, line, "line outside any 'Package [' block")
             elif indent < 4:
                 _package_level(stripped, line, number, self, pkg)
             elif self.user is not None:

@@ -7,6 +7,7 @@ Never raises. A command that did not run, was cut short, or whose parser failed 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -87,6 +88,11 @@ class ParsedOutput:
     warnings: tuple[CollectionWarning, ...] = ()
 
 
+NOT_TEXT = "the output contained bytes that are not text"
+
+_NO_SERVICE = re.compile(r"Can't find service: (\S+)")
+
+
 def _text(
     command: str, result: CommandResult | None, warnings: list[CollectionWarning]
 ) -> str | None:
@@ -107,8 +113,21 @@ def _text(
             cut = f"the output of '{command}' was cut at the size limit"
         warnings.append(CollectionWarning(command, cut))
     text = result.text()
+    missing = _NO_SERVICE.fullmatch(text.strip())
+    if missing:
+        # dumpsys's own answer for a service this phone does not run (or not yet: a
+        # phone still booting). Understood, but that part of the phone was not read.
+        warnings.append(
+            CollectionWarning(
+                command,
+                f"the phone has no '{missing[1]}' service running, so this part was not read",
+                excerpt=excerpt(text),
+                not_understood=False,
+            )
+        )
+        return None
     if "\ufffd" in text:
-        warnings.append(CollectionWarning(command, "the output contained bytes that are not text"))
+        warnings.append(CollectionWarning(command, NOT_TEXT))
     return text
 
 
@@ -194,22 +213,25 @@ def _packages(parsed: PackagesParse | None, launcher: LauncherParse | None) -> t
     return tuple(unique.values())
 
 
-def _without_cut_record(parsed: PackagesParse, warnings: list[CollectionWarning]) -> PackagesParse:
-    """Leave out the last app of a package list that the cut ran through.
+def _without_cut_record(
+    parsed: PackagesParse, cut_known: bool, warnings: list[CollectionWarning]
+) -> PackagesParse:
+    """Leave out the last app of a package list that ends open: a cut ran through it.
 
     Its later lines (installer, flags, permissions) are missing, and a half-read app
-    would look like one installed outside an app store: a false alarm.
+    would look like one installed outside an app store: a false alarm. A full dump from
+    a real phone always has more sections after ``Packages:``, so one that ends inside
+    it was cut short even when the transfer itself ended normally (``cut_known`` False).
     """
     if not parsed.ends_open or not parsed.records:
         return parsed
     cut = parsed.records[-1]
-    warnings.append(
-        CollectionWarning(
-            DUMPSYS_PACKAGE,
-            f"the output stopped in the middle of the app '{cut.package}', so that app "
-            "was left out",
-        )
+    message = (
+        f"the output stopped in the middle of the app '{cut.package}', so that app was left out"
     )
+    if not cut_known:
+        message += "; the phone's list of apps looks cut short"
+    warnings.append(CollectionWarning(DUMPSYS_PACKAGE, message, not_understood=False))
     return replace(parsed, records=parsed.records[:-1])
 
 
@@ -275,9 +297,10 @@ def build_snapshot(
     props: Mapping[str, str] = (
         props_parse.props if props_parse is not None else MappingProxyType({})
     )
-    packages_result = capture.get(DUMPSYS_PACKAGE)
-    if packages_parse is not None and packages_result is not None and packages_result.truncated:
-        packages_parse = _without_cut_record(packages_parse, warnings)
+    if packages_parse is not None:
+        packages_result = capture.get(DUMPSYS_PACKAGE)
+        cut_known = packages_result is not None and packages_result.truncated
+        packages_parse = _without_cut_record(packages_parse, cut_known, warnings)
     packages = _packages(packages_parse, launcher_parse)
     settings = safety_settings(
         global_parse.values if global_parse is not None else None,

@@ -268,12 +268,11 @@ def _findings(result: ScanResult, texts: _Texts) -> str:
 
 
 def _cannot_see(result: ScanResult, texts: _Texts) -> str:
-    # A clean result is where a reader is most likely to over-trust the scan.
-    if any(f.severity is Severity.STALKERWARE for f in result.findings):
-        return ""
-    body = _p(texts.ui("clean_result", _NO_GUIDANCE)) + _ul(
-        texts.ui_list("clean_result_cannot_see_list")
-    )
+    # A clean result is where a reader is most likely to over-trust the scan; beside
+    # findings, "we found nothing we know of" would contradict them, but the other ways
+    # in still matter.
+    intro = "clean_result" if result.nothing_found else "found_result_cannot_see"
+    body = _p(texts.ui(intro, _NO_GUIDANCE)) + _ul(texts.ui_list("clean_result_cannot_see_list"))
     after = texts.ui("clean_result_next")
     return (
         f"<section><h2>What this check cannot see</h2>{body}{_p(after) if after else ''}</section>"
@@ -396,6 +395,10 @@ def render(
     title = texts.ui("screen_title", "Phone check")
     lang = texts.library.lang if texts.library is not None else "en"
     top = [f"<h1>{_e(title)}</h1>", _p(texts.summary(len(result.findings)), "summary")]
+    if result.apps_unread:
+        top.append(
+            _p(texts.ui("apps_not_read", "The list of apps could not be read."), "note incomplete")
+        )
     if not result.complete:
         top.append(_p(texts.ui("scan_incomplete", "The scan did not finish."), "note incomplete"))
     top.extend(_p(problem, "note") for problem in texts.problems)

@@ -63,8 +63,12 @@ def summary_line(result: ScanResult) -> str:
         rest = high + review
         more = f", and {rest} other thing{'s' if rest != 1 else ''} to look at" if rest else ""
         return f"The scan found {spy} known stalkerware app{'s' if spy != 1 else ''}{more}."
-    if high or review:
-        total = high + review
+    total = high + review
+    if result.apps_unread:  # "no known stalkerware" would claim what was not checked
+        if total:
+            return f"{total} thing{'s' if total != 1 else ''} may need a closer look."
+        return "Nothing unusual was found in what the scan could read."
+    if total:
         return (
             f"No known stalkerware was found, but {total} thing{'s' if total != 1 else ''} "
             "may need a closer look."
@@ -116,6 +120,8 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
     console.print()
     style = "calm" if not result.findings or _worst(result.findings).rank > 1 else "heading"
     console.print(Text(summary_line(result), style=style))
+    if result.apps_unread:
+        console.print(Text(texts.apps_not_read, style="heading"))
     if not result.complete:
         console.print(Text(texts.incomplete, style="heading"))
     console.print()
@@ -136,7 +142,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
             console.print(_finding_block(finding, texts, number, advice_at))
 
     console.rule("What this scan cannot see")
-    console.print(plain(texts.cannot_see))
+    console.print(plain(texts.cannot_see(clean=result.nothing_found)))
     if not result.complete:
         console.rule("What could not be read")
         for problem in result.problems:

@@ -73,18 +73,22 @@ class ReportTexts:
         return self._ui("scan_incomplete", _MISSING)
 
     @property
+    def apps_not_read(self) -> str:
+        return self._ui("apps_not_read", _MISSING)
+
+    @property
     def removal_first(self) -> str:
         text = self.guidance("known_stalkerware")
         return text.removal_warning or "" if text is not None else _MISSING
 
-    @property
-    def cannot_see(self) -> str:
+    def cannot_see(self, clean: bool) -> str:
+        """What the scan cannot see; ``clean``: nothing worth a look was found."""
         if self.library is None:
             return _MISSING
         items = ()
         with contextlib.suppress(GuidanceError):
             items = self.library.ui_list("clean_result_cannot_see_list")
-        body = self._ui("clean_result")
+        body = self._ui("clean_result" if clean else "found_result_cannot_see")
         return "\n".join([body, *(f"• {item}" for item in items)]).strip()
 
     @property

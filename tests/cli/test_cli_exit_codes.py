@@ -8,6 +8,12 @@ import socket
 import pytest
 
 from scanner.cli import main
+from scanner.device.allowlist import (
+    DUMPSYS_ACCOUNT,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    LAUNCHER_ACTIVITIES,
+)
 from scanner.simulator import Profile, SimulatedPhone
 from tests.integration.real_captures import ai_pin_profile
 
@@ -55,13 +61,23 @@ def test_unanswered_authorisation_times_out_with_exit_4(capsys):
     assert "in time" in out
 
 
-def test_scan_of_real_capture_writes_json_and_marks_it_complete(tmp_path, capsys):
+def test_scan_of_real_capture_reads_it_and_names_the_parts_it_lacks(tmp_path, capsys):
     out = tmp_path / "report.json"
     with SimulatedPhone(ai_pin_profile()) as phone:
         code = main(["--serial", phone.serial_address, "--json", str(out)])
     report = json.loads(out.read_text())
-    assert code == 0
-    assert report["complete"] is True
+    # The capture holds no launcher, device policy, account or app-ops output, so the
+    # simulated phone answers those as a phone without the service does: not read.
+    assert code == 5
+    assert report["complete"] is False
+    assert {e["source"]: e["message"] for e in report["errors"]} == {
+        LAUNCHER_ACTIVITIES: "the launcher query returned nothing; which apps have icons "
+        "is unknown",
+        DUMPSYS_DEVICE_POLICY: "the phone has no 'device_policy' service running, so this "
+        "part was not read",
+        DUMPSYS_ACCOUNT: "the phone has no 'account' service running, so this part was not read",
+        DUMPSYS_APPOPS: "the phone has no 'appops' service running, so this part was not read",
+    }
     assert report["packages_scanned"] == 172
     assert report["signatures"]["families"] > 100
     out = capsys.readouterr().out

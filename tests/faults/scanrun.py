@@ -34,6 +34,13 @@ class ScanRun:
                 return dict(entry)
         raise AssertionError(f"{command!r} is not in the report")
 
+    def command_error_message(self, source: str) -> str:
+        """The report's error message for one source (a command, ``connection``...)."""
+        assert self.report is not None
+        found = [e["message"] for e in self.report["errors"] if e["source"] == source]
+        assert found, f"no error for {source!r}"
+        return str(found[0])
+
     def error_sources(self) -> list[str]:
         assert self.report is not None
         return [e["source"] for e in self.report["errors"]]

@@ -22,7 +22,7 @@ from scanner.device.allowlist import (
     SCAN_COMMANDS,
 )
 from scanner.simulator import AuthStep, Profile, SimulatedPhone
-from scanner.simulator.faults import Drop, FaultPlan, Reboot
+from scanner.simulator.faults import Drop, FaultPlan, Garble, Reboot
 from tests.faults.scanrun import commands_before, read_only_violations, run_scan
 from tests.simulator.rawhost import RawHost
 
@@ -32,6 +32,7 @@ PhoneFactory = Callable[..., SimulatedPhone]
 NOT_CONNECTED = 3
 NOT_ALLOWED = 4
 INCOMPLETE = 5
+NOT_UNDERSTOOD = 6
 
 
 def test_cable_pulled_at_cnxn_says_phone_closed_the_connection_and_exits_3(
@@ -158,7 +159,7 @@ def test_locked_phone_never_answering_the_prompt_exits_4_and_says_unlock(
     assert phone.received == []
 
 
-def test_garbled_outputs_become_warnings_and_the_scan_finishes(
+def test_garbled_outputs_are_named_and_what_was_understood_is_checked(
     phone_with: PhoneFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     plan = FaultPlan(
@@ -172,15 +173,49 @@ def test_garbled_outputs_become_warnings_and_the_scan_finishes(
     run = run_scan(capsys, tmp_path, phone)
     assert "not understood" in run.out
     assert run.report is not None
+    assert run.report["complete"] is False
     assert all(run.command(c)["ok"] for c in SCAN_COMMANDS)
+    errors = {e["source"]: e["message"] for e in run.report["errors"]}
+    assert errors[DUMPSYS_PACKAGE].startswith("not understood: ")
+    assert errors[DUMPSYS_APPOPS].startswith("not understood: ")
     # A garbled installer line makes a store app look sideloaded, so its APK is asked
-    # for (and is not there): that, and only that, may make the scan incomplete.
-    assert all(source.startswith("pull ") for source in run.error_sources())
-    assert run.code == (INCOMPLETE if run.report["errors"] else 0)
+    # for (and is not there): a part not read, so 5 rather than 6.
+    pulls_failed = any(source.startswith("pull ") for source in errors)
+    assert run.code == (INCOMPLETE if pulls_failed else NOT_UNDERSTOOD)
     warned = {(w["source"], w["message"]) for w in run.report["warnings"]}
     assert (DUMPSYS_PACKAGE, "the output contained bytes that are not text") in warned
     assert any(source == DUMPSYS_APPOPS for source, _ in warned)
     assert run.report["packages_scanned"] > 50  # the lines that survived were still read
+    assert any(f["package"] == "com.systemservice" for f in run.report["findings"])
+
+
+@pytest.mark.parametrize(
+    ("garble", "code", "message"),
+    [
+        ("non-utf8", None, "app(s) were left out because their first line was not understood"),
+        ("truncate", INCOMPLETE, "the phone's list of apps looks cut short"),
+        ("unknown-format", NOT_UNDERSTOOD, "the package list could not be read"),
+    ],
+)
+def test_a_garbled_package_list_never_reads_as_a_complete_scan(
+    garble: Garble,
+    code: int | None,
+    message: str,
+    phone_with: PhoneFactory,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    run = run_scan(capsys, tmp_path, phone_with(FaultPlan(garble={DUMPSYS_PACKAGE: garble})))
+    assert run.report is not None
+    assert run.report["complete"] is False
+    assert run.code != 0 and (code is None or run.code == code)
+    assert message in run.command_error_message(DUMPSYS_PACKAGE)
+    assert "Some parts of the phone were not read" in run.out
+    assert run.report["packages_scanned"] < 109  # the infected phone has 109 apps
+    assert run.command(GETPROP)["ok"] and run.report["device"]["model"] == "SM-A525F"
+    if run.report["packages_scanned"] == 0:
+        assert "The list of apps on the phone could not be read." in run.out
+        assert "No known stalkerware" not in run.out
 
 
 def test_hung_command_is_given_up_after_the_command_timeout_flag(

@@ -50,7 +50,8 @@ DUMPSYS_PACKAGE = (
     "Packages:\n"
     + package_block("com.systemservice", SPY_DIR, 10181)
     + package_block("com.example.decoy", DECOY_DIR, 10182)
-    + "\n"
+    # A full dump always goes on after the package list; one that stops inside it was cut.
+    + "\nQueries:\n  system apps queryable: false\n"
 )
 
 

@@ -193,6 +193,25 @@ def test_a_dump_whose_packages_section_ends_is_not_open():
     assert parsed.records and not parsed.ends_open
 
 
+def test_app_with_an_unreadable_first_line_is_left_out_not_merged_into_the_one_before():
+    text = fixture_text("dumpsys_package", "pixel8_a14.txt")
+    whole = {r.package: r for r in parse_dumpsys_package(text).records}
+    spoiled = text.replace(
+        "  Package [com.example.bankapp] (61d0a5c):",
+        "  Package [com.example.bankapp] (61d0a5c):\ufffd",
+    )
+    parsed = parse_dumpsys_package(spoiled)
+    records = {r.package: r for r in parsed.records}
+    assert "com.example.bankapp" not in records
+    # The app printed before it keeps only its own lines.
+    assert records["com.android.chrome"] == whole["com.android.chrome"]
+    assert records["com.example.game"] == whole["com.example.game"]
+    line, summary = parsed.warnings
+    assert line.message == "an app's first line was not understood; app left out"
+    assert "com.example.bankapp" in line.excerpt
+    assert summary.message == "1 app(s) were left out because their first line was not understood"
+
+
 def test_non_utf8_bytes_decoded_with_replacement_do_not_break_parsing():
     raw = fixture_text("dumpsys_package", "pixel8_a14.txt").encode() + b"\n\xff\xfe\x00garbage\n"
     parsed = parse_dumpsys_package(raw.decode("utf-8", errors="replace"))

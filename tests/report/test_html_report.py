@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from types import MappingProxyType
 
 import pytest
@@ -123,9 +124,26 @@ def test_clean_result_says_what_the_scan_cannot_see(library: GuidanceLibrary) ->
         assert html_report._e(item) in page
 
 
-def test_stalkerware_result_leaves_out_the_clean_result_text(library: GuidanceLibrary) -> None:
+def test_result_with_findings_says_what_it_cannot_see_without_saying_nothing_was_found(
+    library: GuidanceLibrary,
+) -> None:
     page = html_report.render(build_result(findings=ALL), library)
     assert html_report._e(library.ui("clean_result")) not in page
+    assert html_report._e(library.ui("found_result_cannot_see")) in page
+    for item in library.ui_list("clean_result_cannot_see_list"):
+        assert html_report._e(item) in page
+
+
+def test_unread_app_list_is_said_first_so_no_finding_reads_as_all_clear(
+    library: GuidanceLibrary,
+) -> None:
+    cut = build_result(complete=False)
+    unread = replace(cut, snapshot=replace(cut.snapshot, packages=()))
+    note = html_report._e(library.ui("apps_not_read"))
+    page = html_report.render(unread, library)
+    assert note in page
+    assert page.index(note) < page.index(html_report._e(library.ui("scan_incomplete")))
+    assert note not in html_report.render(cut, library)
 
 
 def test_next_steps_follow_the_findings(library: GuidanceLibrary) -> None:

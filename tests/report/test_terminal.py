@@ -72,6 +72,13 @@ def test_clean_phone_says_what_the_scan_cannot_see():
     assert "AirTag" in text or "tracker" in text.lower()
 
 
+def test_stalkerware_result_does_not_say_nothing_was_found(infected_text):
+    assert "known stalkerware app" in infected_text
+    assert "We found nothing we know of" not in infected_text
+    assert "There may be other ways in that it cannot see" in " ".join(infected_text.split())
+    assert "AirTags" in infected_text
+
+
 @pytest.mark.skipif(os.name != "posix", reason="the quick-exit key needs a POSIX terminal")
 def test_quick_exit_key_clears_the_screen_and_scrollback():
     code = (
