@@ -245,6 +245,13 @@ _REQUESTED = "requested permissions"
 _INSTALL = "install permissions"
 _RUNTIME = "runtime permissions"
 
+
+class _Skipped:
+    """An install permission line for another user: understood, not kept."""
+
+
+_SKIPPED = _Skipped()
+
 _SECTION_PACKAGES = "Packages:"
 _SECTION_HIDDEN = "Hidden system packages:"
 
@@ -279,12 +286,16 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
     sections = [(o, reader.live) for o in _section_starts(text, _SECTION_PACKAGES)]
     sections += [(o, reader.hidden) for o in _section_starts(text, _SECTION_HIDDEN)]
     ends_open = False
+    counted_to, line_there = 0, 1  # line numbers are counted on from the last section
     for offset, target in sorted(sections, key=lambda s: s[0]):
         found = _SECTION_END.search(text, offset - 1)
         ends_open = found is None and target is reader.live
-        body = text[offset : found.start() if found else len(text)]
-        first_line = text.count("\n", 0, offset) + 1
-        reader.read_section(body, first_line, target)
+        end = found.start() if found else len(text)
+        if offset < counted_to:
+            counted_to, line_there = 0, 1
+        first_line = line_there + text.count("\n", counted_to, offset)
+        lines_read = reader.read_section(text[offset:end], first_line, target)
+        counted_to, line_there = max(offset, end), first_line + lines_read - 1
     if reader.left_out:
         reader.log.add(
             f"{reader.left_out} app(s) were left out because their first line was not understood"
@@ -299,14 +310,20 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
 class _Reader:
     """State machine over the lines of one package section at a time."""
 
+    runs_fast = True
+    """Read permission lists with ``take_list``/``take_runtime``; tests turn it off to
+    prove the result is the same as the main loop's alone."""
+
     __slots__ = (
         "grants",
         "hidden",
+        "install_lines",
         "left_out",
         "live",
         "log",
         "lost",
         "pkg",
+        "runtime_lines",
         "sub",
         "target",
         "user",
@@ -322,6 +339,9 @@ class _Reader:
         self.sub: str | None = None  # current sub-block, at package or user level
         self.lost = False  # inside an app whose first line was not understood
         self.left_out = 0  # apps left out for that reason
+        # Permission lines recur word for word across apps: remember each one's reading.
+        self.install_lines: dict[str, PermissionGrant | _Skipped | None] = {}
+        self.runtime_lines: dict[str, PermissionGrant | None] = {}
         # The same permission line recurs across hundreds of packages: share one object.
         self.grants: dict[tuple[str, bool], PermissionGrant | None] = {}
 
@@ -338,10 +358,17 @@ class _Reader:
             self.target.append(self.pkg.build())
         self.pkg, self.user, self.sub = None, None, None
 
-    def read_section(self, body: str, first_line: int, target: list[PackageRecord]) -> None:
+    def read_section(self, body: str, first_line: int, target: list[PackageRecord]) -> int:
+        """Read one section's lines (``first_line`` is the first one's number); their count."""
         self.target = target
         log = self.log
-        for number, line in enumerate(body.split("\n"), start=first_line):
+        lines = body.split("\n")
+        count = len(lines)
+        i = 0
+        while i < count:
+            line = lines[i]
+            number = first_line + i
+            i += 1
             left = line.lstrip(" ")
             stripped = left.rstrip()
             if not stripped:
@@ -358,6 +385,8 @@ class _Reader:
                     handler(pkg, value)
                 elif not eq or " " in key:
                     _package_level(stripped, line, number, self, pkg)
+                    if self.sub is not None and self.user is None and self.runs_fast:
+                        i = self.take_list(lines, i, first_line, pkg)
                 else:
                     self.user = None  # a key=value we do not need
             elif indent <= 2:
@@ -381,10 +410,70 @@ class _Reader:
             elif indent < 4:
                 _package_level(stripped, line, number, self, pkg)
             elif self.user is not None:
-                _user_level(stripped, indent, line, number, self, self.user)
+                user = self.user
+                _user_level(stripped, indent, line, number, self, user)
+                if self.sub == _RUNTIME and self.runs_fast:
+                    i = self.take_runtime(lines, i, first_line, user)
             else:
                 _package_sub_block(stripped, indent, line, number, self, pkg)
         self.finish()
+        return count
+
+    # A permission list is a run of lines at one indent, and most lines of a dump are in
+    # one. The two methods below read such a run in a tight loop, exactly as the main loop
+    # would (same values, same warnings), and stop at the first line of another shape,
+    # which the main loop then reads.
+
+    def take_list(self, lines: list[str], i: int, first_line: int, pkg: _PackageBuilder) -> int:
+        """Read the run of 6-space lines of a requested or install permission list."""
+        sub = self.sub
+        if sub == _REQUESTED:
+            requested = pkg.requested
+            for i in range(i, len(lines)):  # noqa: B020 - the index is the result
+                line = lines[i]
+                if line[:6] != "      " or not line[6:7] or line[6].isspace():
+                    return i
+                requested.append(line[6:].rstrip().partition(":")[0])
+            return len(lines)
+        if sub == _INSTALL:
+            known = self.install_lines
+            perms = pkg.install_perms
+            for i in range(i, len(lines)):  # noqa: B020
+                line = lines[i]
+                if line[:6] != "      " or not line[6:7] or line[6].isspace():
+                    return i
+                try:
+                    grant = known[line]
+                except KeyError:
+                    stripped = line[6:].rstrip()
+                    grant = self.grant(stripped, False)
+                    if grant is not None and ", userId=" in stripped:
+                        grant = _SKIPPED  # another user's copy; user 0's is kept
+                    known[line] = grant
+                if grant is None:
+                    self.log.line(first_line + i, line, "install permission line not understood")
+                elif grant is not _SKIPPED:
+                    perms.append(grant)
+            return len(lines)
+        return i
+
+    def take_runtime(self, lines: list[str], i: int, first_line: int, user: _UserBuilder) -> int:
+        """Read the run of 8-space lines of one user's runtime permissions."""
+        known = self.runtime_lines
+        runtime = user.runtime
+        for i in range(i, len(lines)):  # noqa: B020
+            line = lines[i]
+            if line[:8] != "        " or not line[8:9] or line[8].isspace():
+                return i
+            try:
+                grant = known[line]
+            except KeyError:
+                grant = known[line] = self.grant(line[8:].rstrip(), True)
+            if grant is None:
+                self.log.line(first_line + i, line, "runtime permission line not understood")
+            else:
+                runtime.append(grant)
+        return len(lines)
 
 
 def _package_sub_block(

@@ -212,6 +212,22 @@ def test_app_with_an_unreadable_first_line_is_left_out_not_merged_into_the_one_b
     assert summary.message == "1 app(s) were left out because their first line was not understood"
 
 
+def test_warning_line_numbers_point_at_the_line_in_every_section():
+    text = fixture_text("dumpsys_package", "pixel8_a14.txt")
+    assert "\nHidden system packages:\n" in text
+    # One odd line in the live section and one in the hidden section, far below it.
+    text = text.replace("    appId=10244\n", "    appId=10244\n    odd line one\n", 1)
+    hidden = text.index("\nHidden system packages:\n")
+    at = text.index("\n    ", hidden + 30) + 1
+    text = text[:at] + "    odd line two\n" + text[at:]
+    parsed = parse_dumpsys_package(text)
+    lines = text.split("\n")
+    found = {w.excerpt: w.line for w in parsed.warnings}
+    assert set(found) == {"odd line one", "odd line two"}
+    for excerpt, number in found.items():
+        assert number is not None and lines[number - 1].strip() == excerpt
+
+
 def test_non_utf8_bytes_decoded_with_replacement_do_not_break_parsing():
     raw = fixture_text("dumpsys_package", "pixel8_a14.txt").encode() + b"\n\xff\xfe\x00garbage\n"
     parsed = parse_dumpsys_package(raw.decode("utf-8", errors="replace"))
