@@ -69,10 +69,15 @@ def report(
     if not settings.link:
         title += " (no link model: loopback speed; the bound below is for the modelled link)"
     out(f"\n{title}")
+    if f.sync_requests:
+        # The 3 s goal is the scan's; pulls are reported on their own (issue 7), and
+        # their bytes alone can need more than 3 s of link.
+        wall_goal = f"goal <= {GOAL_WALL_S:.0f} s: n/a (with pulls; the bound below is theirs)"
+    else:
+        wall_goal = f"goal <= {GOAL_WALL_S:.0f} s: {mark(median(walls) <= GOAL_WALL_S)}"
     out(
         f"  wall time (connect + scan)  {median(walls):6.3f} s   median of {len(walls)}"
-        f" (min {min(walls):.3f}, max {max(walls):.3f})   goal <= {GOAL_WALL_S:.0f} s:"
-        f" {mark(median(walls) <= GOAL_WALL_S)}"
+        f" (min {min(walls):.3f}, max {max(walls):.3f})   {wall_goal}"
     )
     out(
         f"  link lower bound            {bound:6.3f} s   = {f.bytes_received / MB:.2f} MB /"
