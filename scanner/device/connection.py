@@ -40,6 +40,14 @@ except ImportError:  # another adb-shell version: SyncReader falls back to one p
 logger = logging.getLogger(__name__)
 
 
+_MISREAD = (
+    adb_exc.InvalidResponseError,
+    adb_exc.InvalidCommandError,
+    adb_exc.InvalidChecksumError,
+)
+"""adb-shell's errors for a message it could not make sense of (bad header or checksum)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Timeouts:
     """Time limits, generous enough for a slow ``dumpsys`` on an old phone."""
@@ -241,11 +249,7 @@ class PhoneConnection:
                 "The phone asked for permission but the scanner had no key to offer.",
                 detail=repr(exc),
             ) from exc
-        except (
-            adb_exc.InvalidResponseError,
-            adb_exc.InvalidCommandError,
-            adb_exc.InvalidChecksumError,
-        ) as exc:
+        except _MISREAD as exc:
             transport.close()
             raise NotConnected(
                 f"Something at {label} answered, but it does not behave like an Android phone.",
@@ -299,11 +303,7 @@ class PhoneConnection:
                 raise Disconnected(
                     "The connection to the phone was lost.", detail=repr(exc)
                 ) from exc
-            except (
-                adb_exc.InvalidResponseError,
-                adb_exc.InvalidCommandError,
-                adb_exc.InvalidChecksumError,
-            ) as exc:
+            except _MISREAD as exc:
                 raise Disconnected(
                     "The phone sent something the scanner could not understand, so the "
                     "connection was closed.",
