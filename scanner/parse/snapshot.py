@@ -113,7 +113,8 @@ def _text(
             cut = f"the output of '{command}' was cut at the size limit"
         warnings.append(CollectionWarning(command, cut))
     text = result.text()
-    missing = _NO_SERVICE.fullmatch(text.strip())
+    # A one-line answer only: never copy a big output just to strip it.
+    missing = _NO_SERVICE.fullmatch(text.strip()) if len(text) < 200 else None
     if missing:
         # dumpsys's own answer for a service this phone does not run (or not yet: a
         # phone still booting). Understood, but that part of the phone was not read.
