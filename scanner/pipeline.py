@@ -71,8 +71,9 @@ class ScanResult:
 
     @property
     def nothing_found(self) -> bool:
-        """Nothing worth a closer look was found (``info`` findings at most)."""
-        return all(f.severity is Severity.INFO for f in self.findings)
+        """Nothing worth a closer look was found (``info`` findings at most) in a scan
+        that could read the list of apps."""
+        return not self.apps_unread and all(f.severity is Severity.INFO for f in self.findings)
 
     @property
     def warnings(self) -> tuple[CollectionWarning, ...]:

@@ -394,11 +394,13 @@ def render(
     texts = _load_texts(guidance, helplines)
     title = texts.ui("screen_title", "Phone check")
     lang = texts.library.lang if texts.library is not None else "en"
-    top = [f"<h1>{_e(title)}</h1>", _p(texts.summary(len(result.findings)), "summary")]
-    if result.apps_unread:
-        top.append(
-            _p(texts.ui("apps_not_read", "The list of apps could not be read."), "note incomplete")
-        )
+    summary = texts.summary(len(result.findings))
+    unread = texts.ui("apps_not_read", "The list of apps could not be read.")
+    if result.apps_unread and not result.findings:
+        summary, unread = unread, ""  # "we found nothing" would claim what was not checked
+    top = [f"<h1>{_e(title)}</h1>", _p(summary, "summary")]
+    if result.apps_unread and unread:
+        top.append(_p(unread, "note incomplete"))
     if not result.complete:
         top.append(_p(texts.ui("scan_incomplete", "The scan did not finish."), "note incomplete"))
     top.extend(_p(problem, "note") for problem in texts.problems)

@@ -144,6 +144,13 @@ def test_unread_app_list_is_said_first_so_no_finding_reads_as_all_clear(
     assert note in page
     assert page.index(note) < page.index(html_report._e(library.ui("scan_incomplete")))
     assert note not in html_report.render(cut, library)
+    # With no finding at all, it replaces "we found nothing" as the summary.
+    empty = replace(unread, findings=())
+    page = html_report.render(empty, library)
+    assert f'<p class="summary">{note}</p>' in page
+    assert html_report._e(library.ui("summary_nothing_found")) not in page
+    assert html_report._e(library.ui("clean_result")) not in page
+    assert html_report._e(library.ui("found_result_cannot_see")) in page
 
 
 def test_next_steps_follow_the_findings(library: GuidanceLibrary) -> None:
