@@ -5,6 +5,9 @@ Nothing here knows about a particular command's format.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from scanner.model import CollectionWarning
@@ -14,6 +17,23 @@ MAX_LINE_WARNINGS = 20
 
 MAX_EXCERPT_CHARS = 160
 """A warning quotes at most this much of the text it could not read."""
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a parser builds many small objects.
+
+    Parse results hold no reference cycles, so the collector finds nothing, yet it would
+    walk the growing result again and again (about 5% of a 20 MB parse). Reference
+    counting still frees everything as usual; the collector's state is restored after.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def excerpt(text: str) -> str:

@@ -17,14 +17,17 @@ java/com/android/server/pm/Settings.java). Differences handled side by side:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache, partial
+from itertools import takewhile
 
 from scanner.device.allowlist import DUMPSYS_PACKAGE
 from scanner.model import CollectionWarning, PermissionGrant
-from scanner.parse.common import WarningLog, leading_int, parse_local_time
+from scanner.parse.common import WarningLog, collector_paused, leading_int, parse_local_time
 
 ENABLED_STATES = {
     0: "default",
@@ -127,11 +130,11 @@ class _UserBuilder:
         v = self.values
         return UserPackageState(
             user=self.user,
-            installed=_bool(v.get("installed")),
-            hidden=_bool(v.get("hidden")),
-            suspended=_bool(v.get("suspended")),
-            stopped=_bool(v.get("stopped")),
-            enabled_state=leading_int(v["enabled"]) if "enabled" in v else None,
+            installed=_BOOLS.get(v.get("installed", "")),
+            hidden=_BOOLS.get(v.get("hidden", "")),
+            suspended=_BOOLS.get(v.get("suspended", "")),
+            stopped=_BOOLS.get(v.get("stopped", "")),
+            enabled_state=_small_int(v["enabled"]) if "enabled" in v else None,
             first_install=self.first_install,
             runtime_permissions=tuple(self.runtime),
         )
@@ -194,17 +197,16 @@ class _PackageBuilder:
             last_update=self.last_update,
             requested_permissions=tuple(dict.fromkeys(self.requested)),
             install_permissions=tuple(self.install_perms),
-            users=tuple(u.build() for u in self.users),
+            users=tuple([u.build() for u in self.users]),
             line=self.line,
         )
 
 
-def _bool(value: str | None) -> bool | None:
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    return None
+_BOOLS = {"true": True, "false": False}
+"""``true``/``false`` as printed; anything else (or nothing) reads as None."""
+
+_small_int = lru_cache(maxsize=1024)(leading_int)
+"""``leading_int`` for values that recur (SDK levels, enabled states)."""
 
 
 def _null(value: str) -> str | None:
@@ -246,12 +248,6 @@ _INSTALL = "install permissions"
 _RUNTIME = "runtime permissions"
 
 
-class _Skipped:
-    """An install permission line for another user: understood, not kept."""
-
-
-_SKIPPED = _Skipped()
-
 _SECTION_PACKAGES = "Packages:"
 _SECTION_HIDDEN = "Hidden system packages:"
 
@@ -280,6 +276,11 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
     resolver tables, sessions and dexopt state that make up most of its size) is skipped
     by searching for the section headers.
     """
+    with collector_paused():
+        return _parse_dump(text)
+
+
+def _parse_dump(text: str) -> PackagesParse:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = _Reader()
@@ -317,13 +318,14 @@ class _Reader:
     __slots__ = (
         "grants",
         "hidden",
-        "install_lines",
+        "install_good",
         "left_out",
         "live",
         "log",
         "lost",
         "pkg",
-        "runtime_lines",
+        "requested_lines",
+        "runtime_good",
         "sub",
         "target",
         "user",
@@ -339,9 +341,11 @@ class _Reader:
         self.sub: str | None = None  # current sub-block, at package or user level
         self.lost = False  # inside an app whose first line was not understood
         self.left_out = 0  # apps left out for that reason
-        # Permission lines recur word for word across apps: remember each one's reading.
-        self.install_lines: dict[str, PermissionGrant | _Skipped | None] = {}
-        self.runtime_lines: dict[str, PermissionGrant | None] = {}
+        # Permission lines recur word for word across apps: remember each one's reading
+        # (only lines that are kept as they are; the others are read again each time).
+        self.requested_lines: dict[str, str] = {}
+        self.install_good: dict[str, PermissionGrant] = {}
+        self.runtime_good: dict[str, PermissionGrant] = {}
         # The same permission line recurs across hundreds of packages: share one object.
         self.grants: dict[tuple[str, bool], PermissionGrant | None] = {}
 
@@ -365,10 +369,30 @@ class _Reader:
         lines = body.split("\n")
         count = len(lines)
         i = 0
+        fast = self.runs_fast
         while i < count:
             line = lines[i]
-            number = first_line + i
             i += 1
+            if fast and line[:4] == "    ":
+                # The commonest lines, ``    key=value`` at package level and
+                # ``      key=value`` at user level, read with fewer steps than below
+                # (same effects: tests compare the two routes).
+                key, eq, value = line.partition("=")
+                if eq and (pkg := self.pkg) is not None:
+                    spaces = key.count(" ")
+                    if spaces == 4:
+                        self.sub = None
+                        self.user = None
+                        handler = _KEY4_HANDLERS.get(key)
+                        if handler is not None:
+                            handler(pkg, value.rstrip())
+                        continue
+                    if spaces == 6 and key[:6] == "      " and self.user is not None:
+                        self.sub = None
+                        if key == "      firstInstallTime":
+                            self.user.first_install = _local_time(value)
+                        continue
+            number = first_line + i - 1
             left = line.lstrip(" ")
             stripped = left.rstrip()
             if not stripped:
@@ -420,60 +444,87 @@ class _Reader:
         return count
 
     # A permission list is a run of lines at one indent, and most lines of a dump are in
-    # one. The two methods below read such a run in a tight loop, exactly as the main loop
-    # would (same values, same warnings), and stop at the first line of another shape,
-    # which the main loop then reads.
+    # one. The two methods below read such a run exactly as the main loop would (same
+    # values, same warnings), and stop at the first line of another shape, which the
+    # main loop then reads. The same lines recur across apps, so a line read once is
+    # remembered, and a stretch of remembered lines is taken in one step.
 
     def take_list(self, lines: list[str], i: int, first_line: int, pkg: _PackageBuilder) -> int:
         """Read the run of 6-space lines of a requested or install permission list."""
         sub = self.sub
         if sub == _REQUESTED:
+            names = self.requested_lines
             requested = pkg.requested
             for i in range(i, len(lines)):  # noqa: B020 - the index is the result
                 line = lines[i]
-                if line[:6] != "      " or not line[6:7] or line[6].isspace():
-                    return i
-                requested.append(line[6:].rstrip().partition(":")[0])
+                name = names.get(line)
+                if name is None:
+                    if line[:6] != "      " or not line[6:7] or line[6].isspace():
+                        return i
+                    name = names[line] = line[6:].rstrip().partition(":")[0]
+                requested.append(name)
             return len(lines)
         if sub == _INSTALL:
-            known = self.install_lines
+            good = self.install_good
             perms = pkg.install_perms
-            for i in range(i, len(lines)):  # noqa: B020
+            count = len(lines)
+            while i < count:
                 line = lines[i]
+                if line in good:
+                    known = _known_run(lines, i, good)
+                    perms += known
+                    i += len(known)
+                    continue
                 if line[:6] != "      " or not line[6:7] or line[6].isspace():
                     return i
-                try:
-                    grant = known[line]
-                except KeyError:
-                    stripped = line[6:].rstrip()
-                    grant = self.grant(stripped, False)
-                    if grant is not None and ", userId=" in stripped:
-                        grant = _SKIPPED  # another user's copy; user 0's is kept
-                    known[line] = grant
+                stripped = line[6:].rstrip()
+                grant = self.grant(stripped, False)
                 if grant is None:
                     self.log.line(first_line + i, line, "install permission line not understood")
-                elif grant is not _SKIPPED:
+                elif ", userId=" not in stripped:  # another user's copy; user 0's is kept
+                    good[line] = grant
                     perms.append(grant)
-            return len(lines)
+                i += 1
+            return count
         return i
 
     def take_runtime(self, lines: list[str], i: int, first_line: int, user: _UserBuilder) -> int:
         """Read the run of 8-space lines of one user's runtime permissions."""
-        known = self.runtime_lines
+        good = self.runtime_good
         runtime = user.runtime
-        for i in range(i, len(lines)):  # noqa: B020
+        count = len(lines)
+        while i < count:
             line = lines[i]
+            if line in good:
+                known = _known_run(lines, i, good)
+                runtime += known
+                i += len(known)
+                continue
             if line[:8] != "        " or not line[8:9] or line[8].isspace():
                 return i
-            try:
-                grant = known[line]
-            except KeyError:
-                grant = known[line] = self.grant(line[8:].rstrip(), True)
+            grant = self.grant(line[8:].rstrip(), True)
             if grant is None:
                 self.log.line(first_line + i, line, "runtime permission line not understood")
             else:
+                good[line] = grant
                 runtime.append(grant)
-        return len(lines)
+            i += 1
+        return count
+
+
+_is_not_none = partial(operator.is_not, None)
+
+
+def _known_run(lines: list[str], start: int, known: dict[str, PermissionGrant]) -> list:
+    """``known``'s values for ``lines[start:]`` up to the first line it does not hold.
+
+    All in C (no Python step per line): a list iterator set to ``start``, dict lookups,
+    and a stop at the first miss. Only the length and values are used; the iterator is
+    thrown away, so the miss it swallowed is read again by index.
+    """
+    rest = iter(lines)
+    rest.__setstate__(start)  # type: ignore[attr-defined]
+    return list(takewhile(_is_not_none, map(known.get, rest)))
 
 
 def _package_sub_block(
@@ -505,6 +556,7 @@ def _package_level(
         head, _, rest = stripped.partition(":")
         user_id = leading_int(head[5:])
         if user_id is not None:
+            # ``k=v`` words into a dict, in C: words without ``=`` are not read.
             values: dict[str, str] = {}
             for part in rest.split():
                 key, eq, value = part.partition("=")
@@ -546,9 +598,9 @@ def _set_versions(pkg: _PackageBuilder, value: str) -> None:
     for part in value.split()[1:]:
         k, _, v = part.partition("=")
         if k == "minSdk":
-            pkg.min_sdk = leading_int(v)
+            pkg.min_sdk = _small_int(v)
         elif k == "targetSdk":
-            pkg.target_sdk = leading_int(v)
+            pkg.target_sdk = _small_int(v)
 
 
 def _set_version_name(pkg: _PackageBuilder, value: str) -> None:
@@ -571,12 +623,16 @@ def _set_originating(pkg: _PackageBuilder, value: str) -> None:
     pkg.originating = _null(value)
 
 
+# Install times recur (system apps share the build's), and datetimes never change.
+_local_time = lru_cache(maxsize=4096)(parse_local_time)
+
+
 def _set_first_install(pkg: _PackageBuilder, value: str) -> None:
-    pkg.first_install = parse_local_time(value)
+    pkg.first_install = _local_time(value)
 
 
 def _set_last_update(pkg: _PackageBuilder, value: str) -> None:
-    pkg.last_update = parse_local_time(value)
+    pkg.last_update = _local_time(value)
 
 
 # Package-level keys we read; every other ``key=value`` (resourcePath, signatures,
@@ -597,6 +653,8 @@ _KEY_HANDLERS: dict[str, Callable[[_PackageBuilder, str], None]] = {
     "firstInstallTime": _set_first_install,
     "lastUpdateTime": _set_last_update,
 }
+_KEY4_HANDLERS = {"    " + key: handler for key, handler in _KEY_HANDLERS.items()}
+"""The same, keyed by the raw line's text before ``=`` (4 spaces of indent, then the key)."""
 
 
 def _user_level(
@@ -610,7 +668,7 @@ def _user_level(
         if eq and " " not in key:
             st.sub = None
             if key == "firstInstallTime":
-                user.first_install = parse_local_time(value)
+                user.first_install = _local_time(value)
             return
         if stripped.endswith(":") or ": " in stripped:
             # disabledComponents:, overlay paths:, lastDisabledCaller: pkg, …

@@ -1,8 +1,9 @@
-"""The permission-list fast path reads exactly what the line-by-line loop reads.
+"""The fast paths read exactly what the line-by-line loop reads.
 
-``_Reader.take_list``/``take_runtime`` exist for speed only (most lines of a dump are in
-permission lists). Every input here is parsed twice, with and without them, and the two
-results (records, warnings, line numbers) must be equal.
+``_Reader.take_list``/``take_runtime`` (permission lists) and the shortcut for plain
+``key=value`` lines exist for speed only: most lines of a dump are one or the other.
+Every input here is parsed twice, with and without them, and the two results (records,
+warnings, line numbers) must be equal.
 """
 
 from __future__ import annotations
@@ -45,6 +46,63 @@ PERMISSION_SHAPES = [
     "  Package [com.example.a] (1a):",
     "",
 ]
+
+KEY_LINE_SHAPES = [
+    "    codePath=/data/app/~~x==/com.example.spy-1",
+    "    codePath=null",
+    "    codePath =/data/app/y",
+    "    codePath=/data/app/z  \t",
+    "    =orphan value",
+    "    a\tb=c",
+    "    installerPackageName=com.android.vending",
+    "    installerPackageName=",
+    "    flags=[ SYSTEM HAS_CODE ]",
+    "    pkgFlags=[ UPDATED_SYSTEM_APP ]",
+    "    versionCode=18093 minSdk=18 targetSdk=29",
+    "    versionName=2.1 beta \t",
+    "    firstInstallTime=2024-03-01 10:20:30",
+    "    lastUpdateTime=2024-03-01 10:20:3x",
+    "    resourcePath=/data/app/x",
+    "    timeStamp=2024-03-01 10:20:30",
+    "    no equals sign here",
+    "    Suspend params:",
+    "    User 0: installed=true hidden=false stopped=false enabled=3",
+    "    User 10: installed=false enabled=0",
+    "      firstInstallTime=2023-01-02 03:04:05",
+    "      firstInstallTime =2023-01-02 03:04:05",
+    "      installReason=0",
+    "      =x",
+    "      lastDisabledCaller: com.android.vending",
+    "      gids=[3003]",
+    "     five=spaces",
+    "       seven=spaces",
+    "  Package [com.example.b] (2b):",
+]
+
+USER_LEVEL_SHAPES = [
+    "      firstInstallTime=2023-01-02 03:04:05",
+    "      installReason=0",
+    "      runtime permissions:",
+    "      lastDisabledCaller: com.android.vending",
+    "      disabledComponents:",
+    "        com.example.spy.Hidden",
+    "        android.permission.CAMERA: granted=true, flags=[ USER_SET ]",
+    "        android.permission.READ_SMS: granted=false",
+    "        not a permission line",
+    "    Suspend params:",
+    "    flags=[ SYSTEM ]",
+]
+
+# Runs of lines as they come in a dump: key lines, a user block, an install list.
+DUMP_PIECES = st.one_of(
+    st.lists(st.sampled_from(KEY_LINE_SHAPES + PERMISSION_SHAPES), max_size=8),
+    st.lists(st.sampled_from(USER_LEVEL_SHAPES), max_size=10).map(
+        lambda lines: ["    User 0: installed=true enabled=0", "      runtime permissions:", *lines]
+    ),
+    st.lists(st.sampled_from(PERMISSION_SHAPES), max_size=6).map(
+        lambda lines: ["    install permissions:", *lines]
+    ),
+)
 
 
 @contextmanager
@@ -119,5 +177,17 @@ def test_damaged_dumps_read_the_same_both_ways(data: bytes) -> None:
 @given(st.lists(st.sampled_from(PERMISSION_SHAPES), max_size=40))
 def test_any_mix_of_permission_shaped_lines_reads_the_same_both_ways(lines: list[str]) -> None:
     text = "Packages:\n  Package [com.example.spy] (9f):\n" + "\n".join(lines) + "\n"
+    fast, slow = both_ways(text)
+    assert fast == slow
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.booleans(), st.lists(DUMP_PIECES, max_size=8))
+def test_any_mix_of_key_user_and_permission_lines_reads_the_same_both_ways(
+    in_an_app: bool, pieces: list[list[str]]
+) -> None:
+    # Without a leading header too: lines outside any app take the slow route.
+    head = ["  Package [com.example.spy] (9f):"] if in_an_app else []
+    text = "Packages:\n" + "\n".join(head + [line for piece in pieces for line in piece]) + "\n"
     fast, slow = both_ways(text)
     assert fast == slow
