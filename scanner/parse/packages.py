@@ -556,9 +556,8 @@ def _package_level(
         head, _, rest = stripped.partition(":")
         user_id = leading_int(head[5:])
         if user_id is not None:
-            # ``k=v`` words into a dict, in C: words without ``=`` are not read.
             values: dict[str, str] = {}
-            for part in rest.split():
+            for part in rest.split():  # ``k=v`` words; words without ``=`` are not read
                 key, eq, value = part.partition("=")
                 if eq:
                     values[key] = value
