@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import random
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -294,6 +296,49 @@ def rss_peak_bytes() -> int:
     """This process's resident-set high-water mark (Linux reports KiB)."""
     scale = 1 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """One run of ``scan.py`` in its own process, as a user would start it."""
+
+    exit_code: int
+    wall_s: float
+    rss_peak_bytes: int
+    """That process's own resident-set high-water mark (``wait4``'s rusage)."""
+    report_bytes: int
+
+
+# Starts one command and prints its exit code, wall time and RSS high-water. The scan is
+# started from this small process, not from the bench: a child's RSS high-water counts
+# what it held between fork and exec, which would be the whole bench process.
+_LAUNCHER = """
+import os, subprocess, sys, time
+with open(sys.argv[1], "wb") as output:
+    start = time.perf_counter()
+    child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=output,
+                             stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+print(os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss)
+"""
+
+
+def cli_scan(port: int, home: Path) -> CliRun:
+    """``scan.py --serial 127.0.0.1:PORT --json FILE`` in a new process (APK pulls on, the
+    default), with HOME (where the scan keeps its ADB key) in ``home``, so nothing of the
+    user's is read or written and a second run reuses the first run's key."""
+    report = home / "report.json"
+    report.unlink(missing_ok=True)
+    command = [sys.executable, str(REPO / "scan.py"), "--serial", f"127.0.0.1:{port}"]
+    command += ["--json", str(report)]
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(home / "output.txt")]
+    ran = subprocess.run(launcher + command, env=env, capture_output=True, text=True, check=True)
+    code, wall, rss = ran.stdout.split()
+    scale = 1 if sys.platform == "darwin" else 1024
+    size = report.stat().st_size if report.exists() else 0
+    return CliRun(int(code), float(wall), int(rss) * scale, size)
 
 
 def dumpsys_package_bytes(info: PhoneInfo) -> int:

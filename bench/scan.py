@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from common import (
     MB,
     BenchPhone,
     PhoneSettings,
     ScanFigures,
+    cli_scan,
     dumpsys_package_bytes,
     median,
     rss_peak_bytes,
@@ -189,6 +192,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {f.wall_s:7.3f}  {bound:8.3f}  {f.wall_s / bound:6.2f}"
                 f"   {traced.traced_peak_bytes / MB:8.1f} MB"
             )
+
+    out("\nThe CLI as a user runs it: scan.py --serial 127.0.0.1:PORT --json FILE, in its own")
+    out("process (APK pulls on, the default; Python start-up and loading the database included)")
+    with BenchPhone(with_apks) as phone, tempfile.TemporaryDirectory() as home:
+        cli_scan(phone.port, Path(home))  # the phone learns this key
+        cli = cli_scan(phone.port, Path(home))
+    out(
+        f"  exit code {cli.exit_code}, wall {cli.wall_s:.2f} s,"
+        f" JSON report {cli.report_bytes / 1000:.0f} kB,"
+        f" RSS high-water of the scan process {cli.rss_peak_bytes / MB:.0f} MB"
+        f"   goal <= 200 MB: {mark(cli.rss_peak_bytes <= GOAL_MEMORY_BYTES)}"
+    )
 
     out(f"\nload average at the end: {load_text()}")
     out(
