@@ -312,8 +312,9 @@ class _Reader:
     """State machine over the lines of one package section at a time."""
 
     runs_fast = True
-    """Read permission lists with ``take_list``/``take_runtime``; tests turn it off to
-    prove the result is the same as the main loop's alone."""
+    """Take the shortcut for plain ``key=value`` lines and read permission lists with
+    ``take_list``/``take_runtime``; tests turn it off to prove the result is the same as
+    the main loop's general route alone."""
 
     __slots__ = (
         "grants",
