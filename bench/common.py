@@ -292,10 +292,13 @@ def timed_scan(
     return figures, result
 
 
+RU_MAXRSS_BYTES = 1 if sys.platform == "darwin" else 1024
+"""Bytes per unit of ``ru_maxrss`` (Linux reports KiB, macOS bytes)."""
+
+
 def rss_peak_bytes() -> int:
-    """This process's resident-set high-water mark (Linux reports KiB)."""
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    """This process's resident-set high-water mark."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * RU_MAXRSS_BYTES
 
 
 @dataclass(frozen=True)
@@ -336,9 +339,8 @@ def cli_scan(port: int, home: Path) -> CliRun:
     launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(home / "output.txt")]
     ran = subprocess.run(launcher + command, env=env, capture_output=True, text=True, check=True)
     code, wall, rss = ran.stdout.split()
-    scale = 1 if sys.platform == "darwin" else 1024
     size = report.stat().st_size if report.exists() else 0
-    return CliRun(int(code), float(wall), int(rss) * scale, size)
+    return CliRun(int(code), float(wall), int(rss) * RU_MAXRSS_BYTES, size)
 
 
 def dumpsys_package_bytes(info: PhoneInfo) -> int:

@@ -445,7 +445,7 @@ class _Reader:
         return count
 
     # A permission list is a run of lines at one indent, and most lines of a dump are in
-    # one. The two methods below read such a run exactly as the main loop would (same
+    # one. The methods below read such a run exactly as the main loop would (same
     # values, same warnings), and stop at the first line of another shape, which the
     # main loop then reads. The same lines recur across apps, so a line read once is
     # remembered, and a stretch of remembered lines is taken in one step.
@@ -466,49 +466,37 @@ class _Reader:
                 requested.append(name)
             return len(lines)
         if sub == _INSTALL:
-            good = self.install_good
-            perms = pkg.install_perms
-            count = len(lines)
-            while i < count:
-                line = lines[i]
-                if line in good:
-                    known = _known_run(lines, i, good)
-                    perms += known
-                    i += len(known)
-                    continue
-                if line[:6] != "      " or not line[6:7] or line[6].isspace():
-                    return i
-                stripped = line[6:].rstrip()
-                grant = self.grant(stripped, False)
-                if grant is None:
-                    self.log.line(first_line + i, line, "install permission line not understood")
-                elif ", userId=" not in stripped:  # another user's copy; user 0's is kept
-                    good[line] = grant
-                    perms.append(grant)
-                i += 1
-            return count
+            return self.take_grants(lines, i, first_line, pkg.install_perms, runtime=False)
         return i
 
     def take_runtime(self, lines: list[str], i: int, first_line: int, user: _UserBuilder) -> int:
         """Read the run of 8-space lines of one user's runtime permissions."""
-        good = self.runtime_good
-        runtime = user.runtime
+        return self.take_grants(lines, i, first_line, user.runtime, runtime=True)
+
+    def take_grants(
+        self, lines: list[str], i: int, first_line: int, out: list[PermissionGrant], runtime: bool
+    ) -> int:
+        """Read a run of install (6-space) or runtime (8-space) permission lines into ``out``."""
+        indent, pad = (8, "        ") if runtime else (6, "      ")
+        good = self.runtime_good if runtime else self.install_good
         count = len(lines)
         while i < count:
             line = lines[i]
             if line in good:
                 known = _known_run(lines, i, good)
-                runtime += known
+                out += known
                 i += len(known)
                 continue
-            if line[:8] != "        " or not line[8:9] or line[8].isspace():
+            if line[:indent] != pad or not line[indent : indent + 1] or line[indent].isspace():
                 return i
-            grant = self.grant(line[8:].rstrip(), True)
+            stripped = line[indent:].rstrip()
+            grant = self.grant(stripped, runtime)
             if grant is None:
-                self.log.line(first_line + i, line, "runtime permission line not understood")
-            else:
+                kind = "runtime" if runtime else "install"
+                self.log.line(first_line + i, line, f"{kind} permission line not understood")
+            elif runtime or ", userId=" not in stripped:  # install: user 0's copy is kept
                 good[line] = grant
-                runtime.append(grant)
+                out.append(grant)
             i += 1
         return count
 
