@@ -30,6 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from machine import MachineWatch, ReferenceWork  # noqa: E402 - this script's own folder
+
 from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
 from scanner.model import CommandResult, RawCapture  # noqa: E402
 from scanner.parse.packages import parse_dumpsys_package  # noqa: E402
@@ -45,16 +47,28 @@ def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def timings(action: Callable[[], object], runs: int) -> tuple[float, float]:
-    """(best, median) seconds over ``runs`` calls, after one untimed warm-up."""
+def paired_timings(action: Callable[[], object], runs: int) -> list[tuple[float, float]]:
+    """(action seconds, reference seconds) for each of ``runs`` calls, after a warm-up.
+
+    Each call is timed right after one pass of the fixed reference work, so every
+    figure has a reading of the machine's speed at that moment beside it.
+    """
+    reference = ReferenceWork()
     action()
-    times = []
+    reference.seconds()
+    pairs = []
     for _ in range(runs):
         gc.collect()
+        ref = reference.seconds()
         start = time.perf_counter()
         action()
-        times.append(time.perf_counter() - start)
-    times.sort()
+        pairs.append((time.perf_counter() - start, ref))
+    return pairs
+
+
+def timings(action: Callable[[], object], runs: int) -> tuple[float, float]:
+    """(best, median) seconds over ``runs`` calls, after one untimed warm-up."""
+    times = sorted(t for t, _ in paired_timings(action, runs))
     return times[0], times[len(times) // 2]
 
 
@@ -85,7 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     lines = dump.count(b"\n")
     parsed = parse_dumpsys_package(dump.decode())
     assert len(parsed.records) == n_apps, (len(parsed.records), n_apps)
-    best, middle = timings(lambda: parse_bytes(dump), args.runs)
+    watch = MachineWatch()
+    pairs = paired_timings(lambda: parse_bytes(dump), args.runs)
+    times = sorted(t for t, _ in pairs)
+    best, middle = times[0], times[len(times) // 2]
+    over = sum(t > GOAL_S for t in times)
+    refs = sorted(r for _, r in pairs)
+    ratios = sorted(t / r for t, r in pairs)
     out(
         f"fabricated dumpsys package: {len(dump) / MB:.1f} MB, {lines:,} lines,"
         f" {n_apps:,} packages, {len(parsed.warnings)} warnings"
@@ -94,8 +114,17 @@ def main(argv: list[str] | None = None) -> int:
         f"  decode + parse_dumpsys_package  best {best:.3f} s, median {middle:.3f} s"
         f"  ({len(dump) / MB / best:.0f} MB/s, {best / lines * 1e6:.2f} us/line)"
         f"   goal <= {GOAL_S} s: best {'ok' if best <= GOAL_S else 'MISSED'},"
-        f" median {'ok' if middle <= GOAL_S else 'MISSED'}"
+        f" median {'ok' if middle <= GOAL_S else 'MISSED'}; {over} of {len(times)} runs over"
     )
+    out(f"  every run, fastest first: {', '.join(f'{t:.3f}' for t in times)} s")
+    out(
+        f"  the machine's speed beside each run: fixed reference work"
+        f" {refs[0] * 1000:.1f}-{refs[-1] * 1000:.1f} ms (bench/machine.py);"
+        f" parse / reference {ratios[0]:.1f}-{ratios[-1]:.1f}, median"
+        f" {ratios[len(ratios) // 2]:.1f} (this ratio holds still when only the machine's"
+        " speed changes)"
+    )
+    out(f"  {watch.summary()}")
     tracemalloc.start()
     parse_bytes(dump)
     peak = tracemalloc.get_traced_memory()[1]
@@ -132,7 +161,6 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_match:
         out("\nsignature matching (bench/match_bench.py):")
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         import match_bench
 
         match_bench.main()
