@@ -61,7 +61,7 @@ def _family(entry: Mapping[str, object], source_ref: str) -> Family:
             "(a newer version of the scanner may be needed)"
         )
     kind_text = entry.get("type")
-    if kind_text not in _KINDS:
+    if not isinstance(kind_text, str) or kind_text not in _KINDS:  # a list cannot be looked up
         raise ValueError(f"type {kind_text!r} is neither 'stalkerware' nor 'watchware'")
     lists = {key: _list(entry.get(key), key, check) for key, check in _LIST_FIELDS.items()}
     c2 = entry.get("c2") or {}
@@ -76,7 +76,7 @@ def _family(entry: Mapping[str, object], source_ref: str) -> Family:
     )
     return Family(
         name=normalise.name(entry.get("name")),
-        kind=_KINDS[str(kind_text)],
+        kind=_KINDS[kind_text],
         names=lists["names"],
         packages=lists["packages"],
         ios_bundles=lists["ios_bundles"],

@@ -134,6 +134,12 @@ def test_samples_attach_by_alias_then_package_else_new_family() -> None:
             "- name: A\n  type: stalkerware\n- name: Weird\n  type: adware\n",
             ["ioc.yaml", "entry 2", "Weird", "adware"],
         ),
+        # A type that is a list, not a word (found by the fuzz campaign: it used to raise
+        # a bare TypeError instead of naming the entry).
+        (
+            "- name: A\n  type: stalkerware\n- name: Listy\n  type: [stalkerware]\n",
+            ["ioc.yaml", "entry 2", "Listy", "['stalkerware']"],
+        ),
         (
             "- name: A\n  type: stalkerware\n  c2: {domains: [ok.com], port: [1]}\n",
             ["ioc.yaml", "entry 1", "(A)", "port"],
