@@ -77,7 +77,7 @@ def parse_capabilities(data: bytes | str, file: str) -> dict[str, tuple[tuple[st
             raise malformed_entry(
                 file, index, name, "'capabilities' must be a list, 'summary' text"
             )
-        unknown = [k for k in keywords if k not in CAPABILITY_WORDS]
+        unknown = [k for k in keywords if not isinstance(k, str) or k not in CAPABILITY_WORDS]
         if unknown:
             raise malformed_entry(file, index, name, f"unknown capability keyword(s) {unknown}")
         notes[name] = (unique(keywords), " ".join(summary.split()))

@@ -96,3 +96,26 @@ def test_shipped_database_is_exactly_what_the_builder_makes(indicators: Path) ->
     _, data = build_db(build.echap_header(SNAPSHOT, "2026-06-21"), families)
 
     assert data == (SHIPPED / store.SHIPPED_FILE).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("- family: A\n  capabilities: [location, teleport]\n", ["entry 1", "(A)", "teleport"]),
+        # A keyword that YAML reads as a mapping (found by the fuzz campaign: it used to
+        # raise a bare TypeError instead of naming the entry).
+        ("- family: A\n  capabilities: [location, {x: y}]\n", ["entry 1", "(A)", "{'x': 'y'}"]),
+        ("- family: A\n  capabilities: location\n", ["entry 1", "must be a list"]),
+        ("- capabilities: [location]\n", ["entry 1", "no 'family' name"]),
+        ("family: A\n", ["not a list of families"]),
+    ],
+)
+def test_malformed_capability_notes_name_the_file_and_entry(
+    text: str, fragments: list[str]
+) -> None:
+    with pytest.raises(Malformed) as caught:
+        build.parse_capabilities(text, "capabilities.yaml")
+
+    assert "capabilities.yaml" in caught.value.message
+    for fragment in fragments:
+        assert fragment in caught.value.message
