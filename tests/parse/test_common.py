@@ -43,6 +43,22 @@ def test_collector_paused_turns_it_back_on_after_an_error(collector_state: None)
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("first_out", ["first in", "second in"])
+def test_collector_paused_overlapping_on_two_threads_ends_with_the_collector_on(
+    collector_state: None, first_out: str
+) -> None:
+    # The scan parses on a worker thread, so two pauses can overlap in either order of
+    # leaving; whichever order, the collector must not stay off.
+    gc.enable()
+    first, second = collector_paused(), collector_paused()
+    first.__enter__()
+    second.__enter__()
+    leaving = [first, second] if first_out == "first in" else [second, first]
+    leaving[0].__exit__(None, None, None)
+    leaving[1].__exit__(None, None, None)
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("on", [True, False])
 def test_parsing_a_package_dump_leaves_the_collector_as_it_was(
     collector_state: None, on: bool
