@@ -1,16 +1,16 @@
-"""How busy the machine was while a benchmark ran, so its times can be read fairly.
+"""How fast the machine was while a benchmark ran, so its times can be read fairly.
 
-On a shared virtual machine the same work can take half as long again from one hour to
-the next. Two causes show up in ``/proc/stat`` and can be printed beside the times:
-CPU time the host took from this VM ("steal"), and other work on this VM (the load).
-Neither is known off Linux; then nothing is printed.
+On the shared virtual machine these benchmarks were written on, the same work takes up
+to 2.4 times as long from one minute to the next, mostly with no sign in ``/proc/stat`` (no
+CPU steal, nothing else running). So the speed is measured directly: ``ReferenceWork``
+is a fixed piece of Python work to time beside the real one. ``MachineWatch`` adds what
+``/proc/stat`` and the load average do show (nothing off Linux).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 PROC_STAT = Path("/proc/stat")
@@ -31,13 +31,10 @@ def _cpu_ticks() -> tuple[int, int] | None:
     return ticks[STEAL_FIELD - 1], sum(ticks)
 
 
-@dataclass
 class MachineWatch:
     """Start before the timed runs; ``summary()`` after them says what else was going on."""
 
-    start: tuple[int, int] | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         self.start = _cpu_ticks()
 
     def steal_share(self) -> float | None:
