@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  the machine's speed beside each run: fixed reference work"
         f" {refs[0] * 1000:.1f}-{refs[-1] * 1000:.1f} ms (bench/machine.py);"
         f" parse / reference {ratios[0]:.1f}-{ratios[-1]:.1f}, median"
-        f" {ratios[len(ratios) // 2]:.1f} (this ratio holds still when only the machine's"
-        " speed changes)"
+        f" {ratios[len(ratios) // 2]:.1f} (its median moves much less than the seconds do"
+        " when only the machine's speed changes)"
     )
     out(f"  {watch.summary()}")
     tracemalloc.start()
