@@ -177,7 +177,8 @@ def _sample_doc(sample: Sample) -> _Flow:
 def _header(raw: Mapping[str, object], file: str) -> Header:
     unknown = set(raw) - {*_HEADER_KEYS, "families"}
     if unknown:
-        raise malformed_file(file, f"unknown header field(s): {', '.join(sorted(unknown))}")
+        names = ", ".join(sorted(map(str, unknown)))  # YAML keys need not be text
+        raise malformed_file(file, f"unknown header field(s): {names}")
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
         raise malformed_file(

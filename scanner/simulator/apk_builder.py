@@ -132,7 +132,7 @@ def generated_apk(spec: Mapping[str, object]) -> bytes:
     name; each name gets its own key, generated once per process), and ``v1``/``v2``/``v3``
     booleans. Anything else raises ``ScannerError``, so a typo in a profile is loud.
     """
-    unknown = sorted(set(spec) - _SPEC_KEYS)
+    unknown = sorted(map(str, set(spec) - _SPEC_KEYS))  # YAML keys need not be text
     if unknown:
         _bad_spec(f"unknown keys: {', '.join(unknown)} (known: {', '.join(sorted(_SPEC_KEYS))})")
     if spec.get("generated", "apk") != "apk":

@@ -199,6 +199,7 @@ def test_generated_apk_honours_scheme_flags() -> None:
     [
         ({"generated": "apk"}, "'package' must be a non-empty string"),
         ({"package": "com.a", "lable": "typo"}, "unknown keys: lable"),
+        ({"package": "com.a", 7: "x", "zz": "y"}, "unknown keys: 7, zz"),  # YAML number key
         ({"generated": "text", "package": "com.a"}, "not an APK entry"),
         ({"package": "com.a", "label": 3}, "must be strings"),
         ({"package": "com.a", "v2": "yes"}, "must be true or false"),

@@ -45,6 +45,10 @@ def test_fingerprints_are_normalised_on_load() -> None:
         (("schema_version: 1", "schema_version: 9"), ["schema version 9"]),
         (("- org.familywatch", "- org.family watch"), ["entry 2", "package"]),
         (("name: FamilyWatch", "name: evilspy"), ["entry 2", "same name"]),
+        # Header keys YAML reads as null or a number (found by the fuzz campaign: joining
+        # or sorting them used to raise a bare TypeError).
+        (("schema_version: 1", "schema_version: 1\n~: odd"), ["unknown header", "None"]),
+        (("schema_version: 1", "schema_version: 1\n7: odd\nzz: odd"), ["7, zz"]),
     ],
 )
 def test_invalid_database_is_refused_naming_the_entry(
