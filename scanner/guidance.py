@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from pathlib import PurePosixPath
 from types import MappingProxyType
 
 import yaml
 
 from scanner.errors import GuidanceError
+from scanner.resources import guidance_root
 from scanner.strict_yaml import StrictLoader as _StrictLoader
 
-DEFAULT_BASE_DIR = Path(__file__).resolve().parent.parent / "guidance"
+DEFAULT_BASE_DIR: Traversable = guidance_root()
+"""The installed ``guidance`` package (a folder in a checkout or a normal install)."""
 FALLBACK_LANG = "en"
 
 FINDING_KEYS: tuple[str, ...] = (
@@ -197,11 +200,9 @@ class HelplineRegion:
 # --- YAML reading -------------------------------------------------------------------
 
 
-def _display(path: Path, base_dir: Path) -> str:
-    try:
-        return f"guidance/{path.relative_to(base_dir).as_posix()}"
-    except ValueError:
-        return str(path)
+def _display(*parts: str) -> str:
+    """How a file is named in messages: ``guidance/en/ui.yaml``, wherever it is installed."""
+    return "/".join(("guidance", *parts))
 
 
 def _fail(shown: str, problem: str) -> GuidanceError:
@@ -211,7 +212,7 @@ def _fail(shown: str, problem: str) -> GuidanceError:
     )
 
 
-def _read_mapping(path: Path, shown: str) -> dict[str, object]:
+def _read_mapping(path: Traversable, shown: str) -> dict[str, object]:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -268,13 +269,13 @@ def _check_fields(
 # --- guidance texts -----------------------------------------------------------------
 
 
-def _parse_text(path: Path, base_dir: Path, lang: str) -> GuidanceText:
-    shown = _display(path, base_dir)
+def _parse_text(path: Traversable, shown: str, lang: str) -> GuidanceText:
     data = _read_mapping(path, shown)
     _check_fields(data, _TEXT_REQUIRED, _TEXT_OPTIONAL, shown)
     text_id = _text(data["id"], shown, "id")
-    if text_id != path.stem:
-        raise _fail(shown, f"id {text_id!r} must match the file name {path.stem!r}")
+    stem = PurePosixPath(path.name).stem
+    if text_id != stem:
+        raise _fail(shown, f"id {text_id!r} must match the file name {stem!r}")
     warning = data.get("removal_warning")
     return GuidanceText(
         id=text_id,
@@ -286,8 +287,7 @@ def _parse_text(path: Path, base_dir: Path, lang: str) -> GuidanceText:
     )
 
 
-def _parse_ui(path: Path, base_dir: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    shown = _display(path, base_dir)
+def _parse_ui(path: Traversable, shown: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     data = _read_mapping(path, shown)
     if data.get("id") != "ui":
         raise _fail(shown, "it must have the field 'id: ui'")
@@ -312,7 +312,7 @@ def _parse_ui(path: Path, base_dir: Path) -> tuple[dict[str, str], dict[str, tup
     return texts, lists
 
 
-def _lang_dir(base_dir: Path, lang: str) -> Path:
+def _lang_dir(base_dir: Traversable, lang: str) -> Traversable:
     if not _LANG_RE.match(lang):
         raise GuidanceError(
             f"{lang!r} is not a language code the scanner understands (try 'en').",
@@ -322,7 +322,7 @@ def _lang_dir(base_dir: Path, lang: str) -> Path:
 
 
 def _load_language(
-    base_dir: Path, lang: str
+    base_dir: Traversable, lang: str
 ) -> tuple[dict[str, GuidanceText], dict[str, str], dict[str, tuple[str, ...]]]:
     folder = _lang_dir(base_dir, lang)
     texts: dict[str, GuidanceText] = {}
@@ -330,29 +330,32 @@ def _load_language(
     ui_lists: dict[str, tuple[str, ...]] = {}
     if not folder.is_dir():
         return texts, ui_texts, ui_lists
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if path.name.startswith(".") or not path.is_file():
             continue
-        shown = _display(path, base_dir)
-        if path.suffix != ".yaml":
+        shown = _display(lang, path.name)
+        name = PurePosixPath(path.name)
+        if name.suffix != ".yaml":
             raise _fail(shown, "only .yaml files belong in a guidance language folder")
-        if path.stem == "ui":
-            ui_texts, ui_lists = _parse_ui(path, base_dir)
-        elif not _ID_RE.match(path.stem):
+        if name.stem == "ui":
+            ui_texts, ui_lists = _parse_ui(path, shown)
+        elif not _ID_RE.match(name.stem):
             raise _fail(shown, "file names must be lower-case keys like known_stalkerware.yaml")
         else:
-            texts[path.stem] = _parse_text(path, base_dir, lang)
+            texts[name.stem] = _parse_text(path, shown, lang)
     return texts, ui_texts, ui_lists
 
 
-def load_guidance(lang: str = FALLBACK_LANG, base_dir: Path | None = None) -> GuidanceLibrary:
+def load_guidance(
+    lang: str = FALLBACK_LANG, base_dir: Traversable | None = None
+) -> GuidanceLibrary:
     """Load every guidance text for ``lang``, falling back to English text by text.
 
     English must be complete: a file for every key in ``FINDING_KEYS`` and every UI text.
     A translation may be partial, but may not hold keys English does not have. Raises
     ``GuidanceError`` naming the file when any file is missing or malformed.
     """
-    base = DEFAULT_BASE_DIR if base_dir is None else Path(base_dir)
+    base = DEFAULT_BASE_DIR if base_dir is None else base_dir
     en_dir = base / FALLBACK_LANG
     if not en_dir.is_dir():
         raise GuidanceError(
@@ -433,10 +436,10 @@ def _parse_line(item: object, shown: str, where: str) -> Helpline:
     )
 
 
-def _load_regions(base_dir: Path | None) -> dict[str, HelplineRegion]:
-    base = DEFAULT_BASE_DIR if base_dir is None else Path(base_dir)
+def _load_regions(base_dir: Traversable | None) -> dict[str, HelplineRegion]:
+    base = DEFAULT_BASE_DIR if base_dir is None else base_dir
     path = base / "helplines.yaml"
-    shown = _display(path, base)
+    shown = _display("helplines.yaml")
     data = _read_mapping(path, shown)
     _check_fields(data, ("regions",), (), shown)
     regions = data["regions"]
@@ -466,12 +469,12 @@ def _load_regions(base_dir: Path | None) -> dict[str, HelplineRegion]:
     return loaded
 
 
-def helpline_regions(base_dir: Path | None = None) -> tuple[str, ...]:
+def helpline_regions(base_dir: Traversable | None = None) -> tuple[str, ...]:
     """The region codes that have helplines, in file order (UK first)."""
     return tuple(_load_regions(base_dir))
 
 
-def load_helplines(region: str = "uk", base_dir: Path | None = None) -> HelplineRegion:
+def load_helplines(region: str = "uk", base_dir: Traversable | None = None) -> HelplineRegion:
     """The validated helplines for ``region``; raises ``GuidanceError`` for an unknown one."""
     regions = _load_regions(base_dir)
     try:

@@ -23,15 +23,17 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from pathlib import PurePosixPath
 from types import MappingProxyType
 
 import yaml
 
 from scanner.errors import GuidanceError
+from scanner.resources import guidance_root
 from scanner.strict_yaml import StrictLoader as _StrictLoader
 
-DEFAULT_BASE_DIR = Path(__file__).resolve().parent.parent / "guidance"
+DEFAULT_BASE_DIR: Traversable = guidance_root()
 FALLBACK_VENDOR = "generic"
 MESSAGES_FILE = "messages"
 OBSTACLES_FILE = "obstacles"
@@ -220,7 +222,7 @@ def _fail(shown: str, problem: str) -> GuidanceError:
     )
 
 
-def _read(path: Path, shown: str) -> dict[str, object]:
+def _read(path: Traversable, shown: str) -> dict[str, object]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except OSError as exc:
@@ -269,7 +271,7 @@ def _check_fields(
         raise _fail(shown, f"unknown field(s) {', '.join(unknown)}")
 
 
-def _parse_vendor(path: Path, shown: str) -> VendorGuide:
+def _parse_vendor(path: Traversable, shown: str) -> VendorGuide:
     data = _read(path, shown)
     _check_fields(data, _VENDOR_REQUIRED, _VENDOR_OPTIONAL, shown)
     vendor_id = _text(data["id"], shown, "id")
@@ -301,7 +303,9 @@ def _parse_vendor(path: Path, shown: str) -> VendorGuide:
     )
 
 
-def _parse_messages(path: Path, shown: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+def _parse_messages(
+    path: Traversable, shown: str
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     data = _read(path, shown)
     if data.get("id") != MESSAGES_FILE:
         raise _fail(shown, f"it must have the field 'id: {MESSAGES_FILE}'")
@@ -316,7 +320,7 @@ def _parse_messages(path: Path, shown: str) -> tuple[dict[str, str], dict[str, t
     return texts, lists
 
 
-def _parse_obstacles(path: Path, shown: str) -> dict[str, ObstacleText]:
+def _parse_obstacles(path: Traversable, shown: str) -> dict[str, ObstacleText]:
     data = _read(path, shown)
     if data.get("id") != OBSTACLES_FILE:
         raise _fail(shown, f"it must have the field 'id: {OBSTACLES_FILE}'")
@@ -338,14 +342,14 @@ def _parse_obstacles(path: Path, shown: str) -> dict[str, ObstacleText]:
     return loaded
 
 
-def load_setup_guide(lang: str = "en", base_dir: Path | None = None) -> SetupGuide:
+def load_setup_guide(lang: str = "en", base_dir: Traversable | None = None) -> SetupGuide:
     """Load and validate every setup text for ``lang`` (English only for now).
 
     Raises ``GuidanceError`` naming the file when one is missing or malformed.
     """
     if not _LANG_RE.match(lang):
         raise GuidanceError(f"{lang!r} is not a language code (try 'en').", lang)
-    base = DEFAULT_BASE_DIR if base_dir is None else Path(base_dir)
+    base = DEFAULT_BASE_DIR if base_dir is None else base_dir
     folder = base / lang / "setup"
     if not folder.is_dir():
         raise GuidanceError(
@@ -355,18 +359,19 @@ def load_setup_guide(lang: str = "en", base_dir: Path | None = None) -> SetupGui
     messages: dict[str, str] = {}
     lists: dict[str, tuple[str, ...]] = {}
     obstacles: dict[str, ObstacleText] = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if path.name.startswith(".") or not path.is_file():
             continue
         shown = f"guidance/{lang}/setup/{path.name}"
-        if path.suffix != ".yaml" or not _ID_RE.match(path.stem):
+        name = PurePosixPath(path.name)
+        if name.suffix != ".yaml" or not _ID_RE.match(name.stem):
             raise _fail(shown, "only lower-case .yaml files belong in the setup folder")
-        if path.stem == MESSAGES_FILE:
+        if name.stem == MESSAGES_FILE:
             messages, lists = _parse_messages(path, shown)
-        elif path.stem == OBSTACLES_FILE:
+        elif name.stem == OBSTACLES_FILE:
             obstacles = _parse_obstacles(path, shown)
         else:
-            vendors[path.stem] = _parse_vendor(path, shown)
+            vendors[name.stem] = _parse_vendor(path, shown)
     missing = [
         name
         for name, have in (

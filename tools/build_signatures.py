@@ -5,7 +5,8 @@
 
 Reads ioc.yaml, watchware.yaml and samples.csv from the folder, adds our capability
 notes from signatures/capabilities.yaml, writes the database in canonical form and pins
-its SHA-256 in signatures/installed.json (which the scanner checks on every load).
+its SHA-256 in signatures/installed.json and in scanner/sigdb/pinned.py (the scanner
+checks both on every load of the shipped database).
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             imported_at=args.date,
         ),
     )
+    if args.out.resolve() == (REPO / "signatures").resolve():
+        _pin(db.sha256)
     counts = db.counts
     sys.stdout.write(
         f"wrote {args.out / store.SHIPPED_FILE} ({len(data):,} bytes, sha256 {db.sha256})\n"
@@ -68,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts.samples} samples, {counts.c2_domains} C2 domains, {counts.c2_ips} C2 IPs\n"
     )
     return 0
+
+
+def _pin(sha256: str) -> None:
+    """Rewrite the hash pinned in the scanner's code to the database just built."""
+    pinned = REPO / "scanner" / "sigdb" / "pinned.py"
+    text = pinned.read_text(encoding="utf-8")
+    start = text.index('SHIPPED_SHA256: Final = "') + len('SHIPPED_SHA256: Final = "')
+    pinned.write_text(text[:start] + sha256 + text[start + 64 :], encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -15,21 +15,21 @@ the machine, takes no host argument, and sends one read-only ``host:version`` re
 from __future__ import annotations
 
 import os
+import shlex
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 from scanner.errors import AuthRefused, NotConnected
+from scanner.resources import UDEV_RULE_NAME, on_disk, udev_rule
 from scanner.setup_guide import SetupGuide, VendorGuide, default_guide
 
 if TYPE_CHECKING:
     from scanner.device.discovery import DetectedPhone
 
-RULE_FILE = (
-    Path(__file__).resolve().parents[2] / "guidance" / "udev" / "51-android-phone-check.rules"
-)
+RULE_FILE: Traversable = udev_rule()
 """The udev rule shipped with the scanner (matches the ADB interface, not a vendor list)."""
 
 ADB_SERVER_PORT = 5037
@@ -102,12 +102,16 @@ def probe_node(path: str) -> NodeAccess:
     )
 
 
-def udev_rule_commands(rule_file: Path = RULE_FILE) -> tuple[str, ...]:
-    """The commands that install the shipped udev rule."""
-    return (
-        f"sudo cp {rule_file} /etc/udev/rules.d/",
-        "sudo udevadm control --reload-rules && sudo udevadm trigger",
+def udev_rule_commands(rule_file: Traversable = RULE_FILE) -> tuple[str, ...]:
+    """The commands that install the shipped udev rule, wherever the scanner is installed."""
+    path = on_disk(rule_file)
+    copy = (
+        f"sudo cp {shlex.quote(str(path))} /etc/udev/rules.d/"
+        if path is not None
+        # A zipped install has no file to copy: the scanner prints the rule itself.
+        else f"phone-check setup --udev-rule | sudo tee /etc/udev/rules.d/{UDEV_RULE_NAME}"
     )
+    return (copy, "sudo udevadm control --reload-rules && sudo udevadm trigger")
 
 
 def usb_permission(

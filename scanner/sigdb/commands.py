@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from scanner.errors import SignatureDBError, Untrusted
-from scanner.sigdb import build, echap, stix2, store, verify
+from scanner.errors import SignatureDBError, Tampered, Untrusted
+from scanner.sigdb import build, echap, pinned, stix2, store, verify
 from scanner.sigdb.fetch import ECHAP_RAW_BASE, Fetcher, https_fetch
 from scanner.sigdb.merge import merge_families
 from scanner.sigdb.model import Family, Header, SignatureDB
@@ -22,12 +23,32 @@ from scanner.sigdb.schema import build_db, load_yaml, parse_db
 CAPABILITIES_FILE = "capabilities.yaml"
 
 
-def load_shipped_db(shipped_dir: Path | None = None) -> SignatureDB:
-    """The database shipped with the scanner, its SHA-256 checked against the manifest."""
-    return store.load_verified(shipped_dir or store.shipped_dir())
+def load_shipped_db(
+    shipped_dir: Traversable | None = None, *, pinned_sha256: str | None = None
+) -> SignatureDB:
+    """The database shipped with the scanner, its SHA-256 checked against the manifest and,
+    for the installed one, against the hash pinned in the code (``pinned.SHIPPED_SHA256``).
+
+    ``pinned_sha256`` pins another folder's database (tests); the installed one is always
+    pinned.
+    """
+    if shipped_dir is None:
+        shipped_dir, pinned_sha256 = store.shipped_dir(), pinned.SHIPPED_SHA256
+    db = store.load_verified(shipped_dir)
+    if pinned_sha256 is not None and db.sha256 != pinned_sha256:
+        raise Tampered(
+            "The stalkerware database that came with the scanner has been changed: its "
+            "fingerprint (SHA-256) is not the one this version of the scanner was built "
+            "with. Someone with access to this computer may have edited it, for example "
+            "to hide an app from the scan. Reinstall the scanner from a source you trust.",
+            f"expected sha256 {pinned_sha256}, found {db.sha256}",
+        )
+    return db
 
 
-def load_active_db(data_dir: Path | None = None, *, shipped_dir: Path | None = None) -> SignatureDB:
+def load_active_db(
+    data_dir: Path | None = None, *, shipped_dir: Traversable | None = None
+) -> SignatureDB:
     """The user's installed database if there is one, else the shipped one.
 
     Raises ``Tampered`` when the database that would be used changed since it was
@@ -44,7 +65,7 @@ def import_file(
     data_dir: Path | None = None,
     allow_unsigned: bool = False,
     *,
-    shipped_dir: Path | None = None,
+    shipped_dir: Traversable | None = None,
 ) -> SignatureDB:
     """Validate and install a database from ``path``; returns the database now in use.
 
@@ -107,7 +128,7 @@ def update_from_network(
     *,
     fetch: Fetcher = https_fetch,
     base_url: str = ECHAP_RAW_BASE,
-    shipped_dir: Path | None = None,
+    shipped_dir: Traversable | None = None,
 ) -> SignatureDB:
     """Download Echap's current files, validate them, and install them as the database.
 
@@ -171,7 +192,7 @@ def _install(directory: Path, header: Header, families: tuple[Family, ...]) -> S
 
 
 def _with_capabilities(
-    families: tuple[Family, ...], shipped_dir: Path | None
+    families: tuple[Family, ...], shipped_dir: Traversable | None
 ) -> tuple[Family, ...]:
     path = (shipped_dir or store.shipped_dir()) / CAPABILITIES_FILE
     if not path.is_file():

@@ -18,11 +18,13 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Final
 
 from scanner import TOOL_NAME
 from scanner.errors import SignatureDBError, Tampered
+from scanner.resources import signatures_root
 from scanner.sigdb.model import SignatureDB
 from scanner.sigdb.schema import parse_db
 
@@ -57,9 +59,9 @@ def default_data_dir() -> Path:
     return Path(base) / TOOL_NAME
 
 
-def shipped_dir() -> Path:
-    """The repository's ``signatures/`` folder."""
-    return Path(__file__).resolve().parents[2] / "signatures"
+def shipped_dir() -> Traversable:
+    """The installed ``signatures`` package (the project's ``signatures/`` folder)."""
+    return signatures_root()
 
 
 def user_signatures_dir(data_dir: Path | None = None) -> Path:
@@ -72,7 +74,7 @@ def trusted_keys_dir(data_dir: Path | None = None) -> Path:
     return (data_dir or default_data_dir()) / "trusted-keys"
 
 
-def read_manifest(directory: Path) -> Manifest | None:
+def read_manifest(directory: Traversable) -> Manifest | None:
     """The manifest in ``directory``; None when nothing was ever installed there."""
     path = directory / MANIFEST_NAME
     try:
@@ -104,7 +106,7 @@ def read_manifest(directory: Path) -> Manifest | None:
     return manifest
 
 
-def load_verified(directory: Path) -> SignatureDB:
+def load_verified(directory: Traversable) -> SignatureDB:
     """Load the database recorded in ``directory``'s manifest, checking its SHA-256 first.
 
     Raises ``Tampered`` when the file changed since it was installed (nothing is
