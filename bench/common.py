@@ -29,7 +29,8 @@ if str(REPO) not in sys.path:
 from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
 from scanner.device.connection import PhoneConnection  # noqa: E402
 from scanner.device.keys import AdbSigner  # noqa: E402
-from scanner.pipeline import ScanResult, scan_phone  # noqa: E402
+from scanner.model import ScanResult  # noqa: E402
+from scanner.pipeline import scan_phone  # noqa: E402
 from scanner.sigdb.model import SignatureDB  # noqa: E402
 
 LATENCY_S = 0.030

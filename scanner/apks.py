@@ -10,32 +10,18 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from scanner.apk.manifest import read_manifest
 from scanner.apk.signing import read_apk_signers
 from scanner.checks.common import from_store
-from scanner.checks.registry import ApkFacts
 from scanner.errors import DeviceError, Disconnected
-from scanner.model import DeviceSnapshot, Package
+from scanner.model import ApkFacts, DeviceSnapshot, Package, PullRecord
 
 logger = logging.getLogger(__name__)
 
 MAX_PULLS = 40
 """Upper bound on APKs pulled in one scan (time on a slow link); the rest are named."""
-
-
-@dataclass(frozen=True, slots=True)
-class PullRecord:
-    """One file read from the phone over sync, for the report's command list."""
-
-    package: str
-    path: str
-    ok: bool
-    size_bytes: int = 0
-    sha256: str = ""
-    error: str = ""
-    duration_s: float = 0.0
 
 
 def apk_file(pkg: Package) -> str | None:

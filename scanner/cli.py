@@ -33,7 +33,8 @@ from scanner import TOOL_NAME, __version__
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
 from scanner.errors import NotConnected, ParseError, ReportError, ScannerError, SignatureDBError
-from scanner.pipeline import ScanProblem, ScanResult, scan_phone
+from scanner.model import ScanProblem, ScanResult
+from scanner.pipeline import scan_phone
 from scanner.quickexit import QuickExit, interactive, wait_for_close
 from scanner.report import json_report, terminal
 from scanner.sigdb import commands as sigdb

@@ -7,6 +7,7 @@ Data flows one way: device -> collect (RawCapture) -> parse (DeviceSnapshot) -> 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -301,3 +302,133 @@ class Finding:
     """Known stalkerware family name, where one matched."""
     capabilities: tuple[str, ...] = ()
     """What the app can do, in plain words (from the signature database)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApkFacts:
+    """What was learnt from an APK pulled from the phone."""
+
+    package: str
+    path: str
+    sha256: str
+    cert_sha1: tuple[str, ...] = ()
+    cert_sha256: tuple[str, ...] = ()
+    cert_subjects: tuple[str, ...] = ()
+    cert_organizations: tuple[str, ...] = ()
+    cert_common_names: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    label: str | None = None
+    """The app name from the APK's manifest (``android:label``), None when unreadable."""
+    manifest_package: str | None = None
+    """The package the APK's manifest declares; it should equal ``package``."""
+
+
+@dataclass(frozen=True, slots=True)
+class PullRecord:
+    """One file read from the phone over sync, for the report's command list."""
+
+    package: str
+    path: str
+    ok: bool
+    size_bytes: int = 0
+    sha256: str = ""
+    error: str = ""
+    duration_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScanProblem:
+    """Something that stopped part of the scan, in plain words."""
+
+    message: str
+    source: str = ""
+    detail: str = ""
+    not_understood: bool = False
+    """The output arrived in full but was not (all) understood: garbled, or a format the
+    scanner does not know. Anything else (cut, lost, not run) is a part not read."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything a report needs about one scan."""
+
+    started_at: datetime
+    finished_at: datetime
+    capture: RawCapture
+    snapshot: DeviceSnapshot
+    findings: tuple[Finding, ...] = ()
+    signatures: Mapping[str, object] | None = None
+    """Summary of the database used (source, date, sha256, families), None if none."""
+    problems: tuple[ScanProblem, ...] = ()
+    pulls: tuple[PullRecord, ...] = ()
+    link: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True only when every command ran, returned output in full, and every pull worked."""
+        return not self.problems
+
+    @property
+    def apps_unread(self) -> bool:
+        """The list of apps could not be read: no finding can rule out a spy app."""
+        return not self.snapshot.packages and not self.complete
+
+    @property
+    def nothing_found(self) -> bool:
+        """Nothing worth a closer look was found (``info`` findings at most) in a scan
+        that could read the list of apps."""
+        return not self.apps_unread and all(f.severity is Severity.INFO for f in self.findings)
+
+    @property
+    def warnings(self) -> tuple[CollectionWarning, ...]:
+        return self.snapshot.warnings
+
+
+class ChangeKind(enum.StrEnum):
+    """The kinds of change history reports."""
+
+    APP_ADDED = "app_added"
+    APP_REMOVED = "app_removed"
+    APP_REINSTALLED = "app_reinstalled"
+    APP_UPDATED = "app_updated"
+    PERMISSION_GRANTED = "permission_granted"
+    PERMISSION_REVOKED = "permission_revoked"
+    ACCESSIBILITY_ON = "accessibility_on"
+    ACCESSIBILITY_OFF = "accessibility_off"
+    DEVICE_ADMIN_ADDED = "device_admin_added"
+    DEVICE_ADMIN_REMOVED = "device_admin_removed"
+    NOTIFICATION_LISTENER_ON = "notification_listener_on"
+    NOTIFICATION_LISTENER_OFF = "notification_listener_off"
+    ACCOUNT_ADDED = "account_added"
+    ACCOUNT_REMOVED = "account_removed"
+    SETTING_CHANGED = "setting_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChange:
+    """One change between two scans."""
+
+    kind: ChangeKind
+    package: str | None
+    """The Android package concerned; None for settings and accounts."""
+    description: str
+    """One plain sentence; contains phone-supplied text, so escape it before display."""
+    when: datetime | None
+    """When the phone says it happened (install/update time, phone-local, no time zone);
+    None when only the scan window is known."""
+    earlier_scan: datetime | None = None
+    later_scan: datetime | None = None
+    """The change happened between these two scans."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryDiff:
+    """Every change between two consecutive scans of one phone."""
+
+    earlier_time: datetime
+    later_time: datetime
+    device: str
+    """Plain name of the phone, e.g. ``Google Pixel 7 (serial 1A2B)``."""
+    changes: tuple[HistoryChange, ...]
+    not_compared: tuple[str, ...] = ()
+    """What could not be compared because one of the scans could not read it."""

@@ -10,74 +10,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.apks import PullRecord, pull_apks, pull_candidates, with_apk_labels
-from scanner.checks.registry import ApkFacts, CheckContext, run_checks
+from scanner.apks import pull_apks, pull_candidates, with_apk_labels
+from scanner.checks.registry import CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
 from scanner.model import (
+    ApkFacts,
     CollectionWarning,
     CommandResult,
     DeviceSnapshot,
-    Finding,
+    PullRecord,
     RawCapture,
-    Severity,
+    ScanProblem,
+    ScanResult,
 )
 from scanner.parse.snapshot import NOT_TEXT, ParsedOutput, build_snapshot, parse_output
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
-
-
-@dataclass(frozen=True, slots=True)
-class ScanProblem:
-    """Something that stopped part of the scan, in plain words."""
-
-    message: str
-    source: str = ""
-    detail: str = ""
-    not_understood: bool = False
-    """The output arrived in full but was not (all) understood: garbled, or a format the
-    scanner does not know. Anything else (cut, lost, not run) is a part not read."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScanResult:
-    """Everything a report needs about one scan."""
-
-    started_at: datetime
-    finished_at: datetime
-    capture: RawCapture
-    snapshot: DeviceSnapshot
-    findings: tuple[Finding, ...] = ()
-    signatures: Mapping[str, object] | None = None
-    """Summary of the database used (source, date, sha256, families), None if none."""
-    problems: tuple[ScanProblem, ...] = ()
-    pulls: tuple[PullRecord, ...] = ()
-    link: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def complete(self) -> bool:
-        """True only when every command ran, returned output in full, and every pull worked."""
-        return not self.problems
-
-    @property
-    def apps_unread(self) -> bool:
-        """The list of apps could not be read: no finding can rule out a spy app."""
-        return not self.snapshot.packages and not self.complete
-
-    @property
-    def nothing_found(self) -> bool:
-        """Nothing worth a closer look was found (``info`` findings at most) in a scan
-        that could read the list of apps."""
-        return not self.apps_unread and all(f.severity is Severity.INFO for f in self.findings)
-
-    @property
-    def warnings(self) -> tuple[CollectionWarning, ...]:
-        return self.snapshot.warnings
 
 
 def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:

@@ -22,13 +22,8 @@ from scanner.casefile.evidence import (
     verify_evidence,
     write_evidence,
 )
-from scanner.casefile.history import (
-    ChangeKind,
-    HistoryChange,
-    HistoryDiff,
-    compare_scans,
-    history_for,
-)
+from scanner.casefile.history import compare_scans, history_for
+from scanner.model import ChangeKind, HistoryChange, HistoryDiff
 
 __all__ = [
     "DEFAULT_SCRYPT",

@@ -27,8 +27,7 @@ from scanner.casefile.crypto import (
     seal,
 )
 from scanner.errors import CaseFileDamaged, ReportError
-from scanner.model import CommandResult, RawCapture
-from scanner.pipeline import ScanResult
+from scanner.model import CommandResult, RawCapture, ScanResult
 from scanner.report.json_report import to_dict
 
 PAYLOAD_FORMAT = "phone-check-case"

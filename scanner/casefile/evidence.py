@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from scanner import TOOL_NAME, __version__
 from scanner.casefile.casefile import ScanRecord, as_record
 from scanner.errors import EvidenceError
-from scanner.pipeline import ScanResult
+from scanner.model import ScanResult
 
 EVIDENCE_FORMAT = "phone-check-evidence"
 EVIDENCE_FORMAT_VERSION = 1

@@ -9,7 +9,6 @@ untrusted text, and renderers must escape them.
 
 from __future__ import annotations
 
-import enum
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,58 +23,15 @@ from scanner.device.allowlist import (
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
-from scanner.model import DeviceSnapshot, Package, RawCapture, SafetySettings
-
-
-class ChangeKind(enum.StrEnum):
-    """The kinds of change history reports."""
-
-    APP_ADDED = "app_added"
-    APP_REMOVED = "app_removed"
-    APP_REINSTALLED = "app_reinstalled"
-    APP_UPDATED = "app_updated"
-    PERMISSION_GRANTED = "permission_granted"
-    PERMISSION_REVOKED = "permission_revoked"
-    ACCESSIBILITY_ON = "accessibility_on"
-    ACCESSIBILITY_OFF = "accessibility_off"
-    DEVICE_ADMIN_ADDED = "device_admin_added"
-    DEVICE_ADMIN_REMOVED = "device_admin_removed"
-    NOTIFICATION_LISTENER_ON = "notification_listener_on"
-    NOTIFICATION_LISTENER_OFF = "notification_listener_off"
-    ACCOUNT_ADDED = "account_added"
-    ACCOUNT_REMOVED = "account_removed"
-    SETTING_CHANGED = "setting_changed"
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryChange:
-    """One change between two scans."""
-
-    kind: ChangeKind
-    package: str | None
-    """The Android package concerned; None for settings and accounts."""
-    description: str
-    """One plain sentence; contains phone-supplied text, so escape it before display."""
-    when: datetime | None
-    """When the phone says it happened (install/update time, phone-local, no time zone);
-    None when only the scan window is known."""
-    earlier_scan: datetime | None = None
-    later_scan: datetime | None = None
-    """The change happened between these two scans."""
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryDiff:
-    """Every change between two consecutive scans of one phone."""
-
-    earlier_time: datetime
-    later_time: datetime
-    device: str
-    """Plain name of the phone, e.g. ``Google Pixel 7 (serial 1A2B)``."""
-    changes: tuple[HistoryChange, ...]
-    not_compared: tuple[str, ...] = ()
-    """What could not be compared because one of the scans could not read it."""
-
+from scanner.model import (
+    ChangeKind,
+    DeviceSnapshot,
+    HistoryChange,
+    HistoryDiff,
+    Package,
+    RawCapture,
+    SafetySettings,
+)
 
 # Plain names for the runtime permissions a survivor most needs to notice.
 _PERMISSION_WORDS = {

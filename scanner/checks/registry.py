@@ -10,26 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Severity
-
-
-@dataclass(frozen=True, slots=True)
-class ApkFacts:
-    """What was learnt from an APK pulled from the phone."""
-
-    package: str
-    path: str
-    sha256: str
-    cert_sha1: tuple[str, ...] = ()
-    cert_sha256: tuple[str, ...] = ()
-    cert_subjects: tuple[str, ...] = ()
-    cert_organizations: tuple[str, ...] = ()
-    cert_common_names: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
-    label: str | None = None
-    """The app name from the APK's manifest (``android:label``), None when unreadable."""
-    manifest_package: str | None = None
-    """The package the APK's manifest declares; it should equal ``package``."""
+from scanner.model import ApkFacts, Confidence, DeviceSnapshot, Evidence, Finding, Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,7 @@ from scanner.guidance import (
     load_guidance,
     load_helplines,
 )
-from scanner.model import Finding, Severity
-from scanner.pipeline import ScanResult
+from scanner.model import Finding, ScanResult, Severity
 
 MAX_WARNINGS_SHOWN = 50
 """The report lists at most this many not-understood lines; the JSON report has them all."""

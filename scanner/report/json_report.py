@@ -12,8 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
-from scanner.model import Finding
-from scanner.pipeline import ScanResult
+from scanner.model import Finding, ScanResult
 
 SCHEMA_VERSION = "1.0"
 

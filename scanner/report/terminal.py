@@ -17,9 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.theme import Theme
 
-from scanner.casefile.history import HistoryDiff
-from scanner.model import Finding, Severity
-from scanner.pipeline import ScanResult
+from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.report.texts import ReportTexts
 
 THEME = Theme(

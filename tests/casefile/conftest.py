@@ -21,8 +21,8 @@ from scanner.device.allowlist import (
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
-from scanner.model import CommandResult, RawCapture
-from scanner.pipeline import ScanResult, analyse
+from scanner.model import CommandResult, RawCapture, ScanResult
+from scanner.pipeline import analyse
 
 FAST_SCRYPT = ScryptParams(log2_n=4, r=8, p=1)
 """Tiny cost so tests run fast; the product default is checked separately."""

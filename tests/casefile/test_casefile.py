@@ -14,7 +14,7 @@ import pytest
 from scanner.casefile import DEFAULT_SCRYPT, load_case, record_from_result, save_scan
 from scanner.casefile.crypto import HEADER_BYTES, MAGIC
 from scanner.errors import CaseFileDamaged, ReportError, WrongPassphrase
-from scanner.pipeline import ScanResult
+from scanner.model import ScanResult
 from tests.casefile.conftest import (
     FAST_SCRYPT,
     MARKER_PACKAGE,

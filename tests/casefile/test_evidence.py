@@ -23,7 +23,7 @@ from scanner.casefile import (
 )
 from scanner.device.allowlist import DUMPSYS_PACKAGE, GETPROP
 from scanner.errors import EvidenceError
-from scanner.pipeline import ScanResult
+from scanner.model import ScanResult
 from tests.casefile.conftest import FAST_SCRYPT, PASSPHRASE
 
 

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from scanner.casefile import (
     CaseFile,
-    ChangeKind,
-    HistoryChange,
     compare_scans,
     history_for,
     load_case,
@@ -19,9 +17,11 @@ from scanner.device.allowlist import DUMPSYS_PACKAGE, SCAN_COMMANDS, SETTINGS_GL
 from scanner.model import (
     AccessibilityService,
     Account,
+    ChangeKind,
     DeviceAdmin,
     DeviceInfo,
     DeviceSnapshot,
+    HistoryChange,
     NotificationListener,
     Package,
     PermissionGrant,

@@ -17,7 +17,8 @@ from scanner.device.allowlist import DUMPSYS_ACCESSIBILITY, DUMPSYS_PACKAGE, SCA
 from scanner.device.connection import MAX_OUTPUT_BYTES, PhoneConnection, Timeouts
 from scanner.device.keys import ephemeral_signer
 from scanner.errors import NotConnected
-from scanner.pipeline import ScanResult, scan_phone
+from scanner.model import ScanResult
+from scanner.pipeline import scan_phone
 from scanner.simulator import Profile, SimulatedPhone
 from scanner.simulator.faults import FaultPlan
 from tests.faults.scanrun import read_only_violations, run_scan

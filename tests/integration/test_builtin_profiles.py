@@ -6,8 +6,8 @@ import pytest
 
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
-from scanner.model import Severity
-from scanner.pipeline import ScanResult, scan_phone
+from scanner.model import ScanResult, Severity
+from scanner.pipeline import scan_phone
 from scanner.sigdb.commands import load_shipped_db
 from scanner.simulator import SimulatedPhone, load_profile
 

@@ -6,7 +6,8 @@ import pytest
 
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
-from scanner.pipeline import ScanResult, scan_phone
+from scanner.model import ScanResult
+from scanner.pipeline import scan_phone
 from scanner.simulator import Profile, SimulatedPhone
 from scanner.simulator.apk_builder import build_apk
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from scanner.pipeline import ScanResult
+from scanner.model import ScanResult
 
 
 def finding_keys(result: ScanResult) -> list[tuple[str, str, str, str | None]]:

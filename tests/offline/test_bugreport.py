@@ -24,9 +24,10 @@ from scanner.device.allowlist import (
     WHICH_SU,
 )
 from scanner.errors import ScannerError
+from scanner.model import ScanResult
 from scanner.offline import load_bugreport
 from scanner.offline.bugreport import NOT_PRESENT
-from scanner.pipeline import ScanResult, analyse
+from scanner.pipeline import analyse
 from scanner.sigdb.model import SignatureDB
 from scanner.simulator import load_profile
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR

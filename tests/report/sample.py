@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from scanner.apks import PullRecord
 from scanner.model import (
     CollectionWarning,
     CommandResult,
@@ -19,10 +18,12 @@ from scanner.model import (
     Evidence,
     Finding,
     Package,
+    PullRecord,
     RawCapture,
+    ScanProblem,
+    ScanResult,
     Severity,
 )
-from scanner.pipeline import ScanProblem, ScanResult
 
 HOSTILE_LABEL = "<script>alert(1)</script>"
 HOSTILE_ATTR = '"><img src=x onerror=alert(2)>'

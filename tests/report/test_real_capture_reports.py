@@ -6,8 +6,8 @@ import html
 from datetime import UTC, datetime
 
 from scanner.device.allowlist import GETPROP
-from scanner.model import CommandResult, RawCapture
-from scanner.pipeline import ScanResult, analyse
+from scanner.model import CommandResult, RawCapture, ScanResult
+from scanner.pipeline import analyse
 from scanner.report import html_report, json_report
 from scanner.report.schema import validate_report
 from scanner.sigdb.store import load_verified, shipped_dir

@@ -14,7 +14,8 @@ from rich.console import Console
 
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
-from scanner.pipeline import ScanResult, scan_phone
+from scanner.model import ScanResult
+from scanner.pipeline import scan_phone
 from scanner.quickexit import CLEAR
 from scanner.report import terminal
 from scanner.sigdb.commands import load_shipped_db
