@@ -32,11 +32,19 @@ from rich.text import Text
 from scanner import TOOL_NAME, __version__
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
-from scanner.errors import NotConnected, ParseError, ReportError, ScannerError, SignatureDBError
+from scanner.errors import (
+    GuidanceError,
+    NotConnected,
+    ParseError,
+    ReportError,
+    ScannerError,
+    SignatureDBError,
+)
 from scanner.model import ScanProblem, ScanResult
 from scanner.pipeline import scan_phone
 from scanner.quickexit import QuickExit, interactive, wait_for_close
 from scanner.report import json_report, terminal
+from scanner.report.texts import ReportTexts
 from scanner.sigdb import commands as sigdb
 from scanner.sigdb.model import SignatureDB
 
@@ -477,7 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 result = _run_offline(args, console)
             else:
                 result = _run_live(args, console)
-            terminal.render(result, console)
+            texts = ReportTexts.load()
+            terminal.render(result, console, texts)
             if not (args.demo or args.bugreport or args.androidqf or args.from_capture):
                 _after_scan_steps(result, console)
         scan_done = True
@@ -498,6 +507,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(p.source == "signature database" for p in result.problems):
         # The scan ran, but not with the database that was asked for: say so in the code.
         return SignatureDBError.exit_code
+    if texts.problems:
+        # The reports were written with the code's own safety words, not the advice texts.
+        console.print(Text("The advice texts could not be read: " + " ".join(texts.problems)))
+        return GuidanceError.exit_code
     if result.complete:
         return EXIT_OK
     if all(p.not_understood for p in result.problems):

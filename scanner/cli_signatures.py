@@ -53,10 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _describe(db: SignatureDB) -> str:
     s = sigdb.db_summary(db)
     return (
-        f"Database: {s['source']} ({s['date']}), {s['families']} app families "
-        f"({s['stalkerware']} stalkerware, {s['dual_use']} monitoring apps), "
-        f"{s['packages']} package names, {s['certificates']} certificates, "
-        f"{s['samples']} known files.\nSHA-256 {s['sha256']}"
+        f"Database: {s.source} ({s.date}), {s.families} app families "
+        f"({s.stalkerware} stalkerware, {s.dual_use} monitoring apps), "
+        f"{s.packages} package names, {s.certificates} certificates, "
+        f"{s.samples} known files.\nSHA-256 {s.sha256}"
     )
 
 

@@ -58,9 +58,6 @@ FINDING_KEYS: tuple[str, ...] = (
 
 UI_TEXT_KEYS: tuple[str, ...] = (
     "screen_title",
-    "summary_nothing_found",
-    "summary_one",
-    "summary_many",
     "options_intro",
     "not_your_fault",
     "safer_device",
@@ -69,7 +66,6 @@ UI_TEXT_KEYS: tuple[str, ...] = (
     "clean_result",
     "found_result_cannot_see",
     "clean_result_next",
-    "apps_not_read",
     "scan_incomplete",
     "after_scan",
     "helplines_intro",
@@ -79,8 +75,6 @@ UI_TEXT_KEYS: tuple[str, ...] = (
 UI_LIST_KEYS: tuple[str, ...] = ("clean_result_cannot_see_list",)
 """List-valued texts in ``ui.yaml`` (short items, shown as a bulleted list)."""
 
-COUNT_PLACEHOLDER = "{count}"
-_COUNT_KEYS = frozenset({"summary_one", "summary_many"})
 
 _TEXT_REQUIRED = ("id", "title", "what_it_means", "options")
 _TEXT_OPTIONAL = ("removal_warning",)
@@ -158,15 +152,6 @@ class GuidanceLibrary:
                 "The scanner is missing one of its report texts.",
                 f"unknown UI list {key!r}; known: {', '.join(sorted(self.ui_lists))}",
             ) from None
-
-    def summary(self, count: int) -> str:
-        """The one-line summary for ``count`` findings (nothing found, one, or many)."""
-        if count < 0:
-            raise ValueError("count must not be negative")
-        if count == 0:
-            return self.ui("summary_nothing_found")
-        key = "summary_one" if count == 1 else "summary_many"
-        return self.ui(key).replace(COUNT_PLACEHOLDER, str(count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,15 +282,8 @@ def _parse_ui(path: Traversable, shown: str) -> tuple[dict[str, str], dict[str, 
     texts = {k: _text(data[k], shown, k) for k in UI_TEXT_KEYS if k in data}
     lists = {k: _text_list(data[k], shown, k) for k in UI_LIST_KEYS if k in data}
     for key, value in texts.items():
-        rest = value.replace(COUNT_PLACEHOLDER, "") if key in _COUNT_KEYS else value
-        if _BRACE_RE.search(rest):
-            raise _fail(
-                shown,
-                f"{key} has a {{...}} placeholder; only {COUNT_PLACEHOLDER} "
-                "in summary_one/summary_many is allowed",
-            )
-    if "summary_many" in texts and COUNT_PLACEHOLDER not in texts["summary_many"]:
-        raise _fail(shown, f"summary_many must contain {COUNT_PLACEHOLDER}")
+        if _BRACE_RE.search(value):
+            raise _fail(shown, f"{key} has a {{...}} placeholder; UI texts take none")
     for key, items in lists.items():
         if any(_BRACE_RE.search(item) for item in items):
             raise _fail(shown, f"{key} must not contain {{...}} placeholders")

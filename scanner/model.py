@@ -36,6 +36,10 @@ class CollectionWarning:
 CUT_AT_LIMIT = "output was cut at the size limit"
 """``CommandResult.error`` of an output cut at the per-command size limit."""
 
+APP_LIST_SOURCE = "dumpsys package"
+"""The command whose output is the list of apps: only when it was read whole and
+understood can a report say that no known stalkerware was found."""
+
 
 @dataclass(frozen=True, slots=True)
 class CommandResult:
@@ -337,6 +341,26 @@ class PullRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class DatabaseSummary:
+    """What a report says about the stalkerware database a scan used."""
+
+    source: str
+    source_version: str
+    date: str
+    sha256: str
+    """The database file's fingerprint, shown in every report so it can be compared."""
+    families: int
+    stalkerware: int
+    dual_use: int
+    packages: int
+    certificates: int
+    samples: int
+    licence: str = ""
+    attribution: str = ""
+    warning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ScanProblem:
     """Something that stopped part of the scan, in plain words."""
 
@@ -357,8 +381,9 @@ class ScanResult:
     capture: RawCapture
     snapshot: DeviceSnapshot
     findings: tuple[Finding, ...] = ()
-    signatures: Mapping[str, object] | None = None
-    """Summary of the database used (source, date, sha256, families), None if none."""
+    signatures: DatabaseSummary | None = None
+    """The database used; None when none could be used (the known-stalkerware check did
+    not run)."""
     problems: tuple[ScanProblem, ...] = ()
     pulls: tuple[PullRecord, ...] = ()
     link: Mapping[str, int] = field(default_factory=dict)
@@ -370,14 +395,38 @@ class ScanResult:
 
     @property
     def apps_unread(self) -> bool:
-        """The list of apps could not be read: no finding can rule out a spy app."""
-        return not self.snapshot.packages and not self.complete
+        """No app could be read (every phone has apps): no finding can rule out a spy app."""
+        return not self.snapshot.packages
+
+    @property
+    def app_list_complete(self) -> bool:
+        """Every app on the phone was read: the package list arrived in full, was
+        understood, and no app was left out because its lines were cut or garbled."""
+        return (
+            not self.apps_unread
+            and APP_LIST_SOURCE in self.snapshot.sources_read
+            and not any(p.source == APP_LIST_SOURCE for p in self.problems)
+        )
+
+    @property
+    def known_check_ran(self) -> bool:
+        """A stalkerware database was used, so known stalkerware could be recognised."""
+        return self.signatures is not None
+
+    @property
+    def known_ruled_out(self) -> bool:
+        """ "No known stalkerware" may be said: every app was compared with a database."""
+        return (
+            self.app_list_complete
+            and self.known_check_ran
+            and not any(f.severity is Severity.STALKERWARE for f in self.findings)
+        )
 
     @property
     def nothing_found(self) -> bool:
-        """Nothing worth a closer look was found (``info`` findings at most) in a scan
-        that could read the list of apps."""
-        return not self.apps_unread and all(f.severity is Severity.INFO for f in self.findings)
+        """Nothing worth a closer look was found (``info`` findings at most), in a scan
+        that read every app and compared them with a database."""
+        return self.known_ruled_out and all(f.severity is Severity.INFO for f in self.findings)
 
     @property
     def warnings(self) -> tuple[CollectionWarning, ...]:

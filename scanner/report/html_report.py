@@ -26,6 +26,8 @@ from scanner.guidance import (
     load_helplines,
 )
 from scanner.model import Finding, ScanResult, Severity
+from scanner.report import fallback
+from scanner.report.headline import headline
 
 MAX_WARNINGS_SHOWN = 50
 """The report lists at most this many not-understood lines; the JSON report has them all."""
@@ -175,14 +177,6 @@ class _Texts:
         except GuidanceError:
             return None
 
-    def summary(self, count: int) -> str:
-        if self.library is None:
-            return f"Findings: {count}."
-        try:
-            return self.library.summary(count)
-        except GuidanceError:
-            return f"Findings: {count}."
-
 
 def _load_texts(guidance: GuidanceLibrary | None, helplines: HelplineRegion | None) -> _Texts:
     """Use what the caller passed; load the English texts and UK helplines for the rest."""
@@ -196,6 +190,8 @@ def _load_texts(guidance: GuidanceLibrary | None, helplines: HelplineRegion | No
         try:
             helplines = load_helplines("uk")
         except GuidanceError as exc:
+            # The emergency numbers never depend on a file that can break.
+            helplines = fallback.UK_EMERGENCY
             problems.append(exc.message)
     return _Texts(guidance, helplines, tuple(problems))
 
@@ -228,11 +224,13 @@ def _finding(result: ScanResult, finding: Finding, texts: _Texts) -> str:
     parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
 
     text = texts.guidance(finding.guidance)
-    if text is not None and text.removal_warning:
+    warning = text.removal_warning if text is not None else None
+    if warning is None and finding.severity in (Severity.STALKERWARE, Severity.HIGH):
+        warning = fallback.REMOVAL_WARNING  # no missing file may drop this warning
+    if warning:
         # Removal risk first: acting on a finding can alert the person who installed it.
         parts.append(
-            f'<div class="warning"><strong>Before you change anything</strong>'
-            f"{_p(text.removal_warning)}</div>"
+            f'<div class="warning"><strong>Before you change anything</strong>{_p(warning)}</div>'
         )
     if text is not None:
         parts.append(f"<h4>{_e(text.title)}</h4>{_p(text.what_it_means)}")
@@ -332,16 +330,15 @@ def _signatures(result: ScanResult) -> str:
     if summary is None:
         return f"<section><h2>Stalkerware list used</h2>{_p(_NO_SIGNATURES)}</section>"
     rows: list[tuple[str, object]] = [
-        ("Source", summary.get("source", "")),
-        ("Version", summary.get("source_version", "")),
-        ("Date", summary.get("date", "")),
-        ("Families", summary.get("families", "")),
-        ("SHA-256", summary.get("sha256", "")),
-        ("Licence", summary.get("licence", "")),
-        ("Credit", summary.get("attribution", "")),
+        ("Source", summary.source),
+        ("Version", summary.source_version),
+        ("Date", summary.date),
+        ("Families", summary.families),
+        ("SHA-256", summary.sha256),
+        ("Licence", summary.licence),
+        ("Credit", summary.attribution),
     ]
-    warning = summary.get("warning")
-    note = _p(str(warning), "note") if warning else ""
+    note = _p(summary.warning, "note") if summary.warning else ""
     return f"<section><h2>Stalkerware list used</h2>{_facts(rows)}{note}</section>"
 
 
@@ -393,13 +390,11 @@ def render(
     texts = _load_texts(guidance, helplines)
     title = texts.ui("screen_title", "Phone check")
     lang = texts.library.lang if texts.library is not None else "en"
-    summary = texts.summary(len(result.findings))
-    unread = texts.ui("apps_not_read", "The list of apps could not be read.")
-    if result.apps_unread and not result.findings:
-        summary, unread = unread, ""  # "we found nothing" would claim what was not checked
-    top = [f"<h1>{_e(title)}</h1>", _p(summary, "summary")]
-    if result.apps_unread and unread:
-        top.append(_p(unread, "note incomplete"))
+    opening = headline(result)
+    # What was not checked comes first: a reader acts on the first lines.
+    top = [f"<h1>{_e(title)}</h1>"]
+    top.extend(_p(line, "summary incomplete") for line in opening.not_checked)
+    top.append(_p(opening.found, "summary"))
     if not result.complete:
         top.append(_p(texts.ui("scan_incomplete", "The scan did not finish."), "note incomplete"))
     top.extend(_p(problem, "note") for problem in texts.problems)

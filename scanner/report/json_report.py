@@ -13,6 +13,7 @@ from typing import Any
 
 from scanner import TOOL_NAME, __version__
 from scanner.model import Finding, ScanResult
+from scanner.report.headline import headline
 
 SCHEMA_VERSION = "1.0"
 
@@ -37,6 +38,19 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "capabilities": list(finding.capabilities),
         "evidence": [{"source": e.source, "excerpt": e.excerpt} for e in finding.evidence],
         "guidance": finding.guidance,
+    }
+
+
+def _summary(result: ScanResult) -> dict[str, Any]:
+    """The report's opening in data: what was not checked first, then what was found."""
+    opening = headline(result)
+    return {
+        "headline": list(opening.lines),
+        "not_checked": list(opening.not_checked),
+        "known_stalkerware_ruled_out": opening.known_ruled_out,
+        "app_list_complete": result.app_list_complete,
+        "database_used": result.known_check_ran,
+        "findings_by_severity": opening.counts,
     }
 
 
@@ -76,8 +90,9 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "started_at": _iso(result.started_at),
         "finished_at": _iso(result.finished_at),
         "complete": result.complete,
+        "summary": _summary(result),
         "device": device,
-        "signatures": dict(result.signatures) if result.signatures is not None else None,
+        "signatures": asdict(result.signatures) if result.signatures is not None else None,
         "packages_scanned": len(result.snapshot.packages),
         "findings": [finding_to_dict(f) for f in result.findings],
         "commands": commands,

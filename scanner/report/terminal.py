@@ -18,6 +18,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
+from scanner.report.headline import headline
 from scanner.report.texts import ReportTexts
 
 THEME = Theme(
@@ -49,29 +50,6 @@ def clean(text: str) -> str:
 
 def plain(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
-
-
-def summary_line(result: ScanResult) -> str:
-    """One calm sentence: what was found."""
-    counts = dict.fromkeys(Severity, 0)
-    for finding in result.findings:
-        counts[finding.severity] += 1
-    spy, high, review = counts[Severity.STALKERWARE], counts[Severity.HIGH], counts[Severity.REVIEW]
-    if spy:
-        rest = high + review
-        more = f", and {rest} other thing{'s' if rest != 1 else ''} to look at" if rest else ""
-        return f"The scan found {spy} known stalkerware app{'s' if spy != 1 else ''}{more}."
-    total = high + review
-    if result.apps_unread:  # "no known stalkerware" would claim what was not checked
-        if total:
-            return f"{total} thing{'s' if total != 1 else ''} may need a closer look."
-        return "Nothing unusual was found in what the scan could read."
-    if total:
-        return (
-            f"No known stalkerware was found, but {total} thing{'s' if total != 1 else ''} "
-            "may need a closer look."
-        )
-    return "No known stalkerware and nothing unusual was found in what the scan could read."
 
 
 def _finding_block(
@@ -116,10 +94,14 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
     version = f"Android {device.android_version}" if device.android_version else "Android"
     console.print(plain(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}."))
     console.print()
-    style = "calm" if not result.findings or _worst(result.findings).rank > 1 else "heading"
-    console.print(Text(summary_line(result), style=style))
-    if result.apps_unread:
-        console.print(Text(texts.apps_not_read, style="heading"))
+    opening = headline(result)
+    # What was not checked comes first: a reader acts on the first lines.
+    for line in opening.not_checked:
+        console.print(Text(line, style="heading"))
+    calm = not result.findings or _worst(result.findings).rank > 1
+    console.print(
+        Text(opening.found, style="calm" if calm and opening.known_ruled_out else "heading")
+    )
     if not result.complete:
         console.print(Text(texts.incomplete, style="heading"))
     console.print()
@@ -162,8 +144,8 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
         sig = result.signatures
         console.print(
             plain(
-                f"Database: {sig.get('source', '?')} ({sig.get('date', '?')}), "
-                f"{sig.get('families', '?')} app families.",
+                f"Database: {sig.source} ({sig.date}), {sig.families} app families. "
+                f"Fingerprint (SHA-256): {sig.sha256}",
                 "muted",
             )
         )

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 
 from scanner.errors import GuidanceError
-from scanner.guidance import GuidanceLibrary, GuidanceText, load_guidance, load_helplines
+from scanner.guidance import (
+    GuidanceLibrary,
+    GuidanceText,
+    HelplineRegion,
+    load_guidance,
+    load_helplines,
+)
+from scanner.report import fallback
 
 _MISSING = "The advice texts could not be loaded, so only the findings are shown."
 
 
-def _helpline_lines(region: str) -> tuple[str, ...]:
+def _helpline_lines(region: HelplineRegion) -> tuple[str, ...]:
     lines = []
-    for line in load_helplines(region):
+    for line in region:
         contact = " / ".join(x for x in (line.number, line.website) if x)
         hours = f" ({line.hours})" if line.hours else ""
         lines.append(f"{line.name}: {contact}{hours}. {line.description}")
@@ -33,18 +41,23 @@ class ReportTexts:
     problems: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
-    def load(cls, lang: str = "en", region: str = "uk") -> ReportTexts:
+    def load(
+        cls, lang: str = "en", region: str = "uk", base_dir: Traversable | None = None
+    ) -> ReportTexts:
+        """The texts from ``guidance/`` (or ``base_dir``); what cannot be read is named in
+        ``problems`` and the code's own safety words stand in for it."""
         problems: list[str] = []
         library: GuidanceLibrary | None
         try:
-            library = load_guidance(lang)
+            library = load_guidance(lang, base_dir)
         except GuidanceError as exc:
             library = None
             problems.append(f"{exc.message} {exc.detail}".strip())
         try:
-            helplines = _helpline_lines(region)
+            helplines = _helpline_lines(load_helplines(region, base_dir))
         except GuidanceError as exc:
-            helplines = ()
+            # The emergency numbers never depend on a file that can break.
+            helplines = _helpline_lines(fallback.UK_EMERGENCY)
             problems.append(f"{exc.message} {exc.detail}".strip())
         return cls(library, helplines, tuple(problems))
 
@@ -73,13 +86,10 @@ class ReportTexts:
         return self._ui("scan_incomplete", _MISSING)
 
     @property
-    def apps_not_read(self) -> str:
-        return self._ui("apps_not_read", _MISSING)
-
-    @property
     def removal_first(self) -> str:
+        """The removal-risk warning; the code's own words if the guidance is missing."""
         text = self.guidance("known_stalkerware")
-        return text.removal_warning or "" if text is not None else _MISSING
+        return text.removal_warning if text and text.removal_warning else fallback.REMOVAL_WARNING
 
     def cannot_see(self, clean: bool) -> str:
         """What the scan cannot see; ``clean``: nothing worth a look was found."""

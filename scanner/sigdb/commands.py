@@ -13,6 +13,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from scanner.errors import SignatureDBError, Tampered, Untrusted
+from scanner.model import DatabaseSummary
 from scanner.sigdb import build, echap, pinned, stix2, store, verify
 from scanner.sigdb.fetch import ECHAP_RAW_BASE, Fetcher, https_fetch
 from scanner.sigdb.merge import merge_families
@@ -163,24 +164,24 @@ def export_db(db_path: Path) -> bytes:
     return data
 
 
-def db_summary(db: SignatureDB) -> dict[str, str | int]:
+def db_summary(db: SignatureDB) -> DatabaseSummary:
     """What a report says about the database it used."""
     counts = db.counts
-    return {
-        "source": db.header.source,
-        "source_version": db.header.source_version,
-        "date": db.header.date,
-        "sha256": db.sha256,
-        "families": counts.families,
-        "stalkerware": counts.stalkerware,
-        "dual_use": counts.dual_use,
-        "packages": counts.packages,
-        "certificates": counts.certificates,
-        "samples": counts.samples,
-        "licence": db.header.licence,
-        "attribution": db.header.attribution,
-        "warning": db.header.warning,
-    }
+    return DatabaseSummary(
+        source=db.header.source,
+        source_version=db.header.source_version,
+        date=db.header.date,
+        sha256=db.sha256,
+        families=counts.families,
+        stalkerware=counts.stalkerware,
+        dual_use=counts.dual_use,
+        packages=counts.packages,
+        certificates=counts.certificates,
+        samples=counts.samples,
+        licence=db.header.licence,
+        attribution=db.header.attribution,
+        warning=db.header.warning,
+    )
 
 
 def _install(directory: Path, header: Header, families: tuple[Family, ...]) -> SignatureDB:

@@ -92,6 +92,9 @@ def test_huge_output_is_cut_at_the_limit_with_bounded_memory(
     ]
     assert run.report["packages_scanned"] > 100  # the real part came first and was read
     assert all(run.command(c)["ok"] for c in SCAN_COMMANDS)
+    # What lay past the limit was not read: no all-clear may be given for it.
+    assert run.report["summary"]["known_stalkerware_ruled_out"] is False
+    assert run.report["summary"]["headline"][0].startswith("The list of apps could only be")
 
 
 def test_phone_silently_held_by_another_host_is_not_reached_and_says_why(

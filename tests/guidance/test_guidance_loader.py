@@ -118,21 +118,13 @@ def test_missing_english_ui_text_is_named(base: Path) -> None:
     assert "ui.screen_title" in _error(base).detail
 
 
-def test_ui_summary_many_needs_its_count_placeholder(base: Path) -> None:
-    ui = base / "en" / "ui.yaml"
-    _write(ui, ui.read_text(encoding="utf-8").replace("{count} things", "some things"))
-    assert "summary_many" in _error(base).message
-
-
-def test_ui_placeholder_outside_the_summaries_is_refused(base: Path) -> None:
+def test_ui_placeholder_is_refused(base: Path) -> None:
     ui = base / "en" / "ui.yaml"
     _write(
         ui,
-        ui.read_text(encoding="utf-8").replace(
-            "We found nothing we know of. Please", "We found {nothing}. Please"
-        ),
+        ui.read_text(encoding="utf-8").replace("screen_title: Phone check", "screen_title: {app}"),
     )
-    assert "summary_nothing_found" in _error(base).message
+    assert "screen_title" in _error(base).message
 
 
 def test_unknown_ui_text_is_refused(base: Path) -> None:
@@ -202,11 +194,6 @@ def test_texts_are_immutable() -> None:
     with pytest.raises(TypeError):
         library.texts["rooted"] = text  # type: ignore[index]
     assert isinstance(text.options, tuple)
-
-
-def test_negative_summary_count_is_refused() -> None:
-    with pytest.raises(ValueError, match="negative"):
-        load_guidance().summary(-1)
 
 
 def test_missing_guidance_folder_is_a_guidance_error(tmp_path: Path) -> None:

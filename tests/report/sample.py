@@ -13,6 +13,7 @@ from scanner.model import (
     CollectionWarning,
     CommandResult,
     Confidence,
+    DatabaseSummary,
     DeviceInfo,
     DeviceSnapshot,
     Evidence,
@@ -100,23 +101,23 @@ def info_finding() -> Finding:
     )
 
 
-def signatures_summary() -> dict[str, object]:
-    """The shape ``scanner.sigdb.commands.db_summary`` returns."""
-    return {
-        "source": "Echap stalkerware-indicators",
-        "source_version": "a04c5c1958bff93fec3b1b56edbb412b209f2a38",
-        "date": "2024-04-20",
-        "sha256": DB_SHA256,
-        "families": 187,
-        "stalkerware": 170,
-        "dual_use": 17,
-        "packages": 900,
-        "certificates": 120,
-        "samples": 3000,
-        "licence": "CC-BY-4.0",
-        "attribution": "Echap",
-        "warning": "This list cannot name every spying app.",
-    }
+def signatures_summary() -> DatabaseSummary:
+    """What ``scanner.sigdb.commands.db_summary`` returns, for a made-up database."""
+    return DatabaseSummary(
+        source="Echap stalkerware-indicators",
+        source_version="a04c5c1958bff93fec3b1b56edbb412b209f2a38",
+        date="2024-04-20",
+        sha256=DB_SHA256,
+        families=187,
+        stalkerware=170,
+        dual_use=17,
+        packages=900,
+        certificates=120,
+        samples=3000,
+        licence="CC-BY-4.0",
+        attribution="Echap",
+        warning="This list cannot name every spying app.",
+    )
 
 
 def build_result(
@@ -155,6 +156,7 @@ def build_result(
             Package("com.android.chrome", label="Chrome", system=True),
         ),
         warnings=(CollectionWarning("dumpsys package", "a line was not understood", 12, "??"),),
+        sources_read=("getprop", "dumpsys package"),
     )
     problems: tuple[ScanProblem, ...] = ()
     pulls: tuple[PullRecord, ...] = (

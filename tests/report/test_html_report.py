@@ -10,6 +10,7 @@ import pytest
 
 from scanner.guidance import GuidanceLibrary, load_guidance, load_helplines
 from scanner.report import html_report
+from scanner.report.headline import headline
 from tests.report.sample import (
     DB_SHA256,
     HOSTILE_ATTR,
@@ -87,7 +88,7 @@ def test_title_and_calm_summary_come_first(library: GuidanceLibrary) -> None:
     page = html_report.render(build_result(findings=ALL), library)
     assert "<title>Phone check</title>" in page
     body = page[page.index("<main>") :]
-    summary = html_report._e(library.summary(len(ALL)))
+    summary = html_report._e(headline(build_result(findings=ALL)).found)
     assert body.index("<h1>Phone check</h1>") < body.index(summary) < body.index("<h2>")
 
 
@@ -139,16 +140,17 @@ def test_unread_app_list_is_said_first_so_no_finding_reads_as_all_clear(
 ) -> None:
     cut = build_result(complete=False)
     unread = replace(cut, snapshot=replace(cut.snapshot, packages=()))
-    note = html_report._e(library.ui("apps_not_read"))
+    (note,) = (html_report._e(line) for line in headline(unread).not_checked)
     page = html_report.render(unread, library)
     assert note in page
     assert page.index(note) < page.index(html_report._e(library.ui("scan_incomplete")))
     assert note not in html_report.render(cut, library)
-    # With no finding at all, it replaces "we found nothing" as the summary.
+    # With no finding at all, it still comes before the (qualified) summary.
     empty = replace(unread, findings=())
     page = html_report.render(empty, library)
-    assert f'<p class="summary">{note}</p>' in page
-    assert html_report._e(library.ui("summary_nothing_found")) not in page
+    assert f'<p class="summary incomplete">{note}</p>' in page
+    assert page.index(note) < page.index("Nothing unusual was found in what the scan could read.")
+    assert "No known stalkerware" not in page
     assert html_report._e(library.ui("clean_result")) not in page
     assert html_report._e(library.ui("found_result_cannot_see")) in page
 

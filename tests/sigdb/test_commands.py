@@ -146,7 +146,7 @@ def test_summary_names_source_date_hash_and_family_count(tmp_path: Path, shipped
 
     summary = db_summary(db)
 
-    assert summary["source"] == "test data"
-    assert summary["date"] == "2026-01-01"
-    assert summary["sha256"] == db.sha256
-    assert summary["families"] == 2
+    assert summary.source == "test data"
+    assert summary.date == "2026-01-01"
+    assert summary.sha256 == db.sha256
+    assert summary.families == 2
