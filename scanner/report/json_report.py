@@ -15,7 +15,7 @@ from scanner import TOOL_NAME, __version__
 from scanner.model import Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _iso(value: object) -> str:
