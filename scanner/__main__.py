@@ -1,4 +1,4 @@
-"""``python -m scanner``: same as ``python scan.py``."""
+"""``python -m scanner``: same as ``phone-check`` and ``python scan.py``."""
 
 import sys
 

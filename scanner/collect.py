@@ -2,8 +2,8 @@
 
 The batch is ``allowlist.SCAN_COMMANDS``: a constant number of round trips, whatever the
 number of apps. A command that fails or times out becomes a ``CommandResult`` with an
-error and the scan goes on; if the phone goes away, what was collected so far is kept and
-the rest is marked as not run.
+error and the scan goes on; if the phone goes away, or the person presses Ctrl-C, what
+was collected so far is kept and the rest is marked as not run.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.device.connection import PhoneConnection
 from scanner.errors import CommandTimeout, DeviceError, Disconnected
-from scanner.model import CUT_AT_LIMIT, CommandResult, RawCapture
+from scanner.model import CUT_AT_LIMIT, STOPPED_BY_PERSON, CommandResult, RawCapture
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,15 @@ def collect(
         if interrupted:
             keep(CommandResult(command, None, error="not run: " + interrupted))
             continue
-        if progress is not None:
-            progress(command, index, len(commands))
         try:
+            if progress is not None:
+                progress(command, index, len(commands))
             out = connection.shell(command)
+        except KeyboardInterrupt:
+            # The person stopped the scan: keep what was read, and say so in the reports.
+            interrupted = STOPPED_BY_PERSON
+            keep(CommandResult(command, None, error="not run: " + interrupted))
+            continue
         except Disconnected as exc:
             logger.debug("disconnected during %r: %s", command, exc.detail)
             interrupted = exc.message

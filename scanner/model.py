@@ -36,6 +36,9 @@ class CollectionWarning:
 CUT_AT_LIMIT = "output was cut at the size limit"
 """``CommandResult.error`` of an output cut at the per-command size limit."""
 
+STOPPED_BY_PERSON = "the scan was stopped with Ctrl-C before it had read everything"
+"""``RawCapture.interrupted`` when the person stopped the scan: what was read is kept."""
+
 APP_LIST_SOURCE = "dumpsys package"
 """The command whose output is the list of apps: only when it was read whole and
 understood can a report say that no known stalkerware was found."""
@@ -392,6 +395,11 @@ class ScanResult:
     def complete(self) -> bool:
         """True only when every command ran, returned output in full, and every pull worked."""
         return not self.problems
+
+    @property
+    def stopped_by_person(self) -> bool:
+        """The person pressed Ctrl-C: the reports they asked for are still written."""
+        return self.capture.interrupted == STOPPED_BY_PERSON
 
     @property
     def apps_unread(self) -> bool:

@@ -55,10 +55,16 @@ def load_active_db(
     Raises ``Tampered`` when the database that would be used changed since it was
     installed; it never falls back silently, so the user learns about the change.
     """
+    user = load_user_db(data_dir)
+    return user if user is not None else load_shipped_db(shipped_dir)
+
+
+def load_user_db(data_dir: Path | None = None) -> SignatureDB | None:
+    """The database the user installed (verified), or None when they installed none."""
     user_dir = store.user_signatures_dir(data_dir)
-    if store.read_manifest(user_dir) is not None:
-        return store.load_verified(user_dir)
-    return load_shipped_db(shipped_dir)
+    if store.read_manifest(user_dir) is None:
+        return None
+    return store.load_verified(user_dir)
 
 
 def import_file(

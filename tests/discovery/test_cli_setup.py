@@ -1,4 +1,4 @@
-"""``scan.py setup``: the steps on their own, for a chosen or a detected phone."""
+"""``phone-check setup``: the steps on their own, for a chosen or a detected phone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from scanner.cli_setup import main
+from scanner.cli.main import build_parser
+from scanner.cli.setup import run as run_setup
 from scanner.device.discovery import DetectedPhone
 from scanner.guidance import load_guidance
 from scanner.setup_guide import load_setup_guide
@@ -15,7 +16,8 @@ from scanner.setup_guide import load_setup_guide
 
 def run(argv: list[str], **kwargs: object) -> tuple[int, str]:
     console = Console(file=StringIO(), width=80, color_system=None)
-    code = main(argv, console, **kwargs)  # type: ignore[arg-type]
+    args = build_parser().parse_args(["setup", *argv])
+    code = run_setup(args, console, **kwargs)  # type: ignore[arg-type]
     output = console.file.getvalue()  # type: ignore[attr-defined]
     return code, " ".join(output.split())  # compare words, not line wrapping
 
@@ -90,7 +92,7 @@ def test_vendor_list_is_shown():
 
 
 def test_phone_chooser_asks_until_a_listed_number_is_given():
-    from scanner.cli_setup import phone_chooser
+    from scanner.cli.setup import phone_chooser
 
     phones = [
         DetectedPhone(serial=s, vendor="Google Inc.", model="Pixel 7", adb_enabled=True,
@@ -105,7 +107,7 @@ def test_phone_chooser_asks_until_a_listed_number_is_given():
 
 
 def test_step_printer_shows_phone_names_as_text_not_markup():
-    from scanner.cli_setup import step_printer
+    from scanner.cli.setup import step_printer
 
     console = Console(file=StringIO(), width=80, color_system=None)
     step_printer(console)("We can see the phone: [bold]Evil[/bold].")

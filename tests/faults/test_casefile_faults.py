@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from scanner.casefile import load_case
-from scanner.cli import PASSPHRASE_ENV, main
+from scanner.cli import main
+from scanner.cli.outputs import PASSPHRASE_ENV
 from scanner.simulator import SimulatedPhone, load_profile
 from scanner.simulator.faults import FaultPlan
 

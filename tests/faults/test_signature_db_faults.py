@@ -177,7 +177,7 @@ def test_scan_refuses_a_spoiled_installed_database_by_name_and_uses_the_shipped_
     spoil(installed)
     run = run_scan(capsys, tmp_path, clean_phone)
     assert run.code == 7  # the scan ran, but not with the database that was asked for
-    assert "The stalkerware database was refused." in run.out
+    assert "The stalkerware database you installed was refused." in run.out
     assert str(installed) in run.out and words in run.out
     assert "uses the database that came with the scanner instead" in run.out
     assert run.report is not None

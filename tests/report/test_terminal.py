@@ -12,11 +12,11 @@ import sys
 import pytest
 from rich.console import Console
 
+from scanner.cli.quickexit import CLEAR
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.model import ScanResult
 from scanner.pipeline import scan_phone
-from scanner.quickexit import CLEAR
 from scanner.report import terminal
 from scanner.sigdb.commands import load_shipped_db
 from scanner.simulator import SimulatedPhone, load_profile
@@ -83,7 +83,7 @@ def test_stalkerware_result_does_not_say_nothing_was_found(infected_text):
 @pytest.mark.skipif(os.name != "posix", reason="the quick-exit key needs a POSIX terminal")
 def test_quick_exit_key_clears_the_screen_and_scrollback():
     code = (
-        "from scanner.quickexit import wait_for_close\n"
+        "from scanner.cli.quickexit import wait_for_close\n"
         "print('SECRET REPORT', flush=True)\n"
         "wait_for_close()\n"
         "print('AFTER', flush=True)\n"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from scanner.casefile import load_case
-from scanner.cli import PASSPHRASE_ENV, main
+from scanner.cli import main
+from scanner.cli.outputs import PASSPHRASE_ENV
 from scanner.simulator import SimulatedPhone, load_profile
 
 PASSPHRASE = "seven quiet owls over the river"

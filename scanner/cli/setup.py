@@ -1,4 +1,4 @@
-"""``scan.py setup [--vendor NAME] [--after]``: how to get a phone ready, step by step.
+"""``phone-check setup [--vendor NAME] [--after] [--udev-rule]``: getting a phone ready.
 
 Part of the command line (prints and returns exit codes). The words come from
 ``guidance/en/setup/``; the phone's maker is taken from ``--vendor``, or from a phone
@@ -14,30 +14,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from scanner.cli.exits import Exit
 from scanner.device.discovery import DetectedPhone, list_phones
 from scanner.errors import GuidanceError
+from scanner.resources import udev_rule
 from scanner.setup_guide import FALLBACK_VENDOR, SetupGuide, VendorGuide, load_setup_guide
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scan.py setup",
-        description="Show how to turn on USB debugging, step by step, and how to turn it "
-        "back off after the check. Nothing is sent to the phone.",
-    )
-    parser.add_argument(
-        "--vendor",
-        metavar="NAME",
-        help="the phone's maker: samsung, pixel, xiaomi (redmi, poco), motorola, "
-        "oneplus (oppo, realme), huawei (honor) or generic",
-    )
-    parser.add_argument(
-        "--after", action="store_true", help="show only how to turn things back off"
-    )
-    return parser
 
 
 def _heading(console: Console, text: str) -> None:
@@ -118,18 +99,16 @@ def _print_vendors(console: Console, guide: SetupGuide) -> None:
         console.print(Text(f"  {guide.vendors[vendor_id].name}: --vendor {vendor_id}"))
 
 
-def main(
-    argv: Sequence[str],
+def run(
+    args: argparse.Namespace,
     console: Console,
     *,
     detect: Callable[[], Sequence[DetectedPhone]] | None = None,
 ) -> int:
     """Print the setup steps; ``detect`` lists plugged-in phones (default: look on USB)."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(argv))
-    except SystemExit as exc:  # argparse already printed the usage
-        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if args.udev_rule:
+        console.print(udev_rule().read_text(encoding="utf-8"), end="", markup=False)
+        return Exit.OK
     try:
         guide = load_setup_guide()
     except GuidanceError as exc:
@@ -140,7 +119,7 @@ def main(
             vendor = guide.vendor(args.vendor)
         except GuidanceError as exc:
             console.print(Text(exc.message))
-            return EXIT_USAGE
+            return Exit.USAGE
     else:
         vendor = _vendor_of((detect or list_phones)(), guide)
         if vendor.id != FALLBACK_VENDOR:
@@ -149,7 +128,7 @@ def main(
         print_setup(console, vendor, guide)
     print_after_scan(console, vendor, guide)
     _print_vendors(console, guide)
-    return EXIT_OK
+    return Exit.OK
 
 
 def _vendor_of(phones: Sequence[DetectedPhone], guide: SetupGuide) -> VendorGuide:

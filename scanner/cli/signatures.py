@@ -1,4 +1,4 @@
-"""``scan.py signatures ...``: look at, import, update, sign and trust databases.
+"""``phone-check signatures ...``: look at, import, update, sign and trust databases.
 
 Part of the command line (prints and returns exit codes). ``update`` is the only thing
 in the tool that uses the internet, and only when the user runs it.
@@ -7,8 +7,6 @@ in the tool that uses the internet, and only when the user runs it.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
-from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
@@ -16,38 +14,6 @@ from rich.text import Text
 from scanner.errors import ScannerError
 from scanner.sigdb import commands as sigdb
 from scanner.sigdb.model import SignatureDB
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scan.py signatures", description="Manage the stalkerware signature database."
-    )
-    sub = parser.add_subparsers(dest="action", required=True)
-    sub.add_parser("show", help="show the database in use")
-    sub.add_parser(
-        "update",
-        help="download Echap's current indicator set (uses the internet; never during a scan)",
-    )
-    imp = sub.add_parser(
-        "import",
-        help="import a signed bundle, an Echap ioc.yaml/watchware.yaml/samples.csv, "
-        "a STIX 2 bundle or a phone-check database",
-    )
-    imp.add_argument("file", type=Path)
-    imp.add_argument(
-        "--unsigned",
-        action="store_true",
-        help="accept a file that is not signed by a trusted organisation",
-    )
-    sign = sub.add_parser("sign", help="sign a database file into a bundle (organisations)")
-    sign.add_argument("database", type=Path)
-    sign.add_argument("key", type=Path, help="Ed25519 private key (from 'signatures keygen')")
-    sign.add_argument("out", type=Path)
-    trust = sub.add_parser("trust", help="trust an organisation's public key for bundles")
-    trust.add_argument("public_key", type=Path)
-    keygen = sub.add_parser("keygen", help="make a signing key pair for an organisation")
-    keygen.add_argument("directory", type=Path)
-    return parser
 
 
 def _describe(db: SignatureDB) -> str:
@@ -60,8 +26,7 @@ def _describe(db: SignatureDB) -> str:
     )
 
 
-def main(argv: Sequence[str], console: Console) -> int:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace, console: Console) -> int:
     try:
         if args.action == "show":
             console.print(Text(_describe(sigdb.load_active_db())))

@@ -1,0 +1,313 @@
+"""A scan from start to finish, as the person runs it: connect, read, report, write.
+
+Live (USB or network), demo (the built-in simulated phone) and offline inputs (bug
+report, androidqf, saved capture) all end in the same ``ScanResult`` and the same
+reports. Ctrl-C keeps what was read: the reports asked for are written, marked
+incomplete, and the exit code is 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from scanner.cli import outputs
+from scanner.cli.console import setup_logging
+from scanner.cli.exits import DATABASE_SOURCE, Exit, for_scan
+from scanner.cli.quickexit import QuickExit, interactive, wait_for_close
+from scanner.device.connection import PhoneConnection, Timeouts
+from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
+from scanner.errors import NotConnected, ScannerError, SignatureDBError
+from scanner.model import ScanProblem, ScanResult
+from scanner.pipeline import scan_phone
+from scanner.sigdb import commands as sigdb
+from scanner.sigdb.model import SignatureDB
+
+logger = logging.getLogger(__name__)
+
+
+def _timeouts(args: argparse.Namespace) -> Timeouts:
+    limit = max(args.command_timeout, 0.5)
+    return Timeouts(
+        auth_s=args.auth_timeout,
+        transport_s=min(limit, 10.0),
+        read_s=limit,
+        command_s=3 * limit,
+    )
+
+
+def _parse_serial(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(value)
+    return host.strip("[]"), int(port)
+
+
+def _auth_prompt(console: Console) -> None:
+    console.print(
+        "\n[bold]Look at the phone now.[/bold] Unlock it. A message asks "
+        '"Allow USB debugging?". Tap [bold]Allow[/bold].\n'
+        "The scanner waits for you. It does not change anything on the phone.\n"
+    )
+
+
+def _connect(args: argparse.Namespace, signer: AdbSigner, console: Console) -> PhoneConnection:
+    timeouts = _timeouts(args)
+    if args.serial:
+        host, port = _parse_serial(args.serial)
+        console.print(f"Connecting to the phone at {host}:{port}...")
+        return PhoneConnection.connect_tcp(
+            host, port, signer, on_auth_prompt=lambda: _auth_prompt(console), timeouts=timeouts
+        )
+    return _connect_usb(args, signer, console, timeouts)
+
+
+def _connect_usb(
+    args: argparse.Namespace, signer: AdbSigner, console: Console, timeouts: Timeouts
+) -> PhoneConnection:
+    """Wait for a phone on USB (hotplug where udev exists), naming each obstacle met."""
+    from scanner.cli.setup import step_printer
+    from scanner.device.discovery import wait_for_phone
+    from scanner.device.obstacles import before_connect, obstacle_for_error
+
+    console.print("Waiting for a phone on USB. Plug it in and unlock it. (Ctrl-C to stop.)")
+    phone = wait_for_phone(
+        on_step=step_printer(console),
+        serial=args.usb_serial,
+        # No interactive chooser: the quick-exit listener owns the keyboard. With several
+        # phones, SeveralPhones says which serials to pass with --usb-serial.
+        choose=None,
+    )
+    for obstacle in before_connect(phone):
+        console.print(Text(obstacle.as_text()))
+    try:
+        return PhoneConnection.connect_usb(
+            signer,
+            serial=phone.serial or args.usb_serial,
+            on_auth_prompt=lambda: _auth_prompt(console),
+            timeouts=timeouts,
+        )
+    except Exception as exc:  # libusb raises its own types; each known one has a fix
+        obstacle = obstacle_for_error(exc, phone)
+        if obstacle is None:
+            raise
+        raise NotConnected(obstacle.as_text(), detail=repr(exc)) from exc
+
+
+def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
+    database = load_database(console)
+    signer = load_or_create_signer()
+    connection = _connect(args, signer, console)
+    try:
+        return _scan(connection, console, database)
+    finally:
+        connection.close()
+
+
+def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
+    """Bug report, androidqf folder or saved capture: same checks as a live scan."""
+    from datetime import UTC, datetime
+
+    from scanner import offline
+    from scanner.pipeline import analyse
+
+    database = load_database(console)
+    started = datetime.now(UTC)
+    if args.bugreport:
+        console.print(Text(f"Reading the bug report {args.bugreport}..."))
+        capture = offline.load_bugreport(args.bugreport)
+    elif args.androidqf:
+        console.print(Text(f"Reading the androidqf folder {args.androidqf}..."))
+        capture = offline.load_androidqf(args.androidqf)
+    else:
+        console.print(Text(f"Reading the saved capture {args.from_capture}..."))
+        capture = offline.load_capture(args.from_capture)
+    # What an offline input cannot contain (e.g. the launcher query) is listed as not read.
+    return analyse(capture, started, signatures=database.db, extra_problems=database.problems)
+
+
+def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
+    from scanner.simulator import SimulatedPhone, load_profile
+
+    database = load_database(console)
+    profile = load_profile(args.demo_profile)
+    console.print(f"Demo: scanning the simulated phone '{profile.name}'. No real phone is touched.")
+    with SimulatedPhone(profile) as phone:
+        # A throwaway key: the demo writes nothing to disk.
+        connection = PhoneConnection.connect_tcp(
+            "127.0.0.1",
+            phone.port,
+            ephemeral_signer(),
+            on_auth_prompt=lambda: _auth_prompt(console),
+            timeouts=_timeouts(args),
+        )
+        try:
+            return _scan(connection, console, database)
+        finally:
+            connection.close()
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseChoice:
+    """The signature database for this run, and why another one was refused (if so)."""
+
+    db: SignatureDB | None
+    problems: tuple[ScanProblem, ...] = ()
+
+
+def _refused(exc: SignatureDBError) -> ScanProblem:
+    return ScanProblem(message=exc.message, source=DATABASE_SOURCE, detail=exc.detail)
+
+
+def load_database(console: Console) -> DatabaseChoice:
+    """The user's database, else the shipped one; each refusal is named, never silent."""
+    problems: tuple[ScanProblem, ...] = ()
+    try:
+        user = sigdb.load_user_db()
+        if user is not None:
+            return DatabaseChoice(user)
+    except SignatureDBError as exc:
+        console.print(Text("The stalkerware database you installed was refused. " + exc.message))
+        problems = (_refused(exc),)
+    try:
+        db = sigdb.load_shipped_db()
+    except SignatureDBError as exc:
+        console.print(
+            Text(
+                "The stalkerware database that came with the scanner was refused: "
+                + exc.message
+                + " Known stalkerware cannot be recognised in this scan; the other checks "
+                "still run."
+            )
+        )
+        return DatabaseChoice(None, (*problems, _refused(exc)))
+    if problems:
+        console.print("The scan uses the database that came with the scanner instead.")
+    return DatabaseChoice(db, problems)
+
+
+def _scan(connection: PhoneConnection, console: Console, database: DatabaseChoice) -> ScanResult:
+    with console.status("Reading the phone (this only reads, it changes nothing)...") as status:
+
+        def progress(command: str, index: int, total: int) -> None:
+            if command == "pull":
+                status.update("Checking who made the apps that did not come from an app store")
+            else:
+                status.update(f"Reading the phone: step {index + 1} of {total}")
+
+        return scan_phone(
+            connection,
+            signatures=database.db,
+            progress=progress,
+            extra_problems=database.problems,
+        )
+
+
+def _list_checks(console: Console) -> int:
+    from scanner.checks.registry import all_checks
+
+    for meta in all_checks():
+        console.print(Text(f"{meta.id:10} {meta.severity.value:12} {meta.title}"))
+    return Exit.OK
+
+
+def _usage(console: Console, message: str) -> int:
+    console.print(Text(message))
+    return Exit.USAGE
+
+
+def _after_scan_steps(result: ScanResult, console: Console) -> None:
+    """How to switch debugging back off on this maker's phone (an open port is a way in)."""
+    from scanner.cli.setup import print_after_scan
+    from scanner.setup_guide import default_guide
+
+    device = result.snapshot.device
+    try:
+        guide = default_guide()
+    except ScannerError:
+        return  # the generic after-scan text in the report still stands
+    vendor = guide.match_vendor(names=(device.manufacturer, device.brand, device.model))
+    print_after_scan(console, vendor, guide)
+
+
+def _offline(args: argparse.Namespace) -> bool:
+    return bool(args.bugreport or args.androidqf or args.from_capture)
+
+
+def _collect(args: argparse.Namespace, console: Console) -> ScanResult:
+    if args.demo:
+        return _run_demo(args, console)
+    if _offline(args):
+        return _run_offline(args, console)
+    return _run_live(args, console)
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    """The scan subcommand (no subcommand given); returns the exit code."""
+    setup_logging(args.debug)
+    if args.list_checks:
+        return _list_checks(console)
+    if args.history and not args.save:
+        return _usage(console, "--history needs --save CASEFILE (history is kept there).")
+    if args.evidence_key and not args.evidence:
+        return _usage(console, "--evidence-key needs --evidence DIR (the pack it signs).")
+    if args.serial:
+        try:
+            _parse_serial(args.serial)
+        except ValueError:
+            return _usage(
+                console, f"--serial must look like 192.168.1.20:5555, not {args.serial!r}."
+            )
+    from scanner.report import terminal
+    from scanner.report.texts import ReportTexts
+
+    scan_done = False
+    try:
+        with QuickExit():
+            if interactive():
+                console.print("Quick exit: press Q at any time to clear the screen and close.")
+            result = _collect(args, console)
+            texts = ReportTexts.load()
+            terminal.render(result, console, texts)
+            if not (args.demo or _offline(args)) and not result.stopped_by_person:
+                _after_scan_steps(result, console)
+            scan_done = True
+            outputs.write_outputs(args, result, console)
+        if not result.stopped_by_person:
+            wait_for_close()
+    except KeyboardInterrupt:
+        # Ctrl-C outside the reading (connecting, or while writing): nothing more to keep.
+        console.print("\nStopped. Nothing was changed on the phone.")
+        return Exit.STOPPED
+    except ScannerError as exc:
+        lead = "The scan finished, but" if scan_done else "The scan could not go on."
+        console.print(f"\n[bold]{lead}[/bold] {escape(exc.message)}")
+        if args.debug and exc.detail:
+            console.print(f"Detail: {exc.detail}", markup=False)
+        return exc.exit_code
+    except OSError as exc:
+        console.print(f"\nA file could not be written or read: {exc}", markup=False)
+        return Exit.FILE_PROBLEM
+    except Exception as exc:  # a bug: say so plainly, never a traceback on screen
+        logger.debug("internal error", exc_info=True)
+        console.print(
+            Text(
+                "\nSomething went wrong inside the scanner (a bug). Nothing was changed on "
+                f"the phone. Please report this: {type(exc).__name__}. Run again with "
+                "--debug for the details."
+            )
+        )
+        return Exit.INTERNAL
+    if result.stopped_by_person:
+        console.print(
+            "Stopped. What was read before Ctrl-C is in the report above"
+            + (" and in the files you asked for." if args.json or args.html else ".")
+        )
+    if texts.problems:
+        console.print(Text("The advice texts could not be read: " + " ".join(texts.problems)))
+    return for_scan(result, advice_missing=bool(texts.problems))
