@@ -8,11 +8,15 @@ A capture folder holds one file per command (the exact bytes the phone sent) and
      "banner": "", "interrupted": "",
      "commands": [{"command": "getprop", "file": "01-getprop.txt", "sha256": "...",
                    "size_bytes": 31337, "error": "", "truncated": false,
-                   "duration_s": 0.21}, ...]}
+                   "duration_s": 0.21}, ...],
+     "not_applicable": [{"source": "which su", "reason": "..."}]}
 
 A command that gave no output has ``file``, ``sha256`` and ``size_bytes`` set to null and
-says why in ``error``. Loading checks every file against its size and SHA-256 and refuses
-the whole capture, naming the file, when one differs. (The hashes catch a changed or
+says why in ``error``. ``not_applicable`` (optional; older captures lack it) lists what the
+scanned input could not hold, each a command without output; a capture never holds the
+apps' files, so loading always adds ``apk files`` to it. Loading checks every file
+against its size and SHA-256 and refuses the whole capture, naming the file, when one
+differs. (The hashes catch a changed or
 damaged file; someone who rewrites ``capture.json`` too is not caught: that needs a
 signature, which is the evidence pack's job.)
 
