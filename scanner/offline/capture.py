@@ -16,9 +16,9 @@ says why in ``error``. ``not_applicable`` (optional; older captures lack it) lis
 scanned input could not hold, each a command without output; a capture never holds the
 apps' files, so loading always adds ``apk files`` to it. Loading checks every file
 against its size and SHA-256 and refuses the whole capture, naming the file, when one
-differs. (The hashes catch a changed or
-damaged file; someone who rewrites ``capture.json`` too is not caught: that needs a
-signature, which is the evidence pack's job.)
+differs. (The hashes catch a changed or damaged file; someone who rewrites
+``capture.json`` too is not caught: that needs a signature, which is the evidence pack's
+job.)
 
 Captures hold personal data: they are written to a private temporary folder first
 (``0700``, files ``0600``) and renamed into place only when complete.
