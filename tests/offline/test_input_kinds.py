@@ -86,6 +86,9 @@ def test_json_report_carries_what_the_input_cannot_hold(full_report):
         {"source": source, "reason": reason} for source, reason in NOT_HELD.items()
     ]
     assert report["app_files_checked"] == []
+    # The opening says it too, before what was found.
+    opening = report["summary"]["not_checked"]
+    assert opening[-1].startswith("This kind of input does not hold every part of the phone")
     broken = dict(report, not_applicable=[{"source": "which su"}])
     assert any(p.startswith("not_applicable/0") for p in validate_report(broken))
 
