@@ -115,3 +115,34 @@ class CaseFileDamaged(ReportError):
 
 class EvidenceError(ReportError):
     """An evidence pack or its signing key could not be written or read."""
+
+
+class InputMissing(ScannerError):
+    """An offline input (bug report, androidqf folder or zip, saved capture) is not there
+    or could not be opened: nothing was refused, it could not be read."""
+
+    exit_code = 8
+
+
+class InputRefused(ScannerError):
+    """An offline input was refused: damaged, changed since it was saved, unsafe to read,
+    or not the kind of file it was given as. Nothing from it was used."""
+
+    exit_code = 10
+
+
+class InputUnsafe(InputRefused):
+    """Reading it would go where the user did not point: a zip bomb, or a link that
+    leads out of the folder the user gave."""
+
+
+class InputChanged(InputRefused):
+    """A file no longer matches the hash recorded when it was saved."""
+
+
+class InputDamaged(InputRefused):
+    """The file is cut short, corrupted or locked (encrypted), so it cannot be read."""
+
+
+class InputNotRecognised(InputRefused):
+    """The file or folder is not the kind of input it was given as."""

@@ -67,6 +67,21 @@ class CommandResult:
         return (self.output or b"").decode("utf-8", errors="replace")
 
 
+APK_FILES = "apk files"
+"""``NotApplicable.source`` for the apps' own files (signing certificates, file hashes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """A part of the scan that this kind of input cannot hold (a bug report has no launcher
+    list, a capture no APK files). Named in the report, never counted as a part not read."""
+
+    source: str
+    """A scan command, or ``APK_FILES``."""
+    reason: str
+    """Plain words, e.g. ``a bug report does not hold the list of apps with an icon``."""
+
+
 @dataclass(frozen=True, slots=True)
 class RawCapture:
     """Every command output collected from one phone, in the order sent."""
@@ -79,12 +94,18 @@ class RawCapture:
     """The device banner from the ADB CNXN message, where there was one."""
     interrupted: str = ""
     """Why collection stopped before the end (plain words); empty when it ran to the end."""
+    not_applicable: tuple[NotApplicable, ...] = ()
+    """What this kind of input cannot hold; empty for a live scan."""
 
     def get(self, command: str) -> CommandResult | None:
         for result in self.results:
             if result.command == command:
                 return result
         return None
+
+    def not_held(self, source: str) -> bool:
+        """True when this kind of input cannot hold ``source`` (a command or ``APK_FILES``)."""
+        return any(part.source == source for part in self.not_applicable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +334,8 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class ApkFacts:
-    """What was learnt from an APK pulled from the phone."""
+    """What is known of an app's APK files: read from a pulled APK, or as an offline
+    input recorded them."""
 
     package: str
     path: str
@@ -328,6 +350,11 @@ class ApkFacts:
     """The app name from the APK's manifest (``android:label``), None when unreadable."""
     manifest_package: str | None = None
     """The package the APK's manifest declares; it should equal ``package``."""
+    source: str = "apk pull"
+    """Where these facts come from, quoted as the evidence source: ``apk pull`` (read from
+    the pulled file) or an offline record such as ``androidqf packages.json``."""
+    split_sha256: tuple[str, ...] = ()
+    """SHA-256 of the app's other files (split APKs), where the source lists them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,16 +417,25 @@ class ScanResult:
     problems: tuple[ScanProblem, ...] = ()
     pulls: tuple[PullRecord, ...] = ()
     link: Mapping[str, int] = field(default_factory=dict)
+    apks: Mapping[str, ApkFacts] = field(default_factory=dict)
+    """The apps whose files (signing certificate, hash) were checked, by package."""
 
     @property
     def complete(self) -> bool:
-        """True only when every command ran, returned output in full, and every pull worked."""
+        """True only when every part this kind of input can hold was read in full (every
+        command ran and returned its output, every pull worked). What the input cannot
+        hold is in ``not_applicable``, not here."""
         return not self.problems
 
     @property
     def stopped_by_person(self) -> bool:
         """The person pressed Ctrl-C: the reports they asked for are still written."""
         return self.capture.interrupted == STOPPED_BY_PERSON
+
+    @property
+    def not_applicable(self) -> tuple[NotApplicable, ...]:
+        """What this kind of input cannot hold: named in the report, never a problem."""
+        return self.capture.not_applicable
 
     @property
     def apps_unread(self) -> bool:

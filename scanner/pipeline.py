@@ -34,11 +34,12 @@ from scanner.sigdb.model import SignatureDB
 
 
 def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
-    """Every command that did not give full output becomes a problem the report names."""
+    """Every command that did not give full output becomes a problem the report names,
+    unless this kind of input cannot hold it (then it is named as not applicable)."""
     problems = [
         ScanProblem(message=r.error or "no output", source=r.command)
         for r in capture.results
-        if not r.ok or r.truncated
+        if (not r.ok and not capture.not_held(r.command)) or r.truncated
     ]
     if capture.interrupted:
         problems.insert(0, ScanProblem(message=capture.interrupted, source="connection"))
@@ -113,6 +114,7 @@ def analyse(
         problems=tuple(problems),
         pulls=pulls,
         link=dict(link or {}),
+        apks=dict(apks or {}),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from scanner.checks.common import app_name
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import ApkFacts, CheckContext, check, finding
 from scanner.model import DeviceSnapshot, Evidence, Finding, Package, Severity
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
@@ -37,6 +37,14 @@ def _package_evidence(pkg: Package) -> list[Evidence]:
 def _source_note(family: Family) -> Evidence:
     sources = ", ".join(family.sources) or "signature database"
     return Evidence("signatures", f"listed as {family.name} ({family.kind.value}) in {sources}")
+
+
+def _file_evidence(apk: ApkFacts) -> Evidence:
+    """Where the file facts came from: a pulled APK, or an offline record of it."""
+    if apk.source == "apk pull":
+        return Evidence("apk pull", f"pulled {apk.path} (sha256 {apk.sha256})")
+    digest = f" (sha256 {apk.sha256})" if apk.sha256 else ""
+    return Evidence(apk.source, f"{apk.path}{digest}, as recorded there")
 
 
 def _split(matches: Iterable[Match]) -> tuple[list[Match], list[Match]]:
@@ -132,7 +140,7 @@ def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterato
             continue
         family = chosen[0].family
         evidence = [
-            Evidence("apk pull", f"pulled {apk.path} (sha256 {apk.sha256})"),
+            _file_evidence(apk),
             *(
                 Evidence("apk signature", f"signing certificate {m.field}: {m.value}")
                 for m in chosen
@@ -160,22 +168,25 @@ def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterato
     sources=("apk pull", "signatures"),
 )
 def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
-    """A pulled APK whose SHA-256 is a known stalkerware sample."""
+    """An app file (the APK, or one of its splits) whose SHA-256 is a known sample."""
     index = _index(ctx)
     if index is None:
         return
     for package, apk in sorted(ctx.apks.items()):
-        spy, dual = _split(index.by_sample_sha256(apk.sha256))
+        digests = [d for d in (apk.sha256, *apk.split_sha256) if d]
+        hits = [(d, m) for d in digests for m in index.by_sample_sha256(d)]
+        spy, dual = _split(m for _, m in hits)
         chosen = spy or dual
         if not chosen:
             continue
         family = chosen[0].family
+        known = sorted({d for d, m in hits if m in chosen})
         yield finding(
             "KNOWN-003",
             title=f"{app_name(snapshot, package)} is a known copy of {family.name}",
             evidence=[
-                Evidence("apk pull", f"pulled {apk.path}"),
-                Evidence("apk hash", f"sha256 {apk.sha256} is a known sample"),
+                _file_evidence(apk),
+                *(Evidence("apk hash", f"sha256 {d} is a known sample") for d in known),
                 _source_note(family),
             ],
             package=package,

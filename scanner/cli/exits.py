@@ -34,6 +34,8 @@ class Exit(enum.IntEnum):
     """A report, guidance text, case file or input file could not be written or read."""
     NOT_ALLOWLISTED = 9
     """A command outside the read-only list was stopped (a bug)."""
+    INPUT_REFUSED = 10
+    """An offline input was refused: damaged, changed, unsafe, encrypted or not recognised."""
     STOPPED = 130
     """Stopped with Ctrl-C (the reports asked for are still written, marked incomplete)."""
 

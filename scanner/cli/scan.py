@@ -114,21 +114,23 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
     from datetime import UTC, datetime
 
     from scanner import offline
-    from scanner.pipeline import analyse
 
     database = load_database(console)
     started = datetime.now(UTC)
     if args.bugreport:
         console.print(Text(f"Reading the bug report {args.bugreport}..."))
-        capture = offline.load_bugreport(args.bugreport)
+        source = offline.read_input("bugreport", args.bugreport)
     elif args.androidqf:
-        console.print(Text(f"Reading the androidqf folder {args.androidqf}..."))
-        capture = offline.load_androidqf(args.androidqf)
+        console.print(Text(f"Reading the androidqf acquisition {args.androidqf}..."))
+        source = offline.read_input("androidqf", args.androidqf)
     else:
         console.print(Text(f"Reading the saved capture {args.from_capture}..."))
-        capture = offline.load_capture(args.from_capture)
-    # What an offline input cannot contain (e.g. the launcher query) is listed as not read.
-    return analyse(capture, started, signatures=database.db, extra_problems=database.problems)
+        source = offline.read_input("capture", args.from_capture)
+    # What a kind of input cannot hold (e.g. a bug report's launcher list) is named in
+    # the report, not counted as a failure.
+    return offline.analyse_input(
+        source, started, signatures=database.db, extra_problems=database.problems
+    )
 
 
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:

@@ -1,4 +1,5 @@
-"""An androidqf acquisition folder -> ``RawCapture``.
+"""An androidqf acquisition (a folder, or the ``.zip`` androidqf writes) -> ``RawCapture``,
+with what ``packages.json`` recorded of each app's files.
 
 androidqf (``mvt-project/androidqf``, the collector MVT reads) saves each command's output
 in its own file, trimmed of surrounding white space (its ``adb.Shell`` trims):
@@ -9,33 +10,58 @@ in its own file, trimmed of surrounding white space (its ``adb.Shell`` trims):
   ``cmd settings list <namespace>`` (the same text as ``settings list``)
 - ``root_binaries.json`` (newer versions): a JSON list of ``which -a <name>`` outputs for
   ``su``, ``magisk``, ``busybox`` ...
-- ``packages.json``, ``processes.txt``, ``logcat.txt``, ``logs/``, ``apks/`` ...: not
-  used; ``dumpsys.txt`` already holds what ``dumpsys package`` says.
+- ``packages.json``: per app, its files' hashes and signing certificate digests
+  (``packages_json``); fed to the same certificate and hash checks as a live scan's pulls.
+- ``processes.txt``, ``logcat.txt``, ``logs/``, ``apks/`` ...: not used; ``dumpsys.txt``
+  already holds what ``dumpsys package`` says.
+
+androidqf never asks which apps have an icon (the launcher query): that part is named
+as not available in this kind of input.
 
 Files already in a command's format are used unchanged. MVT finds the files with
 ``*/getprop.txt`` patterns, so the files may sit in one sub-folder: that is accepted too.
+Newer androidqf versions write the acquisition straight into ``<uuid>.zip`` (files at its
+top level); a zipped folder is read the same way. Every file is read inside the folder or
+zip the user gave: a link (file or sub-folder) that leads out of it is refused.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Final, Protocol
 
-from scanner.device.allowlist import GETPROP, SETTINGS_GLOBAL, SETTINGS_SECURE, WHICH_SU
-from scanner.errors import ScannerError
+from scanner.device.allowlist import (
+    GETPROP,
+    LAUNCHER_ACTIVITIES,
+    SETTINGS_GLOBAL,
+    SETTINGS_SECURE,
+    WHICH_SU,
+)
+from scanner.errors import InputDamaged, InputMissing, InputNotRecognised
 from scanner.model import CommandResult, RawCapture
+from scanner.offline.archive import ZipInput
 from scanner.offline.bugreport import DUMPSYS_COMMANDS, SETTINGS_COMMANDS, settings_result
 from scanner.offline.common import (
+    OfflineInput,
     in_scan_order,
+    inside,
+    not_applicable,
     read_capped,
     section_result,
     serial_from_getprop,
 )
+from scanner.offline.packages_json import apk_facts, parse_packages_json, why_no_certificate
 from scanner.offline.sections import Section, dumpsys_services
 
 TRANSPORT: Final = "androidqf"
 NOT_PRESENT: Final = "not in this androidqf folder"
+
+NOT_HELD: Final = {
+    LAUNCHER_ACTIVITIES: "androidqf does not ask the phone which apps have an icon",
+}
+"""What androidqf never collects: named as not available, not as unread."""
 
 MAX_FILE_BYTES: Final = 512 * 1024 * 1024
 """A full ``dumpsys`` is tens of MB; a file past this is not what it says it is. (Each
@@ -44,36 +70,122 @@ command's output is then cut at the live scan's limit, as a live scan would cut 
 MAX_SMALL_FILE_BYTES: Final = 4 * 1024 * 1024
 """``root_binaries.json`` is a few lines."""
 
+MAX_PACKAGES_BYTES: Final = 64 * 1024 * 1024
+"""``packages.json`` is about 1.5 KB per app."""
+
 GETPROP_FILE: Final = "getprop.txt"
 DUMPSYS_FILE: Final = "dumpsys.txt"
 ROOT_BINARIES_FILE: Final = "root_binaries.json"
+PACKAGES_FILE: Final = "packages.json"
 SETTINGS_FILES: Final = {
     SETTINGS_GLOBAL: "settings_global.txt",
     SETTINGS_SECURE: "settings_secure.txt",
 }
-_MARKER_FILES: Final = (GETPROP_FILE, DUMPSYS_FILE, *SETTINGS_FILES.values())
+_MARKER_FILES: Final = (GETPROP_FILE, DUMPSYS_FILE, PACKAGES_FILE, *SETTINGS_FILES.values())
+_AGE_MAGIC: Final = b"age-encryption.org/"
+_IGNORED_FOLDERS: Final = frozenset({"__MACOSX"})
+"""What a Mac's zip tool adds beside the real files."""
 
 
-def load_androidqf(folder: str | Path) -> RawCapture:
-    """Read an androidqf output folder into a capture.
+class _Source(Protocol):
+    """The folder or zip the user gave, read by relative (``/``-separated) names."""
 
-    Raises ScannerError when the folder is missing or holds none of androidqf's files.
+    def has(self, name: str) -> bool: ...
+
+    def folders(self) -> list[str]: ...
+
+    def read(self, name: str, limit: int) -> bytes: ...
+
+
+class _Folder:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.real = folder.resolve()  # the one folder everything must stay inside
+
+    def has(self, name: str) -> bool:
+        return (self.folder / name).is_file()
+
+    def folders(self) -> list[str]:
+        try:
+            children = sorted(self.folder.iterdir())
+        except OSError as exc:
+            raise InputMissing(
+                f"The androidqf folder {self.folder} could not be read.", str(exc)
+            ) from exc
+        return [child.name for child in children if child.is_dir()]
+
+    def read(self, name: str, limit: int) -> bytes:
+        real = inside(self.real, self.folder / name, "androidqf folder")
+        return read_capped(real, limit, "androidqf file")
+
+    def check_inside(self, name: str) -> None:
+        inside(self.real, self.folder / name, "androidqf folder")
+
+
+class _Zip:
+    def __init__(self, archive: ZipInput) -> None:
+        self.archive = archive
+
+    def has(self, name: str) -> bool:
+        return name in self.archive.entries
+
+    def folders(self) -> list[str]:
+        return sorted({name.split("/", 1)[0] for name in self.archive.entries if "/" in name})
+
+    def read(self, name: str, limit: int) -> bytes:
+        return self.archive.read(name, limit)
+
+
+def load_androidqf(path: str | Path) -> RawCapture:
+    """Read an androidqf folder or zip into a capture (``read_androidqf`` without the
+    app file records)."""
+    return read_androidqf(path).capture
+
+
+def read_androidqf(path: str | Path) -> OfflineInput:
+    """Read an androidqf folder or ``.zip``: the commands' outputs and ``packages.json``.
+
+    Raises InputMissing when it is not there or cannot be read, and an InputRefused error
+    when it is not an androidqf acquisition, is damaged or encrypted, or a link in it leads
+    outside the folder given.
     """
-    root = _acquisition_root(Path(folder))
+    given = Path(path)
+    if given.is_dir():
+        return _read(_Folder(given), given)
+    if not given.is_file():
+        raise InputMissing(f"There is no androidqf folder or file at {given}.")
+    if given.name.endswith(".age") or _starts_with(given, _AGE_MAGIC):
+        raise InputDamaged(
+            f"{given} is an encrypted androidqf acquisition. Decrypt it first with age and "
+            "its private key, then scan the .zip that gives.",
+            "age-encrypted file",
+        )
+    if not zipfile.is_zipfile(given):
+        raise InputNotRecognised(
+            f"{given} is neither an androidqf folder nor a zip of one; it may be damaged "
+            "or only partly copied.",
+            "no zip end-of-central-directory record",
+        )
+    with ZipInput(given, "androidqf zip") as archive:
+        return _read(_Zip(archive), given)
+
+
+def _read(source: _Source, given: Path) -> OfflineInput:
+    prefix = _acquisition_prefix(source, given)
     found: dict[str, CommandResult] = {}
 
-    getprop = _file(root, GETPROP_FILE, MAX_FILE_BYTES)
+    getprop = _file(source, prefix + GETPROP_FILE, MAX_FILE_BYTES)
     if getprop is not None:
         found[GETPROP] = section_result(GETPROP, Section(getprop))
 
-    dumpsys = _file(root, DUMPSYS_FILE, MAX_FILE_BYTES)
+    dumpsys = _file(source, prefix + DUMPSYS_FILE, MAX_FILE_BYTES)
     services = dumpsys_services(dumpsys, ends_at_eof=True) if dumpsys is not None else {}
     for command, service in DUMPSYS_COMMANDS.items():
         if service in services:
             found[command] = section_result(command, services[service])
 
     for command, name in SETTINGS_FILES.items():
-        listed = _file(root, name, MAX_FILE_BYTES)
+        listed = _file(source, prefix + name, MAX_FILE_BYTES)
         if listed is not None:
             found[command] = section_result(command, Section(listed))
         elif "settings" in services:
@@ -84,65 +196,99 @@ def load_androidqf(folder: str | Path) -> RawCapture:
             if result is not None:
                 found[command] = result
 
-    which_su = _which_su(root)
+    which_su = _which_su(source, prefix + ROOT_BINARIES_FILE, given)
     if which_su is not None:
         found[WHICH_SU] = CommandResult(WHICH_SU, which_su)
 
-    return RawCapture(
-        results=in_scan_order(found, NOT_PRESENT),
+    capture = RawCapture(
+        results=in_scan_order(found, NOT_PRESENT, NOT_HELD),
         serial=serial_from_getprop(getprop),
         transport=TRANSPORT,
+        not_applicable=not_applicable(found, NOT_HELD),
+    )
+    return _with_app_files(capture, _file(source, prefix + PACKAGES_FILE, MAX_PACKAGES_BYTES))
+
+
+def _with_app_files(capture: RawCapture, raw: bytes | None) -> OfflineInput:
+    """The capture with what ``packages.json`` recorded of each app's files."""
+    if raw is None:
+        return OfflineInput(
+            capture,
+            unlisted_reason=f"this androidqf acquisition has no {PACKAGES_FILE}, so no app's "
+            "signing certificate or file hash could be checked",
+        )
+    try:
+        recorded = parse_packages_json(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return OfflineInput(
+            capture,
+            unlisted_reason=f"androidqf's {PACKAGES_FILE} could not be read ({exc}), so no "
+            "app's signing certificate or file hash could be checked",
+        )
+    apks = {}
+    unchecked = {}
+    for package in recorded.packages:
+        facts = apk_facts(package)
+        if facts is not None:
+            apks.setdefault(package.name, facts)
+        reason = why_no_certificate(package)
+        if reason is not None:
+            unchecked.setdefault(package.name, reason)
+    return OfflineInput(
+        capture,
+        apks=apks,
+        unchecked=unchecked,
+        unlisted_reason=f"this app is not listed in androidqf's {PACKAGES_FILE}, so its "
+        "signing certificate was not checked",
     )
 
 
-def _acquisition_root(folder: Path) -> Path:
-    """The folder holding androidqf's files: the one given, or its single sub-folder."""
-    if not folder.is_dir():
-        raise ScannerError(f"There is no androidqf folder at {folder}.")
-    if any((folder / name).is_file() for name in _MARKER_FILES):
-        return folder
+def _acquisition_prefix(source: _Source, given: Path) -> str:
+    """Where androidqf's files are: ``""`` (the top) or ``"<one sub-folder>/"``."""
+    if any(source.has(name) for name in _MARKER_FILES):
+        return ""
     inner = [
-        child
-        for child in sorted(folder.iterdir())
-        if child.is_dir() and any((child / name).is_file() for name in _MARKER_FILES)
+        folder
+        for folder in source.folders()
+        if folder not in _IGNORED_FOLDERS
+        and any(source.has(f"{folder}/{name}") for name in _MARKER_FILES)
     ]
     if len(inner) == 1:
-        return inner[0]
+        if isinstance(source, _Folder):
+            source.check_inside(inner[0])  # a linked sub-folder must not lead elsewhere
+        return f"{inner[0]}/"
     if len(inner) > 1:
-        raise ScannerError(
-            f"The folder {folder} holds several androidqf acquisitions; choose one of them.",
-            ", ".join(child.name for child in inner),
+        raise InputNotRecognised(
+            f"{given} holds several androidqf acquisitions; choose one of them.",
+            ", ".join(inner),
         )
-    raise ScannerError(
-        f"{folder} does not look like an androidqf folder.",
+    raise InputNotRecognised(
+        f"{given} does not look like an androidqf folder.",
         f"none of {', '.join(_MARKER_FILES)} in it or in a sub-folder",
     )
 
 
-def _file(root: Path, name: str, limit: int) -> bytes | None:
-    path = root / name
-    if not path.is_file():
-        return None
-    # A link out of the folder would make the scan read something the user did not give.
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise ScannerError(
-            f"{path} points outside the androidqf folder; it was not read.",
-            f"resolves to {path.resolve()}",
-        )
-    return read_capped(path, limit, "androidqf file")
+def _file(source: _Source, name: str, limit: int) -> bytes | None:
+    return source.read(name, limit) if source.has(name) else None
 
 
-def _which_su(root: Path) -> bytes | None:
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError as exc:
+        raise InputMissing(f"The androidqf file {path} could not be read.", str(exc)) from exc
+
+
+def _which_su(source: _Source, name: str, given: Path) -> bytes | None:
     """What ``which su`` would print, from ``root_binaries.json``; None without the file."""
-    data = _file(root, ROOT_BINARIES_FILE, MAX_SMALL_FILE_BYTES)
+    data = _file(source, name, MAX_SMALL_FILE_BYTES)
     if data is None:
         return None
     try:
         entries = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScannerError(
-            f"The androidqf file {root / ROOT_BINARIES_FILE} is damaged.", str(exc)
-        ) from exc
+        raise InputDamaged(f"The androidqf file {given / name} is damaged.", str(exc)) from exc
     if not isinstance(entries, list):
         return None
     # Each entry is one ``which -a <name>`` output (paths, one a line); ``which su``

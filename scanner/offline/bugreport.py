@@ -16,7 +16,6 @@ from __future__ import annotations
 import fnmatch
 import logging
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Final
 
@@ -27,12 +26,21 @@ from scanner.device.allowlist import (
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
+    LAUNCHER_ACTIVITIES,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
+    WHICH_SU,
 )
-from scanner.errors import ScannerError
-from scanner.model import CommandResult, RawCapture
-from scanner.offline.common import in_scan_order, read_capped, section_result, serial_from_getprop
+from scanner.errors import InputMissing, InputNotRecognised
+from scanner.model import APK_FILES, CommandResult, RawCapture
+from scanner.offline.archive import ZipInput
+from scanner.offline.common import (
+    in_scan_order,
+    not_applicable,
+    read_capped,
+    section_result,
+    serial_from_getprop,
+)
 from scanner.offline.sections import Section, command_section, dumpsys_services
 from scanner.offline.settings_dump import settings_list_from_dump
 
@@ -58,6 +66,14 @@ DUMPSYS_COMMANDS: Final = {
 
 SETTINGS_COMMANDS: Final = {SETTINGS_GLOBAL: "global", SETTINGS_SECURE: "secure"}
 
+NOT_HELD: Final = {
+    LAUNCHER_ACTIVITIES: "a bug report does not hold the list of apps with an icon",
+    WHICH_SU: "a bug report does not hold the search for an 'su' program",
+    APK_FILES: "a bug report does not hold the apps' files, so their signing certificates "
+    "and file hashes cannot be checked",
+}
+"""What dumpstate never collects: named in the report as not available, not as unread."""
+
 SETTINGS_USER: Final = 0
 """``settings list`` on a live phone reads the current user; a bug report does not say
 which user was current, so the phone's main user is read (as the snapshot does)."""
@@ -71,23 +87,24 @@ _MARKERS: Final = (b"DUMP OF SERVICE ", b"------ SYSTEM PROPERTIES", b"== dumpst
 def load_bugreport(path: str | Path) -> RawCapture:
     """Read a bug report zip (or a plain ``bugreport.txt``) into a capture.
 
-    Raises ScannerError when the file is missing, is not a bug report, has no main text,
-    or is larger than any real one.
+    Raises InputMissing when the file is not there or cannot be read, and an InputRefused
+    error when it is not a bug report, has no main text, is damaged or is larger than any
+    real one.
     """
     source = Path(path)
     if not source.is_file():
-        raise ScannerError(f"There is no bug report file at {source}.")
+        raise InputMissing(f"There is no bug report file at {source}.")
     if zipfile.is_zipfile(source):
         text = _main_text_from_zip(source)
     elif source.suffix.lower() == ".zip":
-        raise ScannerError(
+        raise InputNotRecognised(
             f"{source} is not a zip file; it may be damaged or only partly copied.",
             "no zip end-of-central-directory record",
         )
     else:
         text = read_capped(source, MAX_MAIN_BYTES, "bug report")
     if not any(marker in text for marker in _MARKERS):
-        raise ScannerError(
+        raise InputNotRecognised(
             f"{source} does not look like an Android bug report.",
             "no 'DUMP OF SERVICE' block and no 'SYSTEM PROPERTIES' section in the main text",
         )
@@ -112,9 +129,10 @@ def capture_from_bugreport_text(text: bytes) -> RawCapture:
                 found[command] = result
     getprop = found.get(GETPROP)
     return RawCapture(
-        results=in_scan_order(found, NOT_PRESENT),
+        results=in_scan_order(found, NOT_PRESENT, NOT_HELD),
         serial=serial_from_getprop(getprop.output if getprop is not None else None),
         transport=TRANSPORT,
+        not_applicable=not_applicable(found, NOT_HELD),
     )
 
 
@@ -142,51 +160,27 @@ def settings_result(
 
 
 def _main_text_from_zip(source: Path) -> bytes:
-    try:
-        with zipfile.ZipFile(source) as archive:
-            info = _main_entry(archive, source)
-            if info.file_size > MAX_MAIN_BYTES:
-                raise ScannerError(
-                    f"The bug report {source} is larger than any real one; it was not read.",
-                    f"{info.filename}: {info.file_size} bytes uncompressed",
-                )
-            with archive.open(info) as handle:
-                data = handle.read(MAX_MAIN_BYTES + 1)
-    except ScannerError:
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise ScannerError(f"The bug report {source} is damaged.", repr(exc)) from exc
-    except RuntimeError as exc:  # zipfile's "File is encrypted, password required"
-        raise ScannerError(
-            f"The bug report {source} is password protected; it cannot be read.", repr(exc)
-        ) from exc
-    except OSError as exc:
-        raise ScannerError(f"The bug report {source} could not be read.", str(exc)) from exc
-    if len(data) > MAX_MAIN_BYTES:
-        raise ScannerError(
-            f"The bug report {source} is larger than any real one; it was not read.",
-            "the main text is bigger than its zip header says",
-        )
-    return data
+    with ZipInput(source, "bug report") as archive:
+        return archive.read(_main_entry(archive, source), MAX_MAIN_BYTES)
 
 
-def _main_entry(archive: zipfile.ZipFile, source: Path) -> zipfile.ZipInfo:
+def _main_entry(archive: ZipInput, source: Path) -> str:
     """The main text's entry: named by ``main_entry.txt``, else found by its usual name."""
-    entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+    entries = archive.entries
     pointer = entries.get("main_entry.txt")
     if pointer is not None and pointer.file_size <= MAX_POINTER_BYTES:
-        with archive.open(pointer) as handle:
-            name = handle.read(MAX_POINTER_BYTES).decode("utf-8", errors="replace").strip()
+        raw = archive.read("main_entry.txt", MAX_POINTER_BYTES)
+        name = raw.decode("utf-8", errors="replace").strip()
         if name in entries:
-            return entries[name]
+            return name
         logger.debug("main_entry.txt names %r, which is not in the zip", name)
     top_level = [name for name in entries if "/" not in name]
     for pattern in _MAIN_PATTERNS:
         matches = fnmatch.filter(top_level, pattern)
         if matches:
             # Several (should not happen): the largest is the full report.
-            return max((entries[name] for name in matches), key=lambda info: info.file_size)
-    raise ScannerError(
+            return max(matches, key=lambda name: entries[name].file_size)
+    raise InputNotRecognised(
         f"{source} is a zip file but has no bug report text in it.",
         f"none of main_entry.txt, {', '.join(_MAIN_PATTERNS)} at the top level",
     )

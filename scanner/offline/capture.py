@@ -8,13 +8,17 @@ A capture folder holds one file per command (the exact bytes the phone sent) and
      "banner": "", "interrupted": "",
      "commands": [{"command": "getprop", "file": "01-getprop.txt", "sha256": "...",
                    "size_bytes": 31337, "error": "", "truncated": false,
-                   "duration_s": 0.21}, ...]}
+                   "duration_s": 0.21}, ...],
+     "not_applicable": [{"source": "which su", "reason": "..."}]}
 
 A command that gave no output has ``file``, ``sha256`` and ``size_bytes`` set to null and
-says why in ``error``. Loading checks every file against its size and SHA-256 and refuses
-the whole capture, naming the file, when one differs. (The hashes catch a changed or
-damaged file; someone who rewrites ``capture.json`` too is not caught: that needs a
-signature, which is the evidence pack's job.)
+says why in ``error``. ``not_applicable`` (optional; older captures lack it) lists what the
+scanned input could not hold, each a command without output; a capture never holds the
+apps' files, so loading always adds ``apk files`` to it. Loading checks every file
+against its size and SHA-256 and refuses the whole capture, naming the file, when one
+differs. (The hashes catch a changed or damaged file; someone who rewrites
+``capture.json`` too is not caught: that needs a signature, which is the evidence pack's
+job.)
 
 Captures hold personal data: they are written to a private temporary folder first
 (``0700``, files ``0600``) and renamed into place only when complete.
@@ -37,15 +41,25 @@ from typing import Final
 
 import yaml
 
-from scanner.errors import ScannerError
-from scanner.model import CommandResult, RawCapture
-from scanner.offline.common import MAX_COMMAND_BYTES
+from scanner.errors import (
+    InputChanged,
+    InputDamaged,
+    InputMissing,
+    InputNotRecognised,
+    ReportError,
+)
+from scanner.model import APK_FILES, CommandResult, NotApplicable, RawCapture
+from scanner.offline.common import MAX_COMMAND_BYTES, inside
 
 TRANSPORT: Final = "capture"
 MANIFEST: Final = "capture.json"
 FORMAT: Final = "phone-check capture"
 FORMAT_VERSION: Final = 1
 PROFILE_FILE: Final = "profile.yaml"
+NO_APK_FILES: Final = (
+    "a saved capture does not hold the apps' files, so their signing certificates and "
+    "file hashes cannot be checked"
+)
 
 MAX_MANIFEST_BYTES: Final = 1024 * 1024
 FILE_MODE: Final = 0o600
@@ -69,7 +83,7 @@ class CaptureManifest:
 def write_capture(folder: str | Path, capture: RawCapture, *, created_at: datetime) -> Path:
     """Write ``capture`` to a new folder (or an empty one) and return its path.
 
-    ``created_at`` must carry a time zone; it is stored in UTC. Raises ScannerError when
+    ``created_at`` must carry a time zone; it is stored in UTC. Raises ReportError when
     the folder already holds files or cannot be written.
     """
     if created_at.tzinfo is None:
@@ -105,6 +119,10 @@ def write_capture(folder: str | Path, capture: RawCapture, *, created_at: dateti
         "banner": capture.banner,
         "interrupted": capture.interrupted,
         "commands": entries,
+        # Optional (older captures lack it): what the scanned input could not hold.
+        "not_applicable": [
+            {"source": part.source, "reason": part.reason} for part in capture.not_applicable
+        ],
     }
     contents[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     return _write_private_folder(target, contents, "capture")
@@ -113,7 +131,8 @@ def write_capture(folder: str | Path, capture: RawCapture, *, created_at: dateti
 def load_capture(folder: str | Path) -> RawCapture:
     """Load a capture folder, verifying every file; transport ``capture``.
 
-    Raises ScannerError naming the file when one is missing, changed or unexpected.
+    Raises InputMissing when the folder is not there, and an InputRefused error naming
+    the file when one is missing, changed, damaged or leads outside the folder.
     """
     return read_manifest(folder).capture
 
@@ -122,10 +141,11 @@ def read_manifest(folder: str | Path) -> CaptureManifest:
     """Read and verify a capture folder, keeping what ``capture.json`` says about it."""
     root = Path(folder)
     if not root.is_dir():
-        raise ScannerError(f"There is no capture folder at {root}.")
-    spec = _load_json(root / MANIFEST)
+        raise InputMissing(f"There is no capture folder at {root}.")
+    real = root.resolve()  # every file must stay inside the folder the user gave
+    spec = _load_json(inside(real, root / MANIFEST, "capture folder"))
     if spec.get("format") != FORMAT or spec.get("format_version") != FORMAT_VERSION:
-        raise ScannerError(
+        raise InputNotRecognised(
             f"{root} is not a capture this version of the scanner can read.",
             f"format {spec.get('format')!r} version {spec.get('format_version')!r}",
         )
@@ -135,7 +155,7 @@ def read_manifest(folder: str | Path) -> CaptureManifest:
     results: list[CommandResult] = []
     files: dict[str, str] = {}
     for entry in commands:
-        result, name = _verified_result(root, entry)
+        result, name = _verified_result(root, real, entry)
         if any(r.command == result.command for r in results):
             raise _damaged(root / MANIFEST, f"{result.command!r} is listed twice")
         results.append(result)
@@ -147,6 +167,7 @@ def read_manifest(folder: str | Path) -> CaptureManifest:
         transport=TRANSPORT,
         banner=_text(spec, "banner", root),
         interrupted=_text(spec, "interrupted", root),
+        not_applicable=_not_applicable(spec, results, root),
     )
     return CaptureManifest(
         created_at=_parse_time(spec.get("created_at"), root),
@@ -214,8 +235,31 @@ def _parse_time(value: object, root: Path) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _damaged(path: Path, detail: str) -> ScannerError:
-    return ScannerError(f"The capture file {path} is damaged or was changed.", detail)
+def _damaged(path: Path, detail: str) -> InputDamaged:
+    return InputDamaged(f"The capture file {path} is damaged or was changed.", detail)
+
+
+def _not_applicable(
+    spec: Mapping[str, object], results: list[CommandResult], root: Path
+) -> tuple[NotApplicable, ...]:
+    """What the scanned input could not hold, as recorded; and a capture never holds the
+    apps' files. A recorded part must be a command that gave no output."""
+    recorded = spec.get("not_applicable", [])
+    if not isinstance(recorded, list):
+        raise _damaged(root / MANIFEST, "'not_applicable' is not a list")
+    without_output = {r.command for r in results if r.output is None}
+    parts: dict[str, NotApplicable] = {}
+    for entry in recorded:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("source"), str)
+            or not isinstance(entry.get("reason"), str)
+            or entry["source"] not in (without_output | {APK_FILES})
+        ):
+            raise _damaged(root / MANIFEST, f"a not_applicable entry is not valid: {entry!r:.200}")
+        parts.setdefault(entry["source"], NotApplicable(entry["source"], entry["reason"]))
+    parts.setdefault(APK_FILES, NotApplicable(APK_FILES, NO_APK_FILES))
+    return tuple(parts.values())
 
 
 def _text(spec: Mapping[str, object], key: str, root: Path) -> str:
@@ -227,12 +271,12 @@ def _text(spec: Mapping[str, object], key: str, root: Path) -> str:
 
 def _load_json(path: Path) -> dict[str, object]:
     if not path.is_file():
-        raise ScannerError(f"{path.parent} is not a capture folder: it has no {MANIFEST}.")
+        raise InputNotRecognised(f"{path.parent} is not a capture folder: it has no {MANIFEST}.")
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
-        raise ScannerError(f"The capture file {path} could not be read.", str(exc)) from exc
+        raise InputMissing(f"The capture file {path} could not be read.", str(exc)) from exc
     if len(raw) > MAX_MANIFEST_BYTES:
         raise _damaged(path, "larger than any capture.json")
     try:
@@ -244,7 +288,7 @@ def _load_json(path: Path) -> dict[str, object]:
     return spec
 
 
-def _verified_result(root: Path, entry: object) -> tuple[CommandResult, str | None]:
+def _verified_result(root: Path, real: Path, entry: object) -> tuple[CommandResult, str | None]:
     manifest = root / MANIFEST
     if not isinstance(entry, dict) or not isinstance(entry.get("command"), str):
         raise _damaged(manifest, f"a command entry is not valid: {entry!r:.200}")
@@ -263,28 +307,29 @@ def _verified_result(root: Path, entry: object) -> tuple[CommandResult, str | No
         return CommandResult(command, None, error, float(duration_s), truncated), None
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name) or name == MANIFEST:
         raise _damaged(manifest, f"the file name for {command!r} is not allowed: {name!r:.120}")
-    data = _read_verified(root / name, entry)
+    data = _read_verified(root / name, inside(real, root / name, "capture folder"), entry)
     return CommandResult(command, data, error, float(duration_s), truncated), name
 
 
-def _read_verified(path: Path, entry: Mapping[str, object]) -> bytes:
+def _read_verified(path: Path, real: Path, entry: Mapping[str, object]) -> bytes:
+    """``path`` as listed, ``real`` where it leads (inside the folder); checked by hash."""
     expected_hash = entry.get("sha256")
     expected_size = entry.get("size_bytes")
     if not isinstance(expected_hash, str) or not isinstance(expected_size, int):
         raise _damaged(path.parent / MANIFEST, f"no hash or size recorded for {path.name}")
-    if path.is_symlink() or not path.is_file():
-        raise ScannerError(
-            f"The capture is incomplete: {path.name} is missing.",
+    if not real.is_file():
+        raise InputChanged(
+            f"The capture is incomplete: {path.name} is missing; the capture was not used.",
             f"{path} is not a regular file",
         )
     try:
-        with path.open("rb") as handle:
+        with real.open("rb") as handle:
             data = handle.read(MAX_COMMAND_BYTES + 1)
     except OSError as exc:
-        raise ScannerError(f"The capture file {path} could not be read.", str(exc)) from exc
+        raise InputMissing(f"The capture file {path} could not be read.", str(exc)) from exc
     actual_hash = hashlib.sha256(data).hexdigest()
     if len(data) != expected_size or actual_hash != expected_hash.lower():
-        raise ScannerError(
+        raise InputChanged(
             f"The capture file {path.name} was changed after it was saved; "
             "the capture was not used.",
             f"{path}: expected {expected_size} bytes sha256 {expected_hash}, "
@@ -296,7 +341,7 @@ def _read_verified(path: Path, entry: Mapping[str, object]) -> bytes:
 def _write_private_folder(target: Path, contents: Mapping[str, bytes], what: str) -> Path:
     """Write every file into a private temporary folder, then rename it to ``target``."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ScannerError(
+        raise ReportError(
             f"{target} already exists; choose a new folder for the {what}.",
             "refusing to write into a folder that already holds files",
         )
@@ -310,7 +355,7 @@ def _write_private_folder(target: Path, contents: Mapping[str, bytes], what: str
                 target.rmdir()  # empty, checked above; rename cannot replace it on Windows
             os.rename(temporary, target)
     except OSError as exc:
-        raise ScannerError(f"The {what} could not be written to {target}.", str(exc)) from exc
+        raise ReportError(f"The {what} could not be written to {target}.", str(exc)) from exc
     return target
 
 

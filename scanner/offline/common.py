@@ -1,14 +1,16 @@
-"""What every offline input shares: size limits, bounded reads, results in scan order."""
+"""What every offline input shares: size limits, bounded reads that stay inside the folder
+the user gave, results in scan order, and what a kind of input cannot hold."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from scanner.device.allowlist import SCAN_COMMANDS
-from scanner.errors import ScannerError
-from scanner.model import CUT_AT_LIMIT, CommandResult
+from scanner.errors import InputMissing, InputUnsafe
+from scanner.model import CUT_AT_LIMIT, ApkFacts, CommandResult, NotApplicable, RawCapture
 from scanner.offline.sections import Section
 from scanner.parse.getprop import parse_getprop
 
@@ -34,14 +36,63 @@ def section_result(command: str, section: Section) -> CommandResult:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OfflineInput:
+    """What one offline input holds: the commands' outputs, and any record of the apps'
+    files (an androidqf ``packages.json``)."""
+
+    capture: RawCapture
+    apks: Mapping[str, ApkFacts] = field(default_factory=dict)
+    """Per package: file hashes and signing certificates as the input recorded them."""
+    unchecked: Mapping[str, str] = field(default_factory=dict)
+    """Per package: why the input holds no signing certificate for it (plain words)."""
+    unlisted_reason: str = ""
+    """Why an app the input does not list at all has no certificate facts; empty when the
+    kind of input holds no app files (then ``capture.not_applicable`` says so)."""
+
+
 def in_scan_order(
-    found: Mapping[str, CommandResult], missing_reason: str
+    found: Mapping[str, CommandResult],
+    missing_reason: str,
+    not_held: Mapping[str, str] | None = None,
 ) -> tuple[CommandResult, ...]:
-    """One result per scan command, in the live scan's order; absent ones say why."""
+    """One result per scan command, in the live scan's order; absent ones say why.
+
+    ``not_held``: commands this kind of input cannot hold, with the reason to give.
+    """
+    reasons = not_held or {}
     return tuple(
-        found[command] if command in found else CommandResult(command, None, error=missing_reason)
+        found[command]
+        if command in found
+        else CommandResult(command, None, error=reasons.get(command, missing_reason))
         for command in SCAN_COMMANDS
     )
+
+
+def not_applicable(
+    found: Mapping[str, CommandResult], not_held: Mapping[str, str]
+) -> tuple[NotApplicable, ...]:
+    """The parts this kind of input cannot hold, leaving out any it held after all."""
+    return tuple(
+        NotApplicable(source, reason) for source, reason in not_held.items() if source not in found
+    )
+
+
+def inside(base: Path, path: Path, what: str) -> Path:
+    """``path`` with every link followed, refused unless it stays inside ``base``.
+
+    ``base`` is the folder the user gave, resolved once: a link (a file or a sub-folder)
+    that leads out of it would make the scan read, and an evidence pack keep, something
+    the user never pointed at.
+    """
+    real = path.resolve()
+    if not real.is_relative_to(base):
+        raise InputUnsafe(
+            f"{path} leads outside the {what} you gave, so it was not read and "
+            "nothing from this input was used.",
+            f"resolves to {real}, outside {base}",
+        )
+    return real
 
 
 def read_capped(path: Path, limit: int, what: str) -> bytes:
@@ -50,10 +101,10 @@ def read_capped(path: Path, limit: int, what: str) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise ScannerError(f"The {what} {path} could not be read.", str(exc)) from exc
+        raise InputMissing(f"The {what} {path} could not be read.", str(exc)) from exc
     if len(data) > limit:
-        raise ScannerError(
-            f"The {what} {path} is too large to be what it says it is.",
+        raise InputUnsafe(
+            f"The {what} {path} is larger than any real one, so it was not read.",
             f"more than {limit} bytes",
         )
     return data

@@ -262,6 +262,11 @@ def build_snapshot(
     sources_read: list[str] = []
     for command in SCAN_COMMANDS:
         result = capture.get(command)
+        if (result is None or not result.ok) and capture.not_held(command):
+            # This kind of input cannot hold it: the report names it as such, not as a
+            # part of the phone's answers that was not understood.
+            outputs[command] = ParsedOutput(command, result, None)
+            continue
         ready = (parsed or {}).get(command)
         if ready is None or ready.source is not result:
             ready = parse_output(command, result)

@@ -58,6 +58,11 @@ def not_checked(result: ScanResult) -> tuple[str, ...]:
         )
     if not result.complete and result.app_list_complete:
         lines.append("Some other parts of the phone could not be read; the report lists them.")
+    if result.not_applicable:
+        lines.append(
+            "This kind of input does not hold every part of the phone; what it lacks was not "
+            "checked (see 'Not available in this kind of input')."
+        )
     return tuple(lines)
 
 

@@ -276,6 +276,14 @@ def _cannot_see(result: ScanResult, texts: _Texts) -> str:
     )
 
 
+def _not_available(result: ScanResult) -> str:
+    """What this kind of input cannot hold: not a failure, but never checked either."""
+    if not result.not_applicable:
+        return ""
+    items = [part.reason for part in result.not_applicable]
+    return f"<section><h2>Not available in this kind of input</h2>{_ul(items)}</section>"
+
+
 def _next_steps(texts: _Texts) -> str:
     paragraphs = [
         texts.ui(key) for key in ("not_your_fault", "after_scan", "safer_device") if texts.ui(key)
@@ -406,6 +414,7 @@ def render(
             *top,
             _findings(result, texts),
             _cannot_see(result, texts),
+            _not_available(result),
             _next_steps(texts),
             _helplines(texts),
             _device(result),

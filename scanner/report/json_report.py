@@ -15,7 +15,7 @@ from scanner import TOOL_NAME, __version__
 from scanner.model import Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def _iso(value: object) -> str:
@@ -104,6 +104,20 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             for w in result.warnings
         ],
         "link": result.link,
+        "not_applicable": [
+            {"source": part.source, "reason": part.reason} for part in result.not_applicable
+        ],
+        "app_files_checked": [
+            {
+                "package": package,
+                "source": facts.source,
+                "path": facts.path,
+                "sha256": facts.sha256 or None,
+                "certificate_sha1": list(facts.cert_sha1),
+                "certificate_sha256": list(facts.cert_sha256),
+            }
+            for package, facts in sorted(result.apks.items())
+        ],
     }
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.

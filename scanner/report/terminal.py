@@ -123,6 +123,20 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
 
     console.rule("What this scan cannot see")
     console.print(plain(texts.cannot_see(clean=result.nothing_found)))
+    if result.not_applicable:
+        console.rule("Not available in this kind of input")
+        for part in result.not_applicable:
+            console.print(plain(f"- {part.reason}"))
+    certified = [a for a in result.apks.values() if a.cert_sha1 or a.cert_sha256]
+    if certified:
+        sources = ", ".join(sorted({a.source for a in certified}))
+        console.print(
+            plain(
+                f"Signing certificates were checked for {len(certified)} app(s) ({sources}); "
+                "the JSON report lists them."
+            ),
+            style="muted",
+        )
     if not result.complete:
         console.rule("What could not be read")
         for problem in result.problems:

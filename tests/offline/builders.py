@@ -10,6 +10,7 @@ provider's row format, the zip layout) is written here, following AOSP
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -197,3 +198,50 @@ def androidqf_folder(
     if root_binaries is not None:
         (folder / "root_binaries.json").write_text(json.dumps(root_binaries, indent=4))
     return folder
+
+
+MVT_ANDROIDQF = ("device-outputs", "mvt-artifacts", "androidqf")
+MVT_BUGREPORT = ("device-outputs", "mvt-artifacts", "android_data", "bugreport")
+
+
+def real_androidqf_copy(folder: Path) -> Path:
+    """A writable copy of the real androidqf acquisition in ../shared (files only; the
+    shared copy is read-only)."""
+    source = shared_path(*MVT_ANDROIDQF)
+    folder.mkdir(parents=True)
+    for item in sorted(source.iterdir()):
+        shutil.copyfile(item, folder / item.name)
+    return folder
+
+
+def zip_folder(folder: Path, path: Path, *, under: str = "") -> Path:
+    """Zip every file below ``folder`` the way a user or androidqf shares it: at the top
+    level (androidqf's own ``<uuid>.zip``), or ``under`` one folder (a zipped folder)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in sorted(folder.rglob("*")):
+            if item.is_file():
+                name = item.relative_to(folder).as_posix()
+                archive.write(item, f"{under}/{name}" if under else name)
+    return path
+
+
+def real_bugreport_zip(path: Path) -> Path:
+    """The real (MVT) bug report folder zipped, as the phone shares it."""
+    return zip_folder(shared_path(*MVT_BUGREPORT), path)
+
+
+def set_package_record(folder: Path, name: str, **changes: object) -> None:
+    """Change fields of one package's first file in ``packages.json`` (``cert_sha1=``,
+    ``cert_sha256=`` for its certificate, anything else for the file entry)."""
+    path = folder / "packages.json"
+    packages = json.loads(path.read_text())
+    entry = next(p for p in packages if p["name"] == name)
+    record = entry["files"][0]
+    for key, value in changes.items():
+        if key == "cert_sha1":
+            record["certificate"]["Sha1"] = value
+        elif key == "cert_sha256":
+            record["certificate"]["Sha256"] = value
+        else:
+            record[key] = value
+    path.write_text(json.dumps(packages, indent=4))

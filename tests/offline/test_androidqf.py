@@ -18,7 +18,7 @@ from scanner.device.allowlist import (
 )
 from scanner.errors import ScannerError
 from scanner.offline import load_androidqf
-from scanner.offline.androidqf import NOT_PRESENT
+from scanner.offline.androidqf import NOT_HELD
 from scanner.parse.snapshot import build_snapshot
 from scanner.pipeline import analyse
 from tests.offline.builders import ai_pin_system_settings, androidqf_folder
@@ -45,8 +45,10 @@ def test_files_already_in_a_commands_format_are_used_unchanged(acquisition, ai_p
     assert capture.get(DUMPSYS_ACCESSIBILITY).output == ai_pin[DUMPSYS_ACCESSIBILITY]
     # root_binaries.json with no su: `which su` would have printed nothing.
     assert capture.get(WHICH_SU).output == b""
+    # androidqf never runs the launcher query: named as such, not as a failure.
     assert capture.get(LAUNCHER_ACTIVITIES).output is None
-    assert capture.get(LAUNCHER_ACTIVITIES).error == NOT_PRESENT
+    assert capture.get(LAUNCHER_ACTIVITIES).error == NOT_HELD[LAUNCHER_ACTIVITIES]
+    assert [part.source for part in capture.not_applicable] == [LAUNCHER_ACTIVITIES]
 
 
 def test_androidqf_folder_gives_the_same_findings_as_the_live_scan(

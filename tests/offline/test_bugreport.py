@@ -24,9 +24,9 @@ from scanner.device.allowlist import (
     WHICH_SU,
 )
 from scanner.errors import ScannerError
-from scanner.model import ScanResult
+from scanner.model import APK_FILES, ScanResult
 from scanner.offline import load_bugreport
-from scanner.offline.bugreport import NOT_PRESENT
+from scanner.offline.bugreport import NOT_HELD, NOT_PRESENT
 from scanner.pipeline import analyse
 from scanner.sigdb.model import SignatureDB
 from scanner.simulator import load_profile
@@ -35,13 +35,8 @@ from tests.offline.builders import bugreport_text, bugreport_zip
 from tests.offline.compare import assert_same_phone, finding_keys
 from tests.offline.conftest import live_scan
 
-NOT_IN_THIS_REPORT = (
-    LAUNCHER_ACTIVITIES,
-    WHICH_SU,
-    DUMPSYS_DEVICE_POLICY,
-    DUMPSYS_ACCOUNT,
-    DUMPSYS_APPOPS,
-)
+NEVER_IN_A_BUG_REPORT = (LAUNCHER_ACTIVITIES, WHICH_SU)
+NOT_IN_THIS_REPORT = (DUMPSYS_DEVICE_POLICY, DUMPSYS_ACCOUNT, DUMPSYS_APPOPS)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +71,12 @@ def test_commands_a_bug_report_does_not_hold_are_named_not_guessed(report_zip):
         result = capture.get(command)
         assert result.output is None
         assert result.error == NOT_PRESENT
+    for command in NEVER_IN_A_BUG_REPORT:
+        result = capture.get(command)
+        assert result.output is None
+        assert result.error == NOT_HELD[command]
+    # What no bug report can hold is listed as such; sections this one lacks are not.
+    assert {part.source for part in capture.not_applicable} == {*NEVER_IN_A_BUG_REPORT, APK_FILES}
 
 
 def test_bug_report_gives_the_same_findings_as_the_live_scan(
@@ -84,7 +85,7 @@ def test_bug_report_gives_the_same_findings_as_the_live_scan(
     offline = analyse(load_bugreport(report_zip), datetime.now(UTC), signatures=signatures)
     assert offline.findings  # the Ai Pin has adb and unknown sources on: not a vacuous match
     assert_same_phone(offline, ai_pin_live)
-    # Only the commands a bug report cannot hold are reported as missing.
+    # Only the sections this report lacks are problems; what no bug report holds is not.
     assert {p.source for p in offline.problems} == set(NOT_IN_THIS_REPORT)
 
 
@@ -102,7 +103,9 @@ def test_bug_report_of_the_infected_phone_finds_what_the_live_scan_finds(tmp_pat
     assert_same_phone_but_launcher(offline, live)
     stalkerware = {f.package for f in offline.findings if f.severity.value == "stalkerware"}
     assert {"com.systemservice", "com.mobiletrackerfree.www"} <= stalkerware
-    assert {p.source for p in offline.problems} == {LAUNCHER_ACTIVITIES, WHICH_SU}
+    # A bug report holding every section it can is read in full.
+    assert offline.problems == ()
+    assert offline.complete
 
 
 def assert_same_phone_but_launcher(offline: ScanResult, live: ScanResult) -> None:
