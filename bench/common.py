@@ -71,8 +71,8 @@ class PhoneInfo:
 def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int]:
     from scanner.simulator import Profile
     from scanner.simulator.apk_builder import build_apk
-    from scanner.simulator.fabricate import big_phone, make_phone
-    from scanner.simulator.fabricate.resolve import STORES, resolve_apps
+    from tools.fabricate import big_phone, make_phone
+    from tools.fabricate.resolve import STORES, resolve_apps
 
     commands = dict(make_phone(settings.n_apps, seed=settings.seed))
     commands.update(settings.extra_commands)

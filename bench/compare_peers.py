@@ -51,8 +51,8 @@ from scanner.device.allowlist import (
 )
 from scanner.device.keys import ephemeral_signer
 from scanner.sigdb.commands import load_shipped_db
-from scanner.simulator.fabricate import big_phone, make_phone
-from scanner.simulator.fabricate.resolve import resolve_apps
+from tools.fabricate import big_phone, make_phone
+from tools.fabricate.resolve import resolve_apps
 
 BENCH = Path(__file__).resolve().parent
 VENVS = BENCH / ".venvs"

@@ -36,7 +36,7 @@ from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
 from scanner.model import CommandResult, RawCapture  # noqa: E402
 from scanner.parse.packages import parse_dumpsys_package  # noqa: E402
 from scanner.parse.snapshot import build_snapshot  # noqa: E402
-from scanner.simulator.fabricate import make_phone  # noqa: E402
+from tools.fabricate import make_phone  # noqa: E402
 
 REAL_CAPTURE = REPO.parent / "shared/device-outputs/penumbraos-ai-pin-android12/dumpsys_package.txt"
 GOAL_S = 0.5

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scanner.simulator.fabricate import builtin_phones, write_profile  # noqa: E402
+from tools.fabricate import builtin_phones, write_profile  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "scanner" / "simulator" / "profiles"
 

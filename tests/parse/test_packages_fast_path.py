@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from scanner.parse import packages
 from scanner.parse.packages import PackagesParse, parse_dumpsys_package
 from scanner.simulator import load_profile
-from scanner.simulator.fabricate import make_phone
 from tests.conftest import shared_path
 from tests.fuzz.mutate import mutations
 from tests.parse.helpers import FIXTURES
+from tools.fabricate import make_phone
 
 SEED = (FIXTURES / "dumpsys_package" / "pixel8_a14.txt").read_bytes()
 

@@ -10,7 +10,7 @@ from scanner.device.allowlist import (
     LAUNCHER_ACTIVITIES,
     SCAN_COMMANDS,
 )
-from scanner.simulator.fabricate import make_phone
+from tools.fabricate import make_phone
 
 _PACKAGE_HEADER = re.compile(rb"^  Package \[([^\]]+)\] \(", re.M)
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scanner.simulator.fabricate import (
+from tests.conftest import shared_path
+from tests.profiles.helpers import ProfileText
+from tools.fabricate import (
     DUAL_USE,
     KNOWN_STALKERWARE,
     SECOND_STALKERWARE,
     UNKNOWN_SPY,
 )
-from tests.conftest import shared_path
-from tests.profiles.helpers import ProfileText
 
 
 def _families(path: Path) -> dict[str, str]:

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from scanner.device.allowlist import DUMPSYS_ACCESSIBILITY, GETPROP, SETTINGS_GLOBAL
-from scanner.simulator.fabricate import (
+from tests.profiles.helpers import ProfileText
+from tools.fabricate import (
     DUAL_USE,
     KNOWN_STALKERWARE,
     SECOND_STALKERWARE,
     UNKNOWN_SPY,
 )
-from tests.profiles.helpers import ProfileText
 
 SCAN_DAY = datetime(2026, 11, 28)
 SPY_RUNTIME = (

@@ -7,13 +7,13 @@ import pytest
 from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.model import CommandResult, DeviceSnapshot, RawCapture
 from scanner.parse.snapshot import build_snapshot
-from scanner.simulator.fabricate import (
+from tests.profiles.helpers import ProfileText
+from tools.fabricate import (
     DUAL_USE,
     KNOWN_STALKERWARE,
     SECOND_STALKERWARE,
     UNKNOWN_SPY,
 )
-from tests.profiles.helpers import ProfileText
 
 
 def _snapshot(name: str) -> DeviceSnapshot:

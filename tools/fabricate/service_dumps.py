@@ -8,16 +8,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from scanner.simulator.fabricate.permissions import (
+from tools.fabricate.permissions import (
     ADMIN_POLICY_ORDER,
     OP_SWITCH,
     RUNTIME_OPS,
 )
-from scanner.simulator.fabricate.resolve import (
+from tools.fabricate.resolve import (
     ResolvedApp,
     format_uid,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     TIME_FORMAT,
     PhoneSpec,
     format_duration_ms,

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from scanner.simulator.fabricate.permissions import (
+from tools.fabricate.permissions import (
     PROTECTION,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     SYSTEM_IMAGE_TIME,
     AppSpec,
     PhoneSpec,

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from scanner.simulator.fabricate.permissions import (
+from tools.fabricate.permissions import (
     STORE_PERMISSIONS,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     AppSpec,
     digest,
     hex_id,

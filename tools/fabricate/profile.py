@@ -9,14 +9,14 @@ import yaml
 from scanner.device.allowlist import (
     SCAN_COMMANDS,
 )
-from scanner.simulator.fabricate.render import (
+from tools.fabricate.render import (
     render_outputs,
 )
-from scanner.simulator.fabricate.resolve import (
+from tools.fabricate.resolve import (
     STORES,
     resolve_apps,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     COMMAND_FILES,
     PhoneSpec,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from scanner.simulator.fabricate.catalog import (
+from tools.fabricate.catalog import (
     CONTACTS_RUNTIME,
     PHONE_RUNTIME,
     SMS_RUNTIME,
@@ -21,7 +21,7 @@ from scanner.simulator.fabricate.catalog import (
     system_app,
     with_platform_versions,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     AccountSpec,
     AppSpec,
     PhoneSpec,

@@ -15,13 +15,13 @@ from scanner.device.allowlist import (
     SETTINGS_SECURE,
     WHICH_SU,
 )
-from scanner.simulator.fabricate.package_dump import (
+from tools.fabricate.package_dump import (
     render_dumpsys_package,
 )
-from scanner.simulator.fabricate.resolve import (
+from tools.fabricate.resolve import (
     resolve_apps,
 )
-from scanner.simulator.fabricate.service_dumps import (
+from tools.fabricate.service_dumps import (
     render_accessibility,
     render_account,
     render_appops,
@@ -31,7 +31,7 @@ from scanner.simulator.fabricate.service_dumps import (
     render_settings,
     secure_values,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     PhoneSpec,
 )
 

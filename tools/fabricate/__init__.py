@@ -30,9 +30,9 @@ Modules: ``spec`` (the description), ``permissions`` (AOSP permission facts), ``
 
 from __future__ import annotations
 
-from scanner.simulator.fabricate.big import big_phone, make_phone
-from scanner.simulator.fabricate.clean import CLEAN_SERIAL, clean_phone
-from scanner.simulator.fabricate.infected import (
+from tools.fabricate.big import big_phone, make_phone
+from tools.fabricate.clean import CLEAN_SERIAL, clean_phone
+from tools.fabricate.infected import (
     DUAL_USE,
     INFECTED_SERIAL,
     KNOWN_STALKERWARE,
@@ -40,10 +40,10 @@ from scanner.simulator.fabricate.infected import (
     UNKNOWN_SPY,
     infected_phone,
 )
-from scanner.simulator.fabricate.profile import profile_files, write_profile
-from scanner.simulator.fabricate.render import render_outputs
-from scanner.simulator.fabricate.resolve import apk_path
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.profile import profile_files, write_profile
+from tools.fabricate.render import render_outputs
+from tools.fabricate.resolve import apk_path
+from tools.fabricate.spec import (
     COMMAND_FILES,
     SYSTEM_IMAGE_TIME,
     AccountSpec,

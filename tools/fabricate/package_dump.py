@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from scanner.simulator.fabricate.permissions import (
+from tools.fabricate.permissions import (
     PLATFORM_PERMISSIONS,
     RUNTIME_FLAGS_DEFAULT,
     RUNTIME_FLAGS_DENIED,
     RUNTIME_FLAGS_SYSTEM,
     RUNTIME_FLAGS_USER,
 )
-from scanner.simulator.fabricate.resolve import (
+from tools.fabricate.resolve import (
     APPOP_PERMISSION,
     STORES,
     ResolvedApp,
     is_runtime,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     SYSTEM_IMAGE_TIME,
     AppSpec,
     PhoneSpec,

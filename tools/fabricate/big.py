@@ -8,17 +8,17 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Final
 
-from scanner.simulator.fabricate.catalog import (
+from tools.fabricate.catalog import (
     store_app,
 )
-from scanner.simulator.fabricate.clean import clean_phone
-from scanner.simulator.fabricate.permissions import (
+from tools.fabricate.clean import clean_phone
+from tools.fabricate.permissions import (
     PLATFORM_PERMISSIONS,
 )
-from scanner.simulator.fabricate.render import (
+from tools.fabricate.render import (
     render_outputs,
 )
-from scanner.simulator.fabricate.spec import (
+from tools.fabricate.spec import (
     TIME_FORMAT,
     AppSpec,
     PhoneSpec,

@@ -1,0 +1,1 @@
+"""Developer tools: rebuilding the shipped database and the simulated phones (not shipped)."""
