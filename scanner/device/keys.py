@@ -17,6 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
+from scanner import paths
 from scanner.errors import DeviceError
 
 KEY_BITS = 2048
@@ -24,9 +25,9 @@ _WORDS = KEY_BITS // 32
 
 
 def config_dir() -> Path:
-    """Where the scanner keeps its ADB key: ``$XDG_CONFIG_HOME/phone-check``."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "phone-check"
+    """Where the scanner keeps its ADB key (``scanner.paths``: ``~/.config/phone-check``
+    on Linux, the native place elsewhere)."""
+    return paths.config_dir()
 
 
 def android_public_key(key: rsa.RSAPublicKey, comment: str) -> bytes:

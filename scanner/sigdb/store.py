@@ -22,7 +22,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Final
 
-from scanner import TOOL_NAME
+from scanner import paths
 from scanner.errors import SignatureDBError, Tampered
 from scanner.resources import signatures_root
 from scanner.sigdb.model import SignatureDB
@@ -54,9 +54,9 @@ class Manifest:
 
 
 def default_data_dir() -> Path:
-    """``$XDG_DATA_HOME/phone-check`` (``~/.local/share/phone-check`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / TOOL_NAME
+    """``$XDG_DATA_HOME/phone-check`` (``~/.local/share/phone-check`` when unset) on
+    Linux; the native place elsewhere (``scanner.paths``)."""
+    return paths.data_dir()
 
 
 def shipped_dir() -> Traversable:
