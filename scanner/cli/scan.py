@@ -19,7 +19,7 @@ from rich.text import Text
 from scanner.cli import outputs
 from scanner.cli.console import setup_logging
 from scanner.cli.exits import DATABASE_SOURCE, Exit, for_scan
-from scanner.cli.quickexit import QuickExit, interactive, wait_for_close
+from scanner.cli.quickexit import QuickExit
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
 from scanner.errors import NotConnected, ScannerError, SignatureDBError
@@ -270,8 +270,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
     scan_done = False
     try:
-        with QuickExit():
-            if interactive():
+        with QuickExit() as keys:
+            if keys.enabled:
                 console.print("Quick exit: press Q at any time to clear the screen and close.")
             result = _collect(args, console)
             texts = ReportTexts.load()
@@ -279,9 +279,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
             if not (args.demo or _offline(args)) and not result.stopped_by_person:
                 _after_scan_steps(result, console)
             scan_done = True
-            outputs.write_outputs(args, result, console)
-        if not result.stopped_by_person:
-            wait_for_close()
+            ask = keys.ask_secret if keys.enabled else None
+            outputs.write_outputs(args, result, console, ask)
+            if not result.stopped_by_person:
+                keys.wait_for_close()
     except KeyboardInterrupt:
         # Ctrl-C outside the reading (connecting, or while writing): nothing more to keep.
         console.print("\nStopped. Nothing was changed on the phone.")

@@ -83,9 +83,10 @@ def test_stalkerware_result_does_not_say_nothing_was_found(infected_text):
 @pytest.mark.skipif(os.name != "posix", reason="the quick-exit key needs a POSIX terminal")
 def test_quick_exit_key_clears_the_screen_and_scrollback():
     code = (
-        "from scanner.cli.quickexit import wait_for_close\n"
-        "print('SECRET REPORT', flush=True)\n"
-        "wait_for_close()\n"
+        "from scanner.cli.quickexit import QuickExit\n"
+        "with QuickExit() as keys:\n"
+        "    print('SECRET REPORT', flush=True)\n"
+        "    keys.wait_for_close()\n"
         "print('AFTER', flush=True)\n"
     )
     leader, follower = pty.openpty()
