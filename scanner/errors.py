@@ -117,6 +117,18 @@ class EvidenceError(ReportError):
     """An evidence pack or its signing key could not be written or read."""
 
 
+class ProfileError(ScannerError):
+    """A simulated-phone profile folder is missing a file or is not valid."""
+
+    exit_code = 8
+
+
+class UnknownProfile(ProfileError):
+    """No built-in profile has that name and no folder is there: a wrong argument."""
+
+    exit_code = 2
+
+
 class InputMissing(ScannerError):
     """An offline input (bug report, androidqf folder or zip, saved capture) is not there
     or could not be opened: nothing was refused, it could not be read."""

@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat,
 from cryptography.x509.oid import NameOID
 
 from scanner.apk.signing import SIGNING_BLOCK_MAGIC, central_directory
-from scanner.errors import ScannerError
+from scanner.errors import ProfileError
 from scanner.simulator.profile import FILE_GENERATORS
 
 V2_BLOCK_ID = 0x7109871A
@@ -163,7 +163,7 @@ _SPEC_KEYS = frozenset({"generated", "package", "label", "signer", "v1", "v2", "
 
 
 def _bad_spec(detail: str) -> NoReturn:
-    raise ScannerError("A generated APK in the simulator profile is not valid.", detail)
+    raise ProfileError("A generated APK in the simulator profile is not valid.", detail)
 
 
 # The profile loader looks builders up by kind; this module provides ``generated: apk``.

@@ -12,7 +12,7 @@ from types import TracebackType
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from scanner.errors import ScannerError
+from scanner.errors import ProfileError
 from scanner.simulator.audit import AuditLog, AuthEvent, AuthStep, ReceivedCommand
 from scanner.simulator.connection import Connection
 from scanner.simulator.faults import FaultPlan, FaultState, Reboot
@@ -45,7 +45,7 @@ class SimulatedPhone:
         link: LinkModel | None = None,
     ) -> None:
         if not _is_loopback(host):
-            raise ScannerError(
+            raise ProfileError(
                 "The simulated phone only listens on this computer.",
                 f"host {host!r} is not a loopback address",
             )

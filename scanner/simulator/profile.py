@@ -17,7 +17,7 @@ from typing import Final, Literal, TypeVar, cast, get_args
 
 import yaml
 
-from scanner.errors import ScannerError
+from scanner.errors import ProfileError, UnknownProfile
 from scanner.simulator.faults import NO_FAULTS, FaultPlan, fault_plan_from_spec
 
 _V = TypeVar("_V")
@@ -132,9 +132,9 @@ def load_profile(
     try:
         faults = fault_plan_from_spec(spec.get("faults"))
     except ValueError as exc:
-        raise ScannerError(f"The {where} is not valid.", str(exc)) from exc
+        raise ProfileError(f"The {where} is not valid.", str(exc)) from exc
     if auth not in AUTH_MODES:
-        raise ScannerError(
+        raise ProfileError(
             f"The {where} is not valid.",
             f"auth: must be one of {', '.join(sorted(AUTH_MODES))}, not {auth!r}",
         )
@@ -151,7 +151,7 @@ def load_profile(
             faults=faults,
         )
     except (TypeError, ValueError) as exc:
-        raise ScannerError(f"The {where} is not valid.", str(exc)) from exc
+        raise ProfileError(f"The {where} is not valid.", str(exc)) from exc
 
 
 def _resolve_folder(name_or_dir: str | Path) -> Path:
@@ -164,8 +164,9 @@ def _resolve_folder(name_or_dir: str | Path) -> Path:
         if builtin.is_dir():
             return builtin
     known = sorted(p.name for p in BUILTIN_PROFILES_DIR.glob("*") if (p / PROFILE_FILE).is_file())
-    raise ScannerError(
-        f"There is no simulator profile called {text!r}.",
+    raise UnknownProfile(
+        f"There is no simulator profile called {text!r} (built-in: infected, clean; or "
+        "give a profile folder).",
         f"not a folder, and not a built-in profile in {BUILTIN_PROFILES_DIR}"
         f" (built-in: {', '.join(known) or 'none'})",
     )
@@ -176,13 +177,13 @@ def _read_spec(folder: Path) -> dict[str, object]:
     try:
         spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ScannerError(f"The simulator profile {folder} has no {PROFILE_FILE}.") from exc
+        raise ProfileError(f"The simulator profile {folder} has no {PROFILE_FILE}.") from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ScannerError(
+        raise ProfileError(
             f"The simulator profile {spec_path} could not be read.", str(exc)
         ) from exc
     if not isinstance(spec, dict):
-        raise ScannerError(
+        raise ProfileError(
             f"The simulator profile {spec_path} is not valid.", "top level must be a mapping"
         )
     return {str(key): value for key, value in spec.items()}
@@ -192,7 +193,7 @@ def _str_mapping(value: object, section: str, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise ScannerError(f"The {where} is not valid.", f"{section}: must map strings to strings")
+        raise ProfileError(f"The {where} is not valid.", f"{section}: must map strings to strings")
     return dict(value)
 
 
@@ -200,11 +201,11 @@ def _read_data_file(folder: Path, relative: str, where: str) -> bytes:
     path = (folder / relative).resolve()
     # Profiles are data: a file reference may not reach outside its folder.
     if not path.is_relative_to(folder.resolve()):
-        raise ScannerError(f"The {where} is not valid.", f"{relative!r} is outside the folder")
+        raise ProfileError(f"The {where} is not valid.", f"{relative!r} is outside the folder")
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ScannerError(
+        raise ProfileError(
             f"The {where} names a file that is missing: {relative}.", str(exc)
         ) from exc
 
@@ -221,11 +222,11 @@ def _load_files(
     folder: Path, entries: object, where: str, generators: Mapping[str, FileGenerator]
 ) -> dict[str, bytes]:
     if not isinstance(entries, dict):
-        raise ScannerError(f"The {where} is not valid.", "files: must be a mapping")
+        raise ProfileError(f"The {where} is not valid.", "files: must be a mapping")
     files: dict[str, bytes] = {}
     for device_path, source in entries.items():
         if not isinstance(device_path, str) or not device_path.startswith("/"):
-            raise ScannerError(
+            raise ProfileError(
                 f"The {where} is not valid.", f"files: {device_path!r} is not an absolute path"
             )
         if isinstance(source, str):
@@ -235,19 +236,19 @@ def _load_files(
             generator = generators.get(kind) or _lazy_generator(kind)
             if generator is None:
                 known = sorted({*generators, *_LAZY_GENERATORS})
-                raise ScannerError(
+                raise ProfileError(
                     f"The {where} asks for a generated file of unknown kind {kind!r}.",
                     f"known kinds: {', '.join(known) or 'none'}",
                 )
             try:
                 files[device_path] = generator({str(k): v for k, v in source.items()})
             except ValueError as exc:
-                raise ScannerError(
+                raise ProfileError(
                     f"The {where} has a generated file that could not be built.",
                     f"{device_path}: {exc}",
                 ) from exc
         else:
-            raise ScannerError(
+            raise ProfileError(
                 f"The {where} is not valid.",
                 f"files: {device_path}: expected a file name or {{generated: <kind>}}",
             )

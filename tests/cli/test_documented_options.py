@@ -1,0 +1,171 @@
+"""Every option the README documents, given bad input, ends with a plain message and a
+documented exit code: never a traceback, never an undocumented code."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scanner.cli import main
+from scanner.cli.exits import Exit
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def documented_codes() -> dict[int, str]:
+    """The README's exit-code table."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Exit codes") :].split("\n\n")[1]
+    return {int(m.group(1)): m.group(2) for m in re.finditer(r"^\| (\d+) \| (.+) \|$", table, re.M)}
+
+
+def test_the_readme_table_and_the_code_list_the_same_exit_codes() -> None:
+    assert set(documented_codes()) == {int(code) for code in Exit}
+
+
+def test_every_error_class_uses_a_documented_code() -> None:
+    from scanner import errors
+
+    classes = [
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type) and issubclass(value, errors.ScannerError)
+    ]
+    assert len(classes) > 10
+    for cls in classes:
+        assert cls.exit_code in documented_codes(), cls.__name__
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("PHONE_CHECK_PASSPHRASE", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def _closed_port(_tmp: Path) -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def _not_a_zip(tmp: Path) -> str:
+    path = tmp / "report.zip"
+    path.write_bytes(b"this is not a zip file")
+    return str(path)
+
+
+def _existing_dir(tmp: Path) -> str:
+    folder = tmp / "already-here"
+    folder.mkdir(exist_ok=True)
+    (folder / "x").write_text("x")
+    return str(folder)
+
+
+def _existing_file(tmp: Path) -> str:
+    path = tmp / "existing.key"
+    path.write_text("x")
+    return str(path)
+
+
+# (arguments, expected code); "{tmp}" is the test's folder, callables build inputs there.
+BAD_INPUTS: list[tuple[str, list[object], int]] = [
+    ("serial-shape", ["--serial", "not-a-port"], Exit.USAGE),
+    ("serial-nobody", ["--serial", _closed_port], Exit.NO_PHONE),
+    ("demo-profile", ["--demo", "--demo-profile", "no-such-phone"], Exit.USAGE),
+    ("bugreport-missing", ["--bugreport", "{tmp}/none.zip"], Exit.FILE_PROBLEM),
+    ("bugreport-not-zip", ["--bugreport", _not_a_zip], Exit.INPUT_REFUSED),
+    ("androidqf-missing", ["--androidqf", "{tmp}/none"], Exit.FILE_PROBLEM),
+    ("from-capture-missing", ["--from-capture", "{tmp}/none"], Exit.FILE_PROBLEM),
+    ("json-no-folder", ["--demo", "--json", "{tmp}/no/such/r.json"], Exit.FILE_PROBLEM),
+    ("html-no-folder", ["--demo", "--html", "{tmp}/no/such/r.html"], Exit.FILE_PROBLEM),
+    ("save-no-terminal", ["--demo", "--save", "{tmp}/case.phc"], Exit.FILE_PROBLEM),
+    ("history-alone", ["--demo", "--history"], Exit.USAGE),
+    ("evidence-exists", ["--demo", "--evidence", _existing_dir], Exit.FILE_PROBLEM),
+    (
+        "evidence-key-missing",
+        ["--demo", "--evidence", "{tmp}/pack", "--evidence-key", "{tmp}/none.key"],
+        Exit.FILE_PROBLEM,
+    ),
+    ("evidence-key-alone", ["--demo", "--evidence-key", "{tmp}/k"], Exit.USAGE),
+    ("capture-exists", ["--demo", "--capture", _existing_dir], Exit.FILE_PROBLEM),
+    ("auth-timeout", ["--demo", "--auth-timeout", "soon"], Exit.USAGE),
+    ("command-timeout", ["--demo", "--command-timeout", "soon"], Exit.USAGE),
+    ("two-sources", ["--demo", "--serial", "127.0.0.1:5555"], Exit.USAGE),
+    ("unknown-option", ["--colour"], Exit.USAGE),
+    ("unknown-subcommand", ["scan-everything"], Exit.USAGE),
+    ("setup-vendor", ["setup", "--vendor", "nokia"], Exit.USAGE),
+    ("signatures-no-action", ["signatures"], Exit.USAGE),
+    (
+        "signatures-import-missing",
+        ["signatures", "import", "{tmp}/none.yaml"],
+        Exit.DATABASE_REFUSED,
+    ),
+    ("signatures-import-unsigned", ["signatures", "import", _existing_file], Exit.DATABASE_REFUSED),
+    ("signatures-trust-missing", ["signatures", "trust", "{tmp}/none.pub"], Exit.DATABASE_REFUSED),
+    (
+        "signatures-sign-missing",
+        ["signatures", "sign", "{tmp}/db", "{tmp}/k", "{tmp}/out"],
+        Exit.DATABASE_REFUSED,
+    ),
+    ("evidence-keygen-exists", ["evidence", "keygen", _existing_file], Exit.FILE_PROBLEM),
+    (
+        "capture-to-profile-missing",
+        ["capture-to-profile", "{tmp}/none", "{tmp}/out"],
+        Exit.FILE_PROBLEM,
+    ),
+]
+
+
+def _argv(spec: list[object], tmp: Path) -> list[str]:
+    return [
+        item(tmp) if callable(item) else str(item).replace("{tmp}", str(tmp))  # type: ignore[operator]
+        for item in spec
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(args, code) for _, args, code in BAD_INPUTS],
+    ids=[name for name, _, _ in BAD_INPUTS],
+)
+def test_bad_input_gets_a_plain_message_and_a_documented_code(
+    args: list[object], code: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    returned = main(_argv(args, tmp_path))
+
+    out = capsys.readouterr()
+    assert returned == code, out.out + out.err
+    assert returned in documented_codes()
+    assert "Traceback" not in out.out + out.err
+    assert (out.out + out.err).strip()  # something was said
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bugreport", "{tmp}/none.zip"],
+        ["--serial", "nope"],
+        ["signatures"],
+        ["--demo", "--json", "{tmp}/no/such/r.json"],
+    ],
+    ids=["missing-file", "bad-serial", "no-action", "unwritable-report"],
+)
+def test_as_its_own_process_no_traceback_either(args: list[object], tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scan.py"), *_argv(args, tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode in documented_codes()
+    assert done.returncode != 0
+    assert "Traceback" not in done.stdout + done.stderr
