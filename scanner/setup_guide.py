@@ -275,8 +275,9 @@ def _parse_vendor(path: Traversable, shown: str) -> VendorGuide:
     data = _read(path, shown)
     _check_fields(data, _VENDOR_REQUIRED, _VENDOR_OPTIONAL, shown)
     vendor_id = _text(data["id"], shown, "id")
-    if vendor_id != path.stem:
-        raise _fail(shown, f"id {vendor_id!r} must match the file name {path.stem!r}")
+    stem = PurePosixPath(path.name).stem
+    if vendor_id != stem:
+        raise _fail(shown, f"id {vendor_id!r} must match the file name {stem!r}")
     aliases = _texts(data["aliases"], shown, "aliases") if "aliases" in data else ()
     if any(a != a.lower() for a in aliases):
         raise _fail(shown, "aliases must be lower case")

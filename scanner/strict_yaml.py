@@ -19,7 +19,8 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> dict[obj
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
-    return loader.construct_mapping(node)
+    mapping: dict[object, object] = loader.construct_mapping(node)
+    return mapping
 
 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

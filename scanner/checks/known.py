@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from scanner.checks.common import app_name
-from scanner.checks.registry import ApkFacts, CheckContext, check, finding
-from scanner.model import DeviceSnapshot, Evidence, Finding, Package, Severity
+from scanner.checks.registry import CheckContext, check, finding
+from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
 

@@ -18,7 +18,7 @@ import queue
 import sys
 import threading
 from types import TracebackType
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 CLEAR = "\x1b[2J\x1b[3J\x1b[H"
 """Erase the screen, erase the scrollback, move to the top."""
@@ -74,7 +74,7 @@ class PosixKeyboard:
 
     def __init__(self) -> None:
         self._fd = sys.stdin.fileno()
-        self._saved: list[object] | None = None
+        self._saved: list[Any] | None = None
 
     def open(self) -> None:
         import termios

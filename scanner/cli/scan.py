@@ -93,10 +93,10 @@ def _connect_usb(
             timeouts=timeouts,
         )
     except Exception as exc:  # libusb raises its own types; each known one has a fix
-        obstacle = obstacle_for_error(exc, phone)
-        if obstacle is None:
+        known = obstacle_for_error(exc, phone)
+        if known is None:
             raise
-        raise NotConnected(obstacle.as_text(), detail=repr(exc)) from exc
+        raise NotConnected(known.as_text(), detail=repr(exc)) from exc
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:

@@ -40,7 +40,7 @@ from scanner.device.allowlist import (
     WHICH_SU,
 )
 from scanner.errors import InputDamaged, InputMissing, InputNotRecognised
-from scanner.model import CommandResult, RawCapture
+from scanner.model import ApkFacts, CommandResult, RawCapture
 from scanner.offline.archive import ZipInput
 from scanner.offline.bugreport import DUMPSYS_COMMANDS, SETTINGS_COMMANDS, settings_result
 from scanner.offline.common import (
@@ -225,8 +225,8 @@ def _with_app_files(capture: RawCapture, raw: bytes | None) -> OfflineInput:
             unlisted_reason=f"androidqf's {PACKAGES_FILE} could not be read ({exc}), so no "
             "app's signing certificate or file hash could be checked",
         )
-    apks = {}
-    unchecked = {}
+    apks: dict[str, ApkFacts] = {}
+    unchecked: dict[str, str] = {}
     for package in recorded.packages:
         facts = apk_facts(package)
         if facts is not None:

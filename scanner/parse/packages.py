@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
@@ -504,7 +504,9 @@ class _Reader:
 _is_not_none = partial(operator.is_not, None)
 
 
-def _known_run(lines: list[str], start: int, known: dict[str, PermissionGrant]) -> list:
+def _known_run(
+    lines: list[str], start: int, known: dict[str, PermissionGrant]
+) -> list[PermissionGrant]:
     """``known``'s values for ``lines[start:]`` up to the first line it does not hold.
 
     All in C (no Python step per line): a list iterator set to ``start``, dict lookups,
@@ -513,7 +515,8 @@ def _known_run(lines: list[str], start: int, known: dict[str, PermissionGrant]) 
     """
     rest = iter(lines)
     rest.__setstate__(start)  # type: ignore[attr-defined]
-    return list(takewhile(_is_not_none, map(known.get, rest)))
+    found: Iterator[PermissionGrant] = takewhile(_is_not_none, map(known.get, rest))  # type: ignore[arg-type]
+    return list(found)
 
 
 def _package_sub_block(

@@ -95,7 +95,7 @@ class ReportTexts:
         """What the scan cannot see; ``clean``: nothing worth a look was found."""
         if self.library is None:
             return _MISSING
-        items = ()
+        items: tuple[str, ...] = ()
         with contextlib.suppress(GuidanceError):
             items = self.library.ui_list("clean_result_cannot_see_list")
         body = self._ui("clean_result" if clean else "found_result_cannot_see")

@@ -374,6 +374,7 @@ class Connection:
     def _pump(self, stream: _Stream) -> None:
         if stream.awaiting_okay or stream.hung:
             return
+        piece: Piece | None
         if stream.ahead is not None:
             piece, message = stream.ahead, stream.ahead_message
             stream.ahead = stream.ahead_message = None
