@@ -21,7 +21,7 @@ from adb_shell.transport.tcp_transport import TcpTransport
 
 from scanner.device.allowlist import is_allowed
 from scanner.device.deadline import Deadline
-from scanner.device.guard import GuardedTransport, LinkCounters, Overdue
+from scanner.device.guard import GuardedTransport, LinkCounters, Overdue, plain_size
 from scanner.device.keys import AdbSigner
 from scanner.errors import (
     AuthRefused,
@@ -412,8 +412,8 @@ class PhoneConnection:
 def _too_slow(device_path: str, exc: Overdue) -> CommandTimeout:
     got = exc.deadline
     return CommandTimeout(
-        f"The phone sent the file {device_path} too slowly ({got.received:,} bytes in "
-        f"{got.elapsed_s():.0f} s), so it was not read or checked.",
+        f"The phone sent the file {device_path} too slowly (only {plain_size(got.received)} "
+        f"in {got.elapsed_s():.0f} s), so it was not read or checked.",
         detail=exc.detail,
     )
 
@@ -562,10 +562,10 @@ def _receive(
             raise adb_exc.InvalidResponseError(f"sync reply {bytes(head[:4])!r}")
         if size > SYNC_DATA_MAX:
             raise ProtocolViolation(
-                f"The phone announced a piece of the file {device_path} of {size:,} bytes, "
-                f"more than the {SYNC_DATA_MAX:,} a phone sends at once, so the scanner "
+                f"The phone announced a piece of a file of {plain_size(size)}, more than "
+                f"the {plain_size(SYNC_DATA_MAX)} a phone sends at once, so the scanner "
                 "stopped reading from it.",
-                detail=f"sync {bytes(head[:4])!r} size {size}",
+                detail=f"{device_path}: sync {bytes(head[:4])!r} size {size}",
             )
         data = device._filesync_read_buffered(size, stream, state)
         if ident == _SYNC_FAIL:

@@ -146,6 +146,14 @@ def check_destination(destination: bytes) -> None:
     )
 
 
+def plain_size(size: int) -> str:
+    """A byte count as a person says it: "4.3 GB", "1 MB", "65 KB", "12 bytes"."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
 def _header(command: int, arg0: int, arg1: int, length: int = 0, check: int = 0) -> bytes:
     return _HEADER.pack(command, arg0, arg1, length, check, command ^ 0xFFFFFFFF)
 
@@ -277,8 +285,11 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         if self._deadlines:
             soonest = min(self._deadlines, key=lambda d: d.remaining_s())
             left = soonest.remaining_s()
-            if left <= 0:
+            if left <= 0 and not self._mid_message():
                 self._overdue(soonest)
+            # Past the deadline inside a message, take only what is already here: the
+            # rest of a message often lands just after its header.
+            left = max(left, 0.0)
             if wait is None or left < wait:
                 wait = left
             else:
@@ -301,8 +312,11 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
             deadline.add(len(data))
         return data
 
+    def _mid_message(self) -> bool:
+        return bool(self._partial) or self._header is not None
+
     def _overdue(self, deadline: Deadline) -> NoReturn:
-        if self._partial or self._header is not None:
+        if self._mid_message():
             # Half a message is in: the link is out of step until the rest arrives, which
             # at this pace may be never. Nothing more can be read from it.
             self._break(
@@ -329,9 +343,9 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         if length > MAX_MESSAGE_DATA:
             self._break(
                 ProtocolViolation(
-                    f"The phone announced a message of {length:,} bytes, far more than the "
-                    f"{MAX_MESSAGE_DATA:,} it may send at once, so the scanner stopped "
-                    "reading from it.",
+                    f"The phone announced a message of {plain_size(length)}, far more than "
+                    f"the {plain_size(MAX_MESSAGE_DATA)} it may send at once, so the scanner "
+                    "stopped reading from it.",
                     detail=f"{_name(command)} data_length {length} > {MAX_MESSAGE_DATA}",
                 )
             )
