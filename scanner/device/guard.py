@@ -103,7 +103,8 @@ class LinkCounters:
     bytes_received: int = 0
     streams_opened: int = 0
     messages_dropped: int = 0
-    """Messages from the phone the guard dropped as unasked (see ``UNSOLICITED_*``)."""
+    """Messages from the phone the guard kept from adb-shell (for streams not ours, or
+    abandoned; see ``UNSOLICITED_*`` and ``STRAGGLERS``)."""
 
 
 class Overdue(CommandTimeout):
@@ -374,7 +375,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
                 del self._streams[local]
             stream.stragglers += 1
             if stream.stragglers > STRAGGLERS:
-                self._unsolicited(command, len(payload))
+                return self._unsolicited(command, len(payload))
+            self.counters.messages_dropped += 1
             return False
         if not stream.remote_id:  # the OPEN is not answered yet
             if command == _OKAY and remote:
