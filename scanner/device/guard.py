@@ -274,6 +274,11 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
 
     def _fill(self, size: int, timeout: float | None) -> bytes:
         """Exactly ``size`` bytes; what came before a time-out is kept for the next call."""
+        if not self._partial:
+            first = self._read_some(size, timeout)
+            if len(first) == size:
+                return first  # the usual case: no copy
+            self._partial += first
         while len(self._partial) < size:
             chunk = self._read_some(size - len(self._partial), timeout)
             self._partial += chunk
