@@ -518,7 +518,7 @@ class SyncReader:
         if isinstance(exc, Disconnected):
             return  # the link is gone; nothing more can be said to the phone
         transport = self._connection.transport
-        if not isinstance(exc, CommandTimeout):
+        if isinstance(exc, Exception) and not isinstance(exc, CommandTimeout):
             # adbd ends the sync service after a failed request (a FAIL reply), so close
             # as adb-shell's own pull does.
             try:
@@ -526,7 +526,7 @@ class SyncReader:
                 return
             except Exception:
                 logger.debug("closing the sync stream failed", exc_info=True)
-        # Too slow: waiting for the phone's goodbye could take as long again.
+        # Too slow, or Ctrl-C: waiting for the phone's goodbye could take as long again.
         transport.abandon(getattr(stream, "local_id", 0), self._connection.timeouts.transport_s)
 
     def close(self) -> None:
