@@ -87,6 +87,9 @@ STRAGGLERS: Final = 3
 """Messages an abandoned stream may still get for free: the OKAY of its OPEN, one WRTE
 sent before our CLSE arrived, and the phone's CLSE."""
 
+_MIN_WAIT_S: Final = 0.005
+"""The shortest wait passed to the transport (see ``_read_some``)."""
+
 _UNASKED = "The phone sent data the scanner did not ask for, so it stopped reading from it."
 _UNPACED = (
     "The phone kept sending without waiting for the scanner to take what it had sent, "
@@ -293,9 +296,11 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
             left = soonest.remaining_s()
             if left <= 0 and not self._mid_message():
                 self._overdue(soonest)
-            # Past the deadline inside a message, take only what is already here: the
-            # rest of a message often lands just after its header.
-            left = max(left, 0.0)
+            # Past the deadline inside a message, take only what is already here (the
+            # rest of a message often lands just after its header). Never less than
+            # _MIN_WAIT_S: adb-shell's USB transport turns a wait under 1 ms into
+            # libusb's 0, which means no time limit at all.
+            left = max(left, _MIN_WAIT_S)
             if wait is None or left < wait:
                 wait = left
             else:

@@ -416,3 +416,33 @@ def test_a_passed_deadline_stops_reading_at_the_next_message_even_with_data_wait
     with pytest.raises(Overdue), guard.watch(Deadline(0.0)):
         read_message(guard, timeout=5)
     assert read_message(guard)[3] == b"ready"  # still whole, for a later read
+
+
+class RecordingTcp(TcpTransport):  # type: ignore[misc]
+    """adb-shell's TCP transport, noting every wait the guard asks of it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(host, port)
+        self.waits: list[float | None] = []
+
+    def bulk_read(self, numbytes: int, transport_timeout_s: float | None) -> bytes:
+        self.waits.append(transport_timeout_s)
+        data: bytes = super().bulk_read(numbytes, transport_timeout_s)
+        return data
+
+
+def test_the_transport_is_never_asked_to_wait_under_a_millisecond(phone: Phone) -> None:
+    # adb-shell's USB transport sends libusb whole milliseconds, where 0 means no limit.
+    inner = RecordingTcp("127.0.0.1", phone.port)
+    guard = GuardedTransport(inner, "test")
+    guard.connect(5)
+    try:
+        open_stream(guard, phone)
+        now = [0.0]
+        nearly_over = Deadline(1.0, clock=lambda: now[0])
+        now[0] = 0.9997  # 0.3 ms left, for good
+        with pytest.raises(Overdue), guard.watch(nearly_over):
+            read_message(guard, timeout=5)
+    finally:
+        guard.close()
+    assert min(wait for wait in inner.waits if wait is not None) >= 0.001
