@@ -15,7 +15,7 @@ from dataclasses import replace
 from scanner.apk.manifest import read_manifest
 from scanner.apk.signing import read_apk_signers
 from scanner.checks.common import from_store
-from scanner.errors import DeviceError, Disconnected
+from scanner.errors import DeviceError, Disconnected, PullTimeSpent
 from scanner.model import ApkFacts, DeviceSnapshot, Package, PullRecord
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,9 @@ def pull_apks(
 ) -> tuple[tuple[PullRecord, ...], dict[str, ApkFacts]]:
     """Pull up to ``limit`` candidates; a failed pull is recorded, a lost phone stops the rest.
 
+    ``pull`` bounds each read's time (see ``SyncReader``); when the time for all of them
+    is spent (``PullTimeSpent``), the rest are recorded as not checked, unasked.
+
     Candidates past the limit are recorded as not checked, so the report names them
     instead of silently leaving them out.
     """
@@ -95,13 +98,18 @@ def pull_apks(
     lost = ""
     for package, path in candidates[:limit]:
         if lost:
-            records.append(PullRecord(package, path, ok=False, error="not run: " + lost))
+            records.append(PullRecord(package, path, ok=False, error=lost))
             continue
         started = time.monotonic()
         try:
             data = pull(path)
-        except Disconnected as exc:
+        except PullTimeSpent as exc:
+            # The time for all pulls is spent: the message already says "not checked".
             lost = exc.message
+            records.append(PullRecord(package, path, ok=False, error=exc.message))
+            continue
+        except Disconnected as exc:
+            lost = "not run: " + exc.message
             records.append(PullRecord(package, path, ok=False, error=exc.message))
             continue
         except DeviceError as exc:

@@ -51,10 +51,19 @@ class Disconnected(DeviceError):
     exit_code = 5
 
 
+class ProtocolViolation(Disconnected):
+    """The phone broke the rules of the ADB connection (an oversized message, data for a
+    stream never opened, no heed of flow control); the scanner stopped reading from it."""
+
+
 class CommandTimeout(DeviceError):
     """One command took longer than its time limit."""
 
     exit_code = 5
+
+
+class PullTimeSpent(CommandTimeout):
+    """The time allowed for reading all app files ran out; the rest are named, not read."""
 
 
 class FileTooLarge(DeviceError):

@@ -9,17 +9,19 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from adb_shell import constants as adb_constants
 from adb_shell import exceptions as adb_exc
 from adb_shell.adb_device import AdbDevice
-from adb_shell.constants import FILESYNC_PULL_FORMAT
 from adb_shell.transport.tcp_transport import TcpTransport
 
 from scanner.device.allowlist import is_allowed
-from scanner.device.guard import GuardedTransport, LinkCounters
+from scanner.device.deadline import Deadline
+from scanner.device.guard import GuardedTransport, LinkCounters, Overdue, plain_size
 from scanner.device.keys import AdbSigner
 from scanner.errors import (
     AuthRefused,
@@ -29,6 +31,8 @@ from scanner.errors import (
     Disconnected,
     FileTooLarge,
     NotConnected,
+    ProtocolViolation,
+    PullTimeSpent,
     UsbUnavailable,
 )
 
@@ -60,7 +64,13 @@ class Timeouts:
     read_s: float = 60.0
     """Longest silence from the phone inside one command."""
     command_s: float = 180.0
-    """Longest time one command may take in total."""
+    """Longest time one command may take in total, and one file read unless it keeps
+    arriving at ``PULL_FLOOR_BYTES_PER_S`` or faster."""
+
+    @property
+    def all_pulls_s(self) -> float:
+        """Longest time every file read of one scan may take together."""
+        return PULLS_BUDGET_FACTOR * self.command_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,22 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 """Per-file cap on pulls. Spy apps are small; a bigger sideloaded app (a game) is named
 in the report as not checked rather than held in memory whole."""
 
+PULL_FLOOR_BYTES_PER_S = 100_000
+"""A file read may outlast ``Timeouts.command_s`` only while it keeps this pace: a
+64 MB app on a slow link is still read, a trickle of a byte every few seconds is cut."""
+
+PULLS_BUDGET_FACTOR = 4
+"""Every file read of one scan together: this many times ``Timeouts.command_s``."""
+
+SYNC_DATA_MAX = 64 * 1024
+"""The largest piece of a file a phone sends in one sync DATA message (adbd's
+``SYNC_DATA_MAX``); a bigger claim is a phone breaking the rules."""
+
+_SYNC_HEADER = struct.Struct("<2I")
+_SYNC_DATA = adb_constants.FILESYNC_ID_TO_WIRE[adb_constants.DATA]
+_SYNC_DONE = adb_constants.FILESYNC_ID_TO_WIRE[adb_constants.DONE]
+_SYNC_FAIL = adb_constants.FILESYNC_ID_TO_WIRE[adb_constants.FAIL]
+
 
 class _CappedBuffer(io.BytesIO):
     """Collects a pulled file and refuses to grow past ``limit`` (bounded memory)."""
@@ -106,7 +132,14 @@ class _CappedBuffer(io.BytesIO):
         return super().write(data)
 
 
-_SYNC_STEPS = ("_open", "_pull", "_clse", "_maxdata")
+_SYNC_STEPS = (
+    "_open",
+    "_filesync_send",
+    "_filesync_flush",
+    "_filesync_read_buffered",
+    "_clse",
+    "_maxdata",
+)
 """adb-shell internals ``SyncReader`` needs to keep one sync stream for several files."""
 
 
@@ -209,6 +242,13 @@ class PhoneConnection:
                 read_timeout_s=timeouts.connect_s,
                 auth_callback=auth_callback,
             )
+        except ProtocolViolation as exc:
+            transport.close()
+            raise NotConnected(
+                f"Something at {label} answered, but it does not behave like an Android "
+                f"phone. {exc.message}",
+                detail=exc.detail,
+            ) from exc
         except Disconnected as exc:
             transport.close()
             if prompted:
@@ -267,30 +307,32 @@ class PhoneConnection:
             )
         self.sent_commands.append(command)
         started = time.monotonic()
+        opened = self.transport.counters.streams_opened
         # One growing buffer, trimmed in place: a list of chunks joined and then sliced
         # would hold three copies of a huge answer at once.
         buffer = bytearray()
         truncated = False
         try:
             try:
-                stream = self.device.streaming_shell(
-                    command,
-                    transport_timeout_s=self.timeouts.transport_s,
-                    read_timeout_s=self.timeouts.read_s,
-                    decode=False,
-                )
-                for chunk in stream:
-                    buffer += chunk
-                    if len(buffer) > max_bytes:
-                        # Stop acknowledging: ADB flow control makes the phone stop sending.
-                        truncated = True
-                        del buffer[max_bytes:]
-                        break
-                    if time.monotonic() - started > self.timeouts.command_s:
-                        raise CommandTimeout(
-                            f"The phone took too long to answer '{command}'.",
-                            detail=f"over {self.timeouts.command_s} s",
-                        )
+                # The deadline is checked inside every read, so a trickle cannot dodge it.
+                with self.transport.watch(Deadline(self.timeouts.command_s)):
+                    stream = self.device.streaming_shell(
+                        command,
+                        transport_timeout_s=self.timeouts.transport_s,
+                        read_timeout_s=self.timeouts.read_s,
+                        decode=False,
+                    )
+                    for chunk in stream:
+                        buffer += chunk
+                        if len(buffer) > max_bytes:
+                            truncated = True
+                            del buffer[max_bytes:]
+                            break
+            except Overdue as exc:
+                raise CommandTimeout(
+                    f"The phone took too long to answer '{command}'.",
+                    detail=f"over {self.timeouts.command_s} s ({exc.detail})",
+                ) from exc
             except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
                 raise CommandTimeout(
                     f"The phone stopped answering '{command}'.", detail=repr(exc)
@@ -311,22 +353,41 @@ class PhoneConnection:
                 ) from exc
         except DeviceError as exc:
             exc.partial = bytes(buffer)  # what came before the fault is evidence too
+            if isinstance(exc, CommandTimeout):
+                self._abandon_since(opened)
             raise
+        if truncated:
+            # Close the stream: the phone stops sending, and what it had already sent
+            # for it is dropped by the guard instead of piling up unread.
+            self._abandon_since(opened)
         data = bytes(buffer)
         del buffer
         return ShellOutput(data, truncated, time.monotonic() - started)
 
+    def _abandon_since(self, opened: int) -> None:
+        """Stop reading the stream this command opened (if it got that far)."""
+        if self.transport.counters.streams_opened > opened:
+            self.transport.abandon(self.transport.last_opened, self.timeouts.transport_s)
+
     def pull(self, device_path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         """Read one file from the phone over the sync service (read-only)."""
         buffer = _CappedBuffer(device_path, max_bytes)
-        with _pull_errors(device_path):
-            self.device.pull(
-                device_path,
-                buffer,
-                transport_timeout_s=self.timeouts.transport_s,
-                read_timeout_s=self.timeouts.read_s,
-            )
+        deadline = self.pull_deadline()
+        try:
+            with self.transport.watch(deadline), _pull_errors(device_path):
+                self.device.pull(
+                    device_path,
+                    buffer,
+                    transport_timeout_s=self.timeouts.transport_s,
+                    read_timeout_s=self.timeouts.read_s,
+                )
+        except Overdue as exc:
+            raise _too_slow(device_path, exc) from exc
         return buffer.getvalue()
+
+    def pull_deadline(self) -> Deadline:
+        """How long one file read may take (see ``PULL_FLOOR_BYTES_PER_S``)."""
+        return Deadline(self.timeouts.command_s, PULL_FLOOR_BYTES_PER_S)
 
     @contextlib.contextmanager
     def sync_session(self) -> Iterator[SyncReader]:
@@ -346,6 +407,15 @@ class PhoneConnection:
             self.device.close()
         except Exception:  # closing a dead link must never hide the real error
             logger.debug("close failed", exc_info=True)
+
+
+def _too_slow(device_path: str, exc: Overdue) -> CommandTimeout:
+    got = exc.deadline
+    return CommandTimeout(
+        f"The phone sent the file {device_path} too slowly (only {plain_size(got.received)} "
+        f"in {got.elapsed_s():.0f} s), so it was not read or checked.",
+        detail=exc.detail,
+    )
 
 
 @contextlib.contextmanager
@@ -381,10 +451,14 @@ class SyncReader:
     """Reads files one after another over a single ``sync:`` stream (RECV requests only).
 
     adb-shell 0.4.4 has no public call for this: its ``pull`` is open + RECV + close.
-    This uses the three steps it is made of (``_open``, ``_pull``, ``_clse``), which is
-    why ``pyproject.toml`` pins adb-shell exactly. When they are missing (another
-    adb-shell), each pull falls back to ``PhoneConnection.pull``. The transport guard
-    still inspects every request: only STAT, LIST, RECV and QUIT may pass.
+    This uses the steps it is made of (``_open``, the sync send and read buffers,
+    ``_clse``), which is why ``pyproject.toml`` pins adb-shell exactly. When they are
+    missing (another adb-shell), each pull falls back to ``PhoneConnection.pull``. The
+    transport guard still inspects every request: only STAT, LIST, RECV and QUIT may pass.
+
+    Each file read has its own deadline (``PhoneConnection.pull_deadline``) and all of
+    them share one (``Timeouts.all_pulls_s``, from when the reader was made): once that
+    is spent, every later pull raises ``PullTimeSpent`` without asking the phone.
     """
 
     def __init__(self, connection: PhoneConnection) -> None:
@@ -393,37 +467,108 @@ class SyncReader:
         self._shared = _FileSyncTransactionInfo is not None and all(
             hasattr(connection.device, name) for name in _SYNC_STEPS
         )
+        self._budget = Deadline(connection.timeouts.all_pulls_s)
 
     def pull(self, device_path: str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-        """Read one whole file; raises like ``PhoneConnection.pull``."""
+        """Read one whole file; raises like ``PhoneConnection.pull``, or ``PullTimeSpent``."""
+        if self._budget.remaining_s() <= 0:
+            raise self._time_spent()
         if not self._shared:
             return self._connection.pull(device_path, max_bytes=max_bytes)
         if not device_path:
             # As adb-shell's own pull: refused before anything is sent.
             raise DeviceError("The phone would not send the file .", detail="empty device path")
-        device = self._connection.device
-        timeouts = self._connection.timeouts
+        connection = self._connection
+        device = connection.device
+        timeouts = connection.timeouts
         buffer = _CappedBuffer(device_path, max_bytes)
-        with _pull_errors(device_path):
-            if self._stream is None:
-                self._stream = device._open(b"sync:", timeouts.transport_s, timeouts.read_s, None)
-            state = _FileSyncTransactionInfo(FILESYNC_PULL_FORMAT, maxdata=device._maxdata)
-            try:
-                device._pull(device_path, buffer, None, self._stream, state)
-            except BaseException:
-                # adbd ends the sync service after a failed request (a FAIL reply), so
-                # close as adb-shell's own pull does; the next pull opens a new stream.
-                stream, self._stream = self._stream, None
-                device._clse(stream)
-                raise
+        deadline = connection.pull_deadline()
+        try:
+            with connection.transport.watch(deadline, self._budget):
+                try:
+                    with _pull_errors(device_path):
+                        if self._stream is None:
+                            self._stream = device._open(
+                                b"sync:", timeouts.transport_s, timeouts.read_s, None
+                            )
+                        state = _FileSyncTransactionInfo(
+                            adb_constants.FILESYNC_PULL_FORMAT, maxdata=device._maxdata
+                        )
+                        _receive(device, device_path, buffer, self._stream, state)
+                except BaseException as exc:
+                    stream, self._stream = self._stream, None
+                    if stream is not None:
+                        self._end(stream, exc)
+                    raise
+        except Overdue as exc:
+            if exc.deadline is self._budget:
+                raise self._time_spent() from exc
+            raise _too_slow(device_path, exc) from exc
         return buffer.getvalue()
+
+    def _time_spent(self) -> PullTimeSpent:
+        return PullTimeSpent(
+            "Not read or checked: reading the apps' files took longer than the "
+            f"{self._budget.allowance_s:.0f} s allowed for all of them.",
+            detail=f"{self._budget.received} bytes in {self._budget.elapsed_s():.1f} s",
+        )
+
+    def _end(self, stream: object, exc: BaseException) -> None:
+        """After a failed pull: leave the stream so the next pull can open a new one."""
+        if isinstance(exc, Disconnected):
+            return  # the link is gone; nothing more can be said to the phone
+        transport = self._connection.transport
+        if isinstance(exc, Exception) and not isinstance(exc, CommandTimeout):
+            # adbd ends the sync service after a failed request (a FAIL reply), so close
+            # as adb-shell's own pull does.
+            try:
+                self._connection.device._clse(stream)
+                return
+            except Exception:
+                logger.debug("closing the sync stream failed", exc_info=True)
+        # Too slow, or Ctrl-C: waiting for the phone's goodbye could take as long again.
+        transport.abandon(getattr(stream, "local_id", 0), self._connection.timeouts.transport_s)
 
     def close(self) -> None:
         """Close the stream if one is open; never raises (every file is already read)."""
         stream, self._stream = self._stream, None
         if stream is None:
             return
+        connection = self._connection
         try:
-            self._connection.device._clse(stream)
+            with connection.transport.watch(Deadline(connection.timeouts.transport_s)):
+                connection.device._clse(stream)
         except Exception:  # a failed goodbye must not undo the reads that worked
             logger.debug("closing the sync stream failed", exc_info=True)
+
+
+def _receive(
+    device: AdbDevice, device_path: str, out: _CappedBuffer, stream: object, state: object
+) -> None:
+    """One RECV over an open sync stream, with every reply's header checked first.
+
+    adb-shell's own ``_pull`` believes the size in each DATA header (a phone claiming
+    4 GB would be buffered to the end) and fails with a bare ``KeyError`` on an unknown
+    reply id; this reads the same replies with bounds.
+    """
+    device._filesync_send(adb_constants.RECV, stream, state, data=device_path)
+    device._filesync_flush(stream, state)
+    while True:
+        head = device._filesync_read_buffered(_SYNC_HEADER.size, stream, state)
+        ident, size = _SYNC_HEADER.unpack(head)
+        if ident == _SYNC_DONE:
+            return
+        if ident not in (_SYNC_DATA, _SYNC_FAIL):
+            raise adb_exc.InvalidResponseError(f"sync reply {bytes(head[:4])!r}")
+        if size > SYNC_DATA_MAX:
+            raise ProtocolViolation(
+                f"The phone announced a piece of a file of {plain_size(size)}, more than "
+                f"the {plain_size(SYNC_DATA_MAX)} a phone sends at once, so the scanner "
+                "stopped reading from it.",
+                detail=f"{device_path}: sync {bytes(head[:4])!r} size {size}",
+            )
+        data = device._filesync_read_buffered(size, stream, state)
+        if ident == _SYNC_FAIL:
+            reason = bytes(data).decode("utf-8", errors="replace")
+            raise adb_exc.AdbCommandFailureException(f"Command failed: {reason}")
+        out.write(bytes(data))

@@ -22,10 +22,12 @@ import contextlib
 import logging
 import secrets
 import socket
+import struct
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn, cast
 
 from scanner.simulator import wire
 from scanner.simulator.android_key import KeyFormatError, decode_android_public_key
@@ -33,11 +35,16 @@ from scanner.simulator.audit import AuditLog, AuthStep, ReceivedCommand
 from scanner.simulator.faults import (
     DROP,
     HANG,
+    HUGE_CLAIM,
     FaultState,
+    Hostile,
     Marker,
     Piece,
+    endless_filler,
+    huge_sync_reply,
     recv_answer,
     shell_answer,
+    trickled,
 )
 from scanner.simulator.link import LinkModel, LinkPacer
 from scanner.simulator.profile import Profile
@@ -56,6 +63,9 @@ makes every client fall back to the legacy protocols this phone speaks."""
 
 SHELL_SERVICES = ("shell", "exec")
 """Services whose argument is a command line; ``exec:`` is the raw variant of ``shell:``."""
+
+UNKNOWN_STREAM = (0x7FFF0001, 0x7FFF0002)
+"""(our id, host id) of the stream a hostile phone floods: the host never opened it."""
 
 
 class ConnectionClosed(Exception):
@@ -81,6 +91,8 @@ class _Stream:
     """The next piece, taken while the host still had to acknowledge the last one."""
     ahead_message: bytes | None = None
     """``ahead`` already packed as a WRTE (its checksum summed) when it is data."""
+    delay_s: float = 0.0
+    """A hostile fault: wait this long before each WRTE (a trickle)."""
 
 
 class Connection:
@@ -111,6 +123,9 @@ class Connection:
         self._streams: dict[int, _Stream] = {}
         self._next_local_id = 1
         self._faults = faults
+        self._hostile: Hostile | None = faults.plan.hostile if faults is not None else None
+        self._held: _Stream | None = None
+        """A hostile fault: the stream whose answer waits for the host to give up on it."""
         self._pacer = LinkPacer(link, stopping) if link is not None else None
 
     def serve(self) -> None:
@@ -224,7 +239,13 @@ class Connection:
 
     def _go_online(self) -> None:
         self._online = True
-        self._send(wire.A_CNXN, self._version, self._max_payload, self._banner())
+        hostile = self._hostile
+        maxdata = self._max_payload
+        if hostile is not None and hostile.maxdata is not None:
+            maxdata = hostile.maxdata
+        if hostile is not None and hostile.huge_header == "cnxn":
+            self._flood(self._huge_message(wire.A_CNXN, self._version, maxdata, self._banner()))
+        self._send(wire.A_CNXN, self._version, maxdata, self._banner())
 
     def _banner(self) -> bytes:
         props = "".join(f"{k}={v};" for k, v in self._profile.banner_properties().items())
@@ -281,9 +302,19 @@ class Connection:
             raise ConnectionClosed(f"fault: dropped at OPEN {name!r}")
         if self._pacer is not None:
             self._pacer.request_started()
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._audit.record(ReceivedCommand(service, argument, self.number))
+            self._flood(
+                wire.pack_message(wire.A_WRTE, held.local_id, held.remote_id, piece)
+                for piece in self._split(endless_filler(held.pending.popleft()))
+                if isinstance(piece, bytes)
+            )
         if service in SHELL_SERVICES and separator and argument:
             self._audit.record(ReceivedCommand(service, argument, self.number))
             stream = self._new_stream(remote_id)
+            if self._hostile is not None and self._hostile_shell(stream, argument):
+                return
             if self._faults is not None:
                 profile = self._profile
                 answer = shell_answer(
@@ -300,6 +331,41 @@ class Connection:
             # Unknown services and the interactive shell (no PTY here) fail to open.
             self._audit.record(ReceivedCommand(service, argument, self.number, refused=True))
             self._send(wire.A_CLSE, 0, remote_id)
+
+    # -- hostile faults (see faults.Hostile) ----------------------------------
+
+    def _hostile_shell(self, stream: _Stream, command: str) -> bool:
+        """Play a hostile fault planned for ``command``; False when none is."""
+        hostile = cast(Hostile, self._hostile)
+        output = shell_output(self._profile, command)
+        if hostile.huge_header == command:
+            self._flood(self._huge_message(wire.A_WRTE, stream.local_id, stream.remote_id, output))
+        if hostile.flood_unknown_stream == command:
+            self._flood(
+                wire.pack_message(wire.A_WRTE, *UNKNOWN_STREAM, piece) for piece in endless_filler()
+            )
+        if hostile.ignore_flow_control == command:
+            stream.pending.append(output or b"\n")
+            stream.hung = True  # silent until the host moves on (see _on_open)
+            self._held = stream
+            return True
+        return False
+
+    def _huge_message(self, command: int, arg0: int, arg1: int, start: bytes) -> Iterator[bytes]:
+        """A header claiming ``HUGE_CLAIM`` bytes, ``start``, then filler: never complete."""
+        header = struct.pack(
+            wire.HEADER_FORMAT, command, arg0, arg1, HUGE_CLAIM, 0, command ^ 0xFFFFFFFF
+        )
+        yield header
+        yield from endless_filler(start)
+
+    def _flood(self, messages: Iterable[bytes]) -> NoReturn:
+        """Send without end and read nothing, until the host hangs up or the phone stops."""
+        for message in messages:
+            if self._stopping.is_set():
+                break
+            self._send_packed(message)  # OSError once the host is gone: serve() ends
+        raise ConnectionClosed("hostile flood ended")
 
     def _new_stream(self, remote_id: int) -> _Stream:
         local_id = self._next_local_id
@@ -329,6 +395,16 @@ class Connection:
             if cut is not None:
                 stream.source = self._split(cut)
                 continue
+            hostile = self._hostile
+            if hostile is not None and reply.request.startswith("RECV ") and reply.messages:
+                if hostile.huge_header == "recv":
+                    stream.source = self._split(huge_sync_reply())
+                    continue
+                if hostile.trickle_pull_s:
+                    stream.source = trickled(reply.messages)
+                    stream.delay_s = hostile.trickle_pull_s
+                    stream.close_when_drained = reply.close
+                    continue
             # adbd reads the sync service's output as a byte stream and sends it in WRTEs
             # of up to the max payload, so several 64 KB DATA chunks share one message.
             self._queue(stream, b"".join(reply.messages))
@@ -385,6 +461,8 @@ class Connection:
         elif piece is DROP:
             raise ConnectionClosed("fault: dropped in the middle of an answer")
         elif isinstance(piece, bytes):
+            if stream.delay_s and self._stopping.wait(stream.delay_s):
+                raise ConnectionClosed("phone stopped during a trickle")
             stream.awaiting_okay = True
             self._send_packed(
                 message or wire.pack_message(wire.A_WRTE, stream.local_id, stream.remote_id, piece)

@@ -20,6 +20,8 @@ Two behaviours are modelled on what real phones do:
 from __future__ import annotations
 
 import base64
+import itertools
+import struct
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +46,12 @@ HUGE_BLOCK_BYTES: Final = 64 * 1024
 
 _FILLER_LINE: Final = b"    " + b"simulated-huge-output " * 46 + b"\n"
 """About 1 KiB per line: long lines keep a parser's line list small for the size."""
+
+HUGE_CLAIM: Final = 0xFFFFFF00
+"""The length a hostile header claims: just under 4 GiB."""
+
+HUGE_HEADER_TARGETS: Final = frozenset({"cnxn", "recv"})
+"""``huge_header`` values that are protocol steps, not shell commands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,44 @@ class Reboot:
             raise ValueError("reboot down_s must not be negative")
 
 
+@dataclass(frozen=True, slots=True)
+class Hostile:
+    """A phone that breaks the ADB protocol on purpose, to prove the scanner's guard holds.
+
+    Each behaviour floods or stalls without end: only the host hanging up (or the phone
+    being stopped) ends it, as with a phone built to harm the computer that reads it.
+    """
+
+    huge_header: str = ""
+    """``cnxn``: the phone's CNXN claims ~4 GB of banner; ``recv``: each pulled file's
+    first sync DATA header claims ~4 GB; otherwise a shell command whose first WRTE claims
+    ~4 GB. Filler follows, without end."""
+    flood_unknown_stream: str = ""
+    """Shell command: once it is opened, the phone sends WRTEs for a stream the host never
+    opened, without end and without waiting for any OKAY."""
+    ignore_flow_control: str = ""
+    """Shell command: the phone holds its answer until the host gives up on it and opens
+    another stream, then sends the answer and filler on the old stream without end,
+    never waiting for an OKAY (and never answering the new OPEN)."""
+    maxdata: int | None = None
+    """What the phone's CNXN advertises as the largest payload it takes (adbd: 256 KiB)."""
+    trickle_pull_s: float = 0.0
+    """Every pulled file is sent one byte per WRTE, one every this many seconds."""
+
+    def __post_init__(self) -> None:
+        for name in ("huge_header", "flood_unknown_stream", "ignore_flow_control"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"hostile: {name} must be a command or step name")
+        maxdata = self.maxdata
+        if maxdata is not None and (
+            not isinstance(maxdata, int) or isinstance(maxdata, bool) or not 0 <= maxdata < 2**32
+        ):
+            raise ValueError("hostile: maxdata must be a whole number from 0 to 4294967295")
+        trickle = self.trickle_pull_s
+        if isinstance(trickle, bool) or not isinstance(trickle, int | float) or trickle < 0:
+            raise ValueError("hostile: trickle_pull_s must be a number of seconds, not negative")
+
+
 def _frozen(data: Mapping[str, object]) -> Mapping[str, object]:
     return MappingProxyType(dict(data))
 
@@ -103,6 +149,8 @@ class FaultPlan:
     reboot: Reboot | None = None
     one_host: OneHost = "off"
     """``silent``/``close``: only the first host to connect is served (see module doc)."""
+    hostile: Hostile | None = None
+    """Protocol-breaking behaviours (see ``Hostile``)."""
 
     def __post_init__(self) -> None:
         for command, garble in self.garble.items():
@@ -220,6 +268,26 @@ def _with_end(pieces: Iterable[Piece], end: Marker) -> Iterator[Piece]:
     yield end
 
 
+def endless_filler(first: bytes = b"") -> Iterator[bytes]:
+    """``first``, then filler blocks for ever (for floods that only a hang-up ends)."""
+    if first:
+        yield first
+    block = next(huge_output(b"", HUGE_BLOCK_BYTES))
+    yield from itertools.repeat(block)
+
+
+def huge_sync_reply() -> Iterator[bytes]:
+    """A sync reply to RECV whose DATA header claims ~4 GB, then filler without end."""
+    return endless_filler(b"DATA" + struct.pack("<I", HUGE_CLAIM))
+
+
+def trickled(messages: Iterable[bytes]) -> Iterator[bytes]:
+    """``messages`` one byte at a time."""
+    for message in messages:
+        for index in range(len(message)):
+            yield message[index : index + 1]
+
+
 def recv_answer(plan: FaultPlan, path: str, messages: Iterable[bytes]) -> Iterator[Piece] | None:
     """A pull's reply cut short when the plan drops during this RECV; None otherwise."""
     drop = plan.drop
@@ -298,11 +366,12 @@ def fault_plan_from_spec(spec: object) -> FaultPlan:
         return NO_FAULTS
     if not isinstance(spec, dict):
         raise ValueError("faults: must be a mapping")
-    unknown = set(spec) - {"drop", "hang", "garble", "huge", "reboot", "one_host"}
+    unknown = set(spec) - {"drop", "hang", "garble", "huge", "reboot", "one_host", "hostile"}
     if unknown:
         raise ValueError(f"faults: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
     drop = spec.get("drop")
     reboot = spec.get("reboot")
+    hostile = spec.get("hostile")
     try:
         return FaultPlan(
             drop=Drop(**_options(drop, "drop")) if drop is not None else None,
@@ -311,6 +380,7 @@ def fault_plan_from_spec(spec: object) -> FaultPlan:
             huge=_sizes(spec.get("huge"), "huge"),
             reboot=Reboot(**_options(reboot, "reboot")) if reboot is not None else None,
             one_host=cast(OneHost, spec.get("one_host", "off")),
+            hostile=Hostile(**_options(hostile, "hostile")) if hostile is not None else None,
         )
     except TypeError as exc:
         raise ValueError(f"faults: {exc}") from exc

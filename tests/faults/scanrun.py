@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +19,8 @@ from scanner.device.allowlist import ALLOWED_SHELL_COMMANDS, SCAN_COMMANDS
 from scanner.simulator import ReceivedCommand, SimulatedPhone
 
 SYNC_READS = ("STAT ", "LIST ", "RECV ", "QUIT")
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +85,71 @@ def read_only_violations(received: Iterable[ReceivedCommand]) -> list[ReceivedCo
 def commands_before(command: str) -> Sequence[str]:
     """The scan batch up to, not including, ``command``."""
     return SCAN_COMMANDS[: SCAN_COMMANDS.index(command)]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRun(ScanRun):
+    """A ``scan.py`` run in its own process, with what it cost."""
+
+    peak_rss_bytes: int = 0
+    """The CLI process's resident-set high-water mark (``wait4``'s rusage)."""
+    wall_s: float = 0.0
+
+
+# Starts the scan, kills it if it outlives the time-out (exit code -9 then), and reports
+# its exit code and RSS high-water. It runs in this small process, not in pytest: a
+# child's high-water counts what it held between fork and exec, which would be all of
+# pytest's memory.
+_LAUNCHER = """
+import os, signal, subprocess, sys
+with open(sys.argv[2], "wb") as output:
+    child = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, stdout=output,
+                             stderr=subprocess.STDOUT)
+    signal.signal(signal.SIGALRM, lambda *_: child.kill())
+    signal.setitimer(signal.ITIMER_REAL, float(sys.argv[1]))
+    _, status, usage = os.wait4(child.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+RU_MAXRSS_BYTES = 1 if sys.platform == "darwin" else 1024
+"""Bytes per unit of ``ru_maxrss`` (Linux reports KiB, macOS bytes)."""
+
+
+def run_scan_process(
+    tmp_path: Path, phone: SimulatedPhone, *extra: str, timeout_s: float = 120
+) -> ProcessRun:
+    """``python scan.py --serial <phone> --json <tmp> ...`` as a user runs it; killed
+    (exit code -9) if it runs past ``timeout_s``.
+
+    HOME and the XDG folders are private to the test, so no key or setting of the
+    user's is read or written.
+    """
+    report_path = tmp_path / "report.json"
+    report_path.unlink(missing_ok=True)
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "NO_COLOR": "1",
+        "COLUMNS": "1000",
+    }
+    scan = [sys.executable, str(REPO / "scan.py"), "--serial", phone.serial_address]
+    scan += ["--json", str(report_path), *extra]
+    output = tmp_path / "output.txt"
+    started = time.monotonic()
+    launched = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCHER, str(timeout_s), str(output), *scan],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout_s + 30,
+    )
+    wall = time.monotonic() - started
+    code, rss = launched.stdout.split()
+    out = output.read_text(errors="replace")
+    report = json.loads(report_path.read_text()) if report_path.exists() else None
+    return ProcessRun(int(code), " ".join(out.split()), report, int(rss) * RU_MAXRSS_BYTES, wall)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import struct
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,10 @@ from scanner.pipeline import scan_phone
 from scanner.simulator import SimulatedPhone, load_profile
 from scanner.simulator.faults import (
     HUGE_BLOCK_BYTES,
+    HUGE_CLAIM,
     Drop,
     FaultPlan,
+    Hostile,
     garble_output,
     huge_output,
 )
@@ -64,6 +68,12 @@ def test_faults_section_of_profile_yaml_is_loaded_and_used(tmp_path: Path) -> No
         ({"huge": {"getprop": "big"}}, "huge"),
         ({"explode": True}, "unknown key"),
         ({"drop": {"step": "open"}}, "index or a command"),
+        ({"hostile": "yes"}, "hostile: must be a mapping"),
+        ({"hostile": {"maxdata": -1}}, "maxdata"),
+        ({"hostile": {"maxdata": 2**32}}, "maxdata"),
+        ({"hostile": {"trickle_pull_s": "slow"}}, "trickle_pull_s"),
+        ({"hostile": {"huge_header": 5}}, "huge_header"),
+        ({"hostile": {"explode": True}}, "explode"),
     ],
 )
 def test_a_bad_faults_section_is_refused_naming_the_profile(
@@ -153,3 +163,53 @@ def test_a_scan_over_a_modelled_link_reads_the_same_as_over_loopback() -> None:
     plain, paced = results
     assert paced.complete and plain.complete
     assert [r.output for r in paced.capture.results] == [r.output for r in plain.capture.results]
+
+
+def test_the_hostile_section_of_profile_yaml_is_loaded(tmp_path: Path) -> None:
+    hostile = {
+        "huge_header": "cnxn",
+        "flood_unknown_stream": "dumpsys account",
+        "ignore_flow_control": "dumpsys appops",
+        "maxdata": 0xFFFFFFFF,
+        "trickle_pull_s": 3,
+    }
+    (tmp_path / "profile.yaml").write_text(
+        yaml.safe_dump({"name": "hostile", "faults": {"hostile": hostile}})
+    )
+    assert load_profile(tmp_path).faults.hostile == Hostile(**hostile)
+
+
+def read_exact(host: RawHost, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        piece = host.sock.recv(size - len(data))
+        assert piece, f"the phone hung up after {len(data)} bytes"
+        data += piece
+    return bytes(data)
+
+
+def test_a_hostile_cnxn_claims_4_gb_and_never_completes() -> None:
+    profile = load_profile("infected")
+    plan = FaultPlan(hostile=Hostile(huge_header="cnxn"))
+    with SimulatedPhone(replace(profile, auth="none"), faults=plan) as phone:
+        host = RawHost(phone.port)
+        try:
+            host.send("CNXN", 0x01000001, 4096, b"host::\0")
+            command, _, _, length, _, magic = struct.unpack("<6I", read_exact(host, 24))
+            assert (command.to_bytes(4, "little"), length) == (b"CNXN", HUGE_CLAIM)
+            assert magic == command ^ 0xFFFFFFFF  # a valid header, only its length lies
+            assert len(read_exact(host, 4 << 20)) == 4 << 20  # and it keeps sending
+        finally:
+            host.close()
+
+
+def test_a_hostile_phone_advertises_the_maxdata_it_is_told_to() -> None:
+    profile = replace(load_profile("infected"), auth="none")
+    plan = FaultPlan(hostile=Hostile(maxdata=0xFFFFFFFF))
+    with SimulatedPhone(profile, faults=plan) as phone:
+        host = RawHost(phone.port)
+        try:
+            reply = host.connect(maxdata=4096)
+        finally:
+            host.close()
+    assert (reply.command, reply.arg1) == ("CNXN", 0xFFFFFFFF)

@@ -14,6 +14,7 @@ import pytest
 
 from scanner.device.allowlist import (
     DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_ACCOUNT,
     DUMPSYS_APPOPS,
     DUMPSYS_PACKAGE,
     SETTINGS_GLOBAL,
@@ -22,7 +23,7 @@ from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import ephemeral_signer
 from scanner.pipeline import scan_phone
 from scanner.simulator import SimulatedPhone, load_profile
-from scanner.simulator.faults import Drop, FaultPlan, Reboot
+from scanner.simulator.faults import Drop, FaultPlan, Hostile, Reboot
 from tests.faults.scanrun import read_only_violations, run_scan
 
 PLANS = {
@@ -52,6 +53,29 @@ def test_every_request_under_a_fault_is_read_only(
     with SimulatedPhone(load_profile("infected"), faults=plan) as phone:
         run_scan(capsys, tmp_path, phone)
         received = phone.received
+    assert read_only_violations(received) == []
+
+
+HOSTILE = {
+    "huge-cnxn": Hostile(huge_header="cnxn"),
+    "huge-wrte": Hostile(huge_header=DUMPSYS_ACCOUNT),
+    "huge-sync-data": Hostile(huge_header="recv"),
+    "flood-unknown-stream": Hostile(flood_unknown_stream=DUMPSYS_ACCOUNT),
+    "ignore-flow-control": Hostile(ignore_flow_control=DUMPSYS_ACCOUNT),
+    "maxdata-4gb": Hostile(maxdata=0xFFFFFFFF),
+    "trickled-pulls": Hostile(trickle_pull_s=0.2),
+}
+
+
+@pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_request_to_a_hostile_phone_is_read_only(
+    hostile: Hostile, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plan = FaultPlan(hostile=hostile)
+    with SimulatedPhone(load_profile("infected"), faults=plan) as phone:
+        run = run_scan(capsys, tmp_path, phone, "--command-timeout", "0.5")
+        received = phone.received
+    assert run.code in (0, 3, 5), run.out  # read in full, nothing read, or stopped early
     assert read_only_violations(received) == []
 
 
