@@ -22,10 +22,12 @@ caught by GCM, which authenticates the header.
 The scrypt cost is read from each file's header, so files written with the earlier default
 (n = 2**15) still open; saving into one rewrites it with the current default. The
 default n = 2**17, r = 8, p = 1 needs 128 MiB per derivation. Measured on the
-development VM (2 shared cores, load about 3): 0.41-0.63 s per derivation and 129 MiB
-peak RSS growth, against 0.10-0.22 s and 33 MiB for n = 2**15; n = 2**18 took 1.1-1.9 s
-and 257 MiB. A save derives twice (open, then reseal with a fresh salt), so about a
-second; each guess by someone holding the file costs four times what it did.
+development VM (2 cores shared with other work, ``cryptography``'s Scrypt, 5-7 runs):
+0.41-0.63 s per derivation at load 3 and 0.77-1.24 s at load 5.5, with 129 MiB peak RSS
+growth; n = 2**15 took 0.10-0.26 s and 33 MiB, n = 2**18 1.1-3.1 s and 257 MiB. Saving
+into an existing file derives twice (open, then reseal with a fresh salt): 1.7-2.4 s for
+the whole save there at load 5.5, a first save 0.8 s. Each guess by someone holding the
+file costs four times what it did at 2**15.
 """
 
 from __future__ import annotations
