@@ -15,7 +15,7 @@ import pytest
 
 from scanner.casefile import CASE_FILE_BUSY, load_case, save_scan
 from scanner.casefile.filelock import exclusive_lock, lock_ops_for, lock_path_for
-from scanner.pipeline import ScanResult
+from scanner.model import ScanResult
 from tests.casefile.conftest import FAST_SCRYPT, PASSPHRASE
 
 REPO = Path(__file__).resolve().parents[2]
