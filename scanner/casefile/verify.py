@@ -374,4 +374,10 @@ def _all_files(root: Path) -> set[str]:
 
 def _safe_relative(rel: str) -> bool:
     pure = PurePosixPath(rel)
-    return bool(rel) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in rel
+    return (
+        bool(rel)
+        and not pure.is_absolute()
+        and ".." not in pure.parts
+        and "\\" not in rel
+        and "\0" not in rel  # no file name holds NUL; open() would raise ValueError
+    )

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scanner.casefile import (
     Outcome,
@@ -390,6 +392,19 @@ def _path_outside_the_pack(pack: Path) -> tuple[str, ...]:
     )
 
 
+def _nul_in_a_path(pack: Path) -> tuple[str, ...]:
+    manifest = _manifest(pack)
+    manifest["files"][0]["path"] = "report\0.json"
+    _write_manifest(pack, manifest)
+    return (
+        "Manifest entry 1 names a path outside the pack: 'report\\x00.json'.",
+        "report.json is in the folder but not listed in the manifest.",
+        "The hash chain breaks at entry 1 (report\0.json): files were removed, added, "
+        "renamed or reordered, or the chain was edited.",
+        BAD_SIGNATURE,
+    )
+
+
 TAMPERING: dict[str, Callable[[Path], tuple[str, ...]]] = {
     "edit a raw output": _edit_raw_output,
     "edit the report": _edit_report,
@@ -409,6 +424,7 @@ TAMPERING: dict[str, Callable[[Path], tuple[str, ...]]] = {
     "truncate the manifest": _truncate_manifest,
     "delete the manifest": _delete_manifest,
     "point an entry outside the pack": _path_outside_the_pack,
+    "put a NUL in a path": _nul_in_a_path,
 }
 
 
@@ -450,3 +466,71 @@ def test_resigned_pack_passes_only_for_whoever_trusts_the_forgers_key(signed: Si
 
     assert verify_evidence(signed.pack, key=forger.public_key()).ok
     assert not verify_evidence(signed.pack, key=signed.public_key).ok
+
+
+# --- whatever is in the folder, verification answers in sentences, never a traceback -------
+
+_JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.text(max_size=20),
+    st.sampled_from(["report.json", "raw/../../x", "a\0b", "/etc/passwd", "00" * 32, "sha256"]),
+)
+_JSON = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                ["path", "sha256", "size_bytes", "chain", "head", "public_key", "files", "x"]
+            ),
+            inner,
+            max_size=5,
+        ),
+    ),
+    max_leaves=12,
+)
+ORIGINALS: dict[Path, bytes] = {}
+"""Each pack's manifest as written, keyed by folder (hypothesis reuses one fixture)."""
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(
+    files=st.one_of(_JSON, st.lists(_JSON, max_size=4)),
+    chain=_JSON,
+    signature=_JSON,
+)
+def test_any_manifest_content_gives_sentences_not_a_traceback(
+    signed: Signed, files: Any, chain: Any, signature: Any
+) -> None:
+    original = ORIGINALS.setdefault(signed.pack, (signed.pack / "manifest.json").read_bytes())
+    manifest = json.loads(original)
+    manifest.update(files=files, chain=chain, signature=signature)
+    _write_manifest(signed.pack, manifest)
+
+    result = verify_evidence(signed.pack, key=signed.public_key)
+
+    assert not result.ok
+    assert all(isinstance(c.sentence, str) and c.sentence for c in result.checks)
+
+
+@FUZZ
+@given(data=st.binary(max_size=600))
+def test_any_manifest_or_handover_bytes_give_sentences_not_a_traceback(
+    signed: Signed, data: bytes
+) -> None:
+    # The fixture is shared by every example: start each from the pack as it was written.
+    original = ORIGINALS.setdefault(signed.pack, (signed.pack / "manifest.json").read_bytes())
+    (signed.pack / "manifest.json").write_bytes(original)
+    (signed.pack / "handovers.jsonl").write_bytes(data)
+    handovers = verify_evidence(signed.pack, key=signed.public_key)
+    (signed.pack / "manifest.json").write_bytes(data)
+    manifest = verify_evidence(signed.pack, key=signed.public_key)
+
+    assert not manifest.ok
+    for result in (handovers, manifest):
+        assert all(isinstance(c.sentence, str) and c.sentence for c in result.checks)
