@@ -135,7 +135,7 @@ def save_scan(
             else:
                 strong, why = passphrase_strength(passphrase)
                 if not strong:
-                    raise WeakPassphrase(f"{why} Nothing was saved yet.")
+                    raise WeakPassphrase(f"{why} The scan was not saved to the case file.")
                 earlier = ()
             case = CaseFile((*earlier, record))
             atomic_write(file, seal(_encode(case), passphrase, scrypt), write=write)

@@ -366,7 +366,9 @@ def test_a_new_case_file_refuses_a_weak_passphrase_and_writes_nothing(
     with pytest.raises(WeakPassphrase) as caught:
         save_scan(tmp_path / "case.phc", scan, weak, scrypt=FAST_SCRYPT)
 
-    assert caught.value.message == f"{passphrase_strength(weak)[1]} Nothing was saved yet."
+    assert caught.value.message == (
+        f"{passphrase_strength(weak)[1]} The scan was not saved to the case file."
+    )
     assert list(tmp_path.iterdir()) == []
 
 
