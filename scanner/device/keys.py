@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import getpass
-import os
 import socket
 import struct
 from pathlib import Path
