@@ -3,7 +3,8 @@
 Nothing is written unless the user asks (``--save``). A case file holds, per scan, the
 JSON report, the raw output of every command (so the snapshot can be rebuilt by a later,
 better parser) and the scan times. It is only ever on disk encrypted (see ``crypto.py``);
-appending decrypts in memory, adds the scan, and replaces the file atomically.
+appending decrypts in memory, adds the scan, and replaces the file atomically, holding a
+lock (``filelock.py``) so two scans saving at once cannot lose one another's scan.
 """
 
 from __future__ import annotations
@@ -25,12 +26,27 @@ from scanner.casefile.crypto import (
     atomic_write,
     open_sealed,
     seal,
+    write_error,
 )
+from scanner.casefile.filelock import LockBusy, exclusive_lock
+from scanner.casefile.passphrase import WeakPassphrase, passphrase_strength
 from scanner.errors import CaseFileDamaged, ReportError
 from scanner.model import CommandResult, RawCapture, ScanResult
+from scanner.private_files import make_missing_parents
 from scanner.report.json_report import to_dict
 
 PAYLOAD_FORMAT = "phone-check-case"
+LOCK_WAIT_S = 30.0
+"""How long a save waits for another scan's save to the same file (each takes a second
+or two: two key derivations)."""
+CASE_FILE_BUSY = (
+    "The case file is in use by another scan; try again when it has finished. "
+    "This scan was not saved to it."
+)
+
+
+class CaseFileBusy(ReportError):
+    """Another process held the case file's lock for longer than the save would wait."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +110,39 @@ def save_scan(
     *,
     scrypt: ScryptParams = DEFAULT_SCRYPT,
     write: Writer = os.write,
+    lock_wait_s: float = LOCK_WAIT_S,
 ) -> CaseFile:
     """Add one scan to the case file at ``path`` (created when absent); returns the new content.
 
-    An existing file is opened with the same passphrase first, so a wrong passphrase or a
-    damaged file stops the save before anything is written. The file is replaced
-    atomically; on any failure the earlier file is left exactly as it was. ``scrypt`` and
-    ``write`` exist for tests (fast key derivation, injected disk-full).
+    The whole read-modify-write holds an exclusive lock on the case file, so saves from
+    several scans at once all land; one that cannot get the lock within ``lock_wait_s``
+    raises ``CaseFileBusy`` and writes nothing. An existing file is opened with the same
+    passphrase first, so a wrong passphrase (``WrongPassphrase``: the caller may ask
+    again, the scan is untouched) or a damaged file stops the save before anything is
+    written. A new file refuses a weak passphrase (``WeakPassphrase``). The file is
+    replaced atomically; on any failure the earlier file is left exactly as it was.
+    ``scrypt`` and ``write`` exist for tests (fast key derivation, injected disk-full).
     """
     file = Path(path)
     if file.is_dir():
         raise ReportError(f"{file} is a folder. Give a file name for the case file.")
-    earlier = load_case(file, passphrase).scans if file.exists() else ()
-    case = CaseFile((*earlier, as_record(scan)))
-    atomic_write(file, seal(_encode(case), passphrase, scrypt), write=write)
+    record = as_record(scan)
+    try:
+        make_missing_parents(file)
+        with exclusive_lock(file, lock_wait_s):
+            if file.exists():
+                earlier = load_case(file, passphrase).scans
+            else:
+                strong, why = passphrase_strength(passphrase)
+                if not strong:
+                    raise WeakPassphrase(f"{why} The scan was not saved to the case file.")
+                earlier = ()
+            case = CaseFile((*earlier, record))
+            atomic_write(file, seal(_encode(case), passphrase, scrypt), write=write)
+    except LockBusy as exc:
+        raise CaseFileBusy(CASE_FILE_BUSY, str(exc)) from exc
+    except OSError as exc:  # the lock file or a missing folder could not be made
+        raise write_error(file, exc) from exc
     return case
 
 

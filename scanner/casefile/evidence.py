@@ -7,6 +7,7 @@ It is a plain folder (not a zip), so anyone can open the files with ordinary too
     manifest.json        every file with its size and SHA-256, device identifiers,
                          scan times (UTC), tool name/version, and a hash chain
     manifest.sig         optional Ed25519 signature over the exact bytes of manifest.json
+    handovers.jsonl      optional: who received the pack and when (``handover.py``)
 
 Hash chain (so removing, reordering, renaming or changing any file is evident)::
 
@@ -15,27 +16,25 @@ Hash chain (so removing, reordering, renaming or changing any file is evident)::
 
 Each manifest entry records its ``chain`` link; the last one is the chain ``head``.
 Without a signature, someone who rewrites every file and the manifest together is not
-caught; the signature (with a public key fingerprint recorded somewhere else, e.g. in the
-advocate's notes) closes that gap. The pack is NOT encrypted: it is for handing over.
+caught; a signature closes that gap only when it is checked against a key the checker
+already trusts (``verify.py``): the key written in the manifest is just a claim. The pack
+is NOT encrypted: it is for handing over. Its folder is 0700 and its files 0600.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -43,6 +42,12 @@ from scanner import TOOL_NAME, __version__
 from scanner.casefile.casefile import ScanRecord, as_record
 from scanner.errors import EvidenceError
 from scanner.model import ScanResult
+from scanner.private_files import (
+    make_missing_parents,
+    make_private_dir,
+    make_private_temp_dir,
+    write_private_file,
+)
 
 EVIDENCE_FORMAT = "phone-check-evidence"
 EVIDENCE_FORMAT_VERSION = 1
@@ -100,10 +105,15 @@ def key_fingerprint(public_key: Ed25519PublicKey) -> str:
     return hashlib.sha256(_raw_public(public_key)).hexdigest()
 
 
+def key_id(fingerprint: str) -> str:
+    """The short name of a key: the first 16 hex digits of its fingerprint."""
+    return fingerprint[:16]
+
+
 def generate_evidence_key(
     path: str | os.PathLike[str], passphrase: str | None = None
 ) -> EvidenceKey:
-    """Create an Ed25519 key: private PEM at ``path`` (mode 0600), public PEM at ``path.pub``.
+    """Create an Ed25519 key: private PEM at ``path``, public PEM at ``path.pub``, both 0600.
 
     Refuses to overwrite an existing file. With ``passphrase`` the private key is
     encrypted with it.
@@ -126,12 +136,12 @@ def generate_evidence_key(
         if existing.exists():
             raise EvidenceError(f"{existing} already exists; it was not replaced.")
     try:
-        private_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_missing_parents(private_path)
     except OSError as exc:
         raise EvidenceError(f"The folder for {private_path} could not be made.", str(exc)) from exc
-    _write_new(private_path, private_pem, 0o600)
+    _write_new(private_path, private_pem)
     try:
-        _write_new(public_path, public_pem, 0o644)
+        _write_new(public_path, public_pem)
     except EvidenceError:
         private_path.unlink(missing_ok=True)
         raise
@@ -188,8 +198,8 @@ def write_evidence(
             "Choose a new folder name so no earlier evidence is mixed in or replaced."
         )
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+        make_missing_parents(target)
+        staging = make_private_temp_dir(target.parent, prefix=f".{target.name}.")
     except OSError as exc:
         raise EvidenceError(
             f"The evidence folder {target} could not be created.", str(exc)
@@ -217,7 +227,7 @@ def _fill(
     signing_key: Ed25519PrivateKey | None,
     created_at: datetime,
 ) -> EvidencePack:
-    (root / RAW_DIR).mkdir(mode=0o700)
+    make_private_dir(root / RAW_DIR)
     contents: list[tuple[str, bytes]] = [
         (REPORT, _json_bytes(record.report)),
     ]
@@ -240,7 +250,7 @@ def _fill(
     entries: list[dict[str, Any]] = []
     link = CHAIN_GENESIS
     for rel, data in contents:
-        _write_new(root / rel, data, 0o600)
+        _write_new(root / rel, data)
         digest = hashlib.sha256(data).digest()
         link = chain_link(link, digest, rel)
         entries.append(
@@ -282,9 +292,9 @@ def _fill(
             "public_key_sha256": signed_by,
         }
     manifest_bytes = _json_bytes(manifest)
-    _write_new(root / MANIFEST, manifest_bytes, 0o600)
+    _write_new(root / MANIFEST, manifest_bytes)
     if signing_key is not None:
-        _write_new(root / SIGNATURE, signing_key.sign(manifest_bytes), 0o600)
+        _write_new(root / SIGNATURE, signing_key.sign(manifest_bytes))
     _fsync_path(root / RAW_DIR)
     _fsync_path(root)
     return EvidencePack(
@@ -294,137 +304,6 @@ def _fill(
         hashlib.sha256(manifest_bytes).hexdigest(),
         signed_by,
     )
-
-
-def verify_evidence(
-    directory: str | os.PathLike[str], public_key: Ed25519PublicKey | None = None
-) -> list[str]:
-    """Check an evidence pack; returns the problems found, plain sentences, empty when intact.
-
-    With ``public_key`` the pack must be signed by that key. Without it, a signature that
-    is present is checked against the key the manifest names (which shows the files were
-    not changed since signing, but not who signed).
-    """
-    root = Path(directory)
-    manifest_path = root / MANIFEST
-    try:
-        manifest_bytes = manifest_path.read_bytes()
-    except OSError:
-        return [f"{manifest_path} is missing or cannot be read, so nothing can be checked."]
-    try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
-        if not isinstance(manifest, dict) or manifest.get("format") != EVIDENCE_FORMAT:
-            raise ValueError("not an evidence manifest")
-        files = manifest["files"]
-        chain = manifest["chain"]
-        if not isinstance(files, list) or not isinstance(chain, dict):
-            raise ValueError("files or chain has the wrong type")
-    except (ValueError, KeyError, TypeError) as exc:
-        return [f"{manifest_path} is not a readable evidence manifest ({exc})."]
-
-    problems = _check_signature(root, manifest, manifest_bytes, public_key)
-    problems += _check_files(root, files, chain)
-    listed = {e.get("path") for e in files if isinstance(e, dict)} | {MANIFEST, SIGNATURE}
-    for extra in sorted(_all_files(root) - listed):
-        problems.append(f"{extra} is in the folder but not listed in the manifest.")
-    return problems
-
-
-def _check_signature(
-    root: Path,
-    manifest: Mapping[str, Any],
-    manifest_bytes: bytes,
-    public_key: Ed25519PublicKey | None,
-) -> list[str]:
-    info = manifest.get("signature")
-    sig_path = root / SIGNATURE
-    if not isinstance(info, dict):
-        if public_key is not None:
-            return ["The pack is not signed, but a signature by the given key was expected."]
-        if sig_path.exists():
-            return [f"{SIGNATURE} is present but the manifest does not say it is signed."]
-        return []
-    problems: list[str] = []
-    key = public_key
-    if key is None:
-        try:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(info["public_key"]))
-        except (KeyError, TypeError, ValueError, binascii.Error):
-            return [
-                "The manifest's public key is not readable, so the signature cannot be checked."
-            ]
-    elif key_fingerprint(key) != info.get("public_key_sha256"):
-        problems.append(
-            "The pack was signed with a different key from the one given "
-            f"(manifest names key {info.get('public_key_sha256')})."
-        )
-    try:
-        signature = sig_path.read_bytes()
-    except OSError:
-        return [*problems, f"{SIGNATURE} is missing, so the signature cannot be checked."]
-    try:
-        key.verify(signature, manifest_bytes)
-    except InvalidSignature:
-        problems.append(
-            "The signature does not match manifest.json: the manifest or the signature was "
-            "changed after signing."
-        )
-    return problems
-
-
-def _check_files(root: Path, files: Sequence[Any], chain: Mapping[str, Any]) -> list[str]:
-    problems: list[str] = []
-    link = CHAIN_GENESIS
-    for index, entry in enumerate(files, start=1):
-        try:
-            rel = str(entry["path"])
-            expected_sha = str(entry["sha256"])
-            expected_size = int(entry["size_bytes"])
-            recorded_link = str(entry["chain"])
-        except (KeyError, TypeError, ValueError):
-            problems.append(f"Manifest entry {index} is incomplete.")
-            continue
-        if not _safe_relative(rel):
-            problems.append(f"Manifest entry {index} names a path outside the pack: {rel!r}.")
-            continue
-        try:
-            declared = bytes.fromhex(expected_sha)
-        except ValueError:
-            problems.append(f"Manifest entry {index} ({rel}) has an unreadable SHA-256.")
-            continue
-        link = chain_link(link, declared, rel)
-        if link.hex() != recorded_link:
-            problems.append(
-                f"The hash chain breaks at entry {index} ({rel}): files were removed, "
-                "added, renamed or reordered in the manifest."
-            )
-        path = root / rel
-        try:
-            data = path.read_bytes()
-        except OSError:
-            problems.append(f"{rel} is listed in the manifest but missing from the folder.")
-            continue
-        if len(data) != expected_size:
-            problems.append(
-                f"{rel} has changed: its size is {len(data)} bytes, the manifest says "
-                f"{expected_size}."
-            )
-        if hashlib.sha256(data).hexdigest() != expected_sha:
-            problems.append(f"{rel} has changed: its SHA-256 does not match the manifest.")
-    if link.hex() != chain.get("head"):
-        problems.append("The hash chain head does not match the manifest's recorded head.")
-    return problems
-
-
-def _all_files(root: Path) -> set[str]:
-    return {
-        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()
-    }
-
-
-def _safe_relative(rel: str) -> bool:
-    pure = PurePosixPath(rel)
-    return bool(rel) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in rel
 
 
 def utc_iso(value: datetime) -> str:
@@ -452,24 +331,14 @@ def _read_key_file(path: Path) -> bytes:
         raise EvidenceError(f"The key file {path} could not be read.", str(exc)) from exc
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    """Create ``path`` (never replacing a file) with ``mode`` from the start, and fsync it."""
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` as a new 0600 file (never replacing one) holding ``data``, fsynced."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        write_private_file(path, data)
     except FileExistsError as exc:
         raise EvidenceError(f"{path} already exists; it was not replaced.") from exc
     except OSError as exc:
         raise EvidenceError(f"{path} could not be written.", str(exc)) from exc
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    except OSError as exc:
-        os.close(fd)
-        path.unlink(missing_ok=True)
-        raise EvidenceError(f"{path} could not be written.", str(exc)) from exc
-    os.close(fd)
 
 
 def _fsync_path(path: Path) -> None:

@@ -1,15 +1,14 @@
 """The computer's ADB identity: an RSA key the phone is asked to trust.
 
 The phone remembers a key once the user taps "Always allow from this computer", so the
-key is kept in the user's config directory (mode 0600) for real phones. The demo uses a
-throwaway key held only in memory, so a demo writes nothing to disk.
+key is kept in the user's config directory (folder 0700, files 0600) for real phones.
+The demo uses a throwaway key held only in memory, so a demo writes nothing to disk.
 """
 
 from __future__ import annotations
 
 import base64
 import getpass
-import os
 import socket
 import struct
 from pathlib import Path
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from scanner import paths
 from scanner.errors import DeviceError
+from scanner.private_files import make_private_dir, set_private_file_mode, write_private_file
 
 KEY_BITS = 2048
 _WORDS = KEY_BITS // 32
@@ -82,7 +82,11 @@ def ephemeral_signer() -> AdbSigner:
 
 
 def load_or_create_signer(directory: Path | None = None) -> AdbSigner:
-    """Load the scanner's ADB key, creating it (0600) on first use."""
+    """Load the scanner's ADB key, creating it on first use.
+
+    The folder is made 0700 and both key files 0600 whatever the umask; folders above it
+    (such as an existing ``~/.config``) are never changed.
+    """
     directory = directory or config_dir()
     path = directory / "adbkey"
     try:
@@ -90,22 +94,25 @@ def load_or_create_signer(directory: Path | None = None) -> AdbSigner:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
             if not isinstance(key, rsa.RSAPrivateKey):
                 raise ValueError("not an RSA key")
-            os.chmod(path, 0o600)
-            return AdbSigner(key)
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dir(directory)
+            set_private_file_mode(path)
+            signer = AdbSigner(key)
+            pub = directory / "adbkey.pub"
+            if pub.exists():
+                set_private_file_mode(pub)
+            return signer
+        make_private_dir(directory)
         key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
         pem = key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.TraditionalOpenSSL,
             serialization.NoEncryption(),
         )
-        # Create with 0600 from the start: the key must never be readable by others.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+        write_private_file(path, pem)
         signer = AdbSigner(key)
         pub = directory / "adbkey.pub"
-        pub.write_bytes(signer.public_key_bytes + b"\n")
+        pub.unlink(missing_ok=True)  # a stale half of an older key must not be kept
+        write_private_file(pub, signer.public_key_bytes + b"\n")
         return signer
     except (OSError, ValueError) as exc:
         raise DeviceError(

@@ -27,7 +27,7 @@ from scanner.pipeline import analyse
 FAST_SCRYPT = ScryptParams(log2_n=4, r=8, p=1)
 """Tiny cost so tests run fast; the product default is checked separately."""
 
-PASSPHRASE = "correct horse battery staple"
+PASSPHRASE = "amber ladder under seven clouds"
 MARKER_PACKAGE = "com.example.tracker"
 """A package name in the Pixel 8 capture: it must never appear on disk in a case file."""
 

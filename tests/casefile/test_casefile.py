@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 import errno
 import hashlib
+import json
 import os
 import stat
+import struct
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from scanner.casefile import DEFAULT_SCRYPT, load_case, record_from_result, save_scan
+from scanner.casefile import (
+    DEFAULT_SCRYPT,
+    WeakPassphrase,
+    load_case,
+    passphrase_strength,
+    record_from_result,
+    save_scan,
+)
 from scanner.casefile.crypto import HEADER_BYTES, MAGIC
 from scanner.errors import CaseFileDamaged, ReportError, WrongPassphrase
 from scanner.model import ScanResult
@@ -228,7 +240,7 @@ def test_no_plaintext_reaches_the_disk(tmp_path: Path, scan: ScanResult) -> None
 def test_product_default_scrypt_cost_is_strong_and_written_in_the_header(
     tmp_path: Path, scan: ScanResult
 ) -> None:
-    assert DEFAULT_SCRYPT.n >= 2**15
+    assert DEFAULT_SCRYPT.n >= 2**17
     assert (DEFAULT_SCRYPT.r, DEFAULT_SCRYPT.p) == (8, 1)
     path = tmp_path / "case.phc"
 
@@ -261,3 +273,124 @@ def test_empty_passphrase_is_refused(tmp_path: Path, scan: ScanResult) -> None:
 def test_missing_case_file_is_a_plain_error(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="There is no case file"):
         load_case(tmp_path / "absent.phc", PASSPHRASE)
+
+
+def _old_format_file(path: Path, payload: dict[str, object], passphrase: str) -> None:
+    """A case file as the earlier default wrote it (scrypt n = 2**15), built from the layout
+    documented in crypto.py with hashlib's scrypt, not with our writer."""
+    salt, nonce = os.urandom(16), os.urandom(12)
+    secret = passphrase.encode("utf-8")
+    derived = hashlib.scrypt(secret, salt=salt, n=2**15, r=8, p=1, maxmem=2**26, dklen=48)
+    fields = struct.pack(">8sHBHH16s12s16s", b"PHCKCASE", 1, 15, 8, 1, salt, nonce, derived[32:])
+    header = fields + hashlib.sha256(fields).digest()
+    body = zlib.compress(json.dumps(payload).encode("utf-8"))
+    path.write_bytes(header + AESGCM(derived[:32]).encrypt(nonce, body, header))
+
+
+def _payload_with(scan: ScanResult) -> dict[str, object]:
+    # The payload an earlier version wrote for one scan, spelled out field by field.
+    record = record_from_result(scan)
+    return {
+        "format": "phone-check-case",
+        "scans": [
+            {
+                "started_at": record.started_at.isoformat(),
+                "finished_at": record.finished_at.isoformat(),
+                "report": record.report,
+                "capture": {
+                    "serial": record.capture.serial,
+                    "transport": record.capture.transport,
+                    "banner": record.capture.banner,
+                    "interrupted": record.capture.interrupted,
+                    "results": [
+                        {
+                            "command": r.command,
+                            "output_b64": None
+                            if r.output is None
+                            else base64.b64encode(r.output).decode("ascii"),
+                            "error": r.error,
+                            "duration_s": r.duration_s,
+                            "truncated": r.truncated,
+                        }
+                        for r in record.capture.results
+                    ],
+                },
+            }
+        ],
+    }
+
+
+def test_a_file_written_with_the_old_scrypt_cost_still_opens(
+    tmp_path: Path, scan: ScanResult
+) -> None:
+    path = tmp_path / "old.phc"
+    _old_format_file(path, _payload_with(scan), PASSPHRASE)
+
+    case = load_case(path, PASSPHRASE)
+
+    assert case.scans == (record_from_result(scan),)
+
+
+def test_saving_into_an_old_file_keeps_its_scans_and_raises_its_cost(
+    tmp_path: Path, scan: ScanResult
+) -> None:
+    path = tmp_path / "old.phc"
+    _old_format_file(path, _payload_with(scan), PASSPHRASE)
+    later = scan_at(pixel8_capture(), datetime(2024, 4, 2, 9, 30, tzinfo=UTC))
+
+    save_scan(path, later, PASSPHRASE)
+
+    assert path.read_bytes()[10] == DEFAULT_SCRYPT.log2_n == 17
+    assert [s.started_at for s in load_case(path, PASSPHRASE).scans] == [
+        scan.started_at,
+        later.started_at,
+    ]
+
+
+def test_an_old_file_with_a_weak_passphrase_still_takes_new_scans(
+    tmp_path: Path, scan: ScanResult
+) -> None:
+    # Refusing here would leave the person unable to save at all; the rule is for new files.
+    path = tmp_path / "old.phc"
+    _old_format_file(path, _payload_with(scan), "abc")
+
+    save_scan(path, scan, "abc", scrypt=FAST_SCRYPT)
+
+    assert len(load_case(path, "abc").scans) == 2
+
+
+@pytest.mark.parametrize("weak", ["abc", "1234567", "password", "Password1", "aaaaaaaaaa"])
+def test_a_new_case_file_refuses_a_weak_passphrase_and_writes_nothing(
+    tmp_path: Path, scan: ScanResult, weak: str
+) -> None:
+    with pytest.raises(WeakPassphrase) as caught:
+        save_scan(tmp_path / "case.phc", scan, weak, scrypt=FAST_SCRYPT)
+
+    assert caught.value.message == (
+        f"{passphrase_strength(weak)[1]} The scan was not saved to the case file."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wrong_passphrase_can_be_retried_and_the_scan_is_kept(
+    tmp_path: Path, scan: ScanResult
+) -> None:
+    # What the CLI does: ask again (up to 3 times) on WrongPassphrase, with the same scan.
+    path = tmp_path / "case.phc"
+    _save(path, scan)
+    later = scan_at(pixel8_capture(), datetime(2024, 4, 2, 9, 30, tzinfo=UTC))
+    typed = iter(["amber ladder", "amber ladder under seven", PASSPHRASE])
+    refused = 0
+    for _attempt in range(3):
+        try:
+            _save(path, later, next(typed))
+            break
+        except WrongPassphrase:
+            refused += 1
+
+    assert refused == 2
+    assert not issubclass(WrongPassphrase, CaseFileDamaged)
+    assert [s.started_at for s in load_case(path, PASSPHRASE).scans] == [
+        scan.started_at,
+        later.started_at,
+    ]

@@ -1,10 +1,13 @@
-"""The evidence pack: contents, verification, and each kind of tampering detected."""
+"""Writing the evidence pack and its signing key (checking one: test_evidence_verify.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import stat
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,13 +18,12 @@ from scanner import TOOL_NAME, __version__
 from scanner.casefile import (
     generate_evidence_key,
     load_case,
-    load_public_key,
     load_signing_key,
     save_scan,
     verify_evidence,
     write_evidence,
 )
-from scanner.device.allowlist import DUMPSYS_PACKAGE, GETPROP
+from scanner.device.allowlist import GETPROP
 from scanner.errors import EvidenceError
 from scanner.model import ScanResult
 from tests.casefile.conftest import FAST_SCRYPT, PASSPHRASE
@@ -30,10 +32,6 @@ from tests.casefile.conftest import FAST_SCRYPT, PASSPHRASE
 def _manifest(pack: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((pack / "manifest.json").read_text("utf-8"))
     return data
-
-
-def _rewrite_manifest(pack: Path, manifest: dict[str, Any]) -> None:
-    (pack / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
 
 
 def test_pack_holds_report_raw_outputs_and_a_complete_manifest(
@@ -68,159 +66,54 @@ def test_pack_holds_report_raw_outputs_and_a_complete_manifest(
 
 def test_pack_files_are_private_to_the_owner(tmp_path: Path, scan: ScanResult) -> None:
     pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
+    old_umask = os.umask(0)  # a permissive umask must not widen anything
+    try:
+        write_evidence(pack, scan)
+    finally:
+        os.umask(old_umask)
 
     modes = {stat.S_IMODE(p.stat().st_mode) for p in pack.rglob("*") if p.is_file()}
     assert modes == {0o600}
     assert stat.S_IMODE(pack.stat().st_mode) == 0o700
 
 
-def test_intact_pack_verifies_clean(tmp_path: Path, scan: ScanResult) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan, created_at=datetime(2024, 3, 1, 11, 0, tzinfo=UTC))
-
-    assert verify_evidence(pack) == []
-    assert _manifest(pack)["created_at"] == "2024-03-01T11:00:00Z"
-
-
-def test_changed_raw_file_is_detected(tmp_path: Path, scan: ScanResult) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-    entry = next(c for c in _manifest(pack)["commands"] if c["command"] == DUMPSYS_PACKAGE)
-    target = pack / entry["file"]
-    target.write_bytes(target.read_bytes().replace(b"com.example.tracker", b"com.example.trackex"))
-
-    problems = verify_evidence(pack)
-
-    assert problems == [f"{entry['file']} has changed: its SHA-256 does not match the manifest."]
-
-
-def test_removed_file_is_detected(tmp_path: Path, scan: ScanResult) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-    (pack / "report.json").unlink()
-
-    problems = verify_evidence(pack)
-
-    assert problems == ["report.json is listed in the manifest but missing from the folder."]
-
-
-def test_file_removed_from_folder_and_manifest_breaks_the_chain(
+def test_signed_pack_names_its_key_and_openssl_accepts_the_signature(
     tmp_path: Path, scan: ScanResult
 ) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-    manifest = _manifest(pack)
-    gone = manifest["files"].pop(2)
-    (pack / gone["path"]).unlink()
-    _rewrite_manifest(pack, manifest)
-
-    problems = verify_evidence(pack)
-
-    assert any("hash chain breaks at entry 3" in p for p in problems)
-
-
-def test_reordered_manifest_is_detected(tmp_path: Path, scan: ScanResult) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-    manifest = _manifest(pack)
-    files = manifest["files"]
-    files[1], files[2] = files[2], files[1]
-    _rewrite_manifest(pack, manifest)
-
-    problems = verify_evidence(pack)
-
-    assert any("hash chain breaks at entry 2" in p for p in problems)
-
-
-def test_added_file_is_detected(tmp_path: Path, scan: ScanResult) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-    (pack / "raw" / "99-planted.txt").write_bytes(b"planted\n")
-
-    assert verify_evidence(pack) == [
-        "raw/99-planted.txt is in the folder but not listed in the manifest."
-    ]
-
-
-def test_manifest_path_outside_the_pack_is_refused(tmp_path: Path, scan: ScanResult) -> None:
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-    manifest = _manifest(pack)
-    manifest["files"][0]["path"] = "../outside.json"
-    _rewrite_manifest(pack, manifest)
-
-    problems = verify_evidence(pack)
-
-    assert any("outside the pack" in p for p in problems)
-
-
-def test_signed_pack_verifies_with_its_public_key(tmp_path: Path, scan: ScanResult) -> None:
     key_info = generate_evidence_key(tmp_path / "keys" / "advocate.key")
     pack = tmp_path / "evidence"
 
     written = write_evidence(pack, scan, signing_key=load_signing_key(key_info.private_path))
 
     assert stat.S_IMODE(key_info.private_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_info.public_path.stat().st_mode) == 0o600
     assert written.signed_by == key_info.fingerprint
     assert _manifest(pack)["signature"]["public_key_sha256"] == key_info.fingerprint
-    assert (pack / "manifest.sig").exists()
-    assert verify_evidence(pack, load_public_key(key_info.public_path)) == []
-    assert verify_evidence(pack) == []
-
-
-def test_bad_signature_is_detected(tmp_path: Path, scan: ScanResult) -> None:
-    key_info = generate_evidence_key(tmp_path / "advocate.key")
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan, signing_key=load_signing_key(key_info.private_path))
-    sig = bytearray((pack / "manifest.sig").read_bytes())
-    sig[5] ^= 0x01
-    (pack / "manifest.sig").write_bytes(bytes(sig))
-
-    problems = verify_evidence(pack, load_public_key(key_info.public_path))
-
-    assert len(problems) == 1
-    assert "signature does not match" in problems[0]
-
-
-def test_manifest_edit_that_keeps_the_chain_is_caught_by_the_signature(
-    tmp_path: Path, scan: ScanResult
-) -> None:
-    key_info = generate_evidence_key(tmp_path / "advocate.key")
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan, signing_key=load_signing_key(key_info.private_path))
-    manifest = _manifest(pack)
-    manifest["device"]["serial"] = "SOMEONE-ELSES-PHONE"
-    _rewrite_manifest(pack, manifest)
-
-    problems = verify_evidence(pack, load_public_key(key_info.public_path))
-
-    assert problems == [
-        "The signature does not match manifest.json: the manifest or the signature was "
-        "changed after signing."
-    ]
-
-
-def test_pack_signed_by_another_key_is_reported(tmp_path: Path, scan: ScanResult) -> None:
-    signer = generate_evidence_key(tmp_path / "signer.key")
-    expected = generate_evidence_key(tmp_path / "expected.key")
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan, signing_key=load_signing_key(signer.private_path))
-
-    problems = verify_evidence(pack, load_public_key(expected.public_path))
-
-    assert any("signed with a different key" in p for p in problems)
-    assert any("signature does not match" in p for p in problems)
-
-
-def test_unsigned_pack_fails_when_a_signature_is_expected(tmp_path: Path, scan: ScanResult) -> None:
-    key_info = generate_evidence_key(tmp_path / "advocate.key")
-    pack = tmp_path / "evidence"
-    write_evidence(pack, scan)
-
-    assert verify_evidence(pack, load_public_key(key_info.public_path)) == [
-        "The pack is not signed, but a signature by the given key was expected."
-    ]
+    # An independent verifier: OpenSSL checks the Ed25519 signature over manifest.json.
+    if shutil.which("openssl") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have openssl to check evidence signatures independently")
+        pytest.skip("openssl is not installed, so there is no independent signature check")
+    checked = subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            str(key_info.public_path),
+            "-rawin",
+            "-in",
+            str(pack / "manifest.json"),
+            "-sigfile",
+            str(pack / "manifest.sig"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Signature Verified Successfully" in checked.stdout
 
 
 def test_passphrase_protected_key_needs_its_passphrase(tmp_path: Path) -> None:
@@ -259,15 +152,8 @@ def test_pack_can_be_written_into_an_empty_folder(tmp_path: Path, scan: ScanResu
 
     write_evidence(pack, scan)
 
-    assert verify_evidence(pack) == []
+    assert verify_evidence(pack).problems == ()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["evidence"]
-
-
-def test_missing_manifest_is_reported(tmp_path: Path) -> None:
-    problems = verify_evidence(tmp_path)
-
-    assert len(problems) == 1
-    assert "manifest.json is missing" in problems[0]
 
 
 def test_pack_from_a_saved_case_scan_matches_the_pack_from_the_live_scan(
@@ -281,6 +167,6 @@ def test_pack_from_a_saved_case_scan_matches_the_pack_from_the_live_scan(
     live = write_evidence(tmp_path / "live", scan, created_at=fixed)
     saved = write_evidence(tmp_path / "saved", record, created_at=fixed)
 
-    assert verify_evidence(saved.directory) == []
+    assert verify_evidence(saved.directory).problems == ()
     assert saved.chain_head == live.chain_head
     assert saved.manifest_sha256 == live.manifest_sha256

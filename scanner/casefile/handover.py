@@ -1,0 +1,178 @@
+"""Handover records: who received an evidence pack, and when, chained onto the pack.
+
+``handovers.jsonl`` holds one JSON object per line. The manifest is signed and never
+changes, so records go in their own file and continue the manifest's hash chain::
+
+    start  = chain_link(head, SHA-256(manifest.json bytes), "manifest.json")
+    link_k = chain_link(link_(k-1), SHA-256(body_k), "handover/k")      (link_0 = start)
+
+where ``body_k`` is the UTF-8 JSON of ``{"index", "received_by", "when", "note"}`` with
+sorted keys and no spaces. Each record stores its ``chain`` link, so changing, removing or
+reordering a record breaks the chain from there on, and a record copied from another pack
+does not fit. Two limits, said plainly when verifying: records are not signed (they show
+order and that earlier ones were kept, not who wrote them), and removing the *last*
+records shows only against a chain value noted down at the handover (the receipt).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from scanner.casefile.crypto import atomic_write
+from scanner.casefile.evidence import MANIFEST, chain_link, utc_iso
+from scanner.casefile.filelock import LockBusy, exclusive_lock
+from scanner.errors import EvidenceError
+
+HANDOVERS = "handovers.jsonl"
+_LOCK_WAIT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """One handover of the pack."""
+
+    index: int
+    """1 for the first handover, then 2, 3, ..."""
+    received_by: str
+    when: str
+    """ISO 8601 UTC time of the handover, ending in ``Z``."""
+    note: str
+    chain: str
+    """Hex chain link after this record: note it on the receipt."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverLog:
+    """The records read from ``handovers.jsonl`` and what is wrong with them, if anything."""
+
+    records: tuple[Handover, ...]
+    """The records that follow on from the manifest, up to the first one that does not."""
+    problems: tuple[str, ...]
+    last_link: str
+    """Hex chain link after the last good record (the start link when there are none)."""
+
+
+def start_link(chain_head: bytes, manifest_bytes: bytes) -> bytes:
+    """The link the first handover continues from: the file chain, then the manifest."""
+    return chain_link(chain_head, hashlib.sha256(manifest_bytes).digest(), MANIFEST)
+
+
+def record_link(previous: bytes, index: int, received_by: str, when: str, note: str) -> bytes:
+    body = json.dumps(
+        {"index": index, "received_by": received_by, "when": when, "note": note},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    return chain_link(previous, hashlib.sha256(body).digest(), f"handover/{index}")
+
+
+def parse_handovers(text: bytes, start: bytes) -> HandoverLog:
+    """Read and check ``handovers.jsonl`` content against the chain ``start`` link."""
+    records: list[Handover] = []
+    link = start
+    lines = text.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the newline after the last record
+    for number, line in enumerate(lines, start=1):
+        try:
+            data = json.loads(line.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            index, received_by = data["index"], data["received_by"]
+            when, note, recorded = data["when"], data["note"], data["chain"]
+            if not (
+                isinstance(index, int)
+                and all(isinstance(v, str) for v in (received_by, when, note, recorded))
+            ):
+                raise TypeError("a field has the wrong type")
+        except (ValueError, KeyError, TypeError) as exc:
+            return _stop(
+                records,
+                link,
+                f"Handover record {number} cannot be read ({type(exc).__name__}: {exc}), so "
+                "it and any after it were not checked.",
+            )
+        if index != number:
+            return _stop(
+                records,
+                link,
+                f"Handover record {number} says it is number {index}: records were removed "
+                "or reordered.",
+            )
+        expected = record_link(link, index, received_by, when, note)
+        if expected.hex() != recorded:
+            return _stop(
+                records,
+                link,
+                f"Handover record {number} (to {received_by}) was changed, or something "
+                "before it was removed or replaced: the chain breaks there.",
+            )
+        records.append(Handover(index, received_by, when, note, recorded))
+        link = expected
+    return HandoverLog(tuple(records), (), link.hex())
+
+
+def _stop(records: list[Handover], good: bytes, problem: str) -> HandoverLog:
+    return HandoverLog(tuple(records), (problem,), good.hex())
+
+
+def append_handover(
+    directory: str | os.PathLike[str], received_by: str, when: datetime, note: str = ""
+) -> Handover:
+    """Add a handover record to the pack in ``directory``; returns it (with its chain link).
+
+    Refuses when the manifest cannot be read or the records already there do not follow on
+    from it, so a record is never chained onto a broken chain. Earlier records and the
+    signed manifest are not changed.
+    """
+    root = Path(directory)
+    name = received_by.strip()
+    if not name:
+        raise EvidenceError("Say who received the evidence pack: the name was empty.")
+    manifest_path = root / MANIFEST
+    try:
+        manifest_bytes = manifest_path.read_bytes()
+        head = bytes.fromhex(json.loads(manifest_bytes.decode("utf-8"))["chain"]["head"])
+    except OSError as exc:
+        raise EvidenceError(
+            f"{manifest_path} is missing or cannot be read, so no handover was recorded.",
+            str(exc),
+        ) from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EvidenceError(
+            f"{manifest_path} is not a readable evidence manifest, so no handover was recorded.",
+            f"{type(exc).__name__}: {exc}",
+        ) from exc
+    path = root / HANDOVERS
+    try:
+        with exclusive_lock(path, _LOCK_WAIT_S):
+            earlier = path.read_bytes() if path.exists() else b""
+            log = parse_handovers(earlier, start_link(head, manifest_bytes))
+            if log.problems:
+                raise EvidenceError(
+                    "The handover records already in the pack do not follow on from its "
+                    "manifest, so a new one was not added. " + log.problems[0]
+                )
+            index = len(log.records) + 1
+            stamp = utc_iso(when)
+            link = record_link(bytes.fromhex(log.last_link), index, name, stamp, note)
+            record = Handover(index, name, stamp, note, link.hex())
+            fields = {"index": index, "received_by": name, "when": stamp, "note": note}
+            line = json.dumps({**fields, "chain": link.hex()}, ensure_ascii=False)
+            if earlier and not earlier.endswith(b"\n"):
+                earlier += b"\n"
+            atomic_write(path, earlier + line.encode("utf-8") + b"\n")
+    except LockBusy as exc:
+        raise EvidenceError(
+            "Another handover is being recorded in this pack; try again when it has finished.",
+            str(exc),
+        ) from exc
+    except OSError as exc:
+        raise EvidenceError(f"The handover could not be recorded in {root}.", str(exc)) from exc
+    return record
