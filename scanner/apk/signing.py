@@ -64,6 +64,7 @@ from scanner.apk.problems import ProblemLog
 from scanner.apk.signers import (
     ROLE_LINEAGE,
     ROLE_OTHER,
+    ROLE_SIGNER,
     SCHEME_ORDER,
     SCHEME_V1,
     SCHEME_V2,
@@ -184,6 +185,11 @@ def read_apk_signers(data: bytes) -> ApkSigners:
     certificates.extend(v1_certs)
     if not schemes and not problems.items:
         problems.add("no v1, v2 or v3 signature found (Android does not install unsigned APKs)")
+    elif certificates and not any(c.role == ROLE_SIGNER for c in certificates):
+        problems.add(
+            "certificates were found but none is a signer's (see each one's note): "
+            "Android would treat this APK as unsigned"
+        )
 
     return ApkSigners(
         sha256=hashlib.sha256(data).hexdigest().upper(),

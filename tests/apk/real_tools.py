@@ -69,7 +69,8 @@ def with_class_archive(tools: Tools, folder: Path, sample: str) -> Tools:
     Java, say) every run still works, only slower.
     """
     archive = folder / "apksigner.jsa"
-    _run([tools.apksigner, *tools.jvm, f"-JXX:ArchiveClassesAtExit={archive}", "verify", sample])
+    dump = f"-JXX:ArchiveClassesAtExit={archive}"
+    _run([tools.apksigner, *tools.jvm, dump, "verify", "--print-certs", "-v", sample])
     if not archive.is_file():
         return tools
     return replace(tools, jvm=(*tools.jvm, f"-JXX:SharedArchiveFile={archive}"))

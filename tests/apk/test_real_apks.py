@@ -102,7 +102,15 @@ def session(real_apks: tuple[RealApk, ...], tmp_path_factory: pytest.TempPathFac
     started = time.monotonic()
     cpu_before = _children_cpu_s()
     tools = Tools(tool("apksigner"), tool("aapt"))
-    tools = with_class_archive(tools, tmp_path_factory.mktemp("jvm"), str(real_apks[0].path))
+    # Archive the classes of a run that reads every scheme, so most runs find theirs there.
+    sample = max(
+        real_apks,
+        key=lambda apk: (
+            bool(apk.signers.lineage("v3")),
+            {"v1", "v2", "v3"} <= set(apk.signers.schemes),
+        ),
+    )
+    tools = with_class_archive(tools, tmp_path_factory.mktemp("jvm"), str(sample.path))
     # The tools are separate processes, so threads run them side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futures = {
@@ -212,4 +220,4 @@ def test_every_real_apk_is_read_and_what_is_missing_is_said(
         if apk.manifest.package is None:
             assert apk.manifest.problems, apk.name
         if not apk.signers.current_signers():
-            assert apk.signers.problems or apk.signers.certificates, apk.name
+            assert apk.signers.problems, apk.name

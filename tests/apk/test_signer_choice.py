@@ -199,3 +199,20 @@ def test_v31_is_used_from_its_own_minimum_platform() -> None:
     assert result.current_signers(33) == (v31,)
     assert result.current_signers(28) == (v3,)
     assert result.lineage("v3.1")[0].sha256 == v3.sha256
+
+
+def test_an_apk_whose_only_signature_block_lacks_its_sf_is_said_to_be_unsigned(
+    vendor: Identity,
+) -> None:
+    apk = build_apk("com.spy", key=vendor.key, cert=vendor.cert, v2=False)
+    stripped = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(apk)) as source, zipfile.ZipFile(stripped, "w") as target:
+        for info in source.infolist():
+            if not info.filename.endswith(".SF"):
+                target.writestr(info, source.read(info))
+
+    result = read_apk_signers(stripped.getvalue())
+
+    assert result.current_signers() == ()
+    assert [c.role for c in result.certificates] == [ROLE_OTHER]
+    assert any("none is a signer's" in p for p in result.problems)
