@@ -13,10 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from scanner.apk.manifest import read_manifest
+from scanner.apk.signers import (
+    ROLE_LINEAGE,
+    ROLE_SIGNER,
+    SCHEME_V3,
+    SCHEME_V31,
+    ApkSigners,
+    SignerCertificate,
+)
 from scanner.apk.signing import read_apk_signers
 from scanner.checks.common import from_store
 from scanner.errors import DeviceError, Disconnected, PullTimeSpent
-from scanner.model import ApkFacts, DeviceSnapshot, Package, PullRecord
+from scanner.model import ApkCertificate, ApkFacts, DeviceSnapshot, Package, PullRecord
 
 logger = logging.getLogger(__name__)
 
@@ -42,23 +50,85 @@ def pull_candidates(snapshot: DeviceSnapshot) -> list[tuple[str, str]]:
     return picked
 
 
-def facts_from_apk(package: str, path: str, data: bytes) -> ApkFacts:
-    """Hash an APK, read its signing certificates and manifest (never raises on a bad file)."""
+def facts_from_apk(
+    package: str, path: str, data: bytes, platform_sdk: int | None = None
+) -> ApkFacts:
+    """Hash an APK, read its signers and manifest (never raises on a bad file).
+
+    The signer is the one Android uses on ``platform_sdk`` (the phone's API level; None
+    means the newest Android); every other certificate is kept apart, with what it is.
+    """
     signers = read_apk_signers(data)
     manifest = read_manifest(data)
-    certs = signers.certificates
+    current = signers.current_signers(platform_sdk)
+    rotation = _rotation_certificates(signers, current)
     return ApkFacts(
         package=package,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        cert_sha1=tuple(sorted({c.sha1 for c in certs})),
-        cert_sha256=tuple(sorted({c.sha256 for c in certs})),
-        cert_organizations=tuple(sorted({c.subject_o for c in certs if c.subject_o})),
-        cert_common_names=tuple(sorted({c.subject_cn for c in certs if c.subject_cn})),
+        cert_sha1=tuple(sorted({c.sha1 for c in current})),
+        cert_sha256=tuple(sorted({c.sha256 for c in current})),
+        cert_organizations=tuple(sorted({c.subject_o for c in current if c.subject_o})),
+        cert_common_names=tuple(sorted({c.subject_cn for c in current if c.subject_cn})),
         problems=signers.problems + tuple(f"manifest: {p}" for p in manifest.problems),
         label=manifest.label,
         manifest_package=manifest.package,
+        signing_scheme=current[0].scheme if current else "",
+        rotation_certificates=rotation,
+        other_certificates=_other_certificates(signers, current, rotation, platform_sdk),
     )
+
+
+def _rotation_certificates(
+    signers: ApkSigners, current: tuple[SignerCertificate, ...]
+) -> tuple[ApkCertificate, ...]:
+    """Lineage keys that are not the current signer, each said once."""
+    current_keys = {c.sha256 for c in current}
+    found: dict[str, ApkCertificate] = {}
+    for scheme in (SCHEME_V31, SCHEME_V3):
+        lineage = signers.for_scheme(scheme, ROLE_LINEAGE)
+        for cert in lineage:
+            if cert.sha256 in current_keys or cert.sha256 in found:
+                continue
+            # Before the current signer in its own lineage: a key the app rotated away from.
+            earlier = any(
+                later.sha256 in current_keys
+                for later in lineage
+                if later.signer_index == cert.signer_index and later.chain_index > cert.chain_index
+            )
+            kind = "an earlier signing key" if earlier else "another signing key"
+            found[cert.sha256] = _apk_certificate(
+                cert, f"{kind} of this app, from its key-rotation history ({scheme} lineage)"
+            )
+    return tuple(found.values())
+
+
+def _other_certificates(
+    signers: ApkSigners,
+    current: tuple[SignerCertificate, ...],
+    rotation: tuple[ApkCertificate, ...],
+    platform_sdk: int | None,
+) -> tuple[ApkCertificate, ...]:
+    seen = {c.sha256 for c in current} | {c.sha256 for c in rotation}
+    used = current[0].scheme if current else ""
+    phone = "this phone" if platform_sdk is not None else "current Android versions"
+    found: list[ApkCertificate] = []
+    for cert in signers.certificates:
+        if cert.sha256 in seen:
+            continue
+        seen.add(cert.sha256)
+        if cert.role == ROLE_SIGNER:
+            why = f"the {cert.scheme} signer, which {phone} does not use (it uses {used})"
+        else:
+            why = cert.note or f"in the {cert.scheme} signature, not the signer's"
+        found.append(
+            _apk_certificate(cert, f"other certificate in the file, not the signer's: {why}")
+        )
+    return tuple(found)
+
+
+def _apk_certificate(cert: SignerCertificate, where: str) -> ApkCertificate:
+    return ApkCertificate(cert.sha1, cert.sha256, cert.subject_o, cert.subject_cn, where)
 
 
 def with_apk_labels(snapshot: DeviceSnapshot, apks: Mapping[str, ApkFacts]) -> DeviceSnapshot:
@@ -83,7 +153,10 @@ Puller = Callable[[str], bytes]
 
 
 def pull_apks(
-    pull: Puller, candidates: list[tuple[str, str]], limit: int = MAX_PULLS
+    pull: Puller,
+    candidates: list[tuple[str, str]],
+    limit: int = MAX_PULLS,
+    platform_sdk: int | None = None,
 ) -> tuple[tuple[PullRecord, ...], dict[str, ApkFacts]]:
     """Pull up to ``limit`` candidates; a failed pull is recorded, a lost phone stops the rest.
 
@@ -91,7 +164,8 @@ def pull_apks(
     is spent (``PullTimeSpent``), the rest are recorded as not checked, unasked.
 
     Candidates past the limit are recorded as not checked, so the report names them
-    instead of silently leaving them out.
+    instead of silently leaving them out. ``platform_sdk`` (the phone's API level) decides
+    which signature Android uses, as it does for the phone's own checks.
     """
     records: list[PullRecord] = []
     facts: dict[str, ApkFacts] = {}
@@ -115,7 +189,7 @@ def pull_apks(
         except DeviceError as exc:
             records.append(PullRecord(package, path, ok=False, error=exc.message))
             continue
-        fact = facts_from_apk(package, path, data)
+        fact = facts_from_apk(package, path, data, platform_sdk)
         facts[package] = fact
         records.append(
             PullRecord(

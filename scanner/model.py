@@ -333,6 +333,19 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class ApkCertificate:
+    """A certificate in a pulled APK other than the one Android uses as its signer."""
+
+    sha1: str
+    sha256: str
+    organization: str = ""
+    common_name: str = ""
+    where: str = ""
+    """Plain words: what this certificate is to the app, e.g. "an earlier signing key of this
+    app, from its key-rotation history (v3 lineage)"."""
+
+
+@dataclass(frozen=True, slots=True)
 class ApkFacts:
     """What is known of an app's APK files: read from a pulled APK, or as an offline
     input recorded them."""
@@ -341,6 +354,7 @@ class ApkFacts:
     path: str
     sha256: str
     cert_sha1: tuple[str, ...] = ()
+    """The signer's certificate as Android picks it for this phone (SHA-1, upper-case hex)."""
     cert_sha256: tuple[str, ...] = ()
     cert_subjects: tuple[str, ...] = ()
     cert_organizations: tuple[str, ...] = ()
@@ -355,6 +369,15 @@ class ApkFacts:
     the pulled file) or an offline record such as ``androidqf packages.json``."""
     split_sha256: tuple[str, ...] = ()
     """SHA-256 of the app's other files (split APKs), where the source lists them."""
+    signing_scheme: str = ""
+    """The scheme the signer comes from (``v1``, ``v2``, ``v3``, ``v3.1``), empty if unknown."""
+    rotation_certificates: tuple[ApkCertificate, ...] = ()
+    """The app's other keys from its v3/v3.1 key-rotation lineage: the same app identity,
+    so they are matched against known certificates like the signer's."""
+    other_certificates: tuple[ApkCertificate, ...] = ()
+    """Other certificates in the file, not the signer's (extra PKCS#7 certificates, a
+    signature block Android ignores, the v1 signer when a newer scheme is used...): never
+    matched as the signer."""
 
 
 @dataclass(frozen=True, slots=True)

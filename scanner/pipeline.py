@@ -169,7 +169,7 @@ def scan_phone(
             progress("pull", len(capture.results), len(capture.results) + 1)
         # One sync stream for every APK: opening one per file costs two round trips each.
         with connection.sync_session() as files:
-            pulls, apks = pull_apks(files.pull, candidates)
+            pulls, apks = pull_apks(files.pull, candidates, platform_sdk=snapshot.device.sdk)
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
     counters = connection.counters

@@ -1,7 +1,8 @@
-"""Reading APK files pulled from a phone (signing certificates)."""
+"""Reading APK files pulled from a phone (signing certificates, manifest)."""
 
 from __future__ import annotations
 
-from scanner.apk.signing import ApkSigners, SignerCertificate, read_apk_signers
+from scanner.apk.signers import ApkSigners, SignerCertificate
+from scanner.apk.signing import read_apk_signers
 
 __all__ = ["ApkSigners", "SignerCertificate", "read_apk_signers"]

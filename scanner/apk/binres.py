@@ -253,9 +253,7 @@ class BinaryXml:
     __slots__ = ("_data", "_end", "_map_count", "_map_start", "_names", "_nodes_start", "strings")
 
     def __init__(self, data: memoryview, max_strings: int) -> None:
-        root = read_chunk(data, 0, len(data), "binary XML header")
-        if root.type != RES_XML_TYPE:
-            raise BadResource(f"not binary XML: first chunk type is 0x{root.type:04x}")
+        root = _xml_root(data)
         pool: StringPool | None = None
         map_start = map_count = 0
         nodes_start: int | None = None
@@ -344,6 +342,24 @@ class BinaryXml:
                 )
             )
         return XmlStart(depth, name, tuple(attributes))
+
+
+def _xml_root(data: memoryview) -> Chunk:
+    """The document's outer chunk, checked only as Android's ``ResXMLTree::setTo`` checks it.
+
+    Android looks at the header size and the size, never at the type: a manifest whose type
+    field is not 0x0003 still installs (a trick used to break analysis tools), so we read it.
+    A header smaller than a chunk header fails later, at the first inner chunk, as there.
+    """
+    chunk_type = _u16(data, 0, len(data), "binary XML type")
+    header_size = _u16(data, 2, len(data), "binary XML header size")
+    size = _u32(data, 4, len(data), "binary XML size")
+    if header_size > size or size > len(data):
+        raise BadResource(
+            f"binary XML header size {header_size} and size {size} do not fit in "
+            f"the {len(data)} bytes of the file"
+        )
+    return Chunk(chunk_type, header_size, 0, size)
 
 
 @dataclass(frozen=True, slots=True)

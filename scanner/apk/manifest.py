@@ -23,8 +23,6 @@ as written, control and bidi characters included (the reports escape them), cut 
 from __future__ import annotations
 
 import logging
-import struct
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -41,7 +39,7 @@ from scanner.apk.binres import (
     XmlAttribute,
 )
 from scanner.apk.problems import ProblemLog
-from scanner.apk.signing import find_eocd
+from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_entries
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +68,6 @@ _MAX_MANIFEST_STRINGS = 200_000
 _MAX_TABLE_STRINGS = 4_000_000
 _MAX_ZIP_ENTRIES = 500_000
 _MAX_PROBLEMS = 30
-_CD_SIGNATURE = b"PK\x01\x02"
-_LOCAL_SIGNATURE = b"PK\x03\x04"
-_CD_ENTRY_BYTES = 46
-_LOCAL_HEADER_BYTES = 30
-_STORED = 0
-_DEFLATED = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +128,7 @@ class _Fields:
 def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
     try:
         entries = _zip_entries(apk, problems)
-    except BadResource as exc:
+    except BadZip as exc:
         problems.add(f"the APK's ZIP directory could not be read: {exc}")
         return ApkManifest(problems=problems.result())
     if MANIFEST_ENTRY not in entries:
@@ -144,10 +136,10 @@ def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
         return ApkManifest(problems=problems.result())
     try:
         document = BinaryXml(
-            memoryview(_entry_data(apk, entries[MANIFEST_ENTRY], MAX_MANIFEST_BYTES)),
+            memoryview(entry_data(apk, entries[MANIFEST_ENTRY], MAX_MANIFEST_BYTES)),
             _MAX_MANIFEST_STRINGS,
         )
-    except BadResource as exc:
+    except (BadZip, BadResource) as exc:
         problems.add(f"AndroidManifest.xml could not be read: {exc}")
         return ApkManifest(problems=problems.result())
 
@@ -297,16 +289,16 @@ def _capped(text: str | None, max_chars: int, what: str, problems: _Problems) ->
 
 
 def _resource_table(
-    apk: memoryview, entry: _ZipEntry | None, problems: _Problems
+    apk: memoryview, entry: ZipEntry | None, problems: _Problems
 ) -> ResourceTable | None:
     if entry is None:
         problems.add("the manifest refers to resources but the APK has no resources.arsc")
         return None
     try:
         return ResourceTable(
-            memoryview(_entry_data(apk, entry, MAX_TABLE_BYTES)), _MAX_TABLE_STRINGS
+            memoryview(entry_data(apk, entry, MAX_TABLE_BYTES)), _MAX_TABLE_STRINGS
         )
-    except BadResource as exc:
+    except (BadZip, BadResource) as exc:
         problems.add(f"resources.arsc could not be read: {exc}")
         return None
 
@@ -331,71 +323,16 @@ def _resolve(
 # --- ZIP ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _ZipEntry:
-    method: int
-    compressed_size: int
-    local_offset: int
-
-
-def _zip_entries(apk: memoryview, problems: _Problems) -> dict[str, _ZipEntry]:
+def _zip_entries(apk: memoryview, problems: _Problems) -> dict[str, ZipEntry]:
     """The manifest and resource table entries, from the central directory."""
-    eocd = find_eocd(apk)
-    if eocd is None:
-        raise BadResource("not a ZIP file: no End of Central Directory record found")
-    cd_size, cd_offset = struct.unpack_from("<II", apk, eocd + 12)
-    if cd_offset + cd_size > eocd:
-        raise BadResource(
-            "the central directory does not fit before its trailer (ZIP64 or damaged)"
-        )
     wanted = {MANIFEST_ENTRY.encode(): MANIFEST_ENTRY, TABLE_ENTRY.encode(): TABLE_ENTRY}
-    found: dict[str, _ZipEntry] = {}
-    position, end = cd_offset, cd_offset + cd_size
-    for _ in range(_MAX_ZIP_ENTRIES):
-        if end - position < _CD_ENTRY_BYTES:
-            break
-        if apk[position : position + 4] != _CD_SIGNATURE:
-            raise BadResource(f"central directory entry at offset {position} has a wrong signature")
-        (method,) = struct.unpack_from("<H", apk, position + 10)
-        (compressed,) = struct.unpack_from("<I", apk, position + 20)
-        name_length, extra_length, comment_length = struct.unpack_from("<HHH", apk, position + 28)
-        (local_offset,) = struct.unpack_from("<I", apk, position + 42)
-        name_end = position + _CD_ENTRY_BYTES + name_length
-        if name_end > end:
-            raise BadResource(f"central directory entry at offset {position} runs past its end")
-        name = wanted.get(bytes(apk[position + _CD_ENTRY_BYTES : name_end]))
-        if name is not None:
-            if name in found:
-                problems.add(f"the APK holds {name} more than once; the first one was read")
-            else:
-                found[name] = _ZipEntry(method, compressed, local_offset)
-        position = name_end + extra_length + comment_length
+    found: dict[str, ZipEntry] = {}
+    for entry in iter_entries(apk, _MAX_ZIP_ENTRIES):
+        name = wanted.get(entry.name)
+        if name is None:
+            continue
+        if name in found:
+            problems.add(f"the APK holds {name} more than once; the first one was read")
+        else:
+            found[name] = entry
     return found
-
-
-def _entry_data(apk: memoryview, entry: _ZipEntry, limit: int) -> bytes | memoryview:
-    """An entry's bytes, at most ``limit`` of them (stored entries are not copied)."""
-    local = entry.local_offset
-    if local > len(apk) - _LOCAL_HEADER_BYTES or apk[local : local + 4] != _LOCAL_SIGNATURE:
-        raise BadResource(f"no ZIP local header at offset {local}")
-    name_length, extra_length = struct.unpack_from("<HH", apk, local + 26)
-    start = local + _LOCAL_HEADER_BYTES + name_length + extra_length
-    if entry.compressed_size > len(apk) - start:
-        raise BadResource("the entry's data runs past the end of the APK")
-    raw = apk[start : start + entry.compressed_size]
-    if entry.method == _STORED:
-        if len(raw) > limit:
-            raise BadResource(f"the entry is {len(raw)} bytes, more than the {limit} read")
-        return raw
-    if entry.method != _DEFLATED:
-        raise BadResource(
-            f"the entry uses compression method {entry.method}, not stored or deflated"
-        )
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(raw, limit + 1)
-    except zlib.error as exc:
-        raise BadResource(f"the entry's compressed data is damaged ({exc})") from exc
-    if len(data) > limit:
-        raise BadResource(f"the entry inflates to more than the {limit} bytes read")
-    return data

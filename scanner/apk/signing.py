@@ -18,10 +18,22 @@ Layouts read here (facts from the AOSP "APK Signature Scheme v2/v3" pages and ap
 
       signers: lp-sequence of lp signer
         signer: lp signed_data, [v3: uint32 min_sdk, uint32 max_sdk], lp signatures, lp key
-          signed_data: lp digests, lp-sequence of lp certificate (DER X.509), ...
+          signed_data: lp digests, lp-sequence of lp certificate (X.509),
+                       [v3: uint32 min_sdk, uint32 max_sdk], lp-sequence of lp attribute
+            attribute: uint32 id, value
 
-* v1 (JAR signing): ``META-INF/<name>.RSA|.DSA|.EC`` hold a PKCS#7 SignedData whose
-  certificate set carries the signer certificate.
+  The signer's certificate is the first of its list; Android ignores the rest.
+
+* v3/v3.1 proof-of-rotation lineage (attribute id 0x3ba06f8c; apksig
+  ``V3SigningCertificateLineage``): ``uint32 version (1)``, then an lp-sequence of nodes,
+  oldest key first::
+
+      node: lp signed_data (lp certificate, uint32 signature algorithm),
+            uint32 flags, uint32 signature algorithm, lp signature
+
+  The last node is the current signer; the earlier ones are the keys the app rotated from.
+
+* v1 (JAR signing): see ``scanner.apk.jar``.
 
 Why we do not verify signatures here: the scanner asks "whose key is this APK attributed
 to?", not "is this APK intact?". Android itself verified the APK when it was installed. A
@@ -33,6 +45,9 @@ signed by that certificate", which is enough to name a known family, but it is n
 that the vendor's key signed these exact bytes. Anyone needing that proof must run a full
 verifier (``apksigner verify``).
 
+Certificates are fingerprinted over their bytes exactly as stored (``scanner.apk.asn1``
+slices them; nothing is re-encoded), as Android does.
+
 ``read_apk_signers`` never raises: damaged or hostile input gives a partial result whose
 ``problems`` say what could not be read (see the property test in ``tests/apk``).
 """
@@ -40,25 +55,40 @@ verifier (``apksigner verify``).
 from __future__ import annotations
 
 import hashlib
-import io
-import logging
 import struct
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
-from cryptography.x509.oid import NameOID
-
+from scanner.apk.jar import read_v1
 from scanner.apk.problems import ProblemLog
+from scanner.apk.signers import (
+    ROLE_LINEAGE,
+    ROLE_OTHER,
+    ROLE_SIGNER,
+    SCHEME_ORDER,
+    SCHEME_V1,
+    SCHEME_V2,
+    SCHEME_V3,
+    SCHEME_V31,
+    ApkSigners,
+    SignerCertificate,
+    describe,
+)
+from scanner.apk.zipread import central_directory, find_eocd
 
-logger = logging.getLogger(__name__)
-
-SCHEME_V1 = "v1"
-SCHEME_V2 = "v2"
-SCHEME_V3 = "v3"
-SCHEME_V31 = "v3.1"
+__all__ = [
+    "BLOCK_IDS",
+    "SCHEME_V1",
+    "SCHEME_V2",
+    "SCHEME_V3",
+    "SCHEME_V31",
+    "SIGNING_BLOCK_MAGIC",
+    "ApkSigners",
+    "SignerCertificate",
+    "central_directory",
+    "find_eocd",
+    "read_apk_signers",
+]
 
 SIGNING_BLOCK_MAGIC = b"APK Sig Block 42"
 BLOCK_IDS: dict[int, str] = {
@@ -67,71 +97,17 @@ BLOCK_IDS: dict[int, str] = {
     0x1B93AD61: SCHEME_V31,
 }
 """APK Signing Block pair ids of the schemes whose certificates we read."""
+PROOF_OF_ROTATION_ID = 0x3BA06F8C
+LINEAGE_VERSION = 1
 
-_SCHEME_ORDER = (SCHEME_V1, SCHEME_V2, SCHEME_V3, SCHEME_V31)
-_EOCD_SIGNATURE = b"PK\x05\x06"
-_EOCD_SIZE = 22
-_MAX_ZIP_COMMENT = 0xFFFF
 # The block holds at least both size fields and the magic (8 + 8 + 16 bytes).
 _MIN_BLOCK_SIZE = 8 + 8 + 16
-_V1_EXTENSIONS = (".RSA", ".DSA", ".EC")
 # Hostile input can claim anything; these caps keep time and memory bounded.
-_MAX_V1_BLOCK_BYTES = 1024 * 1024
-_MAX_V1_BLOCK_FILES = 8
 _MAX_CERTS_PER_SCHEME = 64
 _MAX_PROBLEMS = 50
-
-
-@dataclass(frozen=True, slots=True)
-class SignerCertificate:
-    """One certificate found in one signature scheme of an APK."""
-
-    scheme: str
-    """``v1``, ``v2``, ``v3`` or ``v3.1``."""
-    signer_index: int
-    """Which signer of the scheme (v2/v3), or which signature block file (v1), from 0."""
-    chain_index: int
-    """Position in the signer's certificate list; 0 is the signer's own certificate in
-    v2/v3. In v1 the PKCS#7 set is unordered, so 0 is only the first one stored."""
-    der: bytes
-    sha1: str
-    """SHA-1 of the DER bytes, upper-case hex without colons (the Echap form)."""
-    sha256: str
-    """SHA-256 of the DER bytes, upper-case hex without colons."""
-    subject_cn: str = ""
-    """Subject common name, empty when absent or unreadable."""
-    subject_o: str = ""
-    """Subject organisation, empty when absent or unreadable."""
-    source: str = ""
-    """Where it was read: the v1 file name, or ``APK Signing Block``."""
-
-
-@dataclass(frozen=True, slots=True)
-class ApkSigners:
-    """The signing certificates of one APK, per scheme, and what could not be read."""
-
-    sha256: str
-    """SHA-256 of the whole APK file, upper-case hex (the ``samples.csv`` form, upper-cased)."""
-    size_bytes: int
-    schemes: tuple[str, ...]
-    """Schemes whose signature data was found, in the order v1, v2, v3, v3.1."""
-    certificates: tuple[SignerCertificate, ...]
-    problems: tuple[str, ...] = ()
-    """Plain descriptions of what could not be read; empty for a clean APK."""
-
-    def for_scheme(self, scheme: str) -> tuple[SignerCertificate, ...]:
-        """Certificates read from one scheme."""
-        return tuple(c for c in self.certificates if c.scheme == scheme)
-
-    @property
-    def sha1_fingerprints(self) -> frozenset[str]:
-        """SHA-1 fingerprints of every certificate, any scheme."""
-        return frozenset(c.sha1 for c in self.certificates)
-
-    @property
-    def sha256_fingerprints(self) -> frozenset[str]:
-        """SHA-256 fingerprints of every certificate, any scheme."""
-        return frozenset(c.sha256 for c in self.certificates)
+NOTE_LATER_IN_LIST = (
+    "a later certificate in {scheme} signer {index}'s list; Android uses only the first"
+)
 
 
 class _Malformed(Exception):
@@ -174,6 +150,9 @@ class _Cursor:
         self.take(length, what)
         return _Cursor(self._data, start, start + length)
 
+    def rest(self, what: str) -> bytes:
+        return bytes(self.take(self.remaining, what))
+
     def sequence(self, what: str) -> Iterator[_Cursor]:
         """Each uint32-length-prefixed element until this cursor is used up."""
         while self.remaining > 0:
@@ -186,7 +165,7 @@ class _Problems(ProblemLog):
 
 
 def read_apk_signers(data: bytes) -> ApkSigners:
-    """Read every signing certificate (v1, v2, v3, v3.1) from the bytes of one APK.
+    """Read every certificate (v1, v2, v3, v3.1 and v3 lineages) from the bytes of one APK.
 
     Never raises on bad input: whatever could not be read is described in ``problems``.
     Signatures are not verified (see the module docstring for why).
@@ -200,55 +179,25 @@ def read_apk_signers(data: bytes) -> ApkSigners:
         schemes.add(scheme)
         certificates.extend(_block_certificates(scheme, value, problems))
 
-    v1_certs, v1_found = _v1_certificates(data, problems)
+    v1_certs, v1_found = read_v1(view, problems)
     if v1_found:
         schemes.add(SCHEME_V1)
     certificates.extend(v1_certs)
     if not schemes and not problems.items:
         problems.add("no v1, v2 or v3 signature found (Android does not install unsigned APKs)")
+    elif certificates and not any(c.role == ROLE_SIGNER for c in certificates):
+        problems.add(
+            "certificates were found but none is a signer's (see each one's note): "
+            "Android would treat this APK as unsigned"
+        )
 
     return ApkSigners(
         sha256=hashlib.sha256(data).hexdigest().upper(),
         size_bytes=len(data),
-        schemes=tuple(s for s in _SCHEME_ORDER if s in schemes),
+        schemes=tuple(s for s in SCHEME_ORDER if s in schemes),
         certificates=tuple(certificates),
         problems=problems.result(),
     )
-
-
-def find_eocd(data: memoryview) -> int | None:
-    """Offset of the ZIP End of Central Directory record, or None when there is none.
-
-    The record is the last ``PK\\x05\\x06`` whose comment length reaches exactly the end
-    of the file (the same rule apksig uses), which skips the signature bytes when they
-    happen to appear inside the comment.
-    """
-    size = len(data)
-    if size < _EOCD_SIZE:
-        return None
-    lowest = max(0, size - _EOCD_SIZE - _MAX_ZIP_COMMENT)
-    tail = bytes(data[lowest:])
-    pos = len(tail) - _EOCD_SIZE
-    while pos >= 0:
-        pos = tail.rfind(_EOCD_SIGNATURE, 0, pos + 4)
-        if pos < 0:
-            return None
-        comment_length = struct.unpack_from("<H", tail, pos + 20)[0]
-        if pos + _EOCD_SIZE + comment_length == len(tail):
-            return lowest + pos
-        pos -= 1
-    return None
-
-
-def central_directory(data: memoryview) -> tuple[int, int, int] | None:
-    """``(eocd_offset, cd_offset, cd_size)`` when the ZIP trailer is consistent, else None."""
-    eocd = find_eocd(data)
-    if eocd is None:
-        return None
-    cd_size, cd_offset = struct.unpack_from("<II", data, eocd + 12)
-    if cd_offset + cd_size != eocd:
-        return None
-    return eocd, cd_offset, cd_size
 
 
 def _signing_block_pairs(data: memoryview, problems: _Problems) -> Iterator[tuple[str, memoryview]]:
@@ -309,22 +258,15 @@ def _signing_block_pairs(data: memoryview, problems: _Problems) -> Iterator[tupl
 def _block_certificates(
     scheme: str, value: memoryview, problems: _Problems
 ) -> list[SignerCertificate]:
-    """Certificates of every signer in one v2/v3/v3.1 block value."""
+    """Certificates of every signer in one v2/v3/v3.1 block value, lineages included."""
     found: list[SignerCertificate] = []
     try:
         signers = _Cursor(value).prefixed("signer list")
         for signer_index, signer in enumerate(signers.sequence("signer")):
-            signed_data = signer.prefixed("signed data")
-            signed_data.prefixed("digest list")  # Skipped: we do not verify.
-            cert_list = signed_data.prefixed("certificate list")
-            for chain_index, cert in enumerate(cert_list.sequence("certificate")):
-                if len(found) >= _MAX_CERTS_PER_SCHEME:
-                    problems.add(f"{scheme}: more than {_MAX_CERTS_PER_SCHEME} certificates")
-                    return found
-                der = bytes(cert.take(cert.remaining, "certificate"))
-                found.append(
-                    _describe(der, scheme, signer_index, chain_index, "APK Signing Block", problems)
-                )
+            found.extend(_signer_certificates(scheme, signer_index, signer, problems))
+            if len(found) > _MAX_CERTS_PER_SCHEME:
+                problems.add(f"{scheme}: more than {_MAX_CERTS_PER_SCHEME} certificates")
+                return found[:_MAX_CERTS_PER_SCHEME]
     except _Malformed as exc:
         problems.add(f"{scheme} signature block is damaged: {exc}")
     else:
@@ -333,105 +275,79 @@ def _block_certificates(
     return found
 
 
-def _v1_certificates(data: bytes, problems: _Problems) -> tuple[list[SignerCertificate], bool]:
-    """Certificates from the JAR signature block files; second item: any such file seen."""
+def _signer_certificates(
+    scheme: str, signer_index: int, signer: _Cursor, problems: _Problems
+) -> list[SignerCertificate]:
+    """One signer: its certificate (the first of its list), the rest, and its lineage."""
+    signed_data = signer.prefixed("signed data")
+    signed_data.prefixed("digest list")  # Skipped: we do not verify.
+    cert_list = signed_data.prefixed("certificate list")
+    found: list[SignerCertificate] = []
+    for chain_index, cert in enumerate(cert_list.sequence("certificate")):
+        if chain_index >= _MAX_CERTS_PER_SCHEME:
+            break
+        certificate, _ = describe(
+            cert.rest("certificate"),
+            scheme,
+            signer_index,
+            chain_index,
+            "APK Signing Block",
+            problems,
+        )
+        if chain_index:
+            note = NOTE_LATER_IN_LIST.format(scheme=scheme, index=signer_index + 1)
+            certificate = replace(certificate, role=ROLE_OTHER, note=note)
+        found.append(certificate)
+    if scheme == SCHEME_V2:
+        return found
+    try:
+        return _v3_extras(scheme, signer_index, signer, signed_data, found, problems)
+    except _Malformed as exc:
+        problems.add(f"{scheme} signer {signer_index + 1} is damaged after its certificates: {exc}")
+        return found
+
+
+def _v3_extras(
+    scheme: str,
+    signer_index: int,
+    signer: _Cursor,
+    signed_data: _Cursor,
+    found: list[SignerCertificate],
+    problems: _Problems,
+) -> list[SignerCertificate]:
+    """A v3/v3.1 signer's platform range and lineage, added to its certificates."""
+    # The signer's own copy of its range (after signed data) is the one Android selects by.
+    min_sdk, max_sdk = signer.u32("minimum SDK"), signer.u32("maximum SDK")
+    found = [
+        replace(c, min_sdk=min_sdk, max_sdk=max_sdk) if not c.chain_index else c for c in found
+    ]
+    signed_data.u32("signed minimum SDK")
+    signed_data.u32("signed maximum SDK")
+    for attribute in signed_data.prefixed("additional attributes").sequence("attribute"):
+        if attribute.u32("attribute id") == PROOF_OF_ROTATION_ID:
+            found.extend(_lineage(scheme, signer_index, attribute, problems))
+    return found
+
+
+def _lineage(
+    scheme: str, signer_index: int, value: _Cursor, problems: _Problems
+) -> list[SignerCertificate]:
+    """The proof-of-rotation lineage, oldest key first; damage keeps the nodes before it."""
     found: list[SignerCertificate] = []
     try:
-        with zipfile.ZipFile(io.BytesIO(_without_zip_comment(data))) as archive:
-            names = [info for info in archive.infolist() if _is_v1_block(info.filename)]
-            for file_index, info in enumerate(names[:_MAX_V1_BLOCK_FILES]):
-                block = _read_bounded(archive, info, problems)
-                if block is None:
-                    continue
-                found.extend(_pkcs7_certificates(block, file_index, info.filename, problems))
-            if len(names) > _MAX_V1_BLOCK_FILES:
-                problems.add(f"v1: only the first {_MAX_V1_BLOCK_FILES} signature files were read")
-            return found, bool(names)
-    # zipfile raises a dozen exception types on hostile archives (BadZipFile, ValueError,
-    # NotImplementedError, zlib.error, EOFError...); any of them means "cannot read v1".
-    except Exception as exc:
-        problems.add(f"v1: the ZIP could not be read ({type(exc).__name__}: {exc})")
-        return found, bool(found)
-
-
-def _without_zip_comment(data: bytes) -> bytes:
-    """``data`` cut after its End of Central Directory record, with the comment dropped.
-
-    zipfile takes the last ``PK\x05\x06`` it sees as the record, so a comment containing
-    those bytes would hide the v1 signature from it; Android uses the real record.
-    """
-    eocd = find_eocd(memoryview(data))
-    if eocd is None or eocd + _EOCD_SIZE == len(data):
-        return data
-    return data[: eocd + _EOCD_SIZE - 2] + b"\x00\x00"
-
-
-def _is_v1_block(name: str) -> bool:
-    if not name.upper().startswith("META-INF/") or "/" in name[len("META-INF/") :]:
-        return False
-    return name.upper().endswith(_V1_EXTENSIONS)
-
-
-def _read_bounded(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, problems: _Problems
-) -> bytes | None:
-    # file_size comes from the archive and may lie, so the read itself is bounded too.
-    if info.file_size > _MAX_V1_BLOCK_BYTES:
-        problems.add(f"v1: {info.filename} is too large to be a signature ({info.file_size} bytes)")
-        return None
-    with archive.open(info) as handle:
-        block = handle.read(_MAX_V1_BLOCK_BYTES + 1)
-    if len(block) > _MAX_V1_BLOCK_BYTES:
-        problems.add(f"v1: {info.filename} is larger than its header says")
-        return None
-    return block
-
-
-def _pkcs7_certificates(
-    block: bytes, file_index: int, name: str, problems: _Problems
-) -> list[SignerCertificate]:
-    try:
-        certs = pkcs7.load_der_pkcs7_certificates(block)
-    except ValueError as exc:
-        problems.add(f"v1: {name} is not a readable PKCS#7 signature ({exc})")
-        return []
-    if not certs:
-        problems.add(f"v1: {name} holds no certificate")
-    return [
-        _describe(
-            cert.public_bytes(Encoding.DER), SCHEME_V1, file_index, chain_index, name, problems
-        )
-        for chain_index, cert in enumerate(certs[:_MAX_CERTS_PER_SCHEME])
-    ]
-
-
-def _describe(
-    der: bytes, scheme: str, signer_index: int, chain_index: int, source: str, problems: _Problems
-) -> SignerCertificate:
-    """Fingerprints always (they hash the raw DER); names only when the DER parses."""
-    common_name = organization = ""
-    try:
-        cert = x509.load_der_x509_certificate(der)
-        common_name = _name_attribute(cert.subject, NameOID.COMMON_NAME)
-        organization = _name_attribute(cert.subject, NameOID.ORGANIZATION_NAME)
-    except ValueError as exc:
-        problems.add(f"{scheme}: a certificate could not be parsed, fingerprint kept ({exc})")
-    return SignerCertificate(
-        scheme=scheme,
-        signer_index=signer_index,
-        chain_index=chain_index,
-        der=der,
-        sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324 - identity, not security
-        sha256=hashlib.sha256(der).hexdigest().upper(),
-        subject_cn=common_name,
-        subject_o=organization,
-        source=source,
-    )
-
-
-def _name_attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
-    values = name.get_attributes_for_oid(oid)
-    if not values:
-        return ""
-    value = values[0].value
-    return value if isinstance(value, str) else value.decode("utf-8", errors="replace")
+        version = value.u32("lineage version")
+        if version != LINEAGE_VERSION:
+            raise _Malformed(f"lineage version {version} is not one Android knows")
+        for node_index, node in enumerate(value.sequence("lineage node")):
+            if node_index >= _MAX_CERTS_PER_SCHEME:
+                raise _Malformed(f"more than {_MAX_CERTS_PER_SCHEME} keys")
+            signed = node.prefixed("lineage signed data")
+            der = signed.prefixed("lineage certificate").rest("lineage certificate")
+            flags = node.u32("lineage flags")
+            certificate, _ = describe(
+                der, scheme, signer_index, node_index, f"{scheme} lineage", problems
+            )
+            found.append(replace(certificate, role=ROLE_LINEAGE, lineage_flags=flags))
+    except _Malformed as exc:
+        problems.add(f"{scheme}: the key-rotation lineage could not be read in full: {exc}")
+    return found

@@ -114,6 +114,31 @@ def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator
         )
 
 
+def _certificate_matches(index: SignatureIndex, apk: ApkFacts) -> list[tuple[Match, str]]:
+    """Database entries the app's signer or its rotation keys match, each with what matched.
+
+    Only the certificate Android uses as the signer and the keys of the app's own
+    key-rotation history count: other certificates in the file are not the app's identity.
+    """
+    found: list[tuple[Match, str]] = []
+    signer = "signing certificate"
+    for fp in (*apk.cert_sha1, *apk.cert_sha256):
+        found.extend((m, signer) for m in index.by_certificate(fp))
+    for org in apk.cert_organizations:
+        found.extend((m, signer) for m in index.by_certificate_subject(organization=org))
+    for cn in apk.cert_common_names:
+        found.extend((m, signer) for m in index.by_certificate_subject(common_name=cn))
+    for cert in apk.rotation_certificates:
+        matches = [*index.by_certificate(cert.sha1), *index.by_certificate(cert.sha256)]
+        matches.extend(
+            index.by_certificate_subject(
+                organization=cert.organization, common_name=cert.common_name
+            )
+        )
+        found.extend((m, cert.where) for m in matches)
+    return found
+
+
 @check(
     id="KNOWN-002",
     title="Known stalkerware (signing certificate)",
@@ -122,29 +147,25 @@ def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator
     sources=("apk pull", "signatures"),
 )
 def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
-    """An APK signed by a certificate the database lists: catches renamed builds."""
+    """An APK signed by a certificate the database lists: catches renamed builds.
+
+    A key from the app's rotation history counts too: a vendor that rotated its key still
+    ships builds whose lineage names the old, listed one.
+    """
     index = _index(ctx)
     if index is None:
         return
     for package, apk in sorted(ctx.apks.items()):
-        matches: list[Match] = []
-        for fp in (*apk.cert_sha1, *apk.cert_sha256):
-            matches.extend(index.by_certificate(fp))
-        for org in apk.cert_organizations:
-            matches.extend(index.by_certificate_subject(organization=org))
-        for cn in apk.cert_common_names:
-            matches.extend(index.by_certificate_subject(common_name=cn))
-        spy, dual = _split(matches)
+        found = _certificate_matches(index, apk)
+        spy = [(m, what) for m, what in found if m.family.kind is Kind.STALKERWARE]
+        dual = [(m, what) for m, what in found if m.family.kind is Kind.DUAL_USE]
         chosen = spy or dual
         if not chosen:
             continue
-        family = chosen[0].family
+        family = chosen[0][0].family
         evidence = [
             _file_evidence(apk),
-            *(
-                Evidence("apk signature", f"signing certificate {m.field}: {m.value}")
-                for m in chosen
-            ),
+            *(Evidence("apk signature", f"{what} {m.field}: {m.value}") for m, what in chosen),
             _source_note(family),
         ]
         yield finding(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
+import struct
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,3 +98,63 @@ def test_aapt_reads_the_same_package_from_a_builder_apk(aapt, tmp_path):
     match = re.search(r'android:label\(0x01010001\)="([^"]*)"', tree)
     assert match, tree
     assert ours.label == match[1] == "System Service"
+
+
+def hidden_app(first_chunk_type: int | None = None) -> dict[str, bytes]:
+    """Manifest and table of an app labelled "Hidden", optionally with a wrong outer type."""
+    document = bytearray(manifest("com.hidden.spy", Ref(string_id(0))))
+    if first_chunk_type is not None:
+        struct.pack_into("<H", document, 0, first_chunk_type)
+    return {
+        "AndroidManifest.xml": bytes(document),
+        "resources.arsc": resource_table([StringResource(0, "Hidden")], TableOptions()),
+    }
+
+
+@pytest.mark.parametrize("chunk_type", [0x0000, 0x0001, 0x0002, 0x0180, 0xFFFF])
+def test_a_manifest_whose_outer_chunk_type_is_wrong_is_read_as_android_reads_it(
+    aapt, tmp_path, chunk_type
+):
+    # Android checks the outer chunk's sizes, not its type: malware uses this to stop tools.
+    data = apk(hidden_app(first_chunk_type=chunk_type))
+
+    ours = read_manifest(data)
+
+    output = badging(aapt, data, tmp_path)
+    assert ours.package == badging_package(output) == "com.hidden.spy"
+    assert ours.label == badging_label(output) == "Hidden"
+    assert ours.problems == ()
+
+
+def with_compression_method(data: bytes, name: str, method: int) -> bytes:
+    """``data`` with ``name``'s method field set to ``method`` in both of its ZIP headers."""
+    patched = bytearray(data)
+    encoded = name.encode()
+    for signature, method_at, name_length_at, header in (
+        (b"PK\x01\x02", 10, 28, 46),
+        (b"PK\x03\x04", 8, 26, 30),
+    ):
+        at = patched.find(signature)
+        while at >= 0:
+            length = struct.unpack_from("<H", patched, at + name_length_at)[0]
+            if patched[at + header : at + header + length] == encoded:
+                struct.pack_into("<H", patched, at + method_at, method)
+            at = patched.find(signature, at + 4)
+    return bytes(patched)
+
+
+@pytest.mark.parametrize("method", [1, 6, 99, 0xFFFF])
+def test_a_manifest_marked_with_an_unknown_compression_method_is_inflated_like_android(
+    aapt, tmp_path, method
+):
+    # Android reads every method but 0 (stored) as deflate; Python's zipfile refuses them,
+    # so a tool built on it would see no manifest at all.
+    data = with_compression_method(apk(hidden_app()), "AndroidManifest.xml", method)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, pytest.raises(NotImplementedError):
+        archive.read("AndroidManifest.xml")
+
+    ours = read_manifest(data)
+
+    output = badging(aapt, data, tmp_path)
+    assert ours.package == badging_package(output) == "com.hidden.spy"
+    assert ours.label == badging_label(output) == "Hidden"
