@@ -34,7 +34,7 @@ from typing import Final
 from scanner.device.allowlist import DUMPSYS_PACKAGE
 from scanner.model import CollectionWarning, PermissionGrant
 from scanner.parse.common import (
-    NOT_SPACE as _NOT_SPACE,
+    NOT_SPACE,
     WarningLog,
     ascii_int,
     collector_paused,
@@ -482,7 +482,7 @@ def _parse_dump(text: str) -> PackagesParse:
 def _check_preamble(text: str, end: int, numbers: _LineNumbers, log: WarningLog) -> None:
     """Indented text before the first header is not understood (column-0 lines already
     were, one by one)."""
-    found = _NOT_SPACE.search(text, 0, end)
+    found = NOT_SPACE.search(text, 0, end)
     if found is None:
         return
     start = text.rfind("\n", 0, found.start()) + 1
@@ -545,8 +545,7 @@ class _Reader:
         """One warning per kind of entry turned away at its limit."""
         if self.left_out:
             self.log.add(
-                f"{self.left_out} app(s) were left out because their first line was not "
-                "understood"
+                f"{self.left_out} app(s) were left out because their first line was not understood"
             )
         for what, count in self.dropped.items():
             if what == "apps":
