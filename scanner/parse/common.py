@@ -91,6 +91,15 @@ class WarningLog:
             CollectionWarning(self.source, message, line=number, excerpt=excerpt(text))
         )
 
+    @property
+    def full(self) -> bool:
+        """True once no more line warnings are kept (the rest are only counted)."""
+        return self._limit <= 0
+
+    def count(self, lines: int) -> None:
+        """Count ``lines`` more lines not understood without quoting them (when full)."""
+        self._skipped += lines
+
     def add(
         self,
         message: str,

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
-from itertools import islice, takewhile
+from itertools import chain, islice, takewhile
 from typing import Final
 
 from scanner.device.allowlist import DUMPSYS_PACKAGE
@@ -356,50 +356,54 @@ SECTION_HEADERS: Final = frozenset(
 )
 """Every section header AOSP's package dump prints around the packages (Android 9-16)."""
 
-SECTION_HEADER_PREFIXES: Final = (
-    "Preferred Activities User ",  # ``Preferred Activities User 0:``
-    "Persistent Preferred Activities User ",
-    "App linkages for user ",  # 9-11
-    "Unable to find package: ",  # a single-package dump of a package not installed
+SECTION_HEADER_PATTERNS: Final = (
+    r"Preferred Activities User \d+:",
+    r"Persistent Preferred Activities User \d+:",
+    r"App linkages for user \d+:",  # 9-11
+    r"Unable to find package: [^\n]*",  # a single-package dump of a package not installed
 )
-"""Headers that carry a number or a name: known by how they start."""
+"""Headers that carry a number or a name."""
 
 FREE_TEXT_SECTIONS: Final = frozenset({"Settings parse messages:", "Package warning messages:"})
 """Sections whose lines start at column 0 (messages Android logged while reading its
 settings, and the package-manager critical-info file): accepted as they are."""
 
-_MAX_HEADER_CHARS = 120
-"""Longer column-0 lines are never headers (and are not copied to be tested)."""
-
-_COLUMN0 = re.compile(r"\n[^ \n]")
-"""The start of a line that begins at column 0 (literal prefix: a fast C search)."""
-
 _LIVE, _HIDDEN, _SKIPPED, _FREE, _PREAMBLE = "live", "hidden", "skipped", "free", "preamble"
 
+_HEADER_BODY = (
+    "("
+    + "|".join(
+        [
+            *(re.escape(h) for h in sorted(SECTION_HEADERS | FREE_TEXT_SECTIONS)),
+            *SECTION_HEADER_PATTERNS,
+        ]
+    )
+    + r")[ \t]*(?=\n|\Z)"
+)
+_HEADER = re.compile("\n" + _HEADER_BODY)
+"""A known header line (literal ``\n`` prefix: only line starts are tried, in C)."""
+_HEADER_AT_START = re.compile(_HEADER_BODY)
 
-def _section_kind(head: str) -> str | None:
-    """What the column-0 line ``head`` starts, or None when it is not a known header."""
+_COLUMN0 = re.compile(r"\n[^ \n]")
+"""The start of a line that begins at column 0."""
+
+
+def _section_kind(head: str) -> str:
+    """What the known header line ``head`` starts."""
     if head == _SECTION_PACKAGES:
         return _LIVE
     if head == _SECTION_HIDDEN:
         return _HIDDEN
-    if head in FREE_TEXT_SECTIONS:
-        return _FREE
-    if head in SECTION_HEADERS:
-        return _SKIPPED
-    if head.startswith(SECTION_HEADER_PREFIXES) and (
-        head.endswith(":") or head.startswith("Unable to find package: ")
-    ):
-        return _SKIPPED
-    return None
+    return _FREE if head in FREE_TEXT_SECTIONS else _SKIPPED
 
 
-def _column0_starts(text: str) -> Iterator[int]:
-    """Offsets of every line that starts at column 0, in order."""
-    if text[:1] not in ("", " ", "\n"):
-        yield 0
-    for found in _COLUMN0.finditer(text):
-        yield found.start() + 1
+def _headers(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(line start, line end, kind)`` of every known header line, in order."""
+    first = _HEADER_AT_START.match(text)
+    if first is not None:
+        yield 0, first.end(), _section_kind(first.group(1))
+    for found in _HEADER.finditer(text):
+        yield found.start() + 1, found.end(), _section_kind(found.group(1))
 
 
 class _LineNumbers:
@@ -419,8 +423,9 @@ class _LineNumbers:
 def parse_dumpsys_package(text: str) -> PackagesParse:
     """Parse a full (or single-package) ``dumpsys package`` output; never raises.
 
-    Linear in the length of ``text`` and bounded in memory: lines are read a piece at a
-    time, and what is kept is capped (``MAX_PACKAGES`` and the per-app limits).
+    Linear in the length of ``text`` and bounded in memory: known headers are found by
+    one search, lines are read a piece at a time, and what is kept is capped
+    (``MAX_PACKAGES`` and the per-app limits).
     """
     with collector_paused():
         return _parse_dump(text)
@@ -429,41 +434,23 @@ def parse_dumpsys_package(text: str) -> PackagesParse:
 def _parse_dump(text: str) -> PackagesParse:
     text = normalise_newlines(text)
     reader = _Reader()
-    sections = WarningLog(DUMPSYS_PACKAGE)  # headers and text this module does not know
+    unknown = WarningLog(DUMPSYS_PACKAGE)  # text outside any section this module knows
     numbers = _LineNumbers(text)
-    kind, body_start, read_any = _PREAMBLE, 0, False
-    ends_open = False
-
-    def close(end: int) -> None:
-        nonlocal ends_open, read_any
-        if kind == _PREAMBLE:
-            _check_preamble(text, end, numbers, sections)
-        elif kind in (_LIVE, _HIDDEN):
-            read_any = read_any or kind == _LIVE
-            target = reader.live if kind == _LIVE else reader.hidden
-            reader.read_section(text, body_start, end, numbers.at(body_start), target)
-            ends_open = kind == _LIVE and end == len(text)
-
-    for offset in _column0_starts(text):
-        end = text.find("\n", offset)
-        end = len(text) if end < 0 else end
-        head = text[offset : min(end, offset + _MAX_HEADER_CHARS + 1)].rstrip()
-        new = _section_kind(head) if len(head) <= _MAX_HEADER_CHARS else None
-        if new is None:
-            # Inside a package section the reader judges the line; free text is fine.
-            if kind not in (_LIVE, _HIDDEN, _FREE):
-                sections.line(
-                    numbers.at(offset),
-                    head,
-                    "a part of the package dump this scanner does not know was skipped",
-                )
-            continue
-        close(offset)
+    kind, body_start = _PREAMBLE, 0
+    read_live = ends_open = False
+    for start, end, new in chain(_headers(text), [(len(text), len(text), "")]):
+        if kind in (_LIVE, _HIDDEN):
+            read_live = read_live or kind == _LIVE
+            ends_open = kind == _LIVE and start == len(text)
+            if start > body_start:
+                target = reader.live if kind == _LIVE else reader.hidden
+                reader.read_section(text, body_start, start, numbers.at(body_start), target)
+        elif kind != _FREE:
+            _unknown_lines(text, body_start, start, numbers, unknown, kind == _PREAMBLE)
         kind, body_start = new, min(end + 1, len(text))
-    close(len(text))
     reader.report_limits()
     first: tuple[CollectionWarning, ...] = ()
-    if not read_any and has_text(text):
+    if not read_live and has_text(text):
         first = (
             CollectionWarning(
                 DUMPSYS_PACKAGE,
@@ -474,23 +461,46 @@ def _parse_dump(text: str) -> PackagesParse:
     return PackagesParse(
         tuple(reader.live),
         tuple(reader.hidden),
-        (*first, *reader.log.result(), *sections.result()),
+        (*first, *reader.log.result(), *unknown.result()),
         ends_open=ends_open,
     )
 
 
-def _check_preamble(text: str, end: int, numbers: _LineNumbers, log: WarningLog) -> None:
-    """Indented text before the first header is not understood (column-0 lines already
-    were, one by one)."""
-    found = NOT_SPACE.search(text, 0, end)
-    if found is None:
+def _unknown_lines(
+    text: str, start: int, end: int, numbers: _LineNumbers, log: WarningLog, preamble: bool
+) -> None:
+    """Warn about each column-0 line in a skipped section (or before the first section):
+    it is no header this module knows. Indented lines of a known section are not looked
+    at; indented text before the first section is warned about once."""
+    if start >= end:
         return
-    start = text.rfind("\n", 0, found.start()) + 1
-    if start == found.start():
-        return
-    stop = text.find("\n", found.start(), end)
-    line = text[start : stop if stop >= 0 else end]
-    log.line(numbers.at(start), line, "text before the first section was not understood")
+    if preamble:
+        found = NOT_SPACE.search(text, start, end)
+        if found is not None:
+            line_start = text.rfind("\n", start, found.start()) + 1
+            if line_start != found.start():
+                line_end = text.find("\n", found.start(), end)
+                line = text[line_start : line_end if line_end >= 0 else end]
+                log.line(
+                    numbers.at(line_start), line, "text before the first section was not understood"
+                )
+        if text[start] not in " \n":
+            _unknown_line(text, start, end, numbers, log)
+    matches = _COLUMN0.finditer(text, max(0, start - 1), max(start, end - 1))
+    for found in matches:
+        if log.full:
+            # Quoting stops at the log's limit; the rest are counted without a look.
+            log.count(1 + sum(1 for _ in matches))
+            return
+        _unknown_line(text, found.start() + 1, end, numbers, log)
+
+
+def _unknown_line(text: str, start: int, end: int, numbers: _LineNumbers, log: WarningLog) -> None:
+    line_end = text.find("\n", start, min(end, start + 400))
+    line = text[start : line_end if line_end >= 0 else min(end, start + 400)]
+    log.line(
+        numbers.at(start), line, "a part of the package dump this scanner does not know was skipped"
+    )
 
 
 class _Reader:
