@@ -71,6 +71,25 @@ def clean_phone_text(text: str) -> str:
     return _hidden().sub(_replace, text)
 
 
+def mark_invisible(text: str, template: str = "<U+{:04X}>") -> str:
+    """Every control, format or separator character of ``text`` shown as ``template``
+    (its code point), except tab, line feed and carriage return.
+
+    For output that keeps its own line structure (an HTML page, where those three are
+    plain whitespace); phone text has already been folded by ``clean_phone_text``.
+    """
+    if text.isprintable():
+        return text
+
+    def show(match: re.Match[str]) -> str:
+        chars = match.group()
+        if chars in ("\r\n", "\t", "\n", "\r"):
+            return chars
+        return template.format(ord(chars))
+
+    return _hidden().sub(show, text)
+
+
 def clean_optional(text: str | None) -> str | None:
     """``clean_phone_text`` for a value that may be missing."""
     return None if text is None else clean_phone_text(text)
