@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from scanner.device.allowlist import DUMPSYS_ACCOUNT
 from scanner.model import Account, CollectionWarning
-from scanner.parse.common import Capped, WarningLog, all_lines, has_text, leading_int
+from scanner.parse.common import Capped, WarningLog, has_text, leading_int, nonempty_lines
 
 MAX_ACCOUNTS = 1000
 """Accounts kept; a phone holds a few dozen at most."""
@@ -48,7 +48,11 @@ def parse_dumpsys_account(text: str) -> AccountsParse:
     user = 0
     in_accounts = False
     recognised = False
-    for number, line in all_lines(text):
+    last = 0
+    for number, line in nonempty_lines(text):
+        if number > last + 1:
+            in_accounts = False  # an empty line ends the list of accounts
+        last = number
         stripped = line.strip()
         if not stripped:
             in_accounts = False

@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 NOT_SPACE = re.compile(r"\S")
 """The first character that is not whitespace."""
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _NOT_SPACE = NOT_SPACE
 
 
@@ -177,21 +178,27 @@ def normalise_newlines(text: str) -> str:
 
 
 def line_chunks(
-    text: str, start: int = 0, end: int | None = None, *, skip_blank_runs: bool = True
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    skip_blank_runs: bool = True,
+    only_empty: bool = False,
 ) -> Iterator[tuple[int, list[str]]]:
     """``(number of the first line, lines)`` for ``text[start:end]``, a bounded piece at a time.
 
     ``text`` must already use ``\n`` line ends (``normalise_newlines``) and ``start``
     must be the start of a line; numbers count from 1 at ``start``. With
-    ``skip_blank_runs`` a stretch of whitespace-only lines before a piece is stepped
-    over in one search (their numbers are still counted), so 64 MB of blank lines cost
-    one scan, not 64 million loop turns.
+    ``skip_blank_runs`` a stretch of whitespace-only lines (with ``only_empty``: of
+    empty lines) before a piece is stepped over in one search (their numbers are still
+    counted), so 64 MB of blank lines cost one scan, not 64 million loop turns.
     """
     stop = len(text) if end is None else end
     pos, number = start, 1
+    skip_to = _NOT_NEWLINE if only_empty else _NOT_SPACE
     while pos < stop:
         if skip_blank_runs:
-            found = _NOT_SPACE.search(text, pos, stop)
+            found = skip_to.search(text, pos, stop)
             if found is None:
                 return
             newline = text.rfind("\n", pos, found.start())
@@ -218,10 +225,16 @@ def nonblank_lines(text: str) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
-def all_lines(text: str) -> Iterator[tuple[int, str]]:
-    """``(line number, line)`` for every line, blank ones too, lazily."""
-    for first, lines in line_chunks(normalise_newlines(text), skip_blank_runs=False):
-        yield from enumerate(lines, start=first)
+def nonempty_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for every line that is not empty, lazily and bounded.
+
+    Whitespace-only lines are kept; a caller that cares where empty lines were sees a
+    gap in the numbers.
+    """
+    for first, lines in line_chunks(normalise_newlines(text), only_empty=True):
+        for number, line in enumerate(lines, start=first):
+            if line:
+                yield number, line
 
 
 def split_lines(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from scanner.device.allowlist import GETPROP
 from scanner.model import CollectionWarning, DeviceInfo
-from scanner.parse.common import WarningLog, all_lines, ascii_int, has_text
+from scanner.parse.common import WarningLog, ascii_int, has_text, nonempty_lines
 
 MAX_CONTINUATION_LINES = 200
 """A value still open after this many lines is treated as broken, not swallowed whole."""
@@ -38,7 +38,17 @@ def parse_getprop(text: str) -> PropsParse:
     open_parts: list[str] = []
     open_line = 0
     dropped = 0
-    for number, line in all_lines(text):
+    last = 0
+    for number, line in nonempty_lines(text):
+        if open_key is not None and number > last + 1:
+            # Empty lines inside a value that spans lines are part of it.
+            empty = number - last - 1
+            if len(open_parts) + empty > MAX_CONTINUATION_LINES:
+                log.line(open_line, open_key, "property value never closed")
+                open_key = None
+            else:
+                open_parts.extend([""] * empty)
+        last = number
         if open_key is not None and line.startswith("[") and "]: [" in line:
             # A new property line while a value is open: the open one was cut short.
             log.line(open_line, open_key, "property value never closed")
