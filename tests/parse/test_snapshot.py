@@ -202,3 +202,15 @@ def test_arbitrary_bytes_for_every_command_never_raise(outputs):
     )
     snap = build_snapshot(capture)
     assert snap.device is not None
+
+
+def test_samsung_package_dump_reads_as_complete_in_the_snapshot():
+    dump = shared_path("device-outputs", "mvt-artifacts", "android_data", "dumpsys_packages.txt")
+    snap = build_snapshot(RawCapture((CommandResult(DUMPSYS_PACKAGE, dump.read_bytes()),)))
+    assert {p.package for p in snap.packages} == {
+        "com.samsung.android.provider.filterprovider",
+        "com.sec.android.app.DataCreate",
+    }
+    assert not any(p.partial for p in snap.packages)
+    assert [w for w in snap.warnings if w.source == DUMPSYS_PACKAGE] == []
+    assert DUMPSYS_PACKAGE in snap.sources_read
