@@ -380,8 +380,9 @@ _HEADER_BODY = (
     )
     + r")[ \t]*(?=\n|\Z)"
 )
-_HEADER = re.compile("\n" + _HEADER_BODY)
-"""A known header line (literal ``\n`` prefix: only line starts are tried, in C)."""
+_HEADER = re.compile("\n(?=[^ \n])" + _HEADER_BODY)
+"""A known header line. The literal ``\n`` prefix and the look-ahead keep the search in C
+and let the alternatives be tried only at lines that start at column 0."""
 _HEADER_AT_START = re.compile(_HEADER_BODY)
 
 _COLUMN0 = re.compile(r"\n[^ \n]")
