@@ -361,6 +361,8 @@ SECTION_HEADER_PATTERNS: Final = (
     r"Persistent Preferred Activities User \d+:",
     r"App linkages for user \d+:",  # 9-11
     r"Unable to find package: [^\n]*",  # a single-package dump of a package not installed
+    # A bug report's dumpstate prints this after each dumpsys output: the dump ended.
+    r"-{9} [0-9.]+s was the duration of [^\n]*",
 )
 """Headers that carry a number or a name."""
 

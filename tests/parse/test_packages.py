@@ -323,6 +323,7 @@ KNOWN_HEADERS = [
     "Persistent Preferred Activities User 10:",
     "App linkages for user 0:",
     "Unable to find package: com.example.gone",
+    "--------- 0.412s was the duration of dumpsys package, ending at: 2022-03-29 23:14:27",
 ]
 
 _ONE_APP = "Packages:\n  Package [com.example.a] (1a):\n    codePath=/data/app/a\n"
