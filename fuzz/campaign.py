@@ -13,8 +13,12 @@ exception, or an input taking over ``--slow-s`` seconds, is a finding: it is pri
 and its input saved under ``--out``, and the campaign goes on.
 
 ``--scaling`` times each parser on 1, 4 and 16 MB inputs of awkward shapes (long lines,
-many lines, one value continued over many lines) and flags any that grow much faster
-than the input (the settings parser once did: quadratic on a long multi-line value).
+many lines, one value continued over many lines, blank lines, tiny lines, the parser's
+own header repeated: ``targets.hostile_shapes``) and flags any that grow much faster
+than the input (the settings parser once did: quadratic on a long multi-line value), or
+whose peak memory on the 16 MB input (``tracemalloc``) passes ``MAX_PEAK_RATIO`` times
+the input (the launcher parser once took 7.2 GB for 64 MB of blank lines). The same
+hostile shapes, 16 KiB each, are in every parser's seed corpus.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import sys
 import tempfile
 import time
 import traceback
+import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -166,8 +171,14 @@ def run_hypothesis(campaign: Campaign) -> None:
     say(f"({rounds} round(s) over {len(campaign.names)} targets)")
 
 
-def _shapes(size: int) -> dict[str, bytes]:
-    """Awkward but plausible outputs of about ``size`` bytes."""
+MAX_PEAK_RATIO = 4.0
+"""Peak traced memory of one parse (decoding included) over the input's size."""
+
+
+def _shapes(name: str, size: int) -> dict[str, bytes]:
+    """Awkward but plausible outputs of about ``size`` bytes, and the hostile ones."""
+    from tests.fuzz.targets import hostile_shapes
+
     line = b"    some-key=" + b"v" * 100 + b"\n"
     return {
         "many short lines": line * (size // len(line)),
@@ -175,25 +186,44 @@ def _shapes(size: int) -> dict[str, bytes]:
         "one value over many lines": b"key=start\n" + b"  continued\n" * (size // 12),
         "package headers": b"Packages:\n" + b"  Package [a.b] (1):\n" * (size // 21),
         "deep indentation": b"User state[\n" + b" " * (size - 20) + b"x\n",
+        **hostile_shapes(name, size),
     }
 
 
+def _peak_ratio(target: Callable[[bytes], object], data: bytes) -> float:
+    tracemalloc.start()
+    try:
+        with contextlib.suppress(Exception):  # only memory matters here
+            target(data)
+        return tracemalloc.get_traced_memory()[1] / max(len(data), 1)
+    finally:
+        tracemalloc.stop()
+
+
 def run_scaling(names: Sequence[str], targets: dict[str, Callable[[bytes], object]]) -> int:
-    """Time parsers on growing inputs; flag growth far beyond linear (x16 input)."""
+    """Time parsers on growing inputs; flag growth far beyond linear (x16 input), and a
+    peak memory over ``MAX_PEAK_RATIO`` times the 16 MB input."""
     flagged = 0
     for name in names:
-        for shape in _shapes(1 << 20):
+        for shape in _shapes(name, 1 << 20):
             times = []
             for megabytes in (1, 4, 16):
-                data = _shapes(megabytes << 20)[shape]
+                data = _shapes(name, megabytes << 20)[shape]
                 began = time.monotonic()
                 with contextlib.suppress(Exception):  # only timing matters here
                     targets[name](data)
                 times.append(time.monotonic() - began)
+            peak = _peak_ratio(targets[name], data)
             ratio = times[2] / max(times[0], 1e-3)
             mark = "  <-- superlinear?" if ratio > 48 and times[2] > 1.0 else ""
+            if peak > MAX_PEAK_RATIO:
+                mark += f"  <-- peak memory {peak:.1f} x the input"
             flagged += bool(mark)
-            say(f"{name:24} {shape:28} " + " ".join(f"{t:7.3f}" for t in times) + mark)
+            say(
+                f"{name:24} {shape:28} "
+                + " ".join(f"{t:7.3f}" for t in times)
+                + f"  peak {peak:5.2f}x{mark}"
+            )
     say(f"{flagged} shape(s) flagged")
     return 1 if flagged else 0
 
@@ -221,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tests.fuzz.targets import PARSERS, TARGETS
 
     if args.scaling:
-        return run_scaling(sorted(PARSERS), dict(PARSERS))
+        return run_scaling(args.targets or sorted(PARSERS), dict(PARSERS))
     names = args.targets or sorted(TARGETS)
     unknown = set(names) - set(TARGETS)
     if unknown:

@@ -25,6 +25,7 @@ from scanner.apk.signing import read_apk_signers
 from scanner.checks.common import from_store
 from scanner.errors import DeviceError, Disconnected, PullTimeSpent
 from scanner.model import ApkCertificate, ApkFacts, DeviceSnapshot, Package, PullRecord
+from scanner.parse.text import clean_phone_text
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +42,22 @@ def apk_file(pkg: Package) -> str | None:
 
 
 def pull_candidates(snapshot: DeviceSnapshot) -> list[tuple[str, str]]:
-    """(package, path) of every off-store, non-system app, in the phone's order."""
+    """(package, path) of every off-store, non-system app, in the phone's order.
+
+    "Off-store" is decided by ``install_source``: an app whose installer name claims a
+    store but that was installed by adb, a browser or a file manager is pulled too. An
+    app whose entry was cut short has no path the scan can trust, so it is not pulled.
+    """
     picked = []
     for pkg in snapshot.packages:
         path = apk_file(pkg)
-        if path and pkg.installed and not pkg.system and not from_store(pkg):
+        if (
+            path
+            and pkg.installed
+            and not pkg.partial
+            and not pkg.system
+            and not from_store(pkg, snapshot)
+        ):
             picked.append((pkg.package, path))
     return picked
 
@@ -143,7 +155,8 @@ def with_apk_labels(snapshot: DeviceSnapshot, apks: Mapping[str, ApkFacts]) -> D
     for pkg in snapshot.packages:
         facts = apks.get(pkg.package)
         if not pkg.label and facts and facts.label and facts.manifest_package == pkg.package:
-            pkg = replace(pkg, label=facts.label)
+            # The label is chosen by whoever wrote the app: one line, nothing invisible.
+            pkg = replace(pkg, label=clean_phone_text(facts.label))
             changed = True
         packages.append(pkg)
     return replace(snapshot, packages=tuple(packages)) if changed else snapshot

@@ -53,6 +53,7 @@ FINDING_KEYS: tuple[str, ...] = (
     "collection_incomplete",
     "hidden_app",
     "sideloaded_app",
+    "installer_mismatch",
 )
 """Every guidance key a check may name; English must have a file for each."""
 

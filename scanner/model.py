@@ -147,6 +147,20 @@ class Package:
     label: str | None = None
     apk_path: str | None = None
     installer: str | None = None
+    """Who installed it, as best the phone says: ``installerPackageName``, else the
+    initiating installer; None when not recorded."""
+    installer_package_name: str | None = None
+    """``installerPackageName`` exactly as printed: a claim any installing app can set."""
+    initiating_installer: str | None = None
+    """``initiatingPackageName``: the app that really asked for the install (Android 14+
+    prints it), e.g. ``com.android.shell`` for ``adb install``."""
+    originating_installer: str | None = None
+    """``originatingPackageName``: the app the initiator installed for (a browser...)."""
+    installer_attribution_tag: str | None = None
+    """``installerAttributionTag`` (Android 12+, printed when set)."""
+    package_source: int | None = None
+    """``packageSource``: ``PackageInstaller.PACKAGE_SOURCE_*`` as the installing app set it
+    (0 unspecified, 1 other, 2 store, 3 local file, 4 downloaded file)."""
     uid: int | None = None
     version_name: str | None = None
     version_code: int | None = None
@@ -162,6 +176,9 @@ class Package:
     """False when the package is known but not installed for the phone's main user."""
     permissions: tuple[PermissionGrant, ...] = ()
     requested_permissions: tuple[str, ...] = ()
+    partial: bool = False
+    """True when the phone's answer stopped inside this app's entry: only its package id
+    is known (its other fields keep their defaults, which say nothing)."""
 
     def granted(self) -> frozenset[str]:
         """Names of every permission this package holds."""

@@ -24,9 +24,26 @@ def _index(ctx: CheckContext) -> SignatureIndex | None:
 
 def _package_evidence(pkg: Package) -> list[Evidence]:
     evidence = [Evidence("dumpsys package", f"package {pkg.package} is installed")]
+    if pkg.partial:
+        # The id alone is a database hit; the rest of the app's entry never arrived.
+        evidence.append(
+            Evidence(
+                "dumpsys package",
+                "details cut short: the phone's answer stopped inside this app's entry, "
+                "so only its name was read",
+            )
+        )
+        return evidence
     if pkg.apk_path:
         evidence.append(Evidence("dumpsys package", f"codePath={pkg.apk_path}"))
-    evidence.append(Evidence("dumpsys package", f"installerPackageName={pkg.installer or 'null'}"))
+    claim = pkg.installer_package_name
+    if claim is None and pkg.initiating_installer is None:
+        claim = pkg.installer  # a Package built without the separate installer fields
+    evidence.append(Evidence("dumpsys package", f"installerPackageName={claim or 'null'}"))
+    if pkg.initiating_installer:
+        evidence.append(
+            Evidence("dumpsys package", f"initiatingPackageName={pkg.initiating_installer}")
+        )
     if pkg.first_install:
         evidence.append(
             Evidence("dumpsys package", f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
@@ -65,7 +82,11 @@ def _what_it_can_do(family: Family) -> tuple[str, ...]:
     sources=("dumpsys package", "signatures"),
 )
 def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
-    """An installed package id that the database lists for a stalkerware family."""
+    """An installed package id that the database lists for a stalkerware family.
+
+    An app whose entry was cut short (``partial``) still counts: its id was read whole,
+    and an id alone is a database hit; the evidence says the details were cut short.
+    """
     index = _index(ctx)
     if index is None:
         return

@@ -98,7 +98,7 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
         if admin.role not in ("device_owner", "profile_owner"):
             continue
         pkg = snapshot.package(admin.package)
-        trusted = pkg is not None and (pkg.system or from_store(pkg))
+        trusted = pkg is not None and (pkg.system or from_store(pkg, snapshot))
         role = "device owner" if admin.role == "device_owner" else "profile owner"
         yield finding(
             "ADM-002",
@@ -150,7 +150,9 @@ def _appop_findings(
             title=f"{app_name(snapshot, entry.package)} {what}",
             evidence=[Evidence("dumpsys appops", f"{entry.package}: {op} mode={entry.mode}")],
             package=entry.package,
-            severity=Severity.INFO if pkg is not None and from_store(pkg) else Severity.REVIEW,
+            severity=(
+                Severity.INFO if pkg is not None and from_store(pkg, snapshot) else Severity.REVIEW
+            ),
         )
 
 

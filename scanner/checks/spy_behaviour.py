@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from scanner.checks.common import from_store
+from scanner.checks.common import install_source
 from scanner.checks.registry import CheckContext, check, finding
 from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Package, Severity
 
@@ -59,9 +59,13 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     signals: list[Signal] = []
     if pkg.has_launcher is False:
         signals.append(Signal(2, "no icon in the app drawer (hidden)"))
-    if not from_store(pkg):
+    source = install_source(pkg, snapshot)
+    if not source.from_store:
         installer = pkg.installer or "none recorded"
-        signals.append(Signal(2, f"installed from outside an app store (installer: {installer})"))
+        how = f", by {source.how}" if source.how else ""
+        signals.append(
+            Signal(2, f"installed from outside an app store (installer: {installer}{how})")
+        )
     if pkg.label and _SYSTEMISH_LABEL.search(pkg.label):
         signals.append(Signal(2, f"name '{pkg.label}' looks like part of the system"))
     if _SYSTEMISH_PACKAGE.match(pkg.package):
@@ -126,9 +130,13 @@ def _known(pkg: str, ctx: CheckContext) -> bool:
     confidence=Confidence.MEDIUM,
 )
 def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
-    """Scores every non-system, not-already-known app; see the module docstring."""
+    """Scores every non-system, not-already-known app; see the module docstring.
+
+    An app whose entry was cut short (``partial``) is skipped: most of what it would be
+    scored on was never read, and a score from the rest would be a guess.
+    """
     for pkg in snapshot.packages:
-        if pkg.system or not pkg.installed or _known(pkg.package, ctx):
+        if pkg.system or pkg.partial or not pkg.installed or _known(pkg.package, ctx):
             continue
         signals = score_package(pkg, snapshot, ctx)
         score = sum(s.points for s in signals)

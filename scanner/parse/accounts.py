@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from scanner.device.allowlist import DUMPSYS_ACCOUNT
 from scanner.model import Account, CollectionWarning
-from scanner.parse.common import WarningLog, leading_int, split_lines
+from scanner.parse.common import Capped, WarningLog, has_text, leading_int, nonempty_lines
+
+MAX_ACCOUNTS = 1000
+"""Accounts kept; a phone holds a few dozen at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +44,15 @@ def parse_account_line(text: str) -> tuple[str, str] | None:
 def parse_dumpsys_account(text: str) -> AccountsParse:
     """Parse ``dumpsys account``; never raises."""
     log = WarningLog(DUMPSYS_ACCOUNT)
-    accounts: list[Account] = []
+    accounts: Capped[Account] = Capped(MAX_ACCOUNTS)
     user = 0
     in_accounts = False
     recognised = False
-    for number, line in enumerate(split_lines(text), start=1):
+    last = 0
+    for number, line in nonempty_lines(text):
+        if number > last + 1:
+            in_accounts = False  # an empty line ends the list of accounts
+        last = number
         stripped = line.strip()
         if not stripped:
             in_accounts = False
@@ -65,10 +72,11 @@ def parse_dumpsys_account(text: str) -> AccountsParse:
             if pair is None:
                 log.line(number, line, "account line not understood")
             elif in_accounts:
-                accounts.append(Account(type=pair[1], name=pair[0], user=user))
+                accounts.add(Account(type=pair[1], name=pair[0], user=user))
             continue
         in_accounts = False
-    if text.strip() and not recognised:
+    if has_text(text) and not recognised:
         log.add("account list not understood; signed-in accounts are unknown", text)
-    unique = tuple(dict.fromkeys(accounts))
+    accounts.report(log, "accounts")
+    unique = tuple(dict.fromkeys(accounts.items))
     return AccountsParse(unique, log.result())

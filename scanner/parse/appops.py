@@ -19,10 +19,11 @@ prints only when they differ from the op's default. At most ``MAX_ENTRIES`` are 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from scanner.device.allowlist import DUMPSYS_APPOPS
 from scanner.model import AppOp, CollectionWarning
-from scanner.parse.common import WarningLog, ascii_int, indent_of, split_lines
+from scanner.parse.common import WarningLog, ascii_int, has_text, indent_of, nonblank_lines
 
 SPECIAL_ACCESS_OPS = frozenset(
     {
@@ -43,6 +44,12 @@ SPECIAL_ACCESS_OPS = frozenset(
 """Ops whose mode is kept whatever it is."""
 
 MAX_ENTRIES = 5000
+
+MAX_UID_OPS = 200
+"""Uid-wide modes kept per uid block (AOSP defines about 150 ops)."""
+
+MAX_UID_PACKAGES = 1000
+"""Packages kept per uid block (a shared uid such as ``system`` has a few dozen)."""
 
 # ``AppOpsManager.MODE_*`` as Android 7-9 print them (numbers) -> the names 10+ print.
 _MODE_NAMES = {0: "allow", 1: "ignore", 2: "deny", 3: "default", 4: "foreground"}
@@ -124,16 +131,19 @@ def parse_dumpsys_appops(text: str) -> AppOpsParse:
             dropped += 1
 
     def close_block() -> None:
-        # Uid-wide modes apply to every package of the uid.
-        if block is not None:
-            for op, mode in block.uid_ops:
-                for pkg in block.packages or [""]:
-                    keep(AppOp(pkg, op, mode, block.uid))
+        # Uid-wide modes apply to every package of the uid; what does not fit is only
+        # counted, so a hostile block costs no more than the room left.
+        nonlocal dropped
+        if block is None:
+            return
+        packages = block.packages or [""]
+        pairs = ((pkg, op, mode) for op, mode in block.uid_ops for pkg in packages)
+        room = max(0, MAX_ENTRIES - len(ops))
+        ops.extend(AppOp(pkg, op, mode, block.uid) for pkg, op, mode in islice(pairs, room))
+        dropped += max(0, len(block.uid_ops) * len(packages) - room)
 
-    for number, line in enumerate(split_lines(text), start=1):
+    for number, line in nonblank_lines(text):
         stripped = line.strip()
-        if not stripped:
-            continue
         indent = indent_of(line)
         if indent == 2 and stripped.startswith("Uid ") and stripped.endswith(":"):
             close_block()
@@ -151,7 +161,10 @@ def parse_dumpsys_appops(text: str) -> AppOpsParse:
         if indent == 4:
             if stripped.startswith("Package ") and stripped.endswith(":"):
                 package = stripped[8:-1].strip()
-                block.packages.append(package)
+                if len(block.packages) < MAX_UID_PACKAGES:
+                    block.packages.append(package)
+                else:
+                    dropped += 1
             # other 4-space lines are the uid's state (state=, capability=, …)
             continue
         if indent != 6:
@@ -164,12 +177,15 @@ def parse_dumpsys_appops(text: str) -> AppOpsParse:
             continue
         op, mode = parsed
         if package is None:
-            block.uid_ops.append((op, mode))
+            if len(block.uid_ops) < MAX_UID_OPS:
+                block.uid_ops.append((op, mode))
+            else:
+                dropped += 1
         elif op in SPECIAL_ACCESS_OPS:
             keep(AppOp(package, op, mode, block.uid))
     close_block()
     if dropped:
         log.add(f"{dropped} more app-op entries were not kept (limit {MAX_ENTRIES})")
-    if text.strip() and not recognised:
+    if has_text(text) and not recognised:
         log.add("app-ops output not understood; special accesses are unknown", text)
     return AppOpsParse(tuple(ops), log.result())

@@ -6,17 +6,31 @@ Nothing here knows about a particular command's format.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from scanner.model import CollectionWarning
+from scanner.parse.text import clean_phone_text
 
 MAX_LINE_WARNINGS = 20
 """Per source, only this many line-level warnings are kept; the rest are counted."""
 
 MAX_EXCERPT_CHARS = 160
 """A warning quotes at most this much of the text it could not read."""
+
+LINE_CHUNK_CHARS = 1 << 16
+"""Lines are split this many characters at a time (then on to the next line end), so a
+parser never holds a list of every line of a 64 MB output."""
+
+T = TypeVar("T")
+
+NOT_SPACE = re.compile(r"\S")
+"""The first character that is not whitespace."""
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_NOT_SPACE = NOT_SPACE
 
 
 @contextmanager
@@ -37,8 +51,17 @@ def collector_paused() -> Iterator[None]:
 
 
 def excerpt(text: str) -> str:
-    """A short, single-line quote of ``text`` that is safe to keep in a warning."""
-    flat = text.replace("\r", " ").replace("\n", " ").strip()
+    """A short, single-line quote of ``text`` that is safe to keep in a warning.
+
+    Only the start of ``text`` is looked at, so quoting a whole 64 MB output costs no
+    more than quoting one line.
+    """
+    found = _NOT_SPACE.search(text)
+    if found is None:
+        return ""
+    head = text[found.start() : found.start() + MAX_EXCERPT_CHARS + 1]
+    flat = head.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    flat = clean_phone_text(flat).rstrip()
     if len(flat) > MAX_EXCERPT_CHARS:
         return flat[: MAX_EXCERPT_CHARS - 1] + "…"
     return flat
@@ -69,6 +92,15 @@ class WarningLog:
             CollectionWarning(self.source, message, line=number, excerpt=excerpt(text))
         )
 
+    @property
+    def full(self) -> bool:
+        """True once no more line warnings are kept (the rest are only counted)."""
+        return self._limit <= 0
+
+    def count(self, lines: int) -> None:
+        """Count ``lines`` more lines not understood without quoting them (when full)."""
+        self._skipped += lines
+
     def add(
         self,
         message: str,
@@ -96,6 +128,113 @@ class WarningLog:
                 CollectionWarning(self.source, f"{self._skipped} more lines not understood"),
             )
         return tuple(self._warnings)
+
+
+class Capped(Generic[T]):
+    """A list that keeps at most ``limit`` items and counts the ones it turned away.
+
+    Real phones stay far below every limit; a hostile or broken output could otherwise
+    make a parser hold millions of entries. What was turned away is reported, never
+    dropped silently.
+    """
+
+    __slots__ = ("dropped", "items", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: list[T] = []
+        self.dropped = 0
+
+    def add(self, item: T) -> bool:
+        """Keep ``item`` if there is room; False (and counted) when there is not."""
+        if len(self.items) < self.limit:
+            self.items.append(item)
+            return True
+        self.dropped += 1
+        return False
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def report(self, log: WarningLog, what: str) -> None:
+        """One warning naming how many ``what`` were turned away, if any were."""
+        if self.dropped:
+            log.add(
+                f"{self.dropped} more {what} were not read: the output listed more than "
+                f"any phone has (limit {self.limit})"
+            )
+
+
+def has_text(text: str) -> bool:
+    """True when ``text`` holds anything but whitespace (without copying it)."""
+    return _NOT_SPACE.search(text) is not None
+
+
+def normalise_newlines(text: str) -> str:
+    """``\r\n`` (some adb shells) and lone ``\r`` as ``\n``; no copy when there is none."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def line_chunks(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    skip_blank_runs: bool = True,
+    only_empty: bool = False,
+) -> Iterator[tuple[int, list[str]]]:
+    """``(number of the first line, lines)`` for ``text[start:end]``, a bounded piece at a time.
+
+    ``text`` must already use ``\n`` line ends (``normalise_newlines``) and ``start``
+    must be the start of a line; numbers count from 1 at ``start``. With
+    ``skip_blank_runs`` a stretch of whitespace-only lines (with ``only_empty``: of
+    empty lines) before a piece is stepped over in one search (their numbers are still
+    counted), so 64 MB of blank lines cost one scan, not 64 million loop turns.
+    """
+    stop = len(text) if end is None else end
+    pos, number = start, 1
+    skip_to = _NOT_NEWLINE if only_empty else _NOT_SPACE
+    while pos < stop:
+        if skip_blank_runs:
+            found = skip_to.search(text, pos, stop)
+            if found is None:
+                return
+            newline = text.rfind("\n", pos, found.start())
+            if newline >= 0:
+                number += text.count("\n", pos, newline + 1)
+                pos = newline + 1
+        cut = text.find("\n", min(pos + LINE_CHUNK_CHARS, stop), stop)
+        if cut < 0:
+            cut = stop
+        lines = text[pos:cut].split("\n")
+        yield number, lines
+        number += len(lines)
+        pos = cut + 1
+
+
+def nonblank_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for every line with something other than whitespace.
+
+    Lazy and bounded in memory (see ``line_chunks``); line numbers are 1-based.
+    """
+    for first, lines in line_chunks(normalise_newlines(text)):
+        for number, line in enumerate(lines, start=first):
+            if line and not line.isspace():
+                yield number, line
+
+
+def nonempty_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for every line that is not empty, lazily and bounded.
+
+    Whitespace-only lines are kept; a caller that cares where empty lines were sees a
+    gap in the numbers.
+    """
+    for first, lines in line_chunks(normalise_newlines(text), only_empty=True):
+        for number, line in enumerate(lines, start=first):
+            if line:
+                yield number, line
 
 
 def split_lines(text: str) -> list[str]:

@@ -32,12 +32,19 @@ from scanner.model import CollectionWarning, DeviceAdmin
 from scanner.parse.common import (
     WarningLog,
     component_package,
+    has_text,
     indent_of,
     leading_int,
     looks_like_component,
+    nonblank_lines,
     normalize_component,
-    split_lines,
 )
+
+MAX_ADMINS = 1000
+"""Owners and admins kept (each); a phone has a handful."""
+
+MAX_POLICIES = 200
+"""Policy names kept per admin (Android defines about a dozen)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,13 @@ class _Entry:
         self.user = user
         self.policies: list[str] = []
 
+    def add_policies(self, text: str) -> int:
+        """Add the policy names in ``text`` (space or comma separated); how many did not fit."""
+        words = text.replace(",", " ").split()
+        room = max(0, MAX_POLICIES - len(self.policies))
+        self.policies.extend(words[:room])
+        return max(0, len(words) - room)
+
 
 def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
     """Parse ``dumpsys device_policy``; never raises."""
@@ -71,10 +85,9 @@ def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
     admin_indent = 0
     policies_indent: int | None = None
     recognised = False
-    for number, line in enumerate(split_lines(text), start=1):
+    dropped = 0
+    for number, line in nonblank_lines(text):
         stripped = line.strip()
-        if not stripped:
-            continue
         indent = indent_of(line)
         if stripped.startswith("Device Owner:"):
             mode, owner, owner_role, owner_user = "owner", None, "device_owner", 0
@@ -102,9 +115,11 @@ def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
         if mode == "owner":
             if stripped.startswith("admin=ComponentInfo{"):
                 comp = stripped[len("admin=ComponentInfo{") :].rstrip("}")
-                if looks_like_component(comp):
+                if looks_like_component(comp) and len(owners) < MAX_ADMINS:
                     owner = _Entry(comp, owner_role, owner_user)
                     owners.append(owner)
+                elif looks_like_component(comp):
+                    dropped += 1
                 else:
                     log.line(number, line, "owner component not understood")
             elif stripped.startswith("User ID:") and owner is not None:
@@ -119,31 +134,39 @@ def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
             continue
         if policies_indent is not None and admin is not None:
             if indent > policies_indent:
-                admin.policies.extend(p for p in stripped.replace(",", " ").split() if p)
+                dropped += admin.add_policies(stripped)
                 continue
             policies_indent = None
+        comp = ""
         if stripped.endswith(":") and looks_like_component(stripped[:-1]):
-            admin = _Entry(stripped[:-1], "admin", admins_user)
-            admins.append(admin)
-            admin_indent = indent
-            continue
-        if stripped.startswith("admin=ComponentInfo{"):  # seen on some vendor builds
+            comp = stripped[:-1]
+        elif stripped.startswith("admin=ComponentInfo{"):  # seen on some vendor builds
             comp = stripped[len("admin=ComponentInfo{") :].rstrip("}")
-            if looks_like_component(comp):
+            if not looks_like_component(comp):
+                continue
+        if comp:
+            admin, admin_indent, policies_indent = None, indent, None
+            if len(admins) < MAX_ADMINS:
                 admin = _Entry(comp, "admin", admins_user)
                 admins.append(admin)
-                admin_indent = indent
+            else:
+                dropped += 1
             continue
         if admin is not None and indent > admin_indent and stripped.startswith("policies:"):
             inline = stripped[len("policies:") :]
-            admin.policies.extend(p for p in inline.replace(",", " ").split() if p)
+            dropped += admin.add_policies(inline)
             if not admin.policies or not inline.strip():
                 policies_indent = indent
             continue
         # Everything else in an admin block (uid=, passwordQuality=, userRestrictions: …)
         # is not needed.
-    if text.strip() and not recognised:
+    if has_text(text) and not recognised:
         log.add("device policy output not understood; device admins are unknown", text)
+    if dropped:
+        log.add(
+            f"{dropped} more admins or policies were not read: the output listed more than "
+            f"any phone has (limit {MAX_ADMINS} admins, {MAX_POLICIES} policies each)"
+        )
     return DevicePolicyParse(_merge(owners, admins), log.result())
 
 

@@ -13,10 +13,13 @@ from types import MappingProxyType
 
 from scanner.device.allowlist import GETPROP
 from scanner.model import CollectionWarning, DeviceInfo
-from scanner.parse.common import WarningLog, ascii_int, split_lines
+from scanner.parse.common import WarningLog, ascii_int, has_text, nonempty_lines
 
 MAX_CONTINUATION_LINES = 200
 """A value still open after this many lines is treated as broken, not swallowed whole."""
+
+MAX_PROPS = 20_000
+"""Properties kept; a phone has a few thousand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,18 @@ def parse_getprop(text: str) -> PropsParse:
     open_key: str | None = None
     open_parts: list[str] = []
     open_line = 0
-    for number, line in enumerate(split_lines(text), start=1):
+    dropped = 0
+    last = 0
+    for number, line in nonempty_lines(text):
+        if open_key is not None and number > last + 1:
+            # Empty lines inside a value that spans lines are part of it.
+            empty = number - last - 1
+            if len(open_parts) + empty > MAX_CONTINUATION_LINES:
+                log.line(open_line, open_key, "property value never closed")
+                open_key = None
+            else:
+                open_parts.extend([""] * empty)
+        last = number
         if open_key is not None and line.startswith("[") and "]: [" in line:
             # A new property line while a value is open: the open one was cut short.
             log.line(open_line, open_key, "property value never closed")
@@ -42,7 +56,10 @@ def parse_getprop(text: str) -> PropsParse:
         if open_key is not None:
             if line.endswith("]"):
                 open_parts.append(line[:-1])
-                props[open_key] = "\n".join(open_parts)
+                if open_key in props or len(props) < MAX_PROPS:
+                    props[open_key] = "\n".join(open_parts)
+                else:
+                    dropped += 1
                 open_key = None
             elif len(open_parts) >= MAX_CONTINUATION_LINES:
                 log.line(open_line, open_key, "property value never closed")
@@ -56,12 +73,20 @@ def parse_getprop(text: str) -> PropsParse:
         if key is None:
             log.line(number, line)
         elif complete:
-            props[key] = value
+            if key in props or len(props) < MAX_PROPS:
+                props[key] = value
+            else:
+                dropped += 1
         else:
             open_key, open_parts, open_line = key, [value], number
     if open_key is not None:
         log.line(open_line, open_key, "property value never closed (output cut short?)")
-    if text.strip() and not props:
+    if dropped:
+        log.add(
+            f"{dropped} more properties were not read: the output listed more than any "
+            f"phone has (limit {MAX_PROPS})"
+        )
+    if has_text(text) and not props:
         log.add("no properties found in the output", text)
     return PropsParse(MappingProxyType(props), log.result())
 

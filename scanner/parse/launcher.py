@@ -10,10 +10,16 @@ for the command print ``Unknown command`` / ``Error:`` text instead: then the an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from scanner.device.allowlist import LAUNCHER_ACTIVITIES
 from scanner.model import CollectionWarning
-from scanner.parse.common import WarningLog, looks_like_component, split_lines
+from scanner.parse.common import Capped, WarningLog, looks_like_component, nonblank_lines
+
+MAX_COMPONENTS: Final = 20_000
+"""Launcher activities kept; a phone shows a few hundred icons at most."""
+
+_NONE_FOUND = "No activities found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,28 +32,41 @@ class LauncherParse:
 
 
 def parse_launcher_activities(text: str) -> LauncherParse:
-    """Parse the launcher query; anything but components or "No activities found" -> None."""
+    """Parse the launcher query; anything but components or "No activities found" -> None.
+
+    One pass over the non-blank lines, keeping only what the answer needs (the first
+    line, a count, the components), so any output up to the size limit is read in
+    linear time and bounded memory.
+    """
     log = WarningLog(LAUNCHER_ACTIVITIES)
-    lines = [(n, line.strip()) for n, line in enumerate(split_lines(text), start=1)]
-    lines = [(n, line) for n, line in lines if line]
+    odd_lines = WarningLog(LAUNCHER_ACTIVITIES)  # only reported when components were found
+    components: Capped[str] = Capped(MAX_COMPONENTS)
+    first = ""
+    lines = 0
+    for number, line in nonblank_lines(text):
+        stripped = line.strip()
+        lines += 1
+        if lines == 1:
+            first = stripped[:200]
+        if looks_like_component(stripped):
+            components.add(stripped)
+        else:
+            odd_lines.line(number, line)
     if not lines:
         log.add(
             "the launcher query returned nothing; which apps have icons is unknown",
             not_understood=False,
         )
         return LauncherParse(None, (), log.result())
-    if len(lines) == 1 and lines[0][1] == "No activities found":
+    if lines == 1 and first == _NONE_FOUND:
         return LauncherParse(frozenset(), (), log.result())
-    components = [line for _, line in lines if looks_like_component(line)]
-    if not components:
+    if not components.items and not components.dropped:
         log.add(
             "the launcher query was not understood (phone too old or command refused); "
             "which apps have icons is unknown",
-            lines[0][1],
+            first,
         )
         return LauncherParse(None, (), log.result())
-    for number, line in lines:
-        if not looks_like_component(line):
-            log.line(number, line)
-    packages = frozenset(c.partition("/")[0] for c in components)
-    return LauncherParse(packages, tuple(components), log.result())
+    components.report(log, "launcher activities")
+    packages = frozenset(c.partition("/")[0] for c in components.items)
+    return LauncherParse(packages, tuple(components.items), (*odd_lines.result(), *log.result()))

@@ -1,14 +1,19 @@
 """``dumpsys package``: every package's path, installer, uid, versions, flags, permissions.
 
-Only the ``Packages:`` and ``Hidden system packages:`` sections are read; the resolver
-tables, dexopt state and install sessions (by far the bulk of a 20 MB dump) are skipped
-with one cheap test per line. Format: AOSP ``Settings.dumpPackageLPr`` (services/core/
-java/com/android/server/pm/Settings.java). Differences handled side by side:
+Only the ``Packages:`` and ``Hidden system packages:`` sections are read line by line.
+Every other section the dump prints around them (resolver tables, dexopt state, install
+sessions: by far the bulk of a 20 MB dump) is recognised by its header and skipped
+without looking at its lines (see ``SECTION_HEADERS``); a header this module does not
+know is reported as not understood. Format of a package: AOSP ``Settings.dumpPackageLPr``
+(services/core/java/com/android/server/pm/Settings.java). Differences handled side by side:
 
 - ``userId=`` (Android <= 12) vs ``appId=`` (13+).
 - ``firstInstallTime=`` at package level (<= 13) vs per user, under ``User N:`` (14+).
-- ``installerPackageName=`` printed only when set (<= 13) vs always, with ``null`` (14+);
-  ``installInitiatingPackageName=`` / ``initiatingPackageName=`` as the fallback installer.
+- ``installerPackageName=`` printed only when set (<= 13) vs always, with ``null``
+  (14+), where ``initiatingPackageName=`` (the app that really asked for the install),
+  ``originatingPackageName=`` (the app it installed for, e.g. a browser), ``packageSource=``
+  (``PackageInstaller.PACKAGE_SOURCE_*``) and, when set, ``installerAttributionTag=``
+  follow. The initiating package is the fallback installer when no installer is named.
 - ``flags=[ … ]`` (from the APK) and ``pkgFlags=[ … ]`` (from settings): both are read.
 - Install permissions ``name: granted=true`` with ``, flags=[ … ]`` (14+) and
   ``, userId=N`` for secondary users.
@@ -23,11 +28,36 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
-from itertools import takewhile
+from itertools import chain, islice, takewhile
+from typing import Final
 
 from scanner.device.allowlist import DUMPSYS_PACKAGE
 from scanner.model import CollectionWarning, PermissionGrant
-from scanner.parse.common import WarningLog, collector_paused, leading_int, parse_local_time
+from scanner.parse.common import (
+    NOT_SPACE,
+    WarningLog,
+    ascii_int,
+    collector_paused,
+    excerpt,
+    has_text,
+    leading_int,
+    line_chunks,
+    normalise_newlines,
+    parse_local_time,
+)
+
+MAX_PACKAGES: Final = 10_000
+"""Apps read per section; real phones list a few hundred (the biggest about 1,500)."""
+
+MAX_APP_PERMISSIONS: Final = 2_000
+"""Requested, install or (per user) runtime permissions kept per app; Android defines
+a few hundred permissions in all."""
+
+MAX_APP_USERS: Final = 100
+"""``User N:`` blocks kept per app; a phone has a handful of users."""
+
+MAX_REMEMBERED_LINES: Final = 8_192
+"""Permission lines remembered for reuse (real dumps repeat a few hundred)."""
 
 ENABLED_STATES = {
     0: "default",
@@ -77,8 +107,19 @@ class PackageRecord:
     """Union of ``flags=[ … ]`` and ``pkgFlags=[ … ]``, e.g. ``SYSTEM``, ``UPDATED_SYSTEM_APP``."""
     installer: str | None = None
     """``installerPackageName``, else the initiating installer; None when not recorded."""
+    installer_package_name: str | None = None
+    """``installerPackageName`` exactly as printed (None for ``null`` or not printed). Any
+    app that installs may set it to any name: it is a claim."""
     initiating_installer: str | None = None
+    """``initiatingPackageName`` (Android 11+ records it; printed from 14): the app that
+    really asked for the install, e.g. ``com.android.shell`` for ``adb install``."""
     originating_installer: str | None = None
+    """``originatingPackageName``: the app the initiator installed for (a browser, say)."""
+    installer_attribution_tag: str | None = None
+    """``installerAttributionTag`` (Android 12+, printed only when set)."""
+    package_source: int | None = None
+    """``packageSource`` (printed from Android 14): ``PackageInstaller.PACKAGE_SOURCE_*``,
+    e.g. 2 store, 3 local file, 4 downloaded file; set by the installing app."""
     first_install: datetime | None = None
     """Package-level first install time (Android <= 13); see ``UserPackageState`` for 14+."""
     last_update: datetime | None = None
@@ -143,6 +184,7 @@ class _UserBuilder:
 class _PackageBuilder:
     __slots__ = (
         "app_id",
+        "attribution_tag",
         "code_path",
         "first_install",
         "flags",
@@ -154,6 +196,7 @@ class _PackageBuilder:
         "min_sdk",
         "name",
         "originating",
+        "package_source",
         "requested",
         "target_sdk",
         "users",
@@ -174,6 +217,8 @@ class _PackageBuilder:
         self.installer: str | None = None
         self.initiating: str | None = None
         self.originating: str | None = None
+        self.attribution_tag: str | None = None
+        self.package_source: int | None = None
         self.first_install: datetime | None = None
         self.last_update: datetime | None = None
         self.requested: list[str] = []
@@ -191,8 +236,11 @@ class _PackageBuilder:
             target_sdk=self.target_sdk,
             flags=frozenset(self.flags),
             installer=self.installer or self.initiating,
+            installer_package_name=self.installer,
             initiating_installer=self.initiating,
             originating_installer=self.originating,
+            installer_attribution_tag=self.attribution_tag,
+            package_source=self.package_source,
             first_install=self.first_install,
             last_update=self.last_update,
             requested_permissions=tuple(dict.fromkeys(self.requested)),
@@ -251,60 +299,210 @@ _RUNTIME = "runtime permissions"
 _SECTION_PACKAGES = "Packages:"
 _SECTION_HIDDEN = "Hidden system packages:"
 
+SECTION_HEADERS: Final = frozenset(
+    {
+        # PackageManagerService.dump (Android 9-12) / DumpHelper.doDump (13+), in the
+        # order they are printed; each header stands alone at column 0.
+        "Database versions:",  # Settings.dumpVersionLPr
+        "Known Packages:",  # 12+
+        "Verifiers:",
+        "Domain Verifier:",  # 12+
+        "Intent Filter Verifier:",  # 9-11
+        "Libraries:",
+        "Features:",
+        "Activity Resolver Table:",  # ComponentResolver
+        "Receiver Resolver Table:",
+        "Service Resolver Table:",
+        "Provider Resolver Table:",
+        "Protected broadcast actions:",
+        "Domain verification status:",  # 12+, DomainVerificationService.printState
+        "App verification status:",  # 9-11, dumpIntentFilterVerificationsLPr
+        "Permissions:",
+        "AppOp Permissions:",  # 12+
+        "Restored (pending) permission grants:",  # 8-9
+        "Registered ContentProviders:",
+        "ContentProvider Authorities:",
+        "Key Set Manager:",
+        _SECTION_PACKAGES,
+        "Renamed packages:",
+        _SECTION_HIDDEN,
+        "Queries:",  # 11+, AppsFilter
+        "Shared users:",
+        "Package Changes:",
+        "Frozen packages:",
+        "Loaded volumes:",
+        "Service permissions:",
+        "Dexopt state:",
+        "Compiler stats:",
+        "Active install sessions:",  # PackageInstallerService.dump
+        "Finalized install sessions:",
+        "Historical install sessions:",
+        "Legacy install sessions:",
+        "Staged sessions:",
+        "Package installer sessions:",
+        "Package installer sessions",
+        "Last silent updated Infos:",  # 12+, SilentUpdatePolicy
+        "APEX session state:",  # 10+, ApexManager.dump
+        "Active APEX packages:",
+        "Inactive APEX packages:",
+        "Factory APEX packages:",
+        "Per UID read timeouts:",  # 12+
+        "Snapshot statistics",  # 13+, no colon
+        "Snapshot statistics:",
+        # One-line messages printed in place of a section.
+        "No Domain Verifier available!",
+        "Couldn't communicate with apexd.",
+    }
+)
+"""Every section header AOSP's package dump prints around the packages (Android 9-16)."""
 
-_SECTION_END = re.compile(r"\n[^ \n]")
-"""A line starting at column 0 ends a section (literal prefix: fast, no backtracking)."""
+SECTION_HEADER_PATTERNS: Final = (
+    r"Preferred Activities User \d+:",
+    r"Persistent Preferred Activities User \d+:",
+    r"App linkages for user \d+:",  # 9-11
+    r"Unable to find package: [^\n]*",  # a single-package dump of a package not installed
+    # A bug report's dumpstate prints this after each dumpsys output: the dump ended.
+    r"-{9} [0-9.]+s was the duration of [^\n]*",
+)
+"""Headers that carry a number or a name."""
+
+FREE_TEXT_SECTIONS: Final = frozenset({"Settings parse messages:", "Package warning messages:"})
+"""Sections whose lines start at column 0 (messages Android logged while reading its
+settings, and the package-manager critical-info file): accepted as they are."""
+
+_LIVE, _HIDDEN, _SKIPPED, _FREE, _PREAMBLE = "live", "hidden", "skipped", "free", "preamble"
+
+_HEADER_BODY = (
+    "("
+    + "|".join(
+        [
+            *(re.escape(h) for h in sorted(SECTION_HEADERS | FREE_TEXT_SECTIONS)),
+            *SECTION_HEADER_PATTERNS,
+        ]
+    )
+    + r")[ \t]*(?=\n|\Z)"
+)
+_HEADER = re.compile("\n(?=[^ \n])" + _HEADER_BODY)
+"""A known header line. The literal ``\n`` prefix and the look-ahead keep the search in C
+and let the alternatives be tried only at lines that start at column 0."""
+_HEADER_AT_START = re.compile(_HEADER_BODY)
+
+_COLUMN0 = re.compile(r"\n[^ \n]")
+"""The start of a line that begins at column 0."""
 
 
-def _section_starts(text: str, header: str) -> list[int]:
-    """Offsets just after each ``header`` line that starts at column 0."""
-    starts = []
-    needle = "\n" + header + "\n"
-    if text.startswith(header + "\n"):
-        starts.append(len(header) + 1)
-    pos = text.find(needle)
-    while pos >= 0:
-        starts.append(pos + len(needle))
-        pos = text.find(needle, pos + 1)
-    return starts
+def _section_kind(head: str) -> str:
+    """What the known header line ``head`` starts."""
+    if head == _SECTION_PACKAGES:
+        return _LIVE
+    if head == _SECTION_HIDDEN:
+        return _HIDDEN
+    return _FREE if head in FREE_TEXT_SECTIONS else _SKIPPED
+
+
+def _headers(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(line start, line end, kind)`` of every known header line, in order."""
+    first = _HEADER_AT_START.match(text)
+    if first is not None:
+        yield 0, first.end(), _section_kind(first.group(1))
+    for found in _HEADER.finditer(text):
+        yield found.start() + 1, found.end(), _section_kind(found.group(1))
+
+
+class _LineNumbers:
+    """Line numbers of offsets asked for in increasing order (one count per stretch)."""
+
+    __slots__ = ("_line", "_offset", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text, self._offset, self._line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        self._line += self._text.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._line
 
 
 def parse_dumpsys_package(text: str) -> PackagesParse:
     """Parse a full (or single-package) ``dumpsys package`` output; never raises.
 
-    Only the two package sections are walked line by line; the rest of the dump (the
-    resolver tables, sessions and dexopt state that make up most of its size) is skipped
-    by searching for the section headers.
+    Linear in the length of ``text`` and bounded in memory: known headers are found by
+    one search, lines are read a piece at a time, and what is kept is capped
+    (``MAX_PACKAGES`` and the per-app limits).
     """
     with collector_paused():
         return _parse_dump(text)
 
 
 def _parse_dump(text: str) -> PackagesParse:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_newlines(text)
     reader = _Reader()
-    sections = [(o, reader.live) for o in _section_starts(text, _SECTION_PACKAGES)]
-    sections += [(o, reader.hidden) for o in _section_starts(text, _SECTION_HIDDEN)]
-    ends_open = False
-    counted_to, line_there = 0, 1  # line numbers are counted on from the last section
-    for offset, target in sorted(sections, key=lambda s: s[0]):
-        found = _SECTION_END.search(text, offset - 1)
-        ends_open = found is None and target is reader.live
-        end = found.start() if found else len(text)
-        if offset < counted_to:
-            counted_to, line_there = 0, 1
-        first_line = line_there + text.count("\n", counted_to, offset)
-        lines_read = reader.read_section(text[offset:end], first_line, target)
-        counted_to, line_there = max(offset, end), first_line + lines_read - 1
-    if reader.left_out:
-        reader.log.add(
-            f"{reader.left_out} app(s) were left out because their first line was not understood"
+    unknown = WarningLog(DUMPSYS_PACKAGE)  # text outside any section this module knows
+    numbers = _LineNumbers(text)
+    kind, body_start = _PREAMBLE, 0
+    read_live = ends_open = False
+    for start, end, new in chain(_headers(text), [(len(text), len(text), "")]):
+        if kind in (_LIVE, _HIDDEN):
+            read_live = read_live or kind == _LIVE
+            ends_open = kind == _LIVE and start == len(text)
+            if start > body_start:
+                target = reader.live if kind == _LIVE else reader.hidden
+                reader.read_section(text, body_start, start, numbers.at(body_start), target)
+        elif kind != _FREE:
+            _unknown_lines(text, body_start, start, numbers, unknown, kind == _PREAMBLE)
+        kind, body_start = new, min(end + 1, len(text))
+    reader.report_limits()
+    first: tuple[CollectionWarning, ...] = ()
+    if not read_live and has_text(text):
+        first = (
+            CollectionWarning(
+                DUMPSYS_PACKAGE,
+                "no 'Packages:' section found; the package list could not be read",
+                excerpt=excerpt(text),
+            ),
         )
-    if not any(target is reader.live for _, target in sections) and text.strip():
-        reader.log.add("no 'Packages:' section found; the package list could not be read", text)
     return PackagesParse(
-        tuple(reader.live), tuple(reader.hidden), reader.log.result(), ends_open=ends_open
+        tuple(reader.live),
+        tuple(reader.hidden),
+        (*first, *reader.log.result(), *unknown.result()),
+        ends_open=ends_open,
+    )
+
+
+def _unknown_lines(
+    text: str, start: int, end: int, numbers: _LineNumbers, log: WarningLog, preamble: bool
+) -> None:
+    """Warn about each column-0 line in a skipped section (or before the first section):
+    it is no header this module knows. Indented lines of a known section are not looked
+    at; indented text before the first section is warned about once."""
+    if start >= end:
+        return
+    if preamble:
+        found = NOT_SPACE.search(text, start, end)
+        if found is not None:
+            line_start = text.rfind("\n", start, found.start()) + 1
+            if line_start != found.start():
+                line_end = text.find("\n", found.start(), end)
+                line = text[line_start : line_end if line_end >= 0 else end]
+                log.line(
+                    numbers.at(line_start), line, "text before the first section was not understood"
+                )
+        if text[start] not in " \n":
+            _unknown_line(text, start, end, numbers, log)
+    matches = _COLUMN0.finditer(text, max(0, start - 1), max(start, end - 1))
+    for found in matches:
+        if log.full:
+            # Quoting stops at the log's limit; the rest are counted without a look.
+            log.count(1 + sum(1 for _ in matches))
+            return
+        _unknown_line(text, found.start() + 1, end, numbers, log)
+
+
+def _unknown_line(text: str, start: int, end: int, numbers: _LineNumbers, log: WarningLog) -> None:
+    line_end = text.find("\n", start, min(end, start + 400))
+    line = text[start : line_end if line_end >= 0 else min(end, start + 400)]
+    log.line(
+        numbers.at(start), line, "a part of the package dump this scanner does not know was skipped"
     )
 
 
@@ -317,6 +515,7 @@ class _Reader:
     the main loop's general route alone."""
 
     __slots__ = (
+        "dropped",
         "grants",
         "hidden",
         "install_good",
@@ -340,8 +539,10 @@ class _Reader:
         self.pkg: _PackageBuilder | None = None
         self.user: _UserBuilder | None = None
         self.sub: str | None = None  # current sub-block, at package or user level
-        self.lost = False  # inside an app whose first line was not understood
-        self.left_out = 0  # apps left out for that reason
+        self.lost = False  # inside an app whose lines are not read (see left_out, dropped)
+        self.left_out = 0  # apps left out because their first line was not understood
+        # Entries turned away at a limit, by kind: reported, never silently lost.
+        self.dropped: dict[str, int] = {}
         # Permission lines recur word for word across apps: remember each one's reading
         # (only lines that are kept as they are; the others are read again each time).
         self.requested_lines: dict[str, str] = {}
@@ -350,12 +551,36 @@ class _Reader:
         # The same permission line recurs across hundreds of packages: share one object.
         self.grants: dict[tuple[str, bool], PermissionGrant | None] = {}
 
+    def drop(self, what: str) -> None:
+        self.dropped[what] = self.dropped.get(what, 0) + 1
+
+    def report_limits(self) -> None:
+        """One warning per kind of entry turned away at its limit."""
+        if self.left_out:
+            self.log.add(
+                f"{self.left_out} app(s) were left out because their first line was not understood"
+            )
+        for what, count in self.dropped.items():
+            if what == "apps":
+                self.log.add(
+                    f"{count} more apps were not read: the output listed more than any "
+                    f"phone has (limit {MAX_PACKAGES})"
+                )
+                continue
+            limit = MAX_APP_USERS if what == "users" else MAX_APP_PERMISSIONS
+            self.log.add(
+                f"{count} {what} were not read: an app listed more than any real app has "
+                f"(limit {limit} per app)"
+            )
+
     def grant(self, text: str, runtime: bool) -> PermissionGrant | None:
         key = (text, runtime)
         try:
             return self.grants[key]
         except KeyError:
-            grant = self.grants[key] = parse_permission_grant(text, runtime)
+            grant = parse_permission_grant(text, runtime)
+            if len(self.grants) < MAX_REMEMBERED_LINES:
+                self.grants[key] = grant
             return grant
 
     def finish(self) -> None:
@@ -363,11 +588,19 @@ class _Reader:
             self.target.append(self.pkg.build())
         self.pkg, self.user, self.sub = None, None, None
 
-    def read_section(self, body: str, first_line: int, target: list[PackageRecord]) -> int:
-        """Read one section's lines (``first_line`` is the first one's number); their count."""
+    def read_section(
+        self, text: str, start: int, end: int, first_line: int, target: list[PackageRecord]
+    ) -> None:
+        """Read ``text[start:end]``, one section's lines (the first is line ``first_line``)."""
         self.target = target
+        self.lost = False
+        for first, lines in line_chunks(text, start, end):
+            self.read_lines(lines, first_line + first - 1)
+        self.finish()
+
+    def read_lines(self, lines: list[str], first_line: int) -> None:
+        """Read a run of lines (``lines[0]`` is line ``first_line``); state carries over."""
         log = self.log
-        lines = body.split("\n")
         count = len(lines)
         i = 0
         fast = self.runs_fast
@@ -420,7 +653,11 @@ class _Reader:
                 if stripped.startswith("Package [") and stripped.endswith(":"):
                     close = stripped.find("]", 9)
                     if close > 9:
-                        self.pkg = _PackageBuilder(stripped[9:close], number)
+                        if len(self.target) < MAX_PACKAGES:
+                            self.pkg = _PackageBuilder(stripped[9:close], number)
+                        else:
+                            self.lost = True
+                            self.drop("apps")
                         continue
                 if stripped.startswith("Package ["):
                     # Its lines must not be read into the app before it: skip them all.
@@ -441,14 +678,13 @@ class _Reader:
                     i = self.take_runtime(lines, i, first_line, user)
             else:
                 _package_sub_block(stripped, indent, line, number, self, pkg)
-        self.finish()
-        return count
 
     # A permission list is a run of lines at one indent, and most lines of a dump are in
     # one. The methods below read such a run exactly as the main loop would (same
-    # values, same warnings), and stop at the first line of another shape, which the
-    # main loop then reads. The same lines recur across apps, so a line read once is
-    # remembered, and a stretch of remembered lines is taken in one step.
+    # values, same warnings, same limits), and stop at the first line of another shape,
+    # or where an app's list is full, which the main loop then reads. The same lines
+    # recur across apps, so a line read once is remembered, and a stretch of remembered
+    # lines is taken in one step.
 
     def take_list(self, lines: list[str], i: int, first_line: int, pkg: _PackageBuilder) -> int:
         """Read the run of 6-space lines of a requested or install permission list."""
@@ -456,15 +692,18 @@ class _Reader:
         if sub == _REQUESTED:
             names = self.requested_lines
             requested = pkg.requested
-            for i in range(i, len(lines)):  # noqa: B020 - the index is the result
+            stop = min(len(lines), i + max(0, MAX_APP_PERMISSIONS - len(requested)))
+            for i in range(i, stop):  # noqa: B020 - the index is the result
                 line = lines[i]
                 name = names.get(line)
                 if name is None:
                     if line[:6] != "      " or not line[6:7] or line[6].isspace():
                         return i
-                    name = names[line] = line[6:].rstrip().partition(":")[0]
+                    name = line[6:].rstrip().partition(":")[0]
+                    if len(names) < MAX_REMEMBERED_LINES:
+                        names[line] = name
                 requested.append(name)
-            return len(lines)
+            return stop
         if sub == _INSTALL:
             return self.take_grants(lines, i, first_line, pkg.install_perms, runtime=False)
         return i
@@ -481,9 +720,12 @@ class _Reader:
         good = self.runtime_good if runtime else self.install_good
         count = len(lines)
         while i < count:
+            room = MAX_APP_PERMISSIONS - len(out)
+            if room <= 0:
+                return i  # full: the main loop counts what is turned away
             line = lines[i]
             if line in good:
-                known = _known_run(lines, i, good)
+                known = _known_run(lines, i, good, room)
                 out += known
                 i += len(known)
                 continue
@@ -495,7 +737,8 @@ class _Reader:
                 kind = "runtime" if runtime else "install"
                 self.log.line(first_line + i, line, f"{kind} permission line not understood")
             elif runtime or ", userId=" not in stripped:  # install: user 0's copy is kept
-                good[line] = grant
+                if len(good) < MAX_REMEMBERED_LINES:
+                    good[line] = grant
                 out.append(grant)
             i += 1
         return count
@@ -505,9 +748,10 @@ _is_not_none = partial(operator.is_not, None)
 
 
 def _known_run(
-    lines: list[str], start: int, known: dict[str, PermissionGrant]
+    lines: list[str], start: int, known: dict[str, PermissionGrant], most: int
 ) -> list[PermissionGrant]:
-    """``known``'s values for ``lines[start:]`` up to the first line it does not hold.
+    """``known``'s values for ``lines[start:]`` up to the first line it does not hold
+    (at most ``most`` of them).
 
     All in C (no Python step per line): a list iterator set to ``start``, dict lookups,
     and a stop at the first miss. Only the length and values are used; the iterator is
@@ -515,7 +759,10 @@ def _known_run(
     """
     rest = iter(lines)
     rest.__setstate__(start)  # type: ignore[attr-defined]
-    found: Iterator[PermissionGrant] = takewhile(_is_not_none, map(known.get, rest))  # type: ignore[arg-type]
+    found: Iterator[PermissionGrant] = takewhile(
+        _is_not_none,
+        islice(map(known.get, rest), most),  # type: ignore[arg-type]
+    )
     return list(found)
 
 
@@ -526,7 +773,10 @@ def _package_sub_block(
     if sub == _REQUESTED:
         if indent == 6:
             # ``name`` or ``name: restricted=true`` (Android 10+)
-            pkg.requested.append(stripped.partition(":")[0])
+            if len(pkg.requested) < MAX_APP_PERMISSIONS:
+                pkg.requested.append(stripped.partition(":")[0])
+            else:
+                st.drop("requested permissions")
         return
     if sub == _INSTALL:
         if indent == 6:
@@ -534,7 +784,10 @@ def _package_sub_block(
             if grant is None:
                 st.log.line(number, line, "install permission line not understood")
             elif ", userId=" not in stripped:  # another user's copy; user 0's is kept
-                pkg.install_perms.append(grant)
+                if len(pkg.install_perms) < MAX_APP_PERMISSIONS:
+                    pkg.install_perms.append(grant)
+                else:
+                    st.drop("install permissions")
         return
     if sub is not None or "=" in stripped:
         return  # a block we do not read (libraries, declared permissions, oldCodePath= …)
@@ -554,7 +807,10 @@ def _package_level(
                 if eq:
                     values[key] = value
             st.user = _UserBuilder(user_id, values)
-            pkg.users.append(st.user)
+            if len(pkg.users) < MAX_APP_USERS:
+                pkg.users.append(st.user)
+            else:
+                st.drop("users")  # read, then thrown away
             st.sub = None
             return
     if st.user is not None and stripped == "Suspend params:":
@@ -614,6 +870,14 @@ def _set_originating(pkg: _PackageBuilder, value: str) -> None:
     pkg.originating = _null(value)
 
 
+def _set_attribution_tag(pkg: _PackageBuilder, value: str) -> None:
+    pkg.attribution_tag = _null(value)
+
+
+def _set_package_source(pkg: _PackageBuilder, value: str) -> None:
+    pkg.package_source = ascii_int(value)
+
+
 # Install times recur (system apps share the build's), and datetimes never change.
 _local_time = lru_cache(maxsize=4096)(parse_local_time)
 
@@ -640,7 +904,9 @@ _KEY_HANDLERS: dict[str, Callable[[_PackageBuilder, str], None]] = {
     "installInitiatingPackageName": _set_initiating,  # Android 11-13
     "initiatingPackageName": _set_initiating,  # Android 14+
     "installOriginatingPackageName": _set_originating,
-    "originatingPackageName": _set_originating,
+    "originatingPackageName": _set_originating,  # Android 14+
+    "installerAttributionTag": _set_attribution_tag,  # Android 12+, only when set
+    "packageSource": _set_package_source,  # Android 14+
     "firstInstallTime": _set_first_install,
     "lastUpdateTime": _set_last_update,
 }
@@ -672,5 +938,7 @@ def _user_level(
         grant = st.grant(stripped, True)
         if grant is None:
             st.log.line(number, line, "runtime permission line not understood")
-        else:
+        elif len(user.runtime) < MAX_APP_PERMISSIONS:
             user.runtime.append(grant)
+        else:
+            st.drop("runtime permissions")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scanner.device.allowlist import WHICH_SU
 from scanner.model import CollectionWarning, RootIndicators
-from scanner.parse.common import WarningLog, split_lines
+from scanner.parse.common import Capped, WarningLog, nonblank_lines
 
 ROOT_PACKAGES = frozenset(
     {
@@ -39,6 +39,9 @@ ROOT_PACKAGES = frozenset(
 
 _NOT_FOUND_MARKERS = ("not found", "no su in")
 
+MAX_SU_PATHS = 100
+"""Paths kept from ``which su`` (it prints one per ``PATH`` entry at most)."""
+
 
 @dataclass(frozen=True, slots=True)
 class WhichSuParse:
@@ -51,18 +54,17 @@ class WhichSuParse:
 def parse_which_su(text: str) -> WhichSuParse:
     """Absolute paths from ``which su``; "not found" text means none; never raises."""
     log = WarningLog(WHICH_SU)
-    paths: list[str] = []
-    for number, line in enumerate(split_lines(text), start=1):
+    paths: Capped[str] = Capped(MAX_SU_PATHS)
+    for number, line in nonblank_lines(text):
         stripped = line.strip()
-        if not stripped:
-            continue
         if stripped.startswith("/") and " " not in stripped:
-            paths.append(stripped)
+            paths.add(stripped)
         elif any(marker in stripped.lower() for marker in _NOT_FOUND_MARKERS):
             continue
         else:
             log.line(number, line)
-    return WhichSuParse(tuple(dict.fromkeys(paths)), log.result())
+    paths.report(log, "paths")
+    return WhichSuParse(tuple(dict.fromkeys(paths.items)), log.result())
 
 
 def root_indicators(

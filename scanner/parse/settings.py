@@ -15,7 +15,20 @@ from dataclasses import dataclass
 
 from scanner.device.allowlist import SETTINGS_GLOBAL, SETTINGS_SECURE
 from scanner.model import CollectionWarning, NotificationListener, SafetySettings
-from scanner.parse.common import WarningLog, ascii_int, component_package, split_lines
+from scanner.parse.common import (
+    Capped,
+    WarningLog,
+    ascii_int,
+    component_package,
+    has_text,
+    nonblank_lines,
+)
+
+MAX_SETTINGS = 20_000
+"""Settings kept per namespace; a phone has a few hundred."""
+
+MAX_VALUE_LINES = 1000
+"""Lines kept of one value that contains newlines (real values have a handful)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +49,31 @@ def parse_settings_list(text: str, namespace: str = "global") -> SettingsListPar
     log = WarningLog(source)
     # Each value is kept as its lines and joined once at the end: appending to a growing
     # string would copy it per line, quadratic in a long multi-line value.
-    pairs: list[tuple[str, list[str]]] = []
-    for number, line in enumerate(split_lines(text), start=1):
-        if not line.strip():
-            continue
+    pairs: Capped[tuple[str, list[str]]] = Capped(MAX_SETTINGS)
+    last: list[str] | None = None  # the lines of the last value kept
+    lines_dropped = 0
+    for number, line in nonblank_lines(text):
         key, sep, value = line.partition("=")
         if sep and _valid_key(key):
-            pairs.append((key, [value]))
-        elif pairs:
-            pairs[-1][1].append(line)  # a value that contained a newline
-        else:
+            last = [value]
+            if not pairs.add((key, last)):
+                last = None  # over the limit: counted, and its lines are not kept
+        elif last is not None:
+            if len(last) < MAX_VALUE_LINES:
+                last.append(line)  # a value that contained a newline
+            else:
+                lines_dropped += 1
+        elif not pairs.items:
             log.line(number, line)
-    if text.strip() and not pairs:
+    if has_text(text) and not pairs.items:
         log.add(f"settings list {namespace} output not understood", text)
-    return SettingsListParse(tuple((k, "\n".join(v)) for k, v in pairs), log.result())
+    pairs.report(log, "settings")
+    if lines_dropped:
+        log.add(
+            f"{lines_dropped} more lines of multi-line values were not read "
+            f"(limit {MAX_VALUE_LINES} lines per value)"
+        )
+    return SettingsListParse(tuple((k, "\n".join(v)) for k, v in pairs.items), log.result())
 
 
 def _value(values: Mapping[str, str], key: str) -> str | None:

@@ -2,6 +2,11 @@
 
 Never raises. A command that did not run, was cut short, or whose parser failed becomes a
 ``CollectionWarning`` naming it, so the report says what the scan could not see.
+
+This is the boundary where phone text becomes report text: every string the snapshot
+holds that a report can show (model, labels, components, accounts, proxy host ...) goes
+through ``clean_phone_text``, so no report can be made to print a line the scanner did
+not write. The raw bytes stay in the capture.
 """
 
 from __future__ import annotations
@@ -9,9 +14,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from scanner.device.allowlist import (
     DUMPSYS_ACCESSIBILITY,
@@ -51,6 +56,7 @@ from scanner.parse.settings import (
     parse_settings_list,
     safety_settings,
 )
+from scanner.parse.text import clean_optional, clean_phone_text
 
 logger = logging.getLogger(__name__)
 
@@ -176,11 +182,16 @@ def _package(
     if first_install is None and main is not None:
         first_install = main.first_install
     return Package(
-        package=record.package,
-        apk_path=record.code_path,
-        installer=record.installer,
+        package=clean_phone_text(record.package),
+        apk_path=clean_optional(record.code_path),
+        installer=clean_optional(record.installer),
+        installer_package_name=clean_optional(record.installer_package_name),
+        initiating_installer=clean_optional(record.initiating_installer),
+        originating_installer=clean_optional(record.originating_installer),
+        installer_attribution_tag=clean_optional(record.installer_attribution_tag),
+        package_source=record.package_source,
         uid=record.app_id,
-        version_name=record.version_name,
+        version_name=clean_optional(record.version_name),
         version_code=record.version_code,
         first_install=first_install,
         last_update=record.last_update,
@@ -194,13 +205,29 @@ def _package(
     )
 
 
-def _packages(parsed: PackagesParse | None, launcher: LauncherParse | None) -> tuple[Package, ...]:
+def _partial_package(record: PackageRecord, launcher: frozenset[str] | None) -> Package:
+    """Only the id of an app whose entry was cut short: its other lines may be missing or
+    cut mid-value, so nothing else read from them is kept."""
+    name = clean_phone_text(record.package)
+    return Package(
+        package=name,
+        has_launcher=None if launcher is None else record.package in launcher,
+        partial=True,
+    )
+
+
+def _packages(
+    parsed: PackagesParse | None, launcher: LauncherParse | None, cut: PackageRecord | None
+) -> tuple[Package, ...]:
     if parsed is None:
         return ()
     launcher_set = launcher.packages if launcher is not None else None
     hidden_names = frozenset(r.package for r in parsed.hidden_system)
     live_names = {r.package for r in parsed.records}
-    out = [_package(r, launcher_set, hidden_names) for r in parsed.records]
+    out = [
+        _partial_package(r, launcher_set) if r is cut else _package(r, launcher_set, hidden_names)
+        for r in parsed.records
+    ]
     # A hidden system copy with no live entry (should not happen): keep it, not lose it.
     out.extend(
         _package(r, launcher_set, hidden_names)
@@ -214,26 +241,29 @@ def _packages(parsed: PackagesParse | None, launcher: LauncherParse | None) -> t
     return tuple(unique.values())
 
 
-def _without_cut_record(
+def _cut_record(
     parsed: PackagesParse, cut_known: bool, warnings: list[CollectionWarning]
-) -> PackagesParse:
-    """Leave out the last app of a package list that ends open: a cut ran through it.
+) -> PackageRecord | None:
+    """The last app of a package list that ends open: a cut ran through it.
 
     Its later lines (installer, flags, permissions) are missing, and a half-read app
-    would look like one installed outside an app store: a false alarm. A full dump from
-    a real phone always has more sections after ``Packages:``, so one that ends inside
-    it was cut short even when the transfer itself ended normally (``cut_known`` False).
+    would look like one installed outside an app store: a false alarm. So only its id is
+    kept, marked partial: an id alone is enough to recognise known stalkerware, and the
+    checks that judge behaviour skip it. A full dump from a real phone always has more
+    sections after ``Packages:``, so one that ends inside it was cut short even when the
+    transfer itself ended normally (``cut_known`` False).
     """
     if not parsed.ends_open or not parsed.records:
-        return parsed
+        return None
     cut = parsed.records[-1]
     message = (
-        f"the output stopped in the middle of the app '{cut.package}', so that app was left out"
+        f"the output stopped in the middle of the app '{clean_phone_text(cut.package)}', "
+        "so only its name was read (details cut short)"
     )
     if not cut_known:
         message += "; the phone's list of apps looks cut short"
     warnings.append(CollectionWarning(DUMPSYS_PACKAGE, message, not_understood=False))
-    return replace(parsed, records=parsed.records[:-1])
+    return cut
 
 
 def _accessibility(
@@ -303,11 +333,12 @@ def build_snapshot(
     props: Mapping[str, str] = (
         props_parse.props if props_parse is not None else MappingProxyType({})
     )
+    cut: PackageRecord | None = None
     if packages_parse is not None:
         packages_result = capture.get(DUMPSYS_PACKAGE)
         cut_known = packages_result is not None and packages_result.truncated
-        packages_parse = _without_cut_record(packages_parse, cut_known, warnings)
-    packages = _packages(packages_parse, launcher_parse)
+        cut = _cut_record(packages_parse, cut_known, warnings)
+    packages = _packages(packages_parse, launcher_parse, cut)
     settings = safety_settings(
         global_parse.values if global_parse is not None else None,
         secure_parse.values if secure_parse is not None else None,
@@ -317,16 +348,48 @@ def build_snapshot(
         (p.package for p in packages),
         props,
     )
+    settings = _cleaned(settings)
     return DeviceSnapshot(
-        device=device_info(props, capture.serial),
+        device=_cleaned(device_info(props, clean_phone_text(capture.serial))),
         packages=packages,
-        accessibility=_accessibility(a11y_parse, settings.enabled_accessibility_services),
-        device_admins=policy_parse.admins if policy_parse is not None else (),
+        accessibility=tuple(
+            _cleaned(s) for s in _accessibility(a11y_parse, settings.enabled_accessibility_services)
+        ),
+        device_admins=tuple(
+            _cleaned(a) for a in (policy_parse.admins if policy_parse is not None else ())
+        ),
         notification_listeners=notification_listeners(settings),
-        accounts=accounts_parse.accounts if accounts_parse is not None else (),
-        appops=appops_parse.ops if appops_parse is not None else (),
+        accounts=tuple(
+            _cleaned(a) for a in (accounts_parse.accounts if accounts_parse is not None else ())
+        ),
+        appops=tuple(_cleaned(o) for o in (appops_parse.ops if appops_parse is not None else ())),
         settings=settings,
-        root=root,
+        root=_cleaned(root),
         warnings=tuple(warnings),
         sources_read=tuple(sources_read),
     )
+
+
+def _clean_value(value: Any) -> Any:
+    """``value`` with ``clean_phone_text`` applied to every string in it (strings, and
+    tuples of them, nested); the same object when nothing needed cleaning."""
+    if isinstance(value, str):
+        return clean_phone_text(value)
+    if isinstance(value, tuple):
+        cleaned = tuple(_clean_value(v) for v in value)
+        return value if all(a is b for a, b in zip(cleaned, value, strict=True)) else cleaned
+    return value
+
+
+D = TypeVar("D")
+
+
+def _cleaned(item: D) -> D:
+    """A flat dataclass with every phone-supplied string in it made safe to show."""
+    changes = {}
+    for spec in fields(item):  # type: ignore[arg-type]
+        value = getattr(item, spec.name)
+        cleaned = _clean_value(value)
+        if cleaned is not value:
+            changes[spec.name] = cleaned
+    return replace(item, **changes) if changes else item  # type: ignore[type-var]

@@ -10,7 +10,6 @@ reaches the page. The words a survivor reads come from ``guidance/`` via ``_load
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from scanner.guidance import (
     load_helplines,
 )
 from scanner.model import Finding, ScanResult, Severity
+from scanner.parse.text import mark_invisible
 from scanner.report import fallback
 from scanner.report.headline import headline
 
@@ -44,11 +44,6 @@ _NO_SIGNATURES = (
     "No signature database was used, so known stalkerware could not be recognised by name."
 )
 
-# C0/C1 controls, bidi overrides and lone surrogates: shown as [U+XXXX] so a label cannot
-# reorder the text around it, hide characters, or break the file's encoding.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 
 _CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
@@ -111,9 +106,14 @@ dl.facts dd { margin: 0; }
 
 
 def _e(value: object) -> str:
-    """Escape any text for HTML, making invisible and direction-changing characters visible."""
-    text = _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(value))
-    return html.escape(text, quote=True)
+    """Escape any text for HTML, making invisible and direction-changing characters visible.
+
+    Every control and format character (RLM, ALM, isolates, zero-width, BOM ...), the
+    Unicode line and paragraph separators and lone surrogates are shown as ``[U+XXXX]``,
+    so a label cannot reorder the text around it, hide characters, or break the file's
+    encoding. Phone text reaches this point already on one line (``clean_phone_text``).
+    """
+    return html.escape(mark_invisible(str(value), "[U+{:04X}]"), quote=True)
 
 
 def _p(text: str, css: str = "") -> str:

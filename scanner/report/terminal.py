@@ -1,8 +1,10 @@
 """The terminal report (rich): a calm summary first, then findings by severity with their
 evidence and guidance, then what the scan cannot see, next steps and helplines.
 
-Every string from the phone goes through ``Text`` (never parsed as markup) and has its
-control characters removed: an app label is attacker controlled. Styles are named by
+Every string from the phone goes through ``Text`` (never parsed as markup), is folded onto
+one line with its format characters shown (``clean_phone_text``: no line break, RLM or
+zero-width space from a label can start or disguise a row), and has any control
+character left replaced: an app label is attacker controlled. Styles are named by
 meaning, so ``NO_COLOR`` or a plain terminal loses nothing but colour. Fits 80 columns.
 """
 
@@ -18,6 +20,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
+from scanner.parse.text import clean_phone_text
 from scanner.report.headline import headline
 from scanner.report.texts import ReportTexts
 
@@ -52,16 +55,21 @@ def plain(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
+def phone(text: str, style: str = "") -> Text:
+    """Text that holds anything that came from the phone: one line, nothing hidden."""
+    return Text(clean(clean_phone_text(text)), style=style)
+
+
 def _finding_block(
     finding: Finding, texts: ReportTexts, number: int, advice_at: dict[str, int]
 ) -> Group:
     parts: list[Text | Padding] = [
-        Text.assemble((f"{number}. ", "heading"), plain(finding.title, "heading"))
+        Text.assemble((f"{number}. ", "heading"), phone(finding.title, "heading"))
     ]
     if finding.capabilities:
-        parts.append(plain("   It can: " + "; ".join(finding.capabilities) + "."))
+        parts.append(phone("   It can: " + "; ".join(finding.capabilities) + "."))
     parts.append(Text("   What the scan saw:", style="muted"))
-    parts.extend(plain(f"    - {e.source}: {e.excerpt}") for e in finding.evidence)
+    parts.extend(phone(f"    - {e.source}: {e.excerpt}") for e in finding.evidence)
     guide = texts.guidance(finding.guidance)
     if finding.guidance in advice_at:
         # The same advice once is enough; a long report is harder to take in.
@@ -92,7 +100,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
     console.rule(texts.title)
     name = " ".join(x for x in (device.manufacturer, device.model) if x) or "Unknown phone"
     version = f"Android {device.android_version}" if device.android_version else "Android"
-    console.print(plain(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}."))
+    console.print(phone(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}."))
     console.print()
     opening = headline(result)
     # What was not checked comes first: a reader acts on the first lines.
@@ -140,7 +148,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
     if not result.complete:
         console.rule("What could not be read")
         for problem in result.problems:
-            console.print(plain(f"- {problem.source}: {problem.message}"))
+            console.print(phone(f"- {problem.source}: {problem.message}"))
     if result.warnings:
         console.print(
             plain(
@@ -187,6 +195,6 @@ def render_history(diffs: Sequence[HistoryDiff], console: Console) -> None:
             console.print("  Nothing changed in what both scans could read.")
         for change in diff.changes:
             when = f" ({change.when:%Y-%m-%d})" if change.when else ""
-            console.print(plain(f"  - {change.description}{when}"))
+            console.print(phone(f"  - {change.description}{when}"))
         if diff.not_compared:
             console.print(plain("  Not compared: " + ", ".join(diff.not_compared)), style="muted")

@@ -25,6 +25,7 @@ def test_every_check_names_guidance_that_exists_and_documents_itself():
 def test_every_check_module_is_registered():
     modules = {c.fn.__module__ for c in all_checks()}
     assert modules == {
+        "scanner.checks.installer_claim",
         "scanner.checks.known",
         "scanner.checks.posture",
         "scanner.checks.special_access",

@@ -127,9 +127,61 @@ IMPORTERS: Final[Mapping[str, Target]] = {
 TARGETS: Final[Mapping[str, Target]] = {**PARSERS, **IMPORTERS}
 
 
+REPEATED_HEADERS: Final[Mapping[str, bytes]] = {
+    "getprop": b"[ro.product.model]: [open value\n",
+    "dumpsys package": b"Packages:\n  Package [com.example.a] (1f):\n    User 0: installed=true\n",
+    "launcher activities": b"com.example.a/.Main\n",
+    "dumpsys accessibility": b"User state[\n  enabled services: {\n    0 : com.example.a/.Svc\n",
+    "dumpsys device_policy": (
+        b"Device Owner:\n  Enabled Device Admins (User 0, provisioningState: 0):\n"
+        b"    com.example.a/.Admin:\n      policies:\n        wipe-data\n"
+    ),
+    "dumpsys account": (
+        b"User UserInfo{0:Owner:c13}:\n  Accounts: 1\n    Account {name=a, type=b}\n"
+    ),
+    "dumpsys appops": (
+        b"  Uid u0a1:\n    Package com.example.a:\n      SYSTEM_ALERT_WINDOW (allow):\n"
+    ),
+    "settings list": b"enabled_accessibility_services=com.example.a/.Svc\n",
+    "which su": b"/system/xbin/su\n",
+}
+"""A parser's own header or entry, repeated: the shape that makes a parser keep state."""
+
+
+def hostile_shapes(name: str, size: int) -> dict[str, bytes]:
+    """Outputs of about ``size`` bytes that once made parsers slow or memory hungry."""
+    header = REPEATED_HEADERS.get(name, b"Packages:\n")
+    return {
+        "blank lines": b"\n" * size,
+        "one giant line": b"x" * (size - 1) + b"\n",
+        "many tiny lines": b"ab\n" * (size // 3),
+        "repeated headers": header * (size // len(header)),
+        "blank lines with spaces": b"   \r\n" * (size // 5),
+    }
+
+
+MIX_PARTS: Final = (
+    ("blank lines", 3),
+    ("one giant line", 3),
+    ("many tiny lines", 1),
+    ("repeated headers", 1),
+)
+"""Eighths of a ``hostile_mix``: the cheap-to-build shapes get more of the bytes."""
+
+
+def hostile_mix(name: str, size: int) -> bytes:
+    """Every hostile shape in one output of about ``size`` bytes (see ``MIX_PARTS``)."""
+    return b"".join(
+        hostile_shapes(name, size * eighths // 8)[shape] for shape, eighths in MIX_PARTS
+    )
+
+
 def seeds() -> dict[str, list[bytes]]:
-    """Real inputs per target to mutate: the built-in profiles' captures and our formats."""
+    """Real inputs per target to mutate: the built-in profiles' captures and our formats,
+    plus the hostile shapes (small copies: mutation keeps their structure)."""
     captures: dict[str, list[bytes]] = {name: [] for name in TARGETS}
+    for name in PARSERS:
+        captures[name].extend(hostile_shapes(name, 16 * 1024).values())
     files = {
         "getprop": "getprop.txt",
         "dumpsys package": "dumpsys_package.txt",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scanner.parse import packages
 from scanner.parse.packages import parse_dumpsys_package, parse_permission_grant
 from tests.parse.helpers import fixture_text, real_text
 
@@ -266,3 +268,97 @@ def test_arbitrary_text_never_raises(text):
 )
 def test_shuffled_real_line_shapes_never_raise(lines):
     parse_dumpsys_package("\n".join(lines))
+
+
+def test_android14_install_source_fields_are_read_as_printed():
+    parsed = parse_dumpsys_package(
+        fixture_text("dumpsys_package", "pixel8_a14_installer_claims.txt")
+    )
+    assert parsed.warnings == ()
+    apps = {r.package: r for r in parsed.records}
+    fake = apps["com.example.fakeplay"]  # ``adb install -i com.android.vending``
+    assert fake.installer_package_name == "com.android.vending"
+    assert fake.initiating_installer == "com.android.shell"
+    assert fake.originating_installer is None
+    assert fake.package_source == 0
+    download = apps["com.example.download"]
+    assert download.originating_installer == "com.android.chrome"
+    assert download.package_source == 4
+    via = apps["com.example.viadropper"]
+    assert via.installer_attribution_tag == "sync"
+    assert via.initiating_installer == "com.example.dropper"
+    assert via.package_source == 1
+    restore = apps["com.google.android.apps.restore"]
+    assert restore.installer is None and restore.installer_package_name is None
+    assert restore.installer_attribution_tag is None
+
+
+def test_samsung_android10_capture_reads_as_complete_with_nothing_not_understood():
+    parsed = parse_dumpsys_package(
+        real_text("mvt-artifacts", "android_data", "dumpsys_packages.txt")
+    )
+    assert [r.package for r in parsed.records] == [
+        "com.samsung.android.provider.filterprovider",
+        "com.sec.android.app.DataCreate",
+    ]
+    assert not parsed.ends_open
+    assert parsed.warnings == ()
+    grants = parsed.records[1].users[0].runtime_permissions
+    assert len(grants) == 13 and not any(g.granted for g in grants)
+
+
+def test_real_captures_have_no_section_this_parser_does_not_know():
+    for parts in (
+        ("penumbraos-ai-pin-android12", "dumpsys_package.txt"),
+        ("spytrap-adb", "package_contacts.txt"),
+        ("spytrap-adb", "package_fdroid.txt"),
+    ):
+        parsed = parse_dumpsys_package(real_text(*parts))
+        assert parsed.records and parsed.warnings == (), parts
+
+
+KNOWN_HEADERS = [
+    *sorted(packages.SECTION_HEADERS - {"Packages:", "Hidden system packages:"}),
+    "Preferred Activities User 0:",
+    "Persistent Preferred Activities User 10:",
+    "App linkages for user 0:",
+    "Unable to find package: com.example.gone",
+    "--------- 0.412s was the duration of dumpsys package, ending at: 2022-03-29 23:14:27",
+]
+
+_ONE_APP = "Packages:\n  Package [com.example.a] (1a):\n    codePath=/data/app/a\n"
+
+
+@pytest.mark.parametrize("header", KNOWN_HEADERS)
+def test_every_section_aosp_prints_around_the_packages_is_accepted(header):
+    # Before and after the packages, each with an indented line and its trailing blank.
+    text = f"{header}\n  some content: 1\n\n{_ONE_APP}\n{header}\n    more content\n"
+    parsed = parse_dumpsys_package(text)
+    assert [r.package for r in parsed.records] == ["com.example.a"]
+    assert parsed.records[0].code_path == "/data/app/a"  # the app was not cut by it
+    assert parsed.warnings == ()
+
+
+@pytest.mark.parametrize("header", sorted(packages.FREE_TEXT_SECTIONS))
+def test_message_sections_may_print_lines_at_column_zero(header):
+    text = f"{_ONE_APP}\n{header}\nRead completed successfully: 1 packages\n6/16/70 8:29 PM: x\n"
+    parsed = parse_dumpsys_package(text)
+    assert parsed.records and parsed.warnings == ()
+
+
+def test_a_section_nobody_documented_is_not_understood_and_skipped():
+    text = f"Vendor Secret Table:\n  Package [com.example.hidden] (2b):\n{_ONE_APP}"
+    parsed = parse_dumpsys_package(text)
+    assert [r.package for r in parsed.records] == ["com.example.a"]
+    (warning,) = parsed.warnings
+    assert warning.message == "a part of the package dump this scanner does not know was skipped"
+    assert warning.excerpt == "Vendor Secret Table:"
+    assert warning.line == 1 and warning.not_understood
+
+
+def test_an_unknown_line_at_column_zero_inside_the_packages_does_not_end_them():
+    text = _ONE_APP + "Vendor note\n  Package [com.example.b] (3c):\n    codePath=/data/app/b\n"
+    parsed = parse_dumpsys_package(text)
+    assert [r.package for r in parsed.records] == ["com.example.a", "com.example.b"]
+    (warning,) = parsed.warnings
+    assert warning.excerpt == "Vendor note" and warning.line == 4

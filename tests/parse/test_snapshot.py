@@ -145,7 +145,7 @@ def _with_package_dump(capture: RawCapture, result: CommandResult) -> RawCapture
     return RawCapture(tuple(result if r.command == DUMPSYS_PACKAGE else r for r in capture.results))
 
 
-def test_app_the_cut_ran_through_is_left_out_with_a_warning():
+def test_app_the_cut_ran_through_is_kept_by_id_only_with_a_warning():
     full = next(r for r in fixture_capture().results if r.command == DUMPSYS_PACKAGE)
     assert full.output is not None
     # Cut inside com.example.game: its installer and permission lines never arrived.
@@ -159,9 +159,15 @@ def test_app_the_cut_ran_through_is_left_out_with_a_warning():
     snap = build_snapshot(_with_package_dump(fixture_capture(), cut))
     names = {p.package for p in snap.packages}
     assert {"com.example.tracker", "com.android.chrome", "com.example.bankapp"} <= names
-    assert "com.example.game" not in names
+    game = snap.package("com.example.game")
+    # Only its id is kept: what was read of it may be cut mid-line, so nothing else is.
+    assert game is not None and game.partial
+    assert game.apk_path is None and game.installer is None and game.permissions == ()
+    assert not any(p.partial for p in snap.packages if p is not game)
     messages = [w.message for w in snap.warnings if w.source == DUMPSYS_PACKAGE]
-    assert any("'com.example.game', so that app was left out" in m for m in messages)
+    assert any(
+        "'com.example.game', so only its name was read (details cut short)" in m for m in messages
+    )
     assert any(
         m.startswith(f"only part of the output of '{DUMPSYS_PACKAGE}' arrived: The connection")
         for m in messages
@@ -171,7 +177,8 @@ def test_app_the_cut_ran_through_is_left_out_with_a_warning():
 def test_a_complete_package_dump_keeps_its_last_app():
     snap = build_snapshot(fixture_capture())
     assert "com.android.printspooler" in {p.package for p in snap.packages}
-    assert not any("left out" in w.message for w in snap.warnings)
+    assert not any(p.partial for p in snap.packages)
+    assert not any("cut short" in w.message for w in snap.warnings)
 
 
 def test_non_utf8_output_is_decoded_and_flagged():
@@ -195,3 +202,15 @@ def test_arbitrary_bytes_for_every_command_never_raise(outputs):
     )
     snap = build_snapshot(capture)
     assert snap.device is not None
+
+
+def test_samsung_package_dump_reads_as_complete_in_the_snapshot():
+    dump = shared_path("device-outputs", "mvt-artifacts", "android_data", "dumpsys_packages.txt")
+    snap = build_snapshot(RawCapture((CommandResult(DUMPSYS_PACKAGE, dump.read_bytes()),)))
+    assert {p.package for p in snap.packages} == {
+        "com.samsung.android.provider.filterprovider",
+        "com.sec.android.app.DataCreate",
+    }
+    assert not any(p.partial for p in snap.packages)
+    assert [w for w in snap.warnings if w.source == DUMPSYS_PACKAGE] == []
+    assert DUMPSYS_PACKAGE in snap.sources_read

@@ -1,0 +1,70 @@
+"""An app whose installer name claims an app store that did not install it.
+
+``installerPackageName`` is written by whoever installs the app: ``adb install -i
+com.android.vending`` (or a dropper app) makes a sideloaded build look like a Play
+install. Android 11+ also records the initiating package, the app that really asked for
+the install, and the package source; Android 14+ prints them in ``dumpsys package``
+(``initiatingPackageName=``, ``originatingPackageName=``, ``packageSource=``). When the
+claim names a store but the initiator is the shell, a package installer, a browser, a
+file manager or another app, the claim is false: a finding in its own right, and the
+app is treated as installed outside a store everywhere else (``install_source``).
+
+Known false positives: a developer testing their own store build with ``adb install -i``.
+Phones on Android 13 and older do not print the initiator, so this check cannot fire there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.checks.common import LOCAL_FILE_SOURCES, app_name, install_source
+from scanner.checks.registry import CheckContext, check, finding
+from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Severity
+
+_SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
+"""``PackageInstaller.PACKAGE_SOURCE_*`` in words."""
+
+
+@check(
+    id="SRC-001",
+    title="Installer name claims an app store that did not install the app",
+    severity=Severity.REVIEW,
+    guidance="installer_mismatch",
+    sources=("dumpsys package",),
+    confidence=Confidence.MEDIUM,
+)
+def installer_claim_mismatch(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+    """Claimed store vs real initiator; system apps and cut-short entries are skipped."""
+    for pkg in snapshot.packages:
+        if pkg.system or pkg.partial or not pkg.installed:
+            continue
+        source = install_source(pkg, snapshot)
+        if not source.mismatch:
+            continue
+        evidence = [
+            Evidence("dumpsys package", f"installerPackageName={source.claim}"),
+            Evidence("dumpsys package", f"initiatingPackageName={source.initiator or 'null'}"),
+        ]
+        if pkg.originating_installer:
+            evidence.append(
+                Evidence("dumpsys package", f"originatingPackageName={pkg.originating_installer}")
+            )
+        if pkg.package_source is not None:
+            words = _SOURCES.get(pkg.package_source, "unknown")
+            evidence.append(
+                Evidence("dumpsys package", f"packageSource={pkg.package_source} ({words})")
+            )
+        evidence.append(
+            Evidence(
+                "installer",
+                f"the installer name says {source.claim}, an app store, but the app was "
+                f"installed by {source.how}",
+            )
+        )
+        yield finding(
+            "SRC-001",
+            title=f"{app_name(snapshot, pkg.package)} claims to come from an app store, "
+            f"but was installed by {source.how}",
+            evidence=evidence,
+            package=pkg.package,
+        )
