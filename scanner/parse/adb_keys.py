@@ -60,6 +60,8 @@ _MULTI_LINE = frozenset({"user_keys", "system_keys", "keystore"})
 _AFTER_KEYSTORE = frozenset({"adb_wifi"})
 """Fields AOSP prints after the keystore (Android 11+)."""
 _MAX_EPOCH_MS = 253402300799999  # 9999-12-31: anything later is not a time
+_REPLACEMENT = "\ufffd"
+NOT_TEXT = "the output contained bytes that are not text (outside the binary keystore)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,11 @@ def is_this_computer(trusted_key: str, our_public_key_b64: str | bytes) -> bool:
 class _Fields:
     """The debugging manager's fields, each multi-line value with its lines."""
 
-    __slots__ = ("keystore_chars", "last_key", "listed", "recognised", "values")
+    __slots__ = ("keystore_chars", "last_key", "listed", "not_text", "recognised", "values")
 
     def __init__(self) -> None:
+        self.not_text = False
+        """Bytes that are not text outside the binary keystore (where they are expected)."""
         self.recognised = False
         self.listed = False
         self.last_key = ""
@@ -146,37 +150,41 @@ def _read_fields(text: str) -> _Fields:
     """One pass over the lines: each field's value, with its continuation lines."""
     fields = _Fields()
     current: str | None = None  # the multi-line field being read
-    binary = False
+    binary = False  # the keystore being read is binary
     nested = 0  # depth inside a sub-block such as adb_wifi={ … }
     for number, line in enumerate(iter_lines(text), start=1):
         stripped = line.strip()
+        in_binary = False
         if not fields.listed:
             fields.recognised = fields.recognised or stripped.startswith(TITLE)
             if stripped == "debugging_manager={":
                 fields.recognised = fields.listed = True
-            continue
-        if nested:
+        elif nested:
             nested += 1 if stripped.endswith("{") else -1 if stripped == "}" else 0
-            continue
-        indent = indent_of(line)
-        field = _new_field(stripped, indent, current)
-        if field is None and stripped == "}" and indent <= 2:
-            break  # the end of debugging_manager
-        if field is not None:
-            name, value = field[1], field[2]
-            current = name if name in _MULTI_LINE else None
-            if value == "{":
-                nested = 1
-            elif name == "last_key_received":
-                fields.last_key = value.strip()
-            elif current is not None:
+        else:
+            indent = indent_of(line)
+            field = _new_field(stripped, indent, current)
+            if field is None and stripped == "}" and indent <= 2:
+                fields.not_text = fields.not_text or _REPLACEMENT in line
+                break  # the end of debugging_manager
+            if field is not None:
+                name, value = field[1], field[2]
+                current = name if name in _MULTI_LINE else None
                 binary = current == "keystore" and value.startswith("ABX")
-                fields.add(current, number, value)
-        elif current is not None:
-            if not stripped and not binary:
-                current = None  # the file's last newline ends the value
-            else:
-                fields.add(current, number, line[4:] if line.startswith("    ") else line)
+                if value == "{":
+                    nested = 1
+                elif name == "last_key_received":
+                    fields.last_key = value.strip()
+                elif current is not None:
+                    fields.add(current, number, value)
+            elif current is not None:
+                if not stripped and not binary:
+                    current = None  # the file's last newline ends the value
+                else:
+                    fields.add(current, number, line[4:] if line.startswith("    ") else line)
+            in_binary = binary and current == "keystore"
+        if not in_binary and _REPLACEMENT in line:
+            fields.not_text = True
     return fields
 
 
@@ -226,6 +234,8 @@ def parse_dumpsys_adb(text: str) -> AdbParse:
     """Parse ``dumpsys adb``; never raises."""
     log = WarningLog(DUMPSYS_ADB)
     fields = _read_fields(text)
+    if fields.not_text:
+        log.add(NOT_TEXT)
     if not fields.listed:
         if fields.recognised:
             log.add(

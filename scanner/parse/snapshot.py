@@ -99,6 +99,10 @@ class ParsedOutput:
 
 NOT_TEXT = "the output contained bytes that are not text"
 
+CHECKS_OWN_TEXT = frozenset({DUMPSYS_ADB})
+"""Outputs that hold binary data by design (``dumpsys adb`` prints a binary keystore from
+Android 12): their parser says where bytes that are not text matter."""
+
 _NO_SERVICE = re.compile(r"Can't find service: (\S+)")
 
 
@@ -136,7 +140,7 @@ def _text(
             )
         )
         return None
-    if "\ufffd" in text:
+    if "\ufffd" in text and command not in CHECKS_OWN_TEXT:
         warnings.append(CollectionWarning(command, NOT_TEXT))
     return text
 

@@ -254,13 +254,14 @@ class Connection:
             logger.info("connection %d: bad public key: %s", self.number, exc)
             self._audit.record_auth(self.number, AuthStep.KEY_MALFORMED)
             return
+        self._trust.asked(offered.key)
         decision = self._profile.auth
         if decision == "never":
             return  # the prompt stays on screen; the socket stays open
         if self._profile.auth_delay_s and self._stopping.wait(self._profile.auth_delay_s):
             raise ConnectionClosed("phone stopped while the prompt was showing")
         if decision == "accept":
-            self._trust.add(offered.key)
+            self._trust.add(offered.key, offered.comment)
             self._audit.record_auth(self.number, AuthStep.KEY_ACCEPTED)
             self._go_online()
         else:
@@ -285,13 +286,13 @@ class Connection:
             self._audit.record(ReceivedCommand(service, argument, self.number))
             stream = self._new_stream(remote_id)
             if self._faults is not None:
-                profile = self._profile
+                profile, trust = self._profile, self._trust
                 answer = shell_answer(
-                    self._faults.plan, argument, lambda: shell_output(profile, argument)
+                    self._faults.plan, argument, lambda: shell_output(profile, argument, trust)
                 )
                 stream.source = self._split(answer)
             else:
-                self._queue(stream, shell_output(self._profile, argument))
+                self._queue(stream, shell_output(self._profile, argument, self._trust))
             stream.close_when_drained = True
             self._pump(stream)
         elif name == "sync:":
