@@ -53,6 +53,8 @@ FINDING_KEYS: tuple[str, ...] = (
     "collection_incomplete",
     "hidden_app",
     "sideloaded_app",
+    "trusted_computer",
+    "removed_stalkerware",
 )
 """Every guidance key a check may name; English must have a file for each."""
 

@@ -34,6 +34,7 @@ from scanner.device.allowlist import BATTERYSTATS_DAILY
 from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.common import WarningLog
 from scanner.parse.lines import PACKAGE_NAME, iter_lines
+from scanner.parse.phone_text import clean_phone_text
 
 MAX_CHANGES: Final = 5000
 """Ten days of changes on a busy phone are a few hundred lines; past this they are counted."""
@@ -137,7 +138,8 @@ def parse_batterystats_daily(text: str) -> BatteryDailyParse:
             dropped += 1
             continue
         seen.add(key)
-        changes.append(AppTrace(package, kind, BATTERYSTATS_DAILY, window[0], window[1], stripped))
+        detail = clean_phone_text(stripped)
+        changes.append(AppTrace(package, kind, BATTERYSTATS_DAILY, window[0], window[1], detail))
     if dropped:
         log.add(f"{dropped} more package changes were not kept (limit {MAX_CHANGES})")
     if not found:
