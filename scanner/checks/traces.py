@@ -79,9 +79,7 @@ def _computer_evidence(computer: TrustedComputer) -> list[Evidence]:
         _last_connection(computer),
     ]
     if computer.last_to_ask:
-        evidence.append(
-            Evidence(DUMPSYS_ADB, "the last computer to ask this phone for permission")
-        )
+        evidence.append(Evidence(DUMPSYS_ADB, "the last computer to ask this phone for permission"))
     return evidence
 
 
@@ -216,7 +214,7 @@ def _title(package: str, family: Family, traces: Iterable[AppTrace], in_full: bo
 
 def _order(traces: list[AppTrace]) -> list[AppTrace]:
     """Oldest first; records without a time last."""
-    return sorted(traces, key=lambda t: (t.earliest or t.latest or datetime.max))
+    return sorted(traces, key=lambda t: t.earliest or t.latest or datetime.max)
 
 
 @check(
@@ -248,9 +246,7 @@ def removed_stalkerware(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator
         traces = _order(missing[package])
         evidence = [_trace_evidence(t) for t in traces[:MAX_TRACE_EVIDENCE]]
         if len(traces) > MAX_TRACE_EVIDENCE:
-            evidence.append(
-                Evidence("scanner", f"{len(traces) - MAX_TRACE_EVIDENCE} more records")
-            )
+            evidence.append(Evidence("scanner", f"{len(traces) - MAX_TRACE_EVIDENCE} more records"))
         if in_full:
             evidence.append(Evidence(DUMPSYS_PACKAGE, f"{package} is not in the list of apps"))
         sources = ", ".join(family.sources) or "signature database"
