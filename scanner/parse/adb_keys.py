@@ -108,9 +108,19 @@ def is_this_computer(trusted_key: str, our_public_key_b64: str | bytes) -> bool:
 class _Fields:
     """The debugging manager's fields, each multi-line value with its lines."""
 
-    __slots__ = ("keystore_chars", "last_key", "listed", "not_text", "recognised", "values")
+    __slots__ = (
+        "dropped",
+        "keystore_chars",
+        "last_key",
+        "listed",
+        "not_text",
+        "recognised",
+        "values",
+    )
 
     def __init__(self) -> None:
+        self.dropped = 0
+        """Key lines past ``MAX_KEYS``: counted, not kept."""
         self.not_text = False
         """Bytes that are not text outside the binary keystore (where they are expected)."""
         self.recognised = False
@@ -121,10 +131,15 @@ class _Fields:
 
     def add(self, name: str, number: int, text: str) -> None:
         if name == "keystore":
-            if self.keystore_chars >= MAX_KEYSTORE_CHARS:
+            room = MAX_KEYSTORE_CHARS - self.keystore_chars
+            if room <= 0:
                 return
+            text = text[:room]
             self.keystore_chars += len(text) + 1
         elif not text.strip():
+            return
+        elif len(self.values[name]) >= MAX_KEYS:
+            self.dropped += name == "user_keys"
             return
         self.values[name].append((number, text))
 
@@ -242,18 +257,14 @@ def parse_dumpsys_adb(text: str) -> AdbParse:
                 "the phone did not list the computers it trusts for USB debugging",
                 not_understood=False,
             )
-        elif text.strip():
-            log.add("output not understood; the trusted computers are unknown", text)
-        return AdbParse(warnings=log.result())
-    computers: list[TrustedComputer] = []
-    dropped = 0
-    for computer in _computers(fields, log):
-        if len(computers) < MAX_KEYS:
-            computers.append(computer)
+        elif text and not text.isspace():  # (no copy of a big text just to test it)
+            log.add("output not understood; the trusted computers are unknown", text[:400])
         else:
-            dropped += 1
-    if dropped:
-        log.add(f"{dropped} more trusted computers were not kept (limit {MAX_KEYS})")
+            log.add("the phone sent nothing about the computers it trusts", not_understood=False)
+        return AdbParse(warnings=log.result())
+    computers = list(_computers(fields, log))
+    if fields.dropped:
+        log.add(f"{fields.dropped} more trusted computers were not kept (limit {MAX_KEYS})")
     last = fields.last_key.upper()
     if last and not _FINGERPRINT.fullmatch(last):
         log.add("the last key the phone saw is not in the usual form", fields.last_key)

@@ -157,11 +157,14 @@ def _explain_missing(text: str, log: WarningLog) -> None:
             head.strip().splitlines()[0] if head.strip() else "",
             not_understood=False,
         )
-    elif not text.strip():
+    elif not text or text.isspace():
         log.add(
             "the phone sent no daily battery records, so app installs and removals were "
             "not read from them",
             not_understood=False,
         )
     else:
-        log.add("daily battery records not understood; app installs and removals are unknown", text)
+        log.add(
+            "daily battery records not understood; app installs and removals are unknown",
+            text[:400],
+        )

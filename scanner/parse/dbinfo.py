@@ -104,8 +104,10 @@ def parse_dumpsys_dbinfo(text: str) -> DbInfoParse:
             note(current, stamp[1])
     if dropped:
         log.add(f"{dropped} more packages were not kept (limit {MAX_PACKAGES})")
-    if text.strip() and not recognised:
-        log.add("output not understood; recent database use is unknown", text)
+    if not recognised and text and not text.isspace():
+        log.add("output not understood; recent database use is unknown", text[:400])
+    elif not recognised:
+        log.add("the phone sent nothing about recent database use", not_understood=False)
     uses = tuple(
         AppTrace(
             package,

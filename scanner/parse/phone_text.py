@@ -22,8 +22,10 @@ def clean_phone_text(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
     """``text`` on one line, with only visible characters and single spaces, cut to ``limit``."""
     kept = []
     for char in text[: limit * 4]:  # enough to fill ``limit`` after dropping; bounded work
-        if char == _REPLACEMENT or unicodedata.category(char) in _DROPPED_CATEGORIES:
-            kept.append(" " if char in "\t\n\r\x0b\x0c" else "")
+        if char.isspace():
+            kept.append(" ")  # tabs, line and paragraph breaks: one space
+        elif char == _REPLACEMENT or unicodedata.category(char) in _DROPPED_CATEGORIES:
+            continue
         else:
             kept.append(char)
     flat = " ".join("".join(kept).split())
