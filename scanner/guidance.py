@@ -54,6 +54,8 @@ FINDING_KEYS: tuple[str, ...] = (
     "hidden_app",
     "sideloaded_app",
     "installer_mismatch",
+    "trusted_computer",
+    "removed_stalkerware",
 )
 """Every guidance key a check may name; English must have a file for each."""
 

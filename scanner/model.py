@@ -236,6 +236,58 @@ class AppOp:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustedComputer:
+    """A computer the phone trusts for USB debugging, from ``dumpsys adb``."""
+
+    key: str
+    """The key material as the phone stores it: base64 of Android's RSA public key struct."""
+    comment: str
+    """The name the computer gave itself (``user@laptop``): phone text, with control and
+    format characters removed; the computer chose it, so it proves nothing."""
+    fingerprint: str
+    """MD5 of the key material as ``AA:BB:…``, the form Android shows in its settings."""
+    last_connection: datetime | None = None
+    """When it last connected (UTC, time-zone aware), where the phone's keystore says."""
+    last_connection_unreadable: bool = False
+    """The phone keeps that time in a binary file (Android 12+) that ``dumpsys`` cannot
+    show as text, so it is unknown, not absent."""
+    last_to_ask: bool = False
+    """The last computer that asked the phone for permission (``last_key_received``)."""
+
+
+class TraceKind(enum.StrEnum):
+    """What a record about an app says happened to it."""
+
+    INSTALLED_OR_UPDATED = "installed_or_updated"
+    """Battery stats write ``Update`` for a new install and for an update alike."""
+    REMOVED = "removed"
+    USED_DATABASE = "used_database"
+    APP_OPS = "app_ops"
+    """App-op records (permissions it used) are still kept for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppTrace:
+    """One record the phone keeps that names an app, and when it happened.
+
+    These outlive the app: they are how a scan can tell that an app was on the phone after
+    it was removed. Times are phone-local and naive, as ``dumpsys`` prints them.
+    """
+
+    package: str
+    kind: TraceKind
+    source: str
+    """The command the record was read from."""
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    """It happened between ``earliest`` and ``latest`` (a day's battery record; ``latest``
+    None means "since ``earliest``, up to the scan"), or last at ``latest`` (a last use).
+    Both None where the phone gives no time."""
+    detail: str = ""
+    """The phone's own words for it, e.g. ``Update com.example vers=31`` (phone text)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SafetySettings:
     """Settings that matter for safety. ``None`` means the phone did not say."""
 
@@ -290,6 +342,13 @@ class DeviceSnapshot:
     warnings: tuple[CollectionWarning, ...] = ()
     sources_read: tuple[str, ...] = ()
     """Commands whose output was read and parsed (so checks know what they can trust)."""
+    trusted_computers: tuple[TrustedComputer, ...] = ()
+    """Computers trusted for USB debugging; meaningful only when ``dumpsys adb`` is in
+    ``sources_read``."""
+    app_traces: tuple[AppTrace, ...] = ()
+    """Every record that names an app, installed or not, with its dates: installs, updates
+    and removals (battery stats), recent database use, app-op records. The timeline of an
+    evidence pack can be built from these."""
 
     def package(self, package: str) -> Package | None:
         for pkg in self.packages:

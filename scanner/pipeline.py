@@ -95,11 +95,21 @@ def analyse(
     snapshot: DeviceSnapshot | None = None,
     link: Mapping[str, int] | None = None,
     extra_problems: tuple[ScanProblem, ...] = (),
+    own_adb_key: str | None = None,
 ) -> ScanResult:
-    """Parse a capture (unless given) and run every check against it."""
+    """Parse a capture (unless given) and run every check against it.
+
+    ``own_adb_key``: this computer's ADB public key, so the phone's trusted computers can
+    be told apart from it (None when unknown, as for an offline input).
+    """
     snapshot = snapshot or build_snapshot(capture)
     index = SignatureIndex.from_db(signatures) if signatures is not None else None
-    context = CheckContext(now=phone_now(snapshot), signatures=index, apks=dict(apks or {}))
+    context = CheckContext(
+        now=phone_now(snapshot),
+        signatures=index,
+        apks=dict(apks or {}),
+        own_adb_key=own_adb_key,
+    )
     findings = tuple(run_checks(snapshot, context))
     problems = [*extra_problems, *problems_from_capture(capture)]
     problems += problems_from_warnings(capture, snapshot.warnings)
@@ -156,8 +166,12 @@ def scan_phone(
     progress: Progress | None = None,
     pull_apks_enabled: bool = True,
     extra_problems: tuple[ScanProblem, ...] = (),
+    own_adb_key: str | None = None,
 ) -> ScanResult:
-    """Collect from a connected phone, pull off-store APKs, and analyse."""
+    """Collect from a connected phone, pull off-store APKs, and analyse.
+
+    ``own_adb_key``: the public key the connection authorised with (``adbkey.pub`` form).
+    """
     started = datetime.now(UTC)
     capture, parsed = _collect_and_parse(connection, progress)
     snapshot = build_snapshot(capture, parsed)
@@ -187,4 +201,5 @@ def scan_phone(
         snapshot=snapshot,
         link=link,
         extra_problems=extra_problems,
+        own_adb_key=own_adb_key,
     )

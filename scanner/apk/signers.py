@@ -120,7 +120,8 @@ class ApkSigners:
         lineages: dict[int, list[SignerCertificate]] = {}
         for cert in self.for_scheme(scheme, ROLE_LINEAGE):
             lineages.setdefault(cert.signer_index, []).append(cert)
-        return tuple(max(lineages.values(), key=len, default=[]))
+        longest: list[SignerCertificate] = max(lineages.values(), key=len, default=[])
+        return tuple(longest)
 
     def current_signers(self, platform_sdk: int | None = None) -> tuple[SignerCertificate, ...]:
         """The signer certificates Android uses on ``platform_sdk`` (None: the newest)."""

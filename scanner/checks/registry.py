@@ -23,6 +23,9 @@ class CheckContext:
     """A ``scanner.sigdb.index.SignatureIndex`` (typed loosely to keep this module light)."""
     apks: Mapping[str, ApkFacts] = field(default_factory=dict)
     """Pulled APKs by package name."""
+    own_adb_key: str | None = None
+    """This computer's ADB public key (``adbkey.pub`` form: base64, space, name), so the
+    phone's trusted computers can be told apart from it; None when unknown (offline)."""
 
 
 CheckFn = Callable[[DeviceSnapshot, CheckContext], Iterable[Finding]]

@@ -104,7 +104,7 @@ def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
     signer = load_or_create_signer()
     connection = _connect(args, signer, console)
     try:
-        return _scan(connection, console, database)
+        return _scan(connection, console, database, signer)
     finally:
         connection.close()
 
@@ -141,15 +141,16 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
     console.print(f"Demo: scanning the simulated phone '{profile.name}'. No real phone is touched.")
     with SimulatedPhone(profile) as phone:
         # A throwaway key: the demo writes nothing to disk.
+        signer = ephemeral_signer()
         connection = PhoneConnection.connect_tcp(
             "127.0.0.1",
             phone.port,
-            ephemeral_signer(),
+            signer,
             on_auth_prompt=lambda: _auth_prompt(console),
             timeouts=_timeouts(args),
         )
         try:
-            return _scan(connection, console, database)
+            return _scan(connection, console, database, signer)
         finally:
             connection.close()
 
@@ -193,7 +194,9 @@ def load_database(console: Console) -> DatabaseChoice:
     return DatabaseChoice(db, problems)
 
 
-def _scan(connection: PhoneConnection, console: Console, database: DatabaseChoice) -> ScanResult:
+def _scan(
+    connection: PhoneConnection, console: Console, database: DatabaseChoice, signer: AdbSigner
+) -> ScanResult:
     with console.status("Reading the phone (this only reads, it changes nothing)...") as status:
 
         def progress(command: str, index: int, total: int) -> None:
@@ -207,6 +210,8 @@ def _scan(connection: PhoneConnection, console: Console, database: DatabaseChoic
             signatures=database.db,
             progress=progress,
             extra_problems=database.problems,
+            # The phone's trusted computers are told apart from this one by this key.
+            own_adb_key=signer.public_key_bytes.decode("utf-8", errors="replace"),
         )
 
 

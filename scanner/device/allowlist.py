@@ -38,6 +38,17 @@ SETTINGS_SECURE: Final = "settings list secure"
 WHICH_SU: Final = "which su"
 """Prints the path of an ``su`` binary if one is on PATH (a root indicator)."""
 
+DUMPSYS_ADB: Final = "dumpsys adb"
+"""The computers the phone trusts for USB debugging, with their names (Android 10+;
+Android 9 has no ``adb`` service and says so)."""
+
+BATTERYSTATS_DAILY: Final = "dumpsys batterystats --daily"
+"""Only the daily battery records: about ten days of app installs, updates and removals
+("Package changes"), without the battery history that makes the full dump megabytes."""
+
+DUMPSYS_DBINFO: Final = "dumpsys dbinfo"
+"""The databases each running app used recently, with times."""
+
 # The scan's fixed batch, in the order it is sent. Its length does not depend on how
 # many apps are installed: collection costs a constant number of round trips.
 SCAN_COMMANDS: Final[tuple[str, ...]] = (
@@ -51,6 +62,9 @@ SCAN_COMMANDS: Final[tuple[str, ...]] = (
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
+    DUMPSYS_ADB,
+    BATTERYSTATS_DAILY,
+    DUMPSYS_DBINFO,
 )
 
 ALLOWED_SHELL_COMMANDS: Final[frozenset[str]] = frozenset(SCAN_COMMANDS)

@@ -365,7 +365,7 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
     def _clamp_maxdata(self, maxdata: int) -> int:
         # adb-shell sizes a buffer for every file read by this number.
         self.phone_maxdata = maxdata
-        return min(max(maxdata, MIN_MAXDATA), MAX_MESSAGE_DATA)
+        return int(min(max(maxdata, MIN_MAXDATA), MAX_MESSAGE_DATA))
 
     def _admit(self, command: int, remote: int, local: int, payload: bytes) -> bool:
         """True to pass a message to adb-shell; False when it was dropped."""

@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Final
 
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
@@ -61,6 +64,11 @@ DUMPSYS_COMMANDS: Final = {
     DUMPSYS_DEVICE_POLICY: "device_policy",
     DUMPSYS_ACCOUNT: "account",
     DUMPSYS_APPOPS: "appops",
+    DUMPSYS_ADB: "adb",
+    DUMPSYS_DBINFO: "dbinfo",
+    # A dump of every service holds the full battery stats: its daily records are the same
+    # section ``--daily`` prints, after the battery history (the parser skips to them).
+    BATTERYSTATS_DAILY: "batterystats",
 }
 """Scan command -> the service whose ``DUMP OF SERVICE`` block is its output."""
 

@@ -19,9 +19,12 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
@@ -43,8 +46,11 @@ from scanner.model import (
 )
 from scanner.parse.accessibility import AccessibilityParse, parse_dumpsys_accessibility
 from scanner.parse.accounts import AccountsParse, parse_dumpsys_account
-from scanner.parse.appops import AppOpsParse, parse_dumpsys_appops
+from scanner.parse.adb_keys import AdbParse, parse_dumpsys_adb
+from scanner.parse.appops_traces import AppOpsWithTraces, parse_appops_and_traces
+from scanner.parse.battery_daily import BatteryDailyParse, parse_batterystats_daily
 from scanner.parse.common import component_package, excerpt, normalize_component
+from scanner.parse.dbinfo import DbInfoParse, parse_dumpsys_dbinfo
 from scanner.parse.device_policy import DevicePolicyParse, parse_dumpsys_device_policy
 from scanner.parse.getprop import PropsParse, device_info, parse_getprop
 from scanner.parse.launcher import LauncherParse, parse_launcher_activities
@@ -73,10 +79,13 @@ PARSERS: Mapping[str, Callable[[str], object]] = MappingProxyType(
         DUMPSYS_ACCESSIBILITY: parse_dumpsys_accessibility,
         DUMPSYS_DEVICE_POLICY: parse_dumpsys_device_policy,
         DUMPSYS_ACCOUNT: parse_dumpsys_account,
-        DUMPSYS_APPOPS: parse_dumpsys_appops,
+        DUMPSYS_APPOPS: parse_appops_and_traces,
         SETTINGS_GLOBAL: lambda text: parse_settings_list(text, "global"),
         SETTINGS_SECURE: lambda text: parse_settings_list(text, "secure"),
         WHICH_SU: parse_which_su,
+        DUMPSYS_ADB: parse_dumpsys_adb,
+        BATTERYSTATS_DAILY: parse_batterystats_daily,
+        DUMPSYS_DBINFO: parse_dumpsys_dbinfo,
     }
 )
 """The parser of each command in the scan batch (pure functions: text -> dataclass)."""
@@ -95,6 +104,10 @@ class ParsedOutput:
 
 
 NOT_TEXT = "the output contained bytes that are not text"
+
+CHECKS_OWN_TEXT = frozenset({DUMPSYS_ADB})
+"""Outputs that hold binary data by design (``dumpsys adb`` prints a binary keystore from
+Android 12): their parser says where bytes that are not text matter."""
 
 _NO_SERVICE = re.compile(r"Can't find service: (\S+)")
 
@@ -133,7 +146,7 @@ def _text(
             )
         )
         return None
-    if "\ufffd" in text:
+    if "\ufffd" in text and command not in CHECKS_OWN_TEXT:
         warnings.append(CollectionWarning(command, NOT_TEXT))
     return text
 
@@ -315,10 +328,13 @@ def build_snapshot(
     a11y_parse = value(DUMPSYS_ACCESSIBILITY, AccessibilityParse)
     policy_parse = value(DUMPSYS_DEVICE_POLICY, DevicePolicyParse)
     accounts_parse = value(DUMPSYS_ACCOUNT, AccountsParse)
-    appops_parse = value(DUMPSYS_APPOPS, AppOpsParse)
+    appops_both = value(DUMPSYS_APPOPS, AppOpsWithTraces)
     global_parse = value(SETTINGS_GLOBAL, SettingsListParse)
     secure_parse = value(SETTINGS_SECURE, SettingsListParse)
     su_parse = value(WHICH_SU, WhichSuParse)
+    adb_parse = value(DUMPSYS_ADB, AdbParse)
+    daily_parse = value(BATTERYSTATS_DAILY, BatteryDailyParse)
+    dbinfo_parse = value(DUMPSYS_DBINFO, DbInfoParse)
 
     warnings.extend(
         CollectionWarning(result.command, "output of a command not in the scan batch")
@@ -362,11 +378,22 @@ def build_snapshot(
         accounts=tuple(
             _cleaned(a) for a in (accounts_parse.accounts if accounts_parse is not None else ())
         ),
-        appops=tuple(_cleaned(o) for o in (appops_parse.ops if appops_parse is not None else ())),
+        appops=tuple(_cleaned(o) for o in (appops_both.ops.ops if appops_both is not None else ())),
         settings=settings,
         root=_cleaned(root),
         warnings=tuple(warnings),
         sources_read=tuple(sources_read),
+        trusted_computers=tuple(
+            _cleaned(c) for c in (adb_parse.computers if adb_parse is not None else ())
+        ),
+        app_traces=tuple(
+            _cleaned(t)
+            for t in (
+                *(daily_parse.changes if daily_parse is not None else ()),
+                *(dbinfo_parse.uses if dbinfo_parse is not None else ()),
+                *(appops_both.traces.named if appops_both is not None else ()),
+            )
+        ),
     )
 
 

@@ -275,13 +275,14 @@ class Connection:
             logger.info("connection %d: bad public key: %s", self.number, exc)
             self._audit.record_auth(self.number, AuthStep.KEY_MALFORMED)
             return
+        self._trust.asked(offered.key)
         decision = self._profile.auth
         if decision == "never":
             return  # the prompt stays on screen; the socket stays open
         if self._profile.auth_delay_s and self._stopping.wait(self._profile.auth_delay_s):
             raise ConnectionClosed("phone stopped while the prompt was showing")
         if decision == "accept":
-            self._trust.add(offered.key)
+            self._trust.add(offered.key, offered.comment)
             self._audit.record_auth(self.number, AuthStep.KEY_ACCEPTED)
             self._go_online()
         else:
@@ -305,9 +306,10 @@ class Connection:
         if self._held is not None:
             held, self._held = self._held, None
             self._audit.record(ReceivedCommand(service, argument, self.number))
+            first = held.pending.popleft()
             self._flood(
                 wire.pack_message(wire.A_WRTE, held.local_id, held.remote_id, piece)
-                for piece in self._split(endless_filler(held.pending.popleft()))
+                for piece in self._split(endless_filler(first if isinstance(first, bytes) else b""))
                 if isinstance(piece, bytes)
             )
         if service in SHELL_SERVICES and separator and argument:
@@ -316,13 +318,13 @@ class Connection:
             if self._hostile is not None and self._hostile_shell(stream, argument):
                 return
             if self._faults is not None:
-                profile = self._profile
+                profile, trust = self._profile, self._trust
                 answer = shell_answer(
-                    self._faults.plan, argument, lambda: shell_output(profile, argument)
+                    self._faults.plan, argument, lambda: shell_output(profile, argument, trust)
                 )
                 stream.source = self._split(answer)
             else:
-                self._queue(stream, shell_output(self._profile, argument))
+                self._queue(stream, shell_output(self._profile, argument, self._trust))
             stream.close_when_drained = True
             self._pump(stream)
         elif name == "sync:":

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from scanner.simulator.adb_state import KeyEntry, fingerprint, with_trusted_keys
+from scanner.simulator.android_key import encode_android_public_key
 from scanner.simulator.profile import Profile, getprop_values
+from scanner.simulator.trust import TrustStore
 
 # Binaries every modern Android has on PATH. Asked for something the profile has no
 # capture of, they answer with nothing rather than "not found" (e.g. ``which su`` on an
@@ -34,10 +37,19 @@ KNOWN_BINARIES: Final = frozenset(
 )
 
 
-def shell_output(profile: Profile, command: str) -> bytes:
-    """The bytes a phone with this profile prints for ``command``."""
+DUMPSYS_ADB: Final = "dumpsys adb"
+
+
+def shell_output(profile: Profile, command: str, trust: TrustStore | None = None) -> bytes:
+    """The bytes a phone with this profile prints for ``command``.
+
+    ``trust``: the phone's trusted keys now; ``dumpsys adb`` lists those added since the
+    profile's capture was made (the scanning computer, once allowed), as Android would.
+    """
     exact = profile.commands.get(command)
     if exact is not None:
+        if command == DUMPSYS_ADB and trust is not None:
+            return _with_trust(profile, exact, trust)
         return exact
     words = command.split()
     if not words:
@@ -66,3 +78,19 @@ def _profile_knows_service(profile: Profile, binary: str, service: str) -> bool:
         cmd.split()[:2] in ([binary, service], ["dumpsys", service], ["cmd", service])
         for cmd in profile.commands
     )
+
+
+def _with_trust(profile: Profile, output: bytes, trust: TrustStore) -> bytes:
+    entries = [
+        KeyEntry(
+            encode_android_public_key(host.key, host.comment).decode("utf-8", "replace").strip(),
+            host.last_connection_ms,
+        )
+        for host in trust.hosts()
+    ]
+    asked = trust.last_asked
+    last = fingerprint(encode_android_public_key(asked).decode("ascii")) if asked else ""
+    props = getprop_values(profile.commands.get("getprop", b""))
+    sdk_text = props.get("ro.build.version.sdk", "")
+    sdk = int(sdk_text) if sdk_text.isdigit() else None
+    return with_trusted_keys(output, entries, last, sdk)

@@ -30,4 +30,5 @@ def test_every_check_module_is_registered():
         "scanner.checks.posture",
         "scanner.checks.special_access",
         "scanner.checks.spy_behaviour",
+        "scanner.checks.traces",
     }

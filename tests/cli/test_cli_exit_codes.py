@@ -9,8 +9,11 @@ import pytest
 
 from scanner.cli import main
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     LAUNCHER_ACTIVITIES,
 )
@@ -77,6 +80,11 @@ def test_scan_of_real_capture_reads_it_and_names_the_parts_it_lacks(tmp_path, ca
         "part was not read",
         DUMPSYS_ACCOUNT: "the phone has no 'account' service running, so this part was not read",
         DUMPSYS_APPOPS: "the phone has no 'appops' service running, so this part was not read",
+        **{
+            command: f"the phone has no '{command.split()[1]}' service running, so this part "
+            "was not read"
+            for command in (DUMPSYS_ADB, BATTERYSTATS_DAILY, DUMPSYS_DBINFO)
+        },
     }
     assert report["packages_scanned"] == 172
     assert report["signatures"]["families"] > 100

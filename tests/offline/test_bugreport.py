@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
@@ -36,7 +39,14 @@ from tests.offline.compare import assert_same_phone, finding_keys
 from tests.offline.conftest import live_scan
 
 NEVER_IN_A_BUG_REPORT = (LAUNCHER_ACTIVITIES, WHICH_SU)
-NOT_IN_THIS_REPORT = (DUMPSYS_DEVICE_POLICY, DUMPSYS_ACCOUNT, DUMPSYS_APPOPS)
+NOT_IN_THIS_REPORT = (
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_ACCOUNT,
+    DUMPSYS_APPOPS,
+    DUMPSYS_ADB,
+    BATTERYSTATS_DAILY,
+    DUMPSYS_DBINFO,
+)
 
 
 @pytest.fixture(scope="module")

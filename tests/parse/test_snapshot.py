@@ -6,9 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
@@ -19,7 +22,7 @@ from scanner.device.allowlist import (
     WHICH_SU,
 )
 from scanner.model import CommandResult, RawCapture
-from scanner.parse.snapshot import build_snapshot
+from scanner.parse.snapshot import NOT_TEXT, build_snapshot
 from tests.conftest import shared_path
 from tests.parse.helpers import FIXTURES
 
@@ -214,3 +217,44 @@ def test_samsung_package_dump_reads_as_complete_in_the_snapshot():
     assert not any(p.partial for p in snap.packages)
     assert [w for w in snap.warnings if w.source == DUMPSYS_PACKAGE] == []
     assert DUMPSYS_PACKAGE in snap.sources_read
+
+
+def _mvt(name: str) -> bytes:
+    return shared_path("device-outputs", "mvt-artifacts", "android_data", name).read_bytes()
+
+
+def trace_capture() -> RawCapture:
+    """The real MVT captures for the trace commands."""
+    real = {
+        DUMPSYS_ADB: _mvt("dumpsys_adb.txt"),
+        BATTERYSTATS_DAILY: _mvt("dumpsys_battery.txt"),
+        DUMPSYS_DBINFO: _mvt("dumpsys_dbinfo.txt"),
+        DUMPSYS_APPOPS: _mvt("dumpsys_appops.txt"),
+    }
+    return RawCapture(tuple(CommandResult(c, o) for c, o in real.items()))
+
+
+def test_real_trace_outputs_fill_the_snapshot_and_the_binary_keystore_is_no_problem():
+    snap = build_snapshot(trace_capture())
+    assert [c.comment for c in snap.trusted_computers] == ["user@linux"]
+    sources = {t.source for t in snap.app_traces}
+    assert sources == {BATTERYSTATS_DAILY, DUMPSYS_DBINFO, DUMPSYS_APPOPS}
+    assert {DUMPSYS_ADB, BATTERYSTATS_DAILY, DUMPSYS_DBINFO} <= set(snap.sources_read)
+    # The keystore is binary by design: no "bytes that are not text" for it...
+    assert not [w for w in snap.warnings if w.source == DUMPSYS_ADB]
+
+
+def test_bytes_that_are_not_text_elsewhere_are_still_reported():
+    garbled = _mvt("dumpsys_dbinfo.txt").replace(b"com.wssyncmldm]", b"com.wss\xff]")
+    snap = build_snapshot(RawCapture((CommandResult(DUMPSYS_DBINFO, garbled),)))
+    assert NOT_TEXT in [w.message for w in snap.warnings if w.source == DUMPSYS_DBINFO]
+
+
+def test_a_phone_without_the_adb_service_is_recorded_plainly():
+    capture = RawCapture((CommandResult(DUMPSYS_ADB, b"Can't find service: adb\n"),))
+    snap = build_snapshot(capture)
+    (warning,) = [w for w in snap.warnings if w.source == DUMPSYS_ADB]
+    assert warning.not_understood is False
+    assert "no 'adb' service" in warning.message
+    assert DUMPSYS_ADB not in snap.sources_read
+    assert snap.trusted_computers == ()

@@ -21,11 +21,13 @@ Where each format comes from (real captures in ``../shared/device-outputs`` and 
 * ``dumpsys account``: ``AccountManagerService.dumpUser`` (``Account {name=, type=}``).
 * ``dumpsys appops``: ``AppOpsService.dump`` and ``dumpStatesLocked``.
 * ``settings list``: ``key=value`` sorted by key. ``which su``: nothing when not rooted.
+* ``dumpsys adb``, ``dumpsys batterystats --daily``, ``dumpsys dbinfo``: see ``trace_dumps``
+  (the traces a removed app and a trusted computer leave).
 
 Modules: ``spec`` (the description), ``permissions`` (AOSP permission facts), ``resolve``
 (uids, paths), ``package_dump`` and ``service_dumps`` (the renderers), ``render``,
-``catalog`` (building blocks), ``clean``/``infected``/``big`` (the phones), ``profile``
-(profile folders).
+``trace_dumps`` (what the phone remembers), ``catalog`` (building blocks),
+``clean``/``infected``/``big`` (the phones), ``profile`` (profile folders).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ from tools.fabricate.infected import (
     DUAL_USE,
     INFECTED_SERIAL,
     KNOWN_STALKERWARE,
+    OTHER_COMPUTER,
+    OTHER_COMPUTER_LAST_CONNECTION,
+    REMOVED_INSTALLED,
+    REMOVED_REMOVED,
+    REMOVED_STALKERWARE,
     SECOND_STALKERWARE,
     UNKNOWN_SPY,
     infected_phone,
@@ -66,6 +73,11 @@ __all__ = [
     "DUAL_USE",
     "INFECTED_SERIAL",
     "KNOWN_STALKERWARE",
+    "OTHER_COMPUTER",
+    "OTHER_COMPUTER_LAST_CONNECTION",
+    "REMOVED_INSTALLED",
+    "REMOVED_REMOVED",
+    "REMOVED_STALKERWARE",
     "SECOND_STALKERWARE",
     "SYSTEM_IMAGE_TIME",
     "UNKNOWN_SPY",

@@ -485,4 +485,6 @@ def clean_phone() -> PhoneSpec:
         global_settings=global_settings,
         secure_settings=secure,
         launcher_package="com.google.android.apps.nexuslauncher",
+        # Trusts no computer before the scan; the scanning computer is added at run time.
+        running=("com.google.android.apps.messaging", "com.whatsapp"),
     )

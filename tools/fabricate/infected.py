@@ -25,6 +25,8 @@ from tools.fabricate.spec import (
     AccountSpec,
     AppSpec,
     PhoneSpec,
+    RemovedAppSpec,
+    TrustedComputerSpec,
 )
 
 # ------------------------------------------------------------------------ the infected A52
@@ -39,6 +41,13 @@ UNKNOWN_SPY: Final = "com.android.sys.wifiservice"
 """Not in any indicator list: only its behaviour gives it away."""
 DUAL_USE: Final = "com.life360.android.safetymapd"
 """Life360 (watchware.yaml), from the Play Store."""
+REMOVED_STALKERWARE: Final = "com.ispyoo"
+"""iSpyoo, of the TheTruthSpy family (ioc.yaml): installed, then removed before the scan."""
+REMOVED_INSTALLED: Final = "2026-11-19 22:03:11"
+REMOVED_REMOVED: Final = "2026-11-24 23:09:27"
+OTHER_COMPUTER: Final = "mark@laptop"
+"""The computer that set the phone up over a cable; it is still trusted."""
+OTHER_COMPUTER_LAST_CONNECTION: Final = "2026-11-24 23:16:40"
 
 _SPY_INSTALL_PERMS = perms(
     "INTERNET",
@@ -546,7 +555,10 @@ def infected_phone() -> PhoneSpec:
             "accessibility + device admin + notification access), MobileTrackerFree "
             "(com.mobiletrackerfree.www), an unknown spy app 'Wi-Fi Service' "
             "(com.android.sys.wifiservice) and Life360 from the Play Store. Play Protect off, "
-            "wireless debugging on, a global HTTP proxy and a second Google account."
+            "wireless debugging on, a global HTTP proxy and a second Google account. Traces "
+            "of iSpyoo (com.ispyoo, TheTruthSpy family), installed on 2026-11-19 and removed "
+            "on 2026-11-24 just before the new spyware went on, and a second computer "
+            "(mark@laptop) still trusted for USB debugging."
         ),
         serial=serial,
         sdk=33,
@@ -562,4 +574,29 @@ def infected_phone() -> PhoneSpec:
         global_settings=global_settings,
         secure_settings=secure,
         launcher_package="com.sec.android.app.launcher",
+        removed_apps=(
+            RemovedAppSpec(
+                package=REMOVED_STALKERWARE,
+                version_code=28,
+                installed=REMOVED_INSTALLED,
+                removed=REMOVED_REMOVED,
+                uid=10181,
+                appops=(
+                    ("FINE_LOCATION", "allow"),
+                    ("READ_SMS", "allow"),
+                    ("RECORD_AUDIO", "allow"),
+                ),
+            ),
+        ),
+        trusted_computers=(
+            TrustedComputerSpec(OTHER_COMPUTER, OTHER_COMPUTER_LAST_CONNECTION, asked_last=True),
+        ),
+        running=(
+            "com.samsung.android.messaging",
+            "com.whatsapp",
+            DUAL_USE,
+            SECOND_STALKERWARE,
+            KNOWN_STALKERWARE,
+            UNKNOWN_SPY,
+        ),
     )

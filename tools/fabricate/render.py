@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
@@ -34,11 +37,20 @@ from tools.fabricate.service_dumps import (
 from tools.fabricate.spec import (
     PhoneSpec,
 )
+from tools.fabricate.trace_dumps import (
+    removed_uid_conflicts,
+    render_batterystats_daily,
+    render_dumpsys_adb,
+    render_dumpsys_dbinfo,
+)
 
 
 def render_outputs(phone: PhoneSpec) -> dict[str, bytes]:
     """Every command in ``SCAN_COMMANDS`` -> the exact bytes this phone prints for it."""
     apps = resolve_apps(phone)
+    clashes = removed_uid_conflicts(phone, apps)
+    if clashes:
+        raise ValueError(f"removed apps reuse an installed app's uid: {clashes}")
     global_values = dict(phone.global_settings)
     texts = {
         GETPROP: render_getprop(phone),
@@ -51,5 +63,8 @@ def render_outputs(phone: PhoneSpec) -> dict[str, bytes]:
         SETTINGS_GLOBAL: render_settings(global_values),
         SETTINGS_SECURE: render_settings(secure_values(phone, apps)),
         WHICH_SU: f"{phone.su_path}\n" if phone.su_path else "",
+        DUMPSYS_ADB: render_dumpsys_adb(phone),
+        BATTERYSTATS_DAILY: render_batterystats_daily(phone, apps),
+        DUMPSYS_DBINFO: render_dumpsys_dbinfo(phone, apps),
     }
     return {command: texts[command].encode("utf-8") for command in SCAN_COMMANDS}

@@ -55,7 +55,8 @@ def _system_path(spec: AppSpec) -> str:
 
 
 def resolve_apps(phone: PhoneSpec) -> list[ResolvedApp]:
-    used = {app.uid for app in phone.apps if app.uid}
+    # A removed app's uid stays taken: Android does not hand a freed app id out again soon.
+    used = {app.uid for app in phone.apps if app.uid} | {app.uid for app in phone.removed_apps}
     next_uid = 10100
     resolved = []
     for spec in phone.apps:

@@ -20,6 +20,7 @@ from tools.fabricate.resolve import (
 from tools.fabricate.spec import (
     TIME_FORMAT,
     PhoneSpec,
+    RemovedAppSpec,
     format_duration_ms,
     hex_id,
     long_component,
@@ -369,7 +370,11 @@ def render_appops(phone: PhoneSpec, apps: Sequence[ResolvedApp]) -> str:
         ops = _op_entries(app)
         if ops:
             by_uid.setdefault(app.uid, []).append((app, ops))
-    for uid in sorted(by_uid):
+    removed = {app.uid: app for app in phone.removed_apps if app.appops}
+    for uid in sorted({*by_uid, *removed}):
+        if uid in removed:
+            out += _removed_app_ops(removed[uid], no_caps, now)
+            continue
         entries = by_uid[uid]
         background = any(a.spec.background_access for a, _ in entries)
         out.append(f"  Uid {format_uid(uid)}:")
@@ -396,3 +401,29 @@ def render_appops(phone: PhoneSpec, apps: Sequence[ResolvedApp]) -> str:
                     out.append("        ]")
     out.append("")
     return "\n".join(out) + "\n"
+
+
+def _removed_app_ops(app: RemovedAppSpec, no_caps: str, now: datetime) -> list[str]:
+    """App-op records kept for the uid of an app that is gone: last used before removal."""
+    removed = parse_time(app.removed)
+    out = [
+        f"  Uid {format_uid(app.uid)}:",
+        "    state=cch",
+        f"    capability={no_caps}",
+        "    appWidgetVisible=false",
+        f"    Package {app.package}:",
+    ]
+    for op, mode in app.appops:
+        switch = OP_SWITCH.get(op)
+        label = f"{op} ({mode}" + (f" / switch {switch}={mode}" if switch else "")
+        before_ms = stable_number(60_000, 1_800_000, "removed op", app.package, op)
+        when = removed - timedelta(milliseconds=before_ms)
+        stamp = when.strftime(TIME_FORMAT) + f".{when.microsecond // 1000:03d}"
+        ago_ms = (now - when) // timedelta(milliseconds=1)
+        out += [
+            f"      {label}): ",
+            "        null=[",
+            f"          Access: [bg-s] {stamp} ({format_duration_ms(-ago_ms)})",
+            "        ]",
+        ]
+    return out

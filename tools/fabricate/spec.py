@@ -12,9 +12,12 @@ from datetime import datetime
 from typing import Final
 
 from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
+    DUMPSYS_ADB,
     DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
     GETPROP,
@@ -35,6 +38,9 @@ COMMAND_FILES: Final[Mapping[str, str]] = {
     SETTINGS_GLOBAL: "settings_global.txt",
     SETTINGS_SECURE: "settings_secure.txt",
     WHICH_SU: "which_su.txt",
+    DUMPSYS_ADB: "dumpsys_adb.txt",
+    BATTERYSTATS_DAILY: "batterystats_daily.txt",
+    DUMPSYS_DBINFO: "dumpsys_dbinfo.txt",
 }
 """Command -> the file in a profile folder that holds its output."""
 
@@ -117,6 +123,34 @@ class AccountSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedAppSpec:
+    """An app that was installed and removed before the scan: only its traces remain."""
+
+    package: str
+    version_code: int
+    installed: str
+    """``YYYY-MM-DD HH:MM:SS`` phone-local."""
+    removed: str
+    uid: int
+    """The uid it had; no installed app may have it."""
+    appops: tuple[tuple[str, str], ...] = ()
+    """App-op records left behind for its uid, as (op, mode); each was last used just
+    before it was removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedComputerSpec:
+    """A computer the phone trusts for USB debugging ("Always allow from this computer")."""
+
+    comment: str
+    """The name the computer sends with its key (``user@host``)."""
+    last_connection: str
+    """``YYYY-MM-DD HH:MM:SS`` phone-local."""
+    asked_last: bool = False
+    """It was the last computer to show the "Allow USB debugging?" prompt."""
+
+
+@dataclass(frozen=True, slots=True)
 class PhoneSpec:
     """A whole phone: everything ``render_outputs`` needs."""
 
@@ -138,6 +172,11 @@ class PhoneSpec:
     """The home app (its listener is a default notification listener)."""
     sideloaded_files: bool = True
     """Write ``files:`` entries (generated APKs) for apps from outside a store."""
+    removed_apps: tuple[RemovedAppSpec, ...] = ()
+    trusted_computers: tuple[TrustedComputerSpec, ...] = ()
+    """Computers trusted before the scan; the scanning computer is added at run time."""
+    running: tuple[str, ...] = ()
+    """Packages with a running process that uses a database (``dumpsys dbinfo``)."""
 
     def app(self, package: str) -> AppSpec | None:
         """The app with this package name, if installed."""

@@ -1,0 +1,261 @@
+"""What the phone remembers after the fact: the computers it trusts for USB debugging, and
+known stalkerware that was on it and was removed before the scan.
+
+Abusers often remove the spy app before a phone is checked; the phone's own records of
+installs, removals and app use outlive it, and so does the trust it gave the computer
+used to set it up over a cable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Final
+
+from scanner.checks.registry import CheckContext, check, finding
+from scanner.device.allowlist import (
+    BATTERYSTATS_DAILY,
+    DUMPSYS_ADB,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DBINFO,
+    DUMPSYS_PACKAGE,
+)
+from scanner.model import (
+    AppTrace,
+    Confidence,
+    DeviceSnapshot,
+    Evidence,
+    Finding,
+    Severity,
+    TraceKind,
+    TrustedComputer,
+)
+from scanner.parse.adb_keys import is_this_computer
+from scanner.sigdb.index import SignatureIndex
+from scanner.sigdb.model import Family, Kind
+
+MAX_TRACE_EVIDENCE: Final = 12
+"""A removed app's records quoted in its finding; the rest are counted."""
+
+_NO_NAME: Final = "a computer that gave no name"
+
+
+def _index(ctx: CheckContext) -> SignatureIndex | None:
+    index = ctx.signatures
+    return index if isinstance(index, SignatureIndex) else None
+
+
+def _minute(when: datetime) -> str:
+    return f"{when:%Y-%m-%d %H:%M}"
+
+
+# --------------------------------------------------------------------------- trusted computers
+
+
+def _name(computer: TrustedComputer) -> str:
+    return computer.comment or _NO_NAME
+
+
+def _last_connection(computer: TrustedComputer) -> Evidence:
+    if computer.last_connection is not None:
+        said = f"last connected {_minute(computer.last_connection)} UTC, as the phone records it"
+    elif computer.last_connection_unreadable:
+        said = (
+            "when it last connected is kept by the phone in a binary file that this check "
+            "cannot read"
+        )
+    else:
+        said = "the phone gives no time for its last connection"
+    return Evidence(DUMPSYS_ADB, said)
+
+
+def _computer_evidence(computer: TrustedComputer) -> list[Evidence]:
+    evidence = [
+        Evidence(
+            DUMPSYS_ADB,
+            f"trusted key {computer.fingerprint or 'with an unreadable fingerprint'}, "
+            f"named '{_name(computer)}' by that computer",
+        ),
+        _last_connection(computer),
+    ]
+    if computer.last_to_ask:
+        evidence.append(Evidence(DUMPSYS_ADB, "the last computer to ask this phone for permission"))
+    return evidence
+
+
+def _is_ours(computer: TrustedComputer, ctx: CheckContext) -> bool:
+    return bool(ctx.own_adb_key) and is_this_computer(computer.key, ctx.own_adb_key or "")
+
+
+@check(
+    id="ADB-001",
+    title="Another computer is trusted for USB debugging",
+    severity=Severity.REVIEW,
+    guidance="trusted_computer",
+    sources=(DUMPSYS_ADB,),
+)
+def other_trusted_computer(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """Each computer the phone trusts for USB debugging, other than this one.
+
+    A trusted computer can read and install apps over a cable without asking again, so it
+    may be the one used to set up spyware. The name is whatever that computer called
+    itself, so only the key tells computers apart. Known false positives: the owner's own
+    computer, a repair shop's. Offline inputs do not say which computer collected them,
+    so there every trusted computer is named, with low confidence.
+    """
+    if DUMPSYS_ADB not in snapshot.sources_read:
+        return
+    known_ours = bool(ctx.own_adb_key)
+    for computer in snapshot.trusted_computers:
+        if _is_ours(computer, ctx):
+            continue
+        evidence = _computer_evidence(computer)
+        if not known_ours:
+            evidence.append(
+                Evidence(
+                    "scanner",
+                    "this scan cannot tell whether it is the computer that collected this "
+                    "copy of the phone's data",
+                )
+            )
+        which = "another computer" if known_ours else "a computer"
+        yield finding(
+            "ADB-001",
+            title=f"The phone trusts {which} for USB debugging: {_name(computer)}",
+            evidence=evidence,
+            subject=computer.fingerprint or computer.key[:24],
+            confidence=Confidence.HIGH if known_ours else Confidence.LOW,
+        )
+
+
+@check(
+    id="ADB-002",
+    title="This computer is trusted for USB debugging",
+    severity=Severity.INFO,
+    guidance="usb_debugging",
+    sources=(DUMPSYS_ADB,),
+)
+def this_computer_trusted(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """The computer running this check is among the trusted ones (the person allowed it).
+
+    Named so the list of trusted computers is complete and this one is not mistaken for
+    another; it stays trusted after the check until the phone is told to forget it.
+    """
+    if DUMPSYS_ADB not in snapshot.sources_read or not ctx.own_adb_key:
+        return
+    for computer in snapshot.trusted_computers:
+        if _is_ours(computer, ctx):
+            evidence = _computer_evidence(computer)
+            evidence.insert(1, Evidence("scanner", "this is the key of this computer"))
+            yield finding(
+                "ADB-002",
+                title="The phone trusts this computer (the one running the check) "
+                "for USB debugging",
+                evidence=evidence,
+                subject="this-computer",
+            )
+
+
+# --------------------------------------------------------------------------- removed apps
+
+
+def traces_of_missing_apps(snapshot: DeviceSnapshot) -> dict[str, list[AppTrace]]:
+    """The phone's records of apps that are not in its list of apps, by package."""
+    present = {p.package for p in snapshot.packages}
+    missing: dict[str, list[AppTrace]] = {}
+    for trace in snapshot.app_traces:
+        if trace.package not in present:
+            missing.setdefault(trace.package, []).append(trace)
+    return missing
+
+
+def app_list_read_in_full(snapshot: DeviceSnapshot) -> bool:
+    """The list of apps was read and understood whole, so "not in it" means "not installed"."""
+    return DUMPSYS_PACKAGE in snapshot.sources_read and not any(
+        w.source == DUMPSYS_PACKAGE for w in snapshot.warnings
+    )
+
+
+def _period(trace: AppTrace) -> str:
+    if trace.earliest is not None and trace.latest is not None:
+        return f"between {_minute(trace.earliest)} and {_minute(trace.latest)}"
+    if trace.earliest is not None:
+        return f"after {_minute(trace.earliest)}"
+    if trace.latest is not None:
+        return f"at {_minute(trace.latest)}"
+    return ""
+
+
+_WHAT: Final = {
+    TraceKind.INSTALLED_OR_UPDATED: "installed or updated",
+    TraceKind.REMOVED: "removed",
+}
+
+
+def _trace_evidence(trace: AppTrace) -> Evidence:
+    if trace.kind in _WHAT:
+        when = _period(trace)
+        said = f"{trace.detail}: {_WHAT[trace.kind]}" + (f" {when} (phone time)" if when else "")
+    else:
+        said = trace.detail
+    return Evidence(trace.source, said)
+
+
+def _title(package: str, family: Family, traces: Iterable[AppTrace], in_full: bool) -> str:
+    known = f"Known stalkerware ({family.name}, {package}) was on this phone"
+    if not in_full:
+        return known + "; the list of apps could not be read in full, so it may still be there"
+    removals = [t for t in traces if t.kind is TraceKind.REMOVED]
+    if not removals:
+        return known + " and is no longer installed"
+    when = _period(removals[-1])
+    return known + " and was removed" + (f" {when} (phone time)" if when else "")
+
+
+def _order(traces: list[AppTrace]) -> list[AppTrace]:
+    """Oldest first; records without a time last."""
+    return sorted(traces, key=lambda t: t.earliest or t.latest or datetime.max)
+
+
+@check(
+    id="TRACE-001",
+    title="Known stalkerware was on this phone and was removed",
+    severity=Severity.HIGH,
+    guidance="removed_stalkerware",
+    sources=(BATTERYSTATS_DAILY, DUMPSYS_APPOPS, DUMPSYS_DBINFO, DUMPSYS_PACKAGE, "signatures"),
+)
+def removed_stalkerware(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+    """A package the database lists as stalkerware, named in the phone's records of
+    installs, removals, database use or app-ops, but not installed now.
+
+    High, not ``stalkerware``: the app is gone, but it was there, and whoever installed it
+    had the phone. An app the database does not list is not reported: most removed apps
+    are ordinary ones.
+    """
+    index = _index(ctx)
+    if index is None:
+        return
+    missing = traces_of_missing_apps(snapshot)
+    listed = index.match_packages(missing)
+    in_full = app_list_read_in_full(snapshot)
+    for package in sorted(listed):
+        spy = [m for m in listed[package] if m.family.kind is Kind.STALKERWARE]
+        if not spy:
+            continue
+        family = spy[0].family
+        traces = _order(missing[package])
+        evidence = [_trace_evidence(t) for t in traces[:MAX_TRACE_EVIDENCE]]
+        if len(traces) > MAX_TRACE_EVIDENCE:
+            evidence.append(Evidence("scanner", f"{len(traces) - MAX_TRACE_EVIDENCE} more records"))
+        if in_full:
+            evidence.append(Evidence(DUMPSYS_PACKAGE, f"{package} is not in the list of apps"))
+        sources = ", ".join(family.sources) or "signature database"
+        evidence.append(Evidence("signatures", f"listed as {family.name} in {sources}"))
+        yield finding(
+            "TRACE-001",
+            title=_title(package, family, traces, in_full),
+            evidence=evidence,
+            package=package,
+            family=family.name,
+            capabilities=family.capability_words(),
+        )
