@@ -296,7 +296,13 @@ def test_an_abandoned_stream_is_closed_and_what_still_comes_for_it_is_dropped(
     guard: GuardedTransport, phone: Phone
 ) -> None:
     open_stream(guard, phone)
+    opened = message(b"OPEN", LOCAL, 0, b"shell:getprop\0")
+    # The phone's reader runs on its own thread: wait until the OPEN has reached it.
+    deadline = time.monotonic() + 5
+    while len(phone.received) < len(opened) and time.monotonic() < deadline:
+        time.sleep(0.01)
     sent_before = len(phone.received)
+    assert bytes(phone.received) == opened
     guard.abandon(LOCAL, 5)
     deadline = time.monotonic() + 5
     while len(phone.received) < sent_before + HEADER.size and time.monotonic() < deadline:
