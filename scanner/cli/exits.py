@@ -36,6 +36,8 @@ class Exit(enum.IntEnum):
     """A command outside the read-only list was stopped (a bug)."""
     INPUT_REFUSED = 10
     """An offline input was refused: damaged, changed, unsafe, encrypted or not recognised."""
+    EVIDENCE_FAILED = 11
+    """``evidence verify``: the pack does not verify (the message says what failed)."""
     STOPPED = 130
     """Stopped with Ctrl-C (the reports asked for are still written, marked incomplete)."""
 

@@ -175,10 +175,36 @@ def _signatures_command(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _evidence_command(sub: argparse._SubParsersAction[_Parser]) -> None:
     evidence = sub.add_parser(
         "evidence",
-        help="make a key to sign evidence packs",
+        help="check an evidence pack, record its handover, or make a signing key",
         description="Work with evidence packs written by --evidence.",
     )
     actions = evidence.add_subparsers(dest="action", required=True, metavar="ACTION")
+    verify = actions.add_parser(
+        "verify",
+        help="check a pack's files, hash chain, signature and handover records",
+        description="Check an evidence pack and say, in plain words, what holds. A signed "
+        "pack passes only with the signer's public key (--key) or a folder of trusted keys.",
+    )
+    verify.add_argument("directory", type=Path, help="the evidence pack folder")
+    verify.add_argument("--key", type=Path, metavar="PUBKEY", help="the signer's public key")
+    verify.add_argument(
+        "--trusted-keys",
+        type=Path,
+        metavar="DIR",
+        help="a folder of public keys (*.pub) you trust to sign packs",
+    )
+    handover = actions.add_parser(
+        "handover",
+        help="record who received the pack, without breaking its chain",
+    )
+    handover.add_argument("directory", type=Path, help="the evidence pack folder")
+    handover.add_argument("--to", required=True, metavar="NAME", help="who received it")
+    handover.add_argument("--note", default="", help="anything else to record (optional)")
+    handover.add_argument(
+        "--when",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="when it was handed over, UTC (default: now)",
+    )
     keygen = actions.add_parser(
         "keygen", help="make an Ed25519 key pair to sign evidence packs with --evidence-key"
     )

@@ -69,11 +69,21 @@ def passphrase(path: Path, console: Console, ask: AskSecret | None = None) -> st
         ask = _default_ask
     if path.exists():
         return ask(f"Passphrase for {path}: ")
+    from scanner.casefile.passphrase import WeakPassphrase, passphrase_strength
+
     console.print(
         "This creates a new encrypted case file. Choose a passphrase the other person "
-        "cannot guess. If it is lost, the file cannot be opened."
+        "cannot guess: a few words are easier to remember than a short password. If it "
+        "is lost, the file cannot be opened."
     )
-    first = ask("New passphrase: ")
+    for attempt in range(1, PASSPHRASE_TRIES + 1):
+        first = ask("New passphrase: ")
+        strong, why = passphrase_strength(first)
+        if strong:
+            break
+        if attempt == PASSPHRASE_TRIES:
+            raise WeakPassphrase(f"{why} The scan was not saved to the case file.")
+        console.print(Text(f"{why} Please choose another."))
     if first != ask("Type it again: "):
         raise ReportError("The two passphrases were different. The scan was not saved.")
     return first

@@ -293,7 +293,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.print("\nStopped. Nothing was changed on the phone.")
         return Exit.STOPPED
     except ScannerError as exc:
-        lead = "The scan finished, but" if scan_done else "The scan could not go on."
+        lead = "The scan finished." if scan_done else "The scan could not go on."
         console.print(f"\n[bold]{lead}[/bold] {escape(exc.message)}")
         if args.debug and exc.detail:
             console.print(f"Detail: {exc.detail}", markup=False)

@@ -144,7 +144,8 @@ def device_info(props: Mapping[str, str], serial: str = "") -> DeviceInfo:
         sdk=ascii_int(props.get("ro.build.version.sdk", "")),
         security_patch=props.get("ro.build.version.security_patch", "").strip(),
         fingerprint=_first(props, _FINGERPRINT_KEYS),
-        serial=serial,
+        # The phone's own serial names it; a network address changes from visit to visit.
+        serial=_first(props, ("ro.serialno", "ro.boot.serialno")) or serial,
         build_type=props.get("ro.build.type", "").strip(),
         build_tags=props.get("ro.build.tags", "").strip(),
         debuggable=debuggable,

@@ -366,7 +366,14 @@ def build_snapshot(
     )
     settings = _cleaned(settings)
     return DeviceSnapshot(
-        device=_cleaned(device_info(props, clean_phone_text(capture.serial))),
+        device=_cleaned(
+            device_info(
+                props,
+                # Over USB the connection's serial is the phone's; over the network it is
+                # only an address, which must not identify the phone across scans.
+                clean_phone_text(capture.serial) if capture.transport == "usb" else "",
+            )
+        ),
         packages=packages,
         accessibility=tuple(
             _cleaned(s) for s in _accessibility(a11y_parse, settings.enabled_accessibility_services)

@@ -179,6 +179,14 @@ def _worst(findings: Sequence[Finding]) -> Severity:
 
 def render_history(diffs: Sequence[HistoryDiff], console: Console) -> None:
     """What changed between saved scans of the same phone, oldest first, with dates."""
+    console.push_theme(THEME)
+    try:
+        _render_history(diffs, console)
+    finally:
+        console.pop_theme()
+
+
+def _render_history(diffs: Sequence[HistoryDiff], console: Console) -> None:
     console.rule("Changes since earlier scans of this phone")
     if not diffs:
         console.print("This is the first scan of this phone in the case file.")

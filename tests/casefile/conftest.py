@@ -64,8 +64,11 @@ def pixel8_capture(
             old, new = edits[command]
             assert old in data, f"edit target {old!r} not in {name}"
             data = data.replace(old, new)
+        if command == GETPROP:
+            # The phone names itself; the network address the scan used does not.
+            data += f"[ro.serialno]: [{serial}]\n".encode()
         results.append(CommandResult(command, data, duration_s=0.25))
-    return RawCapture(tuple(results), serial=serial, transport="tcp")
+    return RawCapture(tuple(results), serial="192.168.1.20:5555", transport="tcp")
 
 
 def scan_at(capture: RawCapture, started_at: datetime) -> ScanResult:

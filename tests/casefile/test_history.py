@@ -275,3 +275,21 @@ def test_history_matches_by_fingerprint_when_a_scan_has_no_serial() -> None:
     assert [c.description for c in diffs[0].changes] == [
         "Play Protect app scanning was switched on (it was off)."
     ]
+
+
+def test_a_phone_reached_at_another_network_address_is_still_the_same_phone(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    first = pixel8_capture("SERIAL-A")
+    later = pixel8_capture("SERIAL-A", {SETTINGS_GLOBAL: (b"adb_enabled=1", b"adb_enabled=0")})
+    moved = replace(later, serial="10.0.0.7:40123")  # wireless debugging, another visit
+    path = tmp_path / "case.phc"
+    save_scan(path, scan_at(first, MARCH), PASSPHRASE, scrypt=FAST_SCRYPT)
+    save_scan(path, scan_at(moved, MAY), PASSPHRASE, scrypt=FAST_SCRYPT)
+
+    (diff,) = history_for(load_case(path, PASSPHRASE), build_snapshot)
+
+    assert (diff.earlier_time, diff.later_time) == (MARCH, MAY)
+    assert any("USB debugging" in change.description for change in diff.changes)

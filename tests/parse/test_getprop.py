@@ -20,7 +20,8 @@ def test_ai_pin_device_info_is_read():
     assert info.build_tags == "release-keys"
     assert info.debuggable is False
     assert info.timezone == "America/Los_Angeles"
-    assert info.serial == "serial-1"
+    # The phone's own serial wins over the connection's name for it.
+    assert info.serial == parsed.props["ro.serialno"] != "serial-1"
     assert parsed.warnings == ()
 
 
@@ -83,3 +84,8 @@ def test_sdk_that_is_not_a_number_is_none():
 def test_arbitrary_text_never_raises(text):
     parsed = parse_getprop(text)
     device_info(parsed.props)
+
+
+def test_without_a_serial_property_the_connection_serial_is_kept() -> None:
+    assert device_info({"ro.product.model": "Pixel 7"}, "USB123").serial == "USB123"
+    assert device_info({"ro.boot.serialno": "ABC"}, "USB123").serial == "ABC"
