@@ -16,14 +16,23 @@ from typing import Final
 UDEV_RULE_NAME: Final = "51-android-phone-check.rules"
 
 
+def _package(name: str) -> Traversable:
+    """The installed data package ``name``; a folder that does not exist when the package
+    is missing, so readers fail with their own plain message instead of an ImportError."""
+    try:
+        return files(name)
+    except ModuleNotFoundError:
+        return Path(f"<the {name} package is not installed>")
+
+
 def guidance_root() -> Traversable:
     """The installed ``guidance`` package: texts per language, helplines, the udev rule."""
-    return files("guidance")
+    return _package("guidance")
 
 
 def signatures_root() -> Traversable:
     """The installed ``signatures`` package: the shipped database and its manifest."""
-    return files("signatures")
+    return _package("signatures")
 
 
 def udev_rule() -> Traversable:

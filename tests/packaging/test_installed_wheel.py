@@ -105,7 +105,7 @@ def spoiled(installed: Installed) -> Iterator[Installed]:
         shutil.copytree(installed.site_packages / name, backup / name)
     yield installed
     for name in ("guidance", "signatures"):
-        shutil.rmtree(installed.site_packages / name)
+        shutil.rmtree(installed.site_packages / name, ignore_errors=True)
         shutil.copytree(backup / name, installed.site_packages / name)
     shutil.rmtree(backup)
 
@@ -229,3 +229,21 @@ def test_nothing_imports_the_checkout(installed: Installed, empty: Path) -> None
     for path in done.stdout.split():
         assert Path(path).is_relative_to(installed.site_packages), path
     assert sysconfig.get_paths()["purelib"] != str(installed.site_packages)
+
+
+def test_with_the_data_packages_gone_the_scan_still_warns_and_names_what_is_missing(
+    spoiled: Installed, empty: Path
+) -> None:
+    shutil.rmtree(spoiled.site_packages / "guidance")
+    shutil.rmtree(spoiled.site_packages / "signatures")
+
+    done = spoiled.run("--demo", "--json", "r.json", cwd=empty)
+
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.returncode == 7, done.stdout + done.stderr
+    out = " ".join(done.stdout.split())
+    assert out.index("The check for known stalkerware did not run") < out.index("Help")
+    for number in UK_NUMBERS:
+        assert number in out
+    report = json.loads((empty / "r.json").read_text(encoding="utf-8"))
+    assert report["summary"]["database_used"] is False
