@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
+from scanner.commands import DUMPSYS_PACKAGE  # noqa: E402
 from scanner.device.connection import PhoneConnection  # noqa: E402
 from scanner.device.keys import AdbSigner  # noqa: E402
 from scanner.model import ScanResult  # noqa: E402

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from common import MB, BenchPhone, PhoneSettings, timed_scan
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
     DUMPSYS_APPOPS,

@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from machine import MachineWatch, ReferenceWork  # noqa: E402 - this script's own folder
 
-from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
+from scanner.commands import DUMPSYS_PACKAGE  # noqa: E402
 from scanner.model import CommandResult, RawCapture  # noqa: E402
 from scanner.parse.packages import parse_dumpsys_package  # noqa: E402
 from scanner.parse.snapshot import build_snapshot  # noqa: E402

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.parse_bench import fabricated_dump  # noqa: E402
-from scanner.device.allowlist import DUMPSYS_PACKAGE  # noqa: E402
+from scanner.commands import DUMPSYS_PACKAGE  # noqa: E402
 
 CHILD = """
 import sys

@@ -1,6 +1,6 @@
 """Run the scan's fixed batch of read-only commands and keep every raw output.
 
-The batch is ``allowlist.SCAN_COMMANDS``: a constant number of round trips, whatever the
+The batch is ``sources.SCAN_COMMANDS``: a constant number of round trips, whatever the
 number of apps. A command that fails or times out becomes a ``CommandResult`` with an
 error and the scan goes on; if the phone goes away, or the person presses Ctrl-C, what
 was collected so far is kept and the rest is marked as not run.
@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.device.connection import PhoneConnection
 from scanner.errors import CommandTimeout, DeviceError, Disconnected
 from scanner.model import CUT_AT_LIMIT, STOPPED_BY_PERSON, CommandResult, RawCapture
+from scanner.sources import SCAN_COMMANDS
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scanner.commands import DUMPSYS_PACKAGE
+
 
 @dataclass(frozen=True, slots=True)
 class CollectionWarning:
@@ -39,7 +41,7 @@ CUT_AT_LIMIT = "output was cut at the size limit"
 STOPPED_BY_PERSON = "the scan was stopped with Ctrl-C before it had read everything"
 """``RawCapture.interrupted`` when the person stopped the scan: what was read is kept."""
 
-APP_LIST_SOURCE = "dumpsys package"
+APP_LIST_SOURCE = DUMPSYS_PACKAGE
 """The command whose output is the list of apps: only when it was read whole and
 understood can a report say that no known stalkerware was found."""
 

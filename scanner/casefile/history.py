@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scanner.casefile.casefile import CaseFile, ScanRecord
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
     DUMPSYS_DEVICE_POLICY,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Final
 
 from scanner.checks.registry import CheckContext, check, finding
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ADB,
     DUMPSYS_APPOPS,

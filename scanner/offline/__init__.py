@@ -1,7 +1,7 @@
 """Offline inputs: a bug report, an androidqf folder or zip, or a saved capture.
 
 Each loader maps what its input holds onto the live scan's commands
-(``device.allowlist.SCAN_COMMANDS``), keeping each output's exact bytes, so
+(``sources.SCAN_COMMANDS``), keeping each output's exact bytes, so
 ``pipeline.analyse`` finds what a live scan of the same phone would. A command the input
 does not hold becomes a ``CommandResult`` with no output that says so; what a kind of
 input can never hold is also listed in ``RawCapture.not_applicable`` (named in the report,

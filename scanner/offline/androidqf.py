@@ -29,20 +29,14 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Final, Protocol
 
-from scanner.device.allowlist import (
-    GETPROP,
-    LAUNCHER_ACTIVITIES,
-    SETTINGS_GLOBAL,
-    SETTINGS_SECURE,
-    WHICH_SU,
-)
 from scanner.errors import InputDamaged, InputMissing, InputNotRecognised
 from scanner.model import ApkFacts, CommandResult, RawCapture
 from scanner.offline.archive import ZipInput
-from scanner.offline.bugreport import DUMPSYS_COMMANDS, SETTINGS_COMMANDS, settings_result
+from scanner.offline.bugreport import settings_result
 from scanner.offline.common import (
     OfflineInput,
     in_scan_order,
@@ -54,12 +48,23 @@ from scanner.offline.common import (
 )
 from scanner.offline.packages_json import apk_facts, parse_packages_json, why_no_certificate
 from scanner.offline.sections import Section, dumpsys_services
+from scanner.sources import (
+    SOURCES,
+    NotHeld,
+    OfflinePlace,
+    Properties,
+    RootSearch,
+    Service,
+    SettingsTable,
+)
 
 TRANSPORT: Final = "androidqf"
 NOT_PRESENT: Final = "not in this androidqf folder"
 
 NOT_HELD: Final = {
-    LAUNCHER_ACTIVITIES: "androidqf does not ask the phone which apps have an icon",
+    source.command: source.androidqf.reason
+    for source in SOURCES
+    if isinstance(source.androidqf, NotHeld)
 }
 """What androidqf never collects: named as not available, not as unread."""
 
@@ -78,8 +83,9 @@ DUMPSYS_FILE: Final = "dumpsys.txt"
 ROOT_BINARIES_FILE: Final = "root_binaries.json"
 PACKAGES_FILE: Final = "packages.json"
 SETTINGS_FILES: Final = {
-    SETTINGS_GLOBAL: "settings_global.txt",
-    SETTINGS_SECURE: "settings_secure.txt",
+    row.command: f"settings_{row.androidqf.namespace}.txt"
+    for row in SOURCES
+    if isinstance(row.androidqf, SettingsTable)
 }
 _MARKER_FILES: Final = (GETPROP_FILE, DUMPSYS_FILE, PACKAGES_FILE, *SETTINGS_FILES.values())
 _AGE_MAGIC: Final = b"age-encryption.org/"
@@ -175,30 +181,12 @@ def _read(source: _Source, given: Path) -> OfflineInput:
     found: dict[str, CommandResult] = {}
 
     getprop = _file(source, prefix + GETPROP_FILE, MAX_FILE_BYTES)
-    if getprop is not None:
-        found[GETPROP] = section_result(GETPROP, Section(getprop))
-
     dumpsys = _file(source, prefix + DUMPSYS_FILE, MAX_FILE_BYTES)
     services = dumpsys_services(dumpsys, ends_at_eof=True) if dumpsys is not None else {}
-    for command, service in DUMPSYS_COMMANDS.items():
-        if service in services:
-            found[command] = section_result(command, services[service])
-
-    for command, name in SETTINGS_FILES.items():
-        listed = _file(source, prefix + name, MAX_FILE_BYTES)
-        if listed is not None:
-            found[command] = section_result(command, Section(listed))
-        elif "settings" in services:
-            # Older androidqf versions saved no settings files; the dump has them.
-            result = settings_result(
-                command, SETTINGS_COMMANDS[command], services["settings"], "androidqf dumpsys"
-            )
-            if result is not None:
-                found[command] = result
-
-    which_su = _which_su(source, prefix + ROOT_BINARIES_FILE, given)
-    if which_su is not None:
-        found[WHICH_SU] = CommandResult(WHICH_SU, which_su)
+    for row in SOURCES:
+        result = _from_place(row.command, row.androidqf, source, prefix, given, getprop, services)
+        if result is not None:
+            found[row.command] = result
 
     capture = RawCapture(
         results=in_scan_order(found, NOT_PRESENT, NOT_HELD),
@@ -207,6 +195,37 @@ def _read(source: _Source, given: Path) -> OfflineInput:
         not_applicable=not_applicable(found, NOT_HELD),
     )
     return _with_app_files(capture, _file(source, prefix + PACKAGES_FILE, MAX_PACKAGES_BYTES))
+
+
+def _from_place(
+    command: str,
+    place: OfflinePlace,
+    source: _Source,
+    prefix: str,
+    given: Path,
+    getprop: bytes | None,
+    services: Mapping[str, Section],
+) -> CommandResult | None:
+    """One command's output as this acquisition holds it, or None when it does not."""
+    if isinstance(place, Properties):
+        return None if getprop is None else section_result(command, Section(getprop))
+    if isinstance(place, Service):
+        found = services.get(place.name)
+        return None if found is None else section_result(command, found)
+    if isinstance(place, SettingsTable):
+        listed = _file(source, prefix + SETTINGS_FILES[command], MAX_FILE_BYTES)
+        if listed is not None:
+            return section_result(command, Section(listed))
+        if "settings" in services:
+            # Older androidqf versions saved no settings files; the dump has them.
+            return settings_result(
+                command, place.namespace, services["settings"], "androidqf dumpsys"
+            )
+        return None
+    if isinstance(place, RootSearch):
+        which_su = _which_su(source, prefix + ROOT_BINARIES_FILE, given)
+        return None if which_su is None else CommandResult(command, which_su)
+    return None  # NotHeld: named by NOT_HELD
 
 
 def _with_app_files(capture: RawCapture, raw: bytes | None) -> OfflineInput:

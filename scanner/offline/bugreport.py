@@ -19,20 +19,8 @@ import zipfile
 from pathlib import Path
 from typing import Final
 
-from scanner.device.allowlist import (
-    BATTERYSTATS_DAILY,
-    DUMPSYS_ACCESSIBILITY,
-    DUMPSYS_ACCOUNT,
-    DUMPSYS_ADB,
-    DUMPSYS_APPOPS,
-    DUMPSYS_DBINFO,
-    DUMPSYS_DEVICE_POLICY,
-    DUMPSYS_PACKAGE,
+from scanner.commands import (
     GETPROP,
-    LAUNCHER_ACTIVITIES,
-    SETTINGS_GLOBAL,
-    SETTINGS_SECURE,
-    WHICH_SU,
 )
 from scanner.errors import InputMissing, InputNotRecognised
 from scanner.model import APK_FILES, CommandResult, RawCapture
@@ -46,6 +34,7 @@ from scanner.offline.common import (
 )
 from scanner.offline.sections import Section, command_section, dumpsys_services
 from scanner.offline.settings_dump import settings_list_from_dump
+from scanner.sources import SOURCES, NotHeld, Properties, Service, SettingsTable
 
 logger = logging.getLogger(__name__)
 
@@ -58,25 +47,12 @@ MAX_MAIN_BYTES: Final = 512 * 1024 * 1024
 MAX_POINTER_BYTES: Final = 4096
 """``main_entry.txt`` only holds a file name."""
 
-DUMPSYS_COMMANDS: Final = {
-    DUMPSYS_PACKAGE: "package",
-    DUMPSYS_ACCESSIBILITY: "accessibility",
-    DUMPSYS_DEVICE_POLICY: "device_policy",
-    DUMPSYS_ACCOUNT: "account",
-    DUMPSYS_APPOPS: "appops",
-    DUMPSYS_ADB: "adb",
-    DUMPSYS_DBINFO: "dbinfo",
-    # A dump of every service holds the full battery stats: its daily records are the same
-    # section ``--daily`` prints, after the battery history (the parser skips to them).
-    BATTERYSTATS_DAILY: "batterystats",
-}
-"""Scan command -> the service whose ``DUMP OF SERVICE`` block is its output."""
-
-SETTINGS_COMMANDS: Final = {SETTINGS_GLOBAL: "global", SETTINGS_SECURE: "secure"}
-
 NOT_HELD: Final = {
-    LAUNCHER_ACTIVITIES: "a bug report does not hold the list of apps with an icon",
-    WHICH_SU: "a bug report does not hold the search for an 'su' program",
+    **{
+        source.command: source.bugreport.reason
+        for source in SOURCES
+        if isinstance(source.bugreport, NotHeld)
+    },
     APK_FILES: "a bug report does not hold the apps' files, so their signing certificates "
     "and file hashes cannot be checked",
 }
@@ -123,18 +99,22 @@ def capture_from_bugreport_text(text: bytes) -> RawCapture:
     """Map the sections of a bug report's main text onto the scan's commands."""
     found: dict[str, CommandResult] = {}
     props = command_section(text, b"SYSTEM PROPERTIES")
-    if props is not None:
-        found[GETPROP] = section_result(GETPROP, props)
     services = dumpsys_services(text)
-    for command, service in DUMPSYS_COMMANDS.items():
-        if service in services:
-            found[command] = section_result(command, services[service])
-    settings = services.get("settings")
-    if settings is not None:
-        for command, namespace in SETTINGS_COMMANDS.items():
-            result = settings_result(command, namespace, settings, "bug report")
+    for source in SOURCES:
+        place = source.bugreport
+        section: Section | None = None
+        if isinstance(place, Properties):
+            section = props
+        elif isinstance(place, Service):
+            section = services.get(place.name)
+        elif isinstance(place, SettingsTable) and "settings" in services:
+            result = settings_result(
+                source.command, place.namespace, services["settings"], "bug report"
+            )
             if result is not None:
-                found[command] = result
+                found[source.command] = result
+        if section is not None:
+            found[source.command] = section_result(source.command, section)
     getprop = found.get(GETPROP)
     return RawCapture(
         results=in_scan_order(found, NOT_PRESENT, NOT_HELD),

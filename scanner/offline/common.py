@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.errors import InputMissing, InputUnsafe
 from scanner.model import CUT_AT_LIMIT, ApkFacts, CommandResult, NotApplicable, RawCapture
 from scanner.offline.sections import Section
 from scanner.parse.getprop import parse_getprop
+from scanner.sources import SCAN_COMMANDS
 
 MAX_COMMAND_BYTES: Final = 64 * 1024 * 1024
 """The live scan's per-command limit (``device.connection.MAX_OUTPUT_BYTES``): an offline

@@ -1,7 +1,9 @@
-"""Pure parsers: command output text in, dataclasses out; plus the snapshot assembly.
+"""Pure parsers: command output text in, dataclasses out.
 
 Every parser returns its results together with ``CollectionWarning``s for what it could
-not read, and never raises on unexpected text.
+not read, and never raises on unexpected text. The snapshot assembly is
+``scanner.parse.snapshot`` (not imported here: it reads the table in ``scanner.sources``,
+which imports the parsers).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from scanner.parse.settings import (
     parse_settings_list,
     safety_settings,
 )
-from scanner.parse.snapshot import build_snapshot
 
 __all__ = [
     "ROOT_PACKAGES",
@@ -41,7 +42,6 @@ __all__ = [
     "SettingsListParse",
     "UserPackageState",
     "WhichSuParse",
-    "build_snapshot",
     "device_info",
     "notification_listeners",
     "parse_dumpsys_accessibility",

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scanner.device.allowlist import DUMPSYS_ACCESSIBILITY
+from scanner.commands import DUMPSYS_ACCESSIBILITY
 from scanner.model import AccessibilityService, CollectionWarning
 from scanner.parse.common import (
     Capped,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.device.allowlist import DUMPSYS_ACCOUNT
+from scanner.commands import DUMPSYS_ACCOUNT
 from scanner.model import Account, CollectionWarning
 from scanner.parse.common import Capped, WarningLog, has_text, leading_int, nonempty_lines
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
 
-from scanner.device.allowlist import DUMPSYS_ADB
+from scanner.commands import DUMPSYS_ADB
 from scanner.model import CollectionWarning, TrustedComputer
 from scanner.parse.common import WarningLog, indent_of
 from scanner.parse.lines import iter_lines

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import islice
 
-from scanner.device.allowlist import DUMPSYS_APPOPS
+from scanner.commands import DUMPSYS_APPOPS
 from scanner.model import AppOp, CollectionWarning
 from scanner.parse.common import WarningLog, ascii_int, has_text, indent_of, nonblank_lines
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from scanner.device.allowlist import DUMPSYS_APPOPS
+from scanner.commands import DUMPSYS_APPOPS
 from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.appops import AppOpsParse, parse_dumpsys_appops, uid_from_text
 from scanner.parse.common import WarningLog, indent_of, parse_local_time

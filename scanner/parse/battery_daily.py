@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from scanner.device.allowlist import BATTERYSTATS_DAILY
+from scanner.commands import BATTERYSTATS_DAILY
 from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.common import WarningLog
 from scanner.parse.lines import PACKAGE_NAME, iter_lines

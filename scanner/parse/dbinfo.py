@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from scanner.device.allowlist import DUMPSYS_DBINFO
+from scanner.commands import DUMPSYS_DBINFO
 from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.common import WarningLog, parse_local_time
 from scanner.parse.lines import PACKAGE_NAME, iter_lines

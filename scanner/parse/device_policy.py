@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.device.allowlist import DUMPSYS_DEVICE_POLICY
+from scanner.commands import DUMPSYS_DEVICE_POLICY
 from scanner.model import CollectionWarning, DeviceAdmin
 from scanner.parse.common import (
     WarningLog,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from scanner.device.allowlist import GETPROP
+from scanner.commands import GETPROP
 from scanner.model import CollectionWarning, DeviceInfo
 from scanner.parse.common import WarningLog, ascii_int, has_text, nonempty_lines
 

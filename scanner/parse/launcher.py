@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from scanner.device.allowlist import LAUNCHER_ACTIVITIES
+from scanner.commands import LAUNCHER_ACTIVITIES
 from scanner.model import CollectionWarning
 from scanner.parse.common import Capped, WarningLog, looks_like_component, nonblank_lines
 

@@ -31,7 +31,7 @@ from functools import lru_cache, partial
 from itertools import chain, islice, takewhile
 from typing import Final
 
-from scanner.device.allowlist import DUMPSYS_PACKAGE
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import CollectionWarning, PermissionGrant
 from scanner.parse.common import (
     NOT_SPACE,

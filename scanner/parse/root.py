@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from scanner.device.allowlist import WHICH_SU
+from scanner.commands import WHICH_SU
 from scanner.model import CollectionWarning, RootIndicators
 from scanner.parse.common import Capped, WarningLog, nonblank_lines
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scanner.device.allowlist import SETTINGS_GLOBAL, SETTINGS_SECURE
+from scanner.commands import SETTINGS_GLOBAL, SETTINGS_SECURE
 from scanner.model import CollectionWarning, NotificationListener, SafetySettings
 from scanner.parse.common import (
     Capped,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
@@ -29,7 +29,6 @@ from scanner.device.allowlist import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
@@ -44,25 +43,25 @@ from scanner.model import (
     PermissionGrant,
     RawCapture,
 )
-from scanner.parse.accessibility import AccessibilityParse, parse_dumpsys_accessibility
-from scanner.parse.accounts import AccountsParse, parse_dumpsys_account
-from scanner.parse.adb_keys import AdbParse, parse_dumpsys_adb
-from scanner.parse.appops_traces import AppOpsWithTraces, parse_appops_and_traces
-from scanner.parse.battery_daily import BatteryDailyParse, parse_batterystats_daily
+from scanner.parse.accessibility import AccessibilityParse
+from scanner.parse.accounts import AccountsParse
+from scanner.parse.adb_keys import AdbParse
+from scanner.parse.appops_traces import AppOpsWithTraces
+from scanner.parse.battery_daily import BatteryDailyParse
 from scanner.parse.common import component_package, excerpt, normalize_component
-from scanner.parse.dbinfo import DbInfoParse, parse_dumpsys_dbinfo
-from scanner.parse.device_policy import DevicePolicyParse, parse_dumpsys_device_policy
-from scanner.parse.getprop import PropsParse, device_info, parse_getprop
-from scanner.parse.launcher import LauncherParse, parse_launcher_activities
-from scanner.parse.packages import PackageRecord, PackagesParse, parse_dumpsys_package
-from scanner.parse.root import WhichSuParse, parse_which_su, root_indicators
+from scanner.parse.dbinfo import DbInfoParse
+from scanner.parse.device_policy import DevicePolicyParse
+from scanner.parse.getprop import PropsParse, device_info
+from scanner.parse.launcher import LauncherParse
+from scanner.parse.packages import PackageRecord, PackagesParse
+from scanner.parse.root import WhichSuParse, root_indicators
 from scanner.parse.settings import (
     SettingsListParse,
     notification_listeners,
-    parse_settings_list,
     safety_settings,
 )
 from scanner.parse.text import clean_optional, clean_phone_text
+from scanner.sources import SCAN_COMMANDS, SOURCES
 
 logger = logging.getLogger(__name__)
 
@@ -72,21 +71,7 @@ MAIN_USER = 0
 T = TypeVar("T")
 
 PARSERS: Mapping[str, Callable[[str], object]] = MappingProxyType(
-    {
-        GETPROP: parse_getprop,
-        DUMPSYS_PACKAGE: parse_dumpsys_package,
-        LAUNCHER_ACTIVITIES: parse_launcher_activities,
-        DUMPSYS_ACCESSIBILITY: parse_dumpsys_accessibility,
-        DUMPSYS_DEVICE_POLICY: parse_dumpsys_device_policy,
-        DUMPSYS_ACCOUNT: parse_dumpsys_account,
-        DUMPSYS_APPOPS: parse_appops_and_traces,
-        SETTINGS_GLOBAL: lambda text: parse_settings_list(text, "global"),
-        SETTINGS_SECURE: lambda text: parse_settings_list(text, "secure"),
-        WHICH_SU: parse_which_su,
-        DUMPSYS_ADB: parse_dumpsys_adb,
-        BATTERYSTATS_DAILY: parse_batterystats_daily,
-        DUMPSYS_DBINFO: parse_dumpsys_dbinfo,
-    }
+    {source.command: source.parser for source in SOURCES}
 )
 """The parser of each command in the scan batch (pure functions: text -> dataclass)."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scanner.casefile.crypto import ScryptParams
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
     DUMPSYS_APPOPS,
@@ -17,12 +17,12 @@ from scanner.device.allowlist import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
 from scanner.model import CommandResult, RawCapture, ScanResult
 from scanner.pipeline import analyse
+from scanner.sources import SCAN_COMMANDS
 
 FAST_SCRYPT = ScryptParams(log2_n=4, r=8, p=1)
 """Tiny cost so tests run fast; the product default is checked separately."""

@@ -23,7 +23,7 @@ from scanner.casefile import (
     verify_evidence,
     write_evidence,
 )
-from scanner.device.allowlist import GETPROP
+from scanner.commands import GETPROP
 from scanner.errors import EvidenceError
 from scanner.model import ScanResult
 from tests.casefile.conftest import FAST_SCRYPT, PASSPHRASE

@@ -32,7 +32,7 @@ from scanner.casefile import (
     verify_evidence,
     write_evidence,
 )
-from scanner.device.allowlist import DUMPSYS_PACKAGE
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import ScanResult
 
 CHANGED = "{rel} has changed since the pack was made: its SHA-256 does not match the manifest."

@@ -13,7 +13,7 @@ from scanner.casefile import (
     record_from_result,
     save_scan,
 )
-from scanner.device.allowlist import DUMPSYS_PACKAGE, SCAN_COMMANDS, SETTINGS_GLOBAL
+from scanner.commands import DUMPSYS_PACKAGE, SETTINGS_GLOBAL
 from scanner.model import (
     AccessibilityService,
     Account,
@@ -28,6 +28,7 @@ from scanner.model import (
     SafetySettings,
 )
 from scanner.parse.snapshot import build_snapshot
+from scanner.sources import SCAN_COMMANDS
 from tests.casefile.conftest import FAST_SCRYPT, PASSPHRASE, pixel8_capture, scan_at
 
 MARCH = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from scanner.apks import pull_candidates
 from scanner.checks.common import install_source
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.checks.spy_behaviour import score_package
-from scanner.device.allowlist import DUMPSYS_PACKAGE
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import CommandResult, DeviceSnapshot, RawCapture
 from scanner.parse.snapshot import build_snapshot
 from tests.parse.helpers import fixture_text

@@ -17,7 +17,7 @@ import pytest
 
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.checks.spy_behaviour import REVIEW_SCORE, score_package, spy_behaviour
-from scanner.device.allowlist import DUMPSYS_PACKAGE, LAUNCHER_ACTIVITIES, SETTINGS_SECURE
+from scanner.commands import DUMPSYS_PACKAGE, LAUNCHER_ACTIVITIES, SETTINGS_SECURE
 from scanner.model import CommandResult, DeviceSnapshot, RawCapture, Severity
 from scanner.parse.snapshot import build_snapshot
 from scanner.sigdb.commands import load_shipped_db

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from scanner.checks.registry import CheckContext, run_checks
-from scanner.device.allowlist import BATTERYSTATS_DAILY, DUMPSYS_ADB, DUMPSYS_PACKAGE
+from scanner.commands import BATTERYSTATS_DAILY, DUMPSYS_ADB, DUMPSYS_PACKAGE
 from scanner.device.keys import ephemeral_signer
 from scanner.model import CommandResult, Confidence, DeviceSnapshot, Finding, RawCapture, Severity
 from scanner.parse.snapshot import build_snapshot

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from scanner.cli import main
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ACCOUNT,
     DUMPSYS_ADB,

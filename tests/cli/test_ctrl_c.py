@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from scanner.device.allowlist import DUMPSYS_APPOPS, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_APPOPS
 from scanner.simulator import SimulatedPhone, load_profile
 from scanner.simulator.faults import FaultPlan
+from scanner.sources import SCAN_COMMANDS
 
 REPO = Path(__file__).resolve().parents[2]
 

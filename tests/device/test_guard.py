@@ -13,9 +13,9 @@ import pytest
 from adb_shell.adb_message import AdbMessage
 from adb_shell.transport.tcp_transport import TcpTransport
 
-from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.device.guard import GuardedTransport
 from scanner.errors import CommandRefused, Disconnected
+from scanner.sources import SCAN_COMMANDS
 
 
 class Sink:

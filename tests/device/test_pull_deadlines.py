@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from scanner.apks import pull_apks
-from scanner.device.allowlist import DUMPSYS_PACKAGE, GETPROP
+from scanner.commands import DUMPSYS_PACKAGE, GETPROP
 from scanner.device.connection import (
     PULL_FLOOR_BYTES_PER_S,
     PhoneConnection,

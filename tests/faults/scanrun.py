@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from scanner.cli import main
-from scanner.device.allowlist import ALLOWED_SHELL_COMMANDS, SCAN_COMMANDS
+from scanner.device.allowlist import ALLOWED_SHELL_COMMANDS
 from scanner.simulator import ReceivedCommand, SimulatedPhone
+from scanner.sources import SCAN_COMMANDS
 
 SYNC_READS = ("STAT ", "LIST ", "RECV ", "QUIT")
 

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_APPOPS,
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
 )
 from scanner.simulator import AuthStep, Profile, SimulatedPhone
 from scanner.simulator.faults import Drop, FaultPlan, Garble, Reboot
+from scanner.sources import SCAN_COMMANDS
 from tests.faults.scanrun import commands_before, read_only_violations, run_scan
 from tests.simulator.rawhost import RawHost
 

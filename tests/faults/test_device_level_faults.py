@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_ACCESSIBILITY, DUMPSYS_PACKAGE, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_ACCESSIBILITY, DUMPSYS_PACKAGE
 from scanner.device.connection import MAX_OUTPUT_BYTES, PhoneConnection, Timeouts
 from scanner.device.keys import ephemeral_signer
 from scanner.errors import NotConnected
@@ -21,6 +21,7 @@ from scanner.model import ScanResult
 from scanner.pipeline import scan_phone
 from scanner.simulator import Profile, SimulatedPhone
 from scanner.simulator.faults import FaultPlan
+from scanner.sources import SCAN_COMMANDS
 from tests.faults.scanrun import read_only_violations, run_scan
 from tests.simulator.rawhost import RawHost
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_ACCOUNT, DUMPSYS_ADB, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_ACCOUNT, DUMPSYS_ADB
 from scanner.simulator import Profile, SimulatedPhone, load_profile
 from scanner.simulator.faults import FaultPlan, Hostile
+from scanner.sources import SCAN_COMMANDS
 from tests.faults.scanrun import ProcessRun, commands_before, run_scan_process
 
 NOT_CONNECTED = 3

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_PACKAGE
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.simulator import Profile
 from scanner.simulator.faults import Drop, FaultPlan
 from tests.faults.scanrun import run_scan

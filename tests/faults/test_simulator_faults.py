@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scanner.device.allowlist import DUMPSYS_ADB, DUMPSYS_PACKAGE, GETPROP
+from scanner.commands import DUMPSYS_ADB, DUMPSYS_PACKAGE, GETPROP
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.errors import ScannerError

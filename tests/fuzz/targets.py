@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Final
 
 from scanner.casefile.crypto import open_sealed
-from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.errors import ScannerError
 from scanner.model import CommandResult, RawCapture
 from scanner.parse import (
-    build_snapshot,
     device_info,
     notification_listeners,
     parse_dumpsys_accessibility,
@@ -33,10 +31,12 @@ from scanner.parse import (
     parse_which_su,
     safety_settings,
 )
+from scanner.parse.snapshot import build_snapshot
 from scanner.sigdb import build, echap, stix2, verify
 from scanner.sigdb.model import Family, Kind
 from scanner.sigdb.schema import parse_db
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
+from scanner.sources import SCAN_COMMANDS
 
 Target = Callable[[bytes], object]
 

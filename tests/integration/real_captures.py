@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_PACKAGE,
     GETPROP,

@@ -6,7 +6,7 @@ The result must be exactly what parsing the whole capture afterwards gives.
 from __future__ import annotations
 
 from scanner.collect import collect
-from scanner.device.allowlist import GETPROP, SCAN_COMMANDS
+from scanner.commands import GETPROP
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.model import CommandResult, RawCapture
@@ -14,6 +14,7 @@ from scanner.parse.snapshot import build_snapshot, parse_output
 from scanner.pipeline import scan_phone
 from scanner.sigdb.commands import load_shipped_db
 from scanner.simulator import SimulatedPhone, load_profile
+from scanner.sources import SCAN_COMMANDS
 
 
 def test_snapshot_parsed_while_collecting_equals_parsing_the_capture_afterwards() -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.device.allowlist import ALLOWED_SHELL_COMMANDS, SCAN_COMMANDS
+from scanner.device.allowlist import ALLOWED_SHELL_COMMANDS
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.pipeline import scan_phone
 from scanner.report import json_report
 from scanner.simulator import SimulatedPhone
+from scanner.sources import SCAN_COMMANDS
 from tests.integration.real_captures import ai_pin_profile, getprop_profile
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_ADB, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_ADB
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import AdbSigner, config_dir, ephemeral_signer
 from scanner.model import ScanResult, Severity
 from scanner.pipeline import scan_phone
 from scanner.sigdb.commands import load_shipped_db
 from scanner.simulator import Profile, SimulatedPhone, load_profile
+from scanner.sources import SCAN_COMMANDS
 from tests.faults.scanrun import run_scan
 from tools.fabricate import make_phone
 

@@ -15,16 +15,21 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_PACKAGE,
     GETPROP,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
-from scanner.offline.bugreport import DUMPSYS_COMMANDS
 from scanner.simulator import Profile
+from scanner.sources import SOURCES, Service
 from tests.conftest import shared_path
+
+DUMPSYS_SERVICES = {
+    row.command: row.bugreport.name for row in SOURCES if isinstance(row.bugreport, Service)
+}
+"""Scan command -> the service whose dump a bug report holds for it."""
 
 DASHES = b"-" * 79 + b"\n"
 END_TIME = b"2024-05-01 10:00:00"
@@ -106,7 +111,7 @@ def bugreport_text(outputs: Mapping[str, bytes], *, settings: bytes | None = Non
     # Services come in the service manager's (alphabetical) order, other ones between.
     blocks = [
         dumpsys_block(service, outputs[command], binder_info=True)
-        for command, service in sorted(DUMPSYS_COMMANDS.items(), key=lambda item: item[1])
+        for command, service in sorted(DUMPSYS_SERVICES.items(), key=lambda item: item[1])
         if command in outputs
     ]
     blocks.insert(1, dumpsys_block("alarm", b"Current Alarm Manager state:\n", binder_info=True))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_PACKAGE,
     GETPROP,

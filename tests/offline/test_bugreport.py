@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
@@ -21,7 +21,6 @@ from scanner.device.allowlist import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
@@ -34,6 +33,7 @@ from scanner.pipeline import analyse
 from scanner.sigdb.model import SignatureDB
 from scanner.simulator import load_profile
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
+from scanner.sources import SCAN_COMMANDS
 from tests.offline.builders import bugreport_text, bugreport_zip
 from tests.offline.compare import assert_same_phone, finding_keys
 from tests.offline.conftest import live_scan

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_PACKAGE, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.errors import ScannerError
 from scanner.model import CommandResult, RawCapture
 from scanner.offline import capture_to_profile, load_capture, write_capture
@@ -18,6 +18,7 @@ from scanner.offline.capture import MANIFEST, read_manifest
 from scanner.pipeline import analyse
 from scanner.simulator import load_profile
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
+from scanner.sources import SCAN_COMMANDS
 from tests.offline.compare import assert_same_phone, finding_keys
 from tests.offline.conftest import live_scan
 

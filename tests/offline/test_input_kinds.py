@@ -9,15 +9,16 @@ from datetime import UTC, datetime
 import pytest
 from rich.console import Console
 
-from scanner.device.allowlist import GETPROP, LAUNCHER_ACTIVITIES, WHICH_SU
+from scanner.commands import GETPROP, LAUNCHER_ACTIVITIES, WHICH_SU
 from scanner.errors import InputDamaged
 from scanner.model import APK_FILES, RawCapture
 from scanner.offline import analyse_input, load_bugreport, load_capture, read_input, write_capture
-from scanner.offline.bugreport import DUMPSYS_COMMANDS, NOT_HELD, SETTINGS_COMMANDS
+from scanner.offline.bugreport import NOT_HELD
 from scanner.offline.capture import MANIFEST, NO_APK_FILES
 from scanner.report import html_report, json_report, terminal
 from scanner.report.schema import validate_report
 from scanner.simulator import load_profile
+from scanner.sources import SOURCES, Service, SettingsTable
 from tests.conftest import shared_path
 from tests.offline.builders import (
     MVT_BUGREPORT,
@@ -38,11 +39,16 @@ def real_report(tmp_path_factory):
 
 def sections_missing_from(text: str) -> set[str]:
     """The scan commands whose section this bug report text lacks, read off the text."""
-    missing = {c for c, s in DUMPSYS_COMMANDS.items() if f"DUMP OF SERVICE {s}:\n" not in text}
+    missing = {
+        row.command
+        for row in SOURCES
+        if isinstance(row.bugreport, Service)
+        and f"DUMP OF SERVICE {row.bugreport.name}:\n" not in text
+    }
     if "------ SYSTEM PROPERTIES" not in text:
         missing.add(GETPROP)
     if "DUMP OF SERVICE settings:\n" not in text:
-        missing |= set(SETTINGS_COMMANDS)
+        missing |= {row.command for row in SOURCES if isinstance(row.bugreport, SettingsTable)}
     return missing
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scanner.device.allowlist import BATTERYSTATS_DAILY, DUMPSYS_ADB, DUMPSYS_DBINFO
+from scanner.commands import BATTERYSTATS_DAILY, DUMPSYS_ADB, DUMPSYS_DBINFO
 from scanner.model import Confidence, Severity
 from scanner.offline import load_androidqf, load_bugreport
 from scanner.offline.bugreport import NOT_PRESENT

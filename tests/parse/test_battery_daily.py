@@ -8,7 +8,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.device.allowlist import BATTERYSTATS_DAILY
+from scanner.commands import BATTERYSTATS_DAILY
 from scanner.model import TraceKind
 from scanner.parse.battery_daily import MAX_CHANGES, parse_batterystats_daily, parse_day_time
 from tests.parse.helpers import real_text

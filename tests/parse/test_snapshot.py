@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
@@ -16,13 +16,13 @@ from scanner.device.allowlist import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
 )
 from scanner.model import CommandResult, RawCapture
 from scanner.parse.snapshot import NOT_TEXT, build_snapshot
+from scanner.sources import SCAN_COMMANDS
 from tests.conftest import shared_path
 from tests.parse.helpers import FIXTURES
 

@@ -12,7 +12,7 @@ from typing import Final
 
 import yaml
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
     DUMPSYS_APPOPS,

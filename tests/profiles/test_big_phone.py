@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-from scanner.device.allowlist import (
-    DUMPSYS_PACKAGE,
-    GETPROP,
-    LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
-)
+from scanner.commands import DUMPSYS_PACKAGE, GETPROP, LAUNCHER_ACTIVITIES
+from scanner.sources import SCAN_COMMANDS
 from tools.fabricate import make_phone
 
 _PACKAGE_HEADER = re.compile(rb"^  Package \[([^\]]+)\] \(", re.M)

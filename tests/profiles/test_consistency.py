@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_ACCOUNT, DUMPSYS_PACKAGE, LAUNCHER_ACTIVITIES
+from scanner.commands import DUMPSYS_ACCOUNT, DUMPSYS_PACKAGE, LAUNCHER_ACTIVITIES
 from tests.profiles.helpers import BUILTIN, ProfileText
 from tools.fabricate import REMOVED_STALKERWARE
 

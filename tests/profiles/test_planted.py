@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_ACCESSIBILITY, GETPROP, SETTINGS_GLOBAL
+from scanner.commands import DUMPSYS_ACCESSIBILITY, GETPROP, SETTINGS_GLOBAL
 from tests.profiles.helpers import ProfileText
 from tools.fabricate import (
     DUAL_USE,

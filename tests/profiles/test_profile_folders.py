@@ -7,8 +7,9 @@ import re
 import pytest
 
 import scanner.simulator.apk_builder  # noqa: F401  (registers the 'apk' file generator)
-from scanner.device.allowlist import DUMPSYS_PACKAGE, GETPROP, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_PACKAGE, GETPROP
 from scanner.simulator import load_profile
+from scanner.sources import SCAN_COMMANDS
 from tests.profiles.helpers import BUILTIN, ProfileText
 
 _CODE_PATH = re.compile(r"^    codePath=(\S+)$", re.M)

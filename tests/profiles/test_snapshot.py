@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.model import CommandResult, DeviceSnapshot, RawCapture
 from scanner.parse.snapshot import build_snapshot
+from scanner.sources import SCAN_COMMANDS
 from tests.profiles.helpers import ProfileText
 from tools.fabricate import (
     DUAL_USE,

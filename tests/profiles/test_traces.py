@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ADB,
     DUMPSYS_APPOPS,

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.device.allowlist import GETPROP
+from scanner.commands import GETPROP
 from scanner.simulator import SimulatedPhone, load_profile
 from scanner.simulator.apk_builder import build_apk
 

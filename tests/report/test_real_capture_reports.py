@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
-from scanner.device.allowlist import GETPROP
+from scanner.commands import GETPROP
 from scanner.model import CommandResult, RawCapture, ScanResult
 from scanner.pipeline import analyse
 from scanner.report import html_report, json_report

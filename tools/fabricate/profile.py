@@ -6,9 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from scanner.device.allowlist import (
-    SCAN_COMMANDS,
-)
+from scanner.sources import SCAN_COMMANDS
 from tools.fabricate.render import (
     render_outputs,
 )

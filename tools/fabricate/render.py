@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.device.allowlist import (
+from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_ACCOUNT,
@@ -13,11 +13,11 @@ from scanner.device.allowlist import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
-    SCAN_COMMANDS,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
 )
+from scanner.sources import SCAN_COMMANDS
 from tools.fabricate.package_dump import (
     render_dumpsys_package,
 )
