@@ -71,20 +71,24 @@ def _connect_usb(
     args: argparse.Namespace, signer: AdbSigner, console: Console, timeouts: Timeouts
 ) -> PhoneConnection:
     """Wait for a phone on USB (hotplug where udev exists), naming each obstacle met."""
+    from scanner.cli.obstacle_text import obstacle_text
     from scanner.cli.setup import step_printer
-    from scanner.device.discovery import wait_for_phone
+    from scanner.device.discovery import NoUsablePhone, SeveralPhones, wait_for_phone
     from scanner.device.obstacles import before_connect, obstacle_for_error
 
     console.print("Waiting for a phone on USB. Plug it in and unlock it. (Ctrl-C to stop.)")
-    phone = wait_for_phone(
-        on_step=step_printer(console),
-        serial=args.usb_serial,
-        # No interactive chooser: the quick-exit listener owns the keyboard. With several
-        # phones, SeveralPhones says which serials to pass with --usb-serial.
-        choose=None,
-    )
+    try:
+        phone = wait_for_phone(
+            on_step=step_printer(console),
+            serial=args.usb_serial,
+            # No interactive chooser: the quick-exit listener owns the keyboard. With
+            # several phones, the obstacle says which serials to pass with --usb-serial.
+            choose=None,
+        )
+    except (SeveralPhones, NoUsablePhone) as exc:
+        raise NotConnected(obstacle_text(exc.obstacle), detail=exc.detail) from exc
     for obstacle in before_connect(phone):
-        console.print(Text(obstacle.as_text()))
+        console.print(Text(obstacle_text(obstacle)))
     try:
         return PhoneConnection.connect_usb(
             signer,
@@ -96,7 +100,7 @@ def _connect_usb(
         known = obstacle_for_error(exc, phone)
         if known is None:
             raise
-        raise NotConnected(known.as_text(), detail=repr(exc)) from exc
+        raise NotConnected(obstacle_text(known), detail=repr(exc)) from exc
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:

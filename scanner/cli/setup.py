@@ -15,7 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from scanner.cli.exits import Exit
+from scanner.cli.obstacle_text import obstacle_text
 from scanner.device.discovery import DetectedPhone, list_phones
+from scanner.device.obstacles import Obstacle
 from scanner.errors import GuidanceError
 from scanner.resources import udev_rule
 from scanner.setup_guide import FALLBACK_VENDOR, SetupGuide, VendorGuide, load_setup_guide
@@ -66,12 +68,13 @@ def print_after_scan(console: Console, vendor: VendorGuide, guide: SetupGuide) -
     _steps(console, vendor.after_scan)
 
 
-def step_printer(console: Console) -> Callable[[str], None]:
-    """An ``on_step`` for ``wait_for_phone``: each step as plain text (phone names escaped)."""
+def step_printer(console: Console) -> Callable[[Obstacle], None]:
+    """An ``on_step`` for ``wait_for_phone``: each step in words, as plain text (phone
+    names escaped)."""
 
-    def show(step: str) -> None:
+    def show(step: Obstacle) -> None:
         console.print()
-        console.print(Text(step))
+        console.print(Text(obstacle_text(step)))
 
     return show
 

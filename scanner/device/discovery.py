@@ -118,9 +118,22 @@ class SeveralPhones(NotConnected):
     """More than one phone has USB debugging on and none was chosen."""
 
     def __init__(self, obstacle: Obstacle, phones: Sequence[DetectedPhone]) -> None:
-        super().__init__(f"{obstacle.message} {obstacle.fix}", detail=repr(obstacle.choices))
+        # The command line shows the obstacle's own words; this is only a fallback.
+        super().__init__(
+            "More than one phone is plugged in; choose one with --usb-serial.",
+            detail=repr(obstacle.choices),
+        )
         self.obstacle = obstacle
         self.phones = tuple(phones)
+
+
+class NoUsablePhone(NotConnected):
+    """Waiting for a phone ended without one that can be used; ``obstacle`` is the last
+    step the person was shown (the best account of what is in the way)."""
+
+    def __init__(self, obstacle: Obstacle, detail: str) -> None:
+        super().__init__("No phone that can be checked was found on USB.", detail=detail)
+        self.obstacle = obstacle
 
 
 # --- reading what a device shows -------------------------------------------------------
@@ -460,7 +473,7 @@ def default_events() -> Iterator[UdevDevice | UsbEvent | None]:
 def wait_for_phone(
     events: Iterable[UdevDevice | UsbEvent | None] | None = None,
     *,
-    on_step: Callable[[str], None],
+    on_step: Callable[[Obstacle], None],
     serial: str | None = None,
     choose: Callable[[Sequence[DetectedPhone]], DetectedPhone] | None = None,
     timeout_s: float | None = None,
@@ -473,20 +486,22 @@ def wait_for_phone(
 
     ``events`` defaults to ``default_events()``; tests pass pyudev ``Device`` objects or
     ``UsbEvent`` values (``None`` items are quiet ticks). On the way, ``on_step`` gets
-    one plain-language next step at a time (never the same one twice in a row): plug it
-    in, turn on USB debugging (with the steps for that maker), install the udev rule,
-    try another cable. ``serial`` waits for that phone only. With several phones and no
-    ``serial``, ``choose`` picks one, or ``SeveralPhones`` is raised with the list.
-    Raises ``NotConnected`` when ``timeout_s`` passes or the events end.
+    one next step at a time, by id with its facts (never the same one twice in a row):
+    plug it in, turn on USB debugging (for that maker), install the udev rule, try another
+    cable; the command line puts it into words. ``serial`` waits for that phone only.
+    With several phones and no ``serial``, ``choose`` picks one, or ``SeveralPhones`` is
+    raised with the list.
+    Raises ``NoUsablePhone`` (with the last step) when ``timeout_s`` passes or the events
+    end.
     """
     guide = guide or default_guide()
     waiter = _Waiter(guide, guide.phone_vendor_ids())
-    last_said: list[str] = []
+    last_said: list[Obstacle] = []
 
-    def say(text: str) -> None:
-        if not last_said or last_said[-1] != text:
-            last_said.append(text)
-            on_step(text)
+    def say(step: Obstacle) -> None:
+        if not last_said or last_said[-1] != step:
+            last_said.append(step)
+            on_step(step)
 
     started = clock()
     quiet_since = started
@@ -500,12 +515,10 @@ def wait_for_phone(
             if had_phone:
                 had_phone = False
                 quiet_since = now
-                say(guide.message("wait_unplugged"))
+                say(Obstacle("wait_unplugged"))
                 return None
-            obstacle = no_phone_seen(
-                phones, waited_s=now - quiet_since, patience_s=patience_s, guide=guide
-            )
-            say(obstacle.as_text() if obstacle else guide.message("wait_plug_in"))
+            obstacle = no_phone_seen(phones, waited_s=now - quiet_since, patience_s=patience_s)
+            say(obstacle or Obstacle("wait_plug_in"))
             return None
         had_phone = True
         ready = [p for p in phones if p.adb_enabled]
@@ -514,14 +527,14 @@ def wait_for_phone(
             if not wanted:
                 if ready:
                     listed = "; ".join(p.label for p in ready)
-                    say(guide.message("wait_wrong_serial", serial=serial, phones=listed))
+                    say(Obstacle("wait_wrong_serial", (("serial", serial), ("phones", listed))))
                 else:
                     _say_setup(phones)
                 return None
             ready = wanted[:1]
         if len(ready) > 1:
             if choose is None:
-                obstacle = several_phones(ready, guide=guide)
+                obstacle = several_phones(ready)
                 if obstacle is not None:  # always, with two or more ready phones
                     raise SeveralPhones(obstacle, ready)
             else:
@@ -531,17 +544,17 @@ def wait_for_phone(
             return None
         phone = ready[0]
         access = check_node(phone.devnode) if phone.devnode else None
-        blocked = usb_permission(access, libusb_error=phone.usb_error, guide=guide)
+        blocked = usb_permission(access, libusb_error=phone.usb_error)
         if blocked is not None:
-            say(blocked.as_text())
+            say(blocked)
             return None
-        say(guide.message("wait_phone_found", phone=phone.label))
+        say(Obstacle("wait_phone_found", (("phone", phone.label),)))
         return phone
 
     def _say_setup(phones: Sequence[DetectedPhone]) -> None:
-        obstacle = usb_debugging_off(phones, guide=guide) or no_data_connection(phones, guide=guide)
+        obstacle = usb_debugging_off(phones) or no_data_connection(phones)
         if obstacle is not None:
-            say(obstacle.as_text())
+            say(obstacle)
 
     source = default_events() if events is None else events
     undecided = False  # items from the first listing wait for its closing tick
@@ -557,5 +570,7 @@ def wait_for_phone(
     if undecided and (found := decide()) is not None:
         return found
     # The step on screen is the best account of what is in the way.
-    message = last_said[-1] if last_said else guide.message("wait_plug_in")
-    raise NotConnected(message, detail=f"gave up waiting; saw {[p.label for p in waiter.phones()]}")
+    raise NoUsablePhone(
+        last_said[-1] if last_said else Obstacle("wait_plug_in"),
+        detail=f"gave up waiting; saw {[p.label for p in waiter.phones()]}",
+    )

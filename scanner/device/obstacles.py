@@ -1,10 +1,11 @@
-"""Why a phone on USB cannot be used yet, named with what to try.
+"""Why a phone on USB cannot be used yet: obstacles as ids and facts, never as words.
 
 Each detection is a small function of facts that can be observed (a file mode, a libusb
 error name, the interfaces a phone shows, whether the local adb server answers), so each
-one is tested with made-up facts and no hardware. The words come from
-``guidance/en/setup/obstacles.yaml``; the exact commands are kept here, next to the
-rule file they install.
+one is tested with made-up facts and no hardware. It returns an ``Obstacle``: a stable id
+(a key of ``guidance/en/setup/obstacles.yaml``), the facts the words need, the phone whose
+maker's steps apply, and the exact commands (kept here, next to the rule file they
+install). The command line turns it into words (``scanner.cli.obstacle_text``).
 
 The one probe that touches the network stack, ``probe_local_adb_server``, only connects
 to 127.0.0.1:5037: that is the adb server on this same computer (local inter-process
@@ -24,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from scanner.errors import AuthRefused, NotConnected
 from scanner.resources import UDEV_RULE_NAME, on_disk, udev_rule
-from scanner.setup_guide import SetupGuide, VendorGuide, default_guide
 
 if TYPE_CHECKING:
     from scanner.device.discovery import DetectedPhone
@@ -44,38 +44,28 @@ _LIBUSB_CLASSES = {"USBErrorAccess": LIBUSB_ERROR_ACCESS, "USBErrorBusy": LIBUSB
 
 @dataclass(frozen=True, slots=True)
 class Obstacle:
-    """One thing in the way, what it means and what to try."""
+    """One thing to tell the person, by id: something in the way, or where a wait stands.
+
+    Ids are keys of ``obstacles.yaml`` (something in the way, with a fix) or of the setup
+    messages (``wait_plug_in``, ``wait_phone_found`` ...: where waiting for a phone stands).
+    """
 
     id: str
-    """Stable id, a key in ``obstacles.yaml`` (e.g. ``usb_permission``)."""
-    message: str
-    """What is wrong, in plain words."""
-    fix: str
-    """What to try next."""
+    values: tuple[tuple[str, str], ...] = ()
+    """Named facts the words are filled with (``node``, ``phones``, ``serial`` ...)."""
     commands: tuple[str, ...] = ()
     """Exact commands to type, where the fix needs them (shown as they are)."""
-    steps: tuple[str, ...] = ()
-    """Numbered steps on the phone, where the fix needs them."""
+    phone: DetectedPhone | None = None
+    """The phone whose maker's setup steps fit the fix (USB debugging off, charge-only)."""
     choices: tuple[str, ...] = ()
     """Serial numbers to choose from (several phones): pass one to ``--usb-serial``."""
 
-    def as_text(self) -> str:
-        """Message, fix, steps and commands as one plain multi-line string."""
-        lines = [self.message, self.fix]
-        lines += [f"  {n}. {step}" for n, step in enumerate(self.steps, start=1)]
-        lines += [f"    {command}" for command in self.commands]
-        return "\n".join(lines)
+    def value(self, name: str) -> str | None:
+        return dict(self.values).get(name)
 
 
-def _obstacle(
-    guide: SetupGuide | None,
-    obstacle_id: str,
-    *,
-    values: dict[str, str] | None = None,
-    **extra: tuple[str, ...],
-) -> Obstacle:
-    text = (guide or default_guide()).obstacle(obstacle_id, **(values or {}))
-    return Obstacle(id=obstacle_id, message=text.message, fix=text.fix, **extra)
+STEPS_FROM_MAKER = frozenset({"usb_debugging_off", "no_data_connection"})
+"""Obstacles fixed by turning on USB debugging: their words include the maker's steps."""
 
 
 # --- no permission on the USB device node ---------------------------------------------
@@ -118,14 +108,13 @@ def usb_permission(
     access: NodeAccess | None = None,
     *,
     libusb_error: str | None = None,
-    guide: SetupGuide | None = None,
 ) -> Obstacle | None:
     """The user may not open the phone: the node is not read-write, or libusb said ACCESS."""
     denied_node = access is not None and access.exists and not (access.readable and access.writable)
     if not denied_node and libusb_error != LIBUSB_ERROR_ACCESS:
         return None
-    node = access.path if access is not None else "the USB device"
-    return _obstacle(guide, "usb_permission", values={"node": node}, commands=udev_rule_commands())
+    node = (("node", access.path),) if access is not None else ()
+    return Obstacle("usb_permission", node, commands=udev_rule_commands())
 
 
 # --- another adb server holds the phone -----------------------------------------------
@@ -177,31 +166,27 @@ def adb_server(
     probe: AdbServerProbe | None = None,
     *,
     libusb_error: str | None = None,
-    guide: SetupGuide | None = None,
 ) -> Obstacle | None:
     """adb holds the phone (libusb BUSY), or an adb server runs and probably does."""
     commands = ("adb kill-server",)
     if libusb_error == LIBUSB_ERROR_BUSY:
-        return _obstacle(guide, "adb_server_busy", commands=commands)
+        return Obstacle("adb_server_busy", commands=commands)
     if probe is not None and probe.answered:
-        return _obstacle(guide, "adb_server_running", commands=commands)
+        return Obstacle("adb_server_running", commands=commands)
     return None
 
 
 # --- several phones --------------------------------------------------------------------
 
 
-def several_phones(
-    phones: Sequence[DetectedPhone], *, guide: SetupGuide | None = None
-) -> Obstacle | None:
+def several_phones(phones: Sequence[DetectedPhone]) -> Obstacle | None:
     """More than one phone with USB debugging on: the person has to pick one."""
     ready = [p for p in phones if p.adb_enabled]
     if len(ready) < 2:
         return None
-    return _obstacle(
-        guide,
+    return Obstacle(
         "several_phones",
-        values={"phones": "; ".join(p.label for p in ready)},
+        (("phones", "; ".join(p.label for p in ready)),),
         choices=tuple(p.serial or p.devpath for p in ready),
     )
 
@@ -214,42 +199,29 @@ def no_phone_seen(
     *,
     waited_s: float,
     patience_s: float = 20.0,
-    guide: SetupGuide | None = None,
 ) -> Obstacle | None:
     """Nothing phone-like has shown up for a while: a charge-only cable, port or hub."""
     if phones or waited_s < patience_s:
         return None
-    return _obstacle(guide, "no_phone_seen")
+    return Obstacle("no_phone_seen")
 
 
-def _setup_steps(vendor: VendorGuide) -> tuple[str, ...]:
-    return (*vendor.developer_options, *vendor.usb_debugging)
-
-
-def usb_debugging_off(
-    phones: Sequence[DetectedPhone], *, guide: SetupGuide | None = None
-) -> Obstacle | None:
+def usb_debugging_off(phones: Sequence[DetectedPhone]) -> Obstacle | None:
     """A phone shares files (MTP/PTP) but has no debugging interface: debugging is off."""
-    guide = guide or default_guide()
     if any(p.adb_enabled for p in phones):
         return None
     for phone in phones:
         if phone.file_transfer:
-            return _obstacle(
-                guide, "usb_debugging_off", steps=_setup_steps(vendor_for(phone, guide))
-            )
+            return Obstacle("usb_debugging_off", phone=phone)
     return None
 
 
-def no_data_connection(
-    phones: Sequence[DetectedPhone], *, guide: SetupGuide | None = None
-) -> Obstacle | None:
+def no_data_connection(phones: Sequence[DetectedPhone]) -> Obstacle | None:
     """A phone maker's device with neither debugging nor file sharing: charge-only mode."""
-    guide = guide or default_guide()
     if any(p.adb_enabled or p.file_transfer for p in phones):
         return None
     for phone in phones:
-        return _obstacle(guide, "no_data_connection", steps=_setup_steps(vendor_for(phone, guide)))
+        return Obstacle("no_data_connection", phone=phone)
     return None
 
 
@@ -261,12 +233,11 @@ def phone_locked(
     adb_interface: bool,
     answered: bool,
     auth_pending: bool = False,
-    guide: SetupGuide | None = None,
 ) -> Obstacle | None:
     """Debugging is on but the phone did not answer, or waits for "Allow": unlock it."""
     if not adb_interface or (answered and not auth_pending):
         return None
-    return _obstacle(guide, "phone_locked")
+    return Obstacle("phone_locked")
 
 
 # --- from an error to an obstacle ------------------------------------------------------
@@ -297,7 +268,6 @@ def obstacle_for_error(
     phone: DetectedPhone | None = None,
     *,
     adb_probe: AdbServerProbe | None = None,
-    guide: SetupGuide | None = None,
 ) -> Obstacle | None:
     """The obstacle behind a failed USB connection, or None when it is something else.
 
@@ -307,14 +277,14 @@ def obstacle_for_error(
     libusb = libusb_error_name(exc)
     if libusb == LIBUSB_ERROR_ACCESS:
         access = probe_node(phone.devnode) if phone is not None and phone.devnode else None
-        return usb_permission(access, libusb_error=libusb, guide=guide)
+        return usb_permission(access, libusb_error=libusb)
     if libusb == LIBUSB_ERROR_BUSY:
-        return adb_server(libusb_error=libusb, guide=guide)
+        return adb_server(libusb_error=libusb)
     if isinstance(exc, AuthRefused):
-        return phone_locked(adb_interface=True, answered=True, auth_pending=True, guide=guide)
+        return phone_locked(adb_interface=True, answered=True, auth_pending=True)
     if isinstance(exc, NotConnected) and phone is not None and phone.adb_enabled:
-        found = adb_server(adb_probe, guide=guide)
-        return found or phone_locked(adb_interface=True, answered=False, guide=guide)
+        found = adb_server(adb_probe)
+        return found or phone_locked(adb_interface=True, answered=False)
     return None
 
 
@@ -332,18 +302,17 @@ class UsbFacts:
     waited_s: float = 0.0
 
 
-def diagnose(facts: UsbFacts, *, guide: SetupGuide | None = None) -> tuple[Obstacle, ...]:
+def diagnose(facts: UsbFacts) -> tuple[Obstacle, ...]:
     """Every obstacle the facts show, the one to fix first first."""
-    guide = guide or default_guide()
     found: list[Obstacle | None] = [
-        no_phone_seen(facts.phones, waited_s=facts.waited_s, guide=guide),
-        no_data_connection(facts.phones, guide=guide),
-        usb_debugging_off(facts.phones, guide=guide),
-        several_phones(facts.phones, guide=guide),
+        no_phone_seen(facts.phones, waited_s=facts.waited_s),
+        no_data_connection(facts.phones),
+        usb_debugging_off(facts.phones),
+        several_phones(facts.phones),
     ]
-    found += [usb_permission(a, guide=guide) for a in facts.node_access]
-    found.append(usb_permission(libusb_error=facts.libusb_error, guide=guide))
-    found.append(adb_server(facts.adb_probe, libusb_error=facts.libusb_error, guide=guide))
+    found += [usb_permission(a) for a in facts.node_access]
+    found.append(usb_permission(libusb_error=facts.libusb_error))
+    found.append(adb_server(facts.adb_probe, libusb_error=facts.libusb_error))
     return _unique(o for o in found if o is not None)
 
 
@@ -352,7 +321,6 @@ def before_connect(
     *,
     adb_probe: AdbServerProbe | None = None,
     node: NodeAccess | None = None,
-    guide: SetupGuide | None = None,
 ) -> tuple[Obstacle, ...]:
     """What to fix before connecting to ``phone``: node permission and a running adb server.
 
@@ -362,14 +330,7 @@ def before_connect(
         node = probe_node(phone.devnode)
     probe = adb_probe if adb_probe is not None else probe_local_adb_server()
     facts = UsbFacts(phones=(phone,), node_access=(node,) if node else (), adb_probe=probe)
-    return diagnose(facts, guide=guide)
-
-
-def vendor_for(phone: DetectedPhone, guide: SetupGuide | None = None) -> VendorGuide:
-    """The setup steps that fit what the phone reports over USB."""
-    return (guide or default_guide()).match_vendor(
-        usb_vendor_id=phone.vendor_id, names=(phone.vendor, phone.model)
-    )
+    return diagnose(facts)
 
 
 def _unique(obstacles: Iterable[Obstacle]) -> tuple[Obstacle, ...]:

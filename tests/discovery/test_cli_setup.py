@@ -108,7 +108,8 @@ def test_phone_chooser_asks_until_a_listed_number_is_given():
 
 def test_step_printer_shows_phone_names_as_text_not_markup():
     from scanner.cli.setup import step_printer
+    from scanner.device.obstacles import Obstacle
 
     console = Console(file=StringIO(), width=80, color_system=None)
-    step_printer(console)("We can see the phone: [bold]Evil[/bold].")
+    step_printer(console)(Obstacle("wait_phone_found", (("phone", "[bold]Evil[/bold]"),)))
     assert "[bold]Evil[/bold]" in console.file.getvalue()  # type: ignore[attr-defined]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from scanner.cli.obstacle_text import obstacle_text
 from scanner.device.discovery import (
     ADB_INTERFACE,
     DetectedPhone,
@@ -15,7 +16,7 @@ from scanner.device.discovery import (
     phone_from_udev,
     wait_for_phone,
 )
-from scanner.device.obstacles import NodeAccess
+from scanner.device.obstacles import NodeAccess, Obstacle
 from scanner.errors import NotConnected
 from scanner.setup_guide import default_guide
 from tests.discovery.conftest import (
@@ -28,6 +29,11 @@ from tests.discovery.conftest import (
     SAMSUNG_SSD,
     UdevFactory,
 )
+
+
+def in_words(steps: list[str]) -> Callable[[Obstacle], None]:
+    """An ``on_step`` that keeps each step as the person reads it."""
+    return lambda step: steps.append(obstacle_text(step))
 
 
 class FakeClock:
@@ -105,7 +111,9 @@ def test_mouse_and_a_phone_makers_ssd_are_not_phones(udev_device: UdevFactory):
 
 def test_phone_already_in_debugging_mode_is_returned_at_once(udev_device: UdevFactory):
     steps: list[str] = []
-    phone = wait_for_phone([udev_device(PIXEL_ADB)], on_step=steps.append, check_node=always_usable)
+    phone = wait_for_phone(
+        [udev_device(PIXEL_ADB)], on_step=in_words(steps), check_node=always_usable
+    )
     assert phone.serial == "2B041FDH3001AB"
     assert phone.adb_enabled
     assert steps == [default_guide().message("wait_phone_found", phone=phone.label)]
@@ -122,7 +130,7 @@ def test_debugging_off_gives_that_makers_steps_then_waits_for_the_replug(
         udev_device(SAMSUNG_ADB),
     ]
     steps: list[str] = []
-    phone = wait_for_phone(events, on_step=steps.append, check_node=always_usable)
+    phone = wait_for_phone(events, on_step=in_words(steps), check_node=always_usable)
     assert phone.adb_enabled and phone.devnum == 8
     assert steps[0].startswith("A phone is plugged in, but USB debugging is off.")
     assert "Software information" in steps[0]  # Samsung's menu, chosen from the vendor id
@@ -132,16 +140,16 @@ def test_debugging_off_gives_that_makers_steps_then_waits_for_the_replug(
 def test_pixel_with_debugging_off_gets_pixel_steps(udev_device: UdevFactory):
     steps: list[str] = []
     with pytest.raises(NotConnected) as caught:
-        wait_for_phone([udev_device(PIXEL_PTP)], on_step=steps.append)
+        wait_for_phone([udev_device(PIXEL_PTP)], on_step=in_words(steps))
     assert "Tap System" in steps[0]
     assert "Software information" not in steps[0]
-    assert caught.value.message == steps[-1]  # the error repeats the step on screen
+    assert obstacle_text(caught.value.obstacle) == steps[-1]  # the step on screen
 
 
 def test_one_step_at_a_time_and_never_twice_in_a_row(udev_device: UdevFactory):
     steps: list[str] = []
     events = [None, None, udev_device(MOUSE), None, udev_device(PIXEL_ADB)]
-    wait_for_phone(events, on_step=steps.append, check_node=always_usable)
+    wait_for_phone(events, on_step=in_words(steps), check_node=always_usable)
     plug_in = default_guide().message("wait_plug_in")
     assert steps[0] == plug_in
     assert steps.count(plug_in) == 1  # the mouse changed nothing worth repeating
@@ -154,7 +162,7 @@ def test_nothing_for_a_while_suggests_another_cable_or_port(udev_device: UdevFac
     items: list[Any] = [*([None] * 5), udev_device(PIXEL_ADB)]
     wait_for_phone(
         ticking(clock, items, 10.0),
-        on_step=steps.append,
+        on_step=in_words(steps),
         check_node=always_usable,
         clock=clock,
         patience_s=30.0,
@@ -168,7 +176,7 @@ def test_unplugging_says_so_calmly(udev_device: UdevFactory):
     steps: list[str] = []
     events = [udev_device(SAMSUNG_MTP), udev_device(SAMSUNG_MTP, action="remove")]
     with pytest.raises(NotConnected):
-        wait_for_phone(events, on_step=steps.append)
+        wait_for_phone(events, on_step=in_words(steps))
     assert steps[-1] == default_guide().message("wait_unplugged")
 
 
@@ -185,7 +193,7 @@ def test_bare_kernel_interface_events_complete_the_picture(udev_device: UdevFact
     steps: list[str] = []
     phone = wait_for_phone(
         [udev_device(bare), udev_device(interface)],
-        on_step=steps.append,
+        on_step=in_words(steps),
         check_node=always_usable,
     )
     assert phone.adb_enabled and phone.serial == "R58N12ABCDE"
@@ -202,8 +210,8 @@ def test_no_permission_on_the_device_node_asks_for_the_udev_rule(udev_device: Ud
 
     steps: list[str] = []
 
-    def on_step(text: str) -> None:
-        steps.append(text)
+    def on_step(step: Obstacle) -> None:
+        steps.append(obstacle_text(step))
         allowed["/dev/bus/usb/001/008"] = True  # the person installs the rule
 
     # "udevadm trigger" re-runs the rules, which udev reports as a change event.
@@ -219,7 +227,7 @@ def test_serial_waits_for_that_phone_only(udev_device: UdevFactory):
     steps: list[str] = []
     phone = wait_for_phone(
         [udev_device(SAMSUNG_ADB), udev_device(PIXEL_ADB)],
-        on_step=steps.append,
+        on_step=in_words(steps),
         serial="2B041FDH3001AB",
         check_node=always_usable,
     )
@@ -233,6 +241,8 @@ def test_timeout_gives_up_with_the_current_step(udev_device: UdevFactory):
     steps: list[str] = []
     never_ending = ticking(clock, [udev_device(SAMSUNG_MTP), *([None] * 100)], 1.0)
     with pytest.raises(NotConnected) as caught:
-        wait_for_phone(never_ending, on_step=steps.append, timeout_s=5.0, clock=clock)
+        wait_for_phone(never_ending, on_step=in_words(steps), timeout_s=5.0, clock=clock)
     assert clock.now == 5.0
-    assert caught.value.message.startswith("A phone is plugged in, but USB debugging is off.")
+    assert obstacle_text(caught.value.obstacle).startswith(
+        "A phone is plugged in, but USB debugging is off."
+    )

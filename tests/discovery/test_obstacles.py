@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from scanner.cli.obstacle_text import maker_steps, obstacle_text
 from scanner.device.discovery import DetectedPhone
 from scanner.device.obstacles import (
     LIBUSB_ERROR_ACCESS,
@@ -14,6 +15,7 @@ from scanner.device.obstacles import (
     RULE_FILE,
     AdbServerProbe,
     NodeAccess,
+    Obstacle,
     UsbFacts,
     adb_server,
     before_connect,
@@ -30,6 +32,13 @@ from scanner.device.obstacles import (
     usb_permission,
 )
 from scanner.errors import AuthRefused, NotConnected, UsbUnavailable
+from scanner.setup_guide import ObstacleText, default_guide
+
+
+def words(obstacle: Obstacle | None) -> ObstacleText:
+    """What the person reads for ``obstacle`` (the command line's words for its id)."""
+    assert obstacle is not None
+    return default_guide().obstacle(obstacle.id, **dict(obstacle.values))
 
 
 def phone(**changes: object) -> DetectedPhone:
@@ -52,7 +61,7 @@ def test_unwritable_device_node_asks_for_the_udev_rule():
         f"sudo cp {RULE_FILE} /etc/udev/rules.d/",
         "sudo udevadm control --reload-rules && sudo udevadm trigger",
     )
-    assert "unplug the phone and plug it in again" in obstacle.fix
+    assert "unplug the phone and plug it in again" in words(obstacle).fix
 
 
 def test_usable_or_missing_node_is_no_obstacle():
@@ -81,7 +90,7 @@ def test_busy_interface_means_adb_holds_the_phone():
     obstacle = adb_server(libusb_error=LIBUSB_ERROR_BUSY)
     assert obstacle is not None and obstacle.id == "adb_server_busy"
     assert obstacle.commands == ("adb kill-server",)
-    assert "does nothing to the phone" in obstacle.fix
+    assert "does nothing to the phone" in words(obstacle).fix
 
 
 def test_a_running_adb_server_is_named_as_a_likely_cause():
@@ -138,7 +147,7 @@ def test_several_ready_phones_are_listed_with_their_serials():
     phones = [phone(), phone(serial="2B04", vendor="Google Inc.", model="Pixel 7", devpath="x")]
     obstacle = several_phones(phones)
     assert obstacle is not None and obstacle.choices == ("R58N12ABCDE", "2B04")
-    assert "Google Inc. Pixel 7 (2B04)" in obstacle.message
+    assert "Google Inc. Pixel 7 (2B04)" in words(obstacle).message
     assert several_phones(phones[:1]) is None
 
 
@@ -146,15 +155,19 @@ def test_no_phone_for_a_while_suggests_cable_and_port():
     assert no_phone_seen([], waited_s=5.0) is None
     obstacle = no_phone_seen([], waited_s=25.0)
     assert obstacle is not None
-    assert "cable" in obstacle.fix and "USB port" in obstacle.fix and "hub" in obstacle.fix
+    assert (
+        "cable" in words(obstacle).fix
+        and "USB port" in words(obstacle).fix
+        and "hub" in words(obstacle).fix
+    )
     assert no_phone_seen([phone()], waited_s=99.0) is None
 
 
 def test_phone_with_no_data_interface_is_charge_only():
     obstacle = no_data_connection([phone(adb_enabled=False, file_transfer=False)])
     assert obstacle is not None and obstacle.id == "no_data_connection"
-    assert "another cable" in obstacle.fix
-    assert any("Software information" in step for step in obstacle.steps)
+    assert "another cable" in words(obstacle).fix
+    assert any("Software information" in step for step in maker_steps(obstacle))
 
 
 def test_file_sharing_only_phone_has_debugging_off_with_its_makers_steps():
@@ -162,13 +175,15 @@ def test_file_sharing_only_phone_has_debugging_off_with_its_makers_steps():
                   file_transfer=True)  # fmt: skip
     obstacle = usb_debugging_off([pixel])
     assert obstacle is not None and obstacle.id == "usb_debugging_off"
-    assert "Find Build number at the bottom. Tap it seven times, quite fast." in obstacle.steps
+    assert "Find Build number at the bottom. Tap it seven times, quite fast." in maker_steps(
+        obstacle
+    )
     assert usb_debugging_off([phone()]) is None
 
 
 def test_locked_phone_is_asked_to_unlock_and_allow():
     obstacle = phone_locked(adb_interface=True, answered=False)
-    assert obstacle is not None and "Tap Allow" in obstacle.fix
+    assert obstacle is not None and "Tap Allow" in words(obstacle).fix
     assert phone_locked(adb_interface=True, answered=True, auth_pending=True) is not None
     assert phone_locked(adb_interface=True, answered=True) is None
     assert phone_locked(adb_interface=False, answered=False) is None
@@ -250,6 +265,6 @@ def test_before_connect_checks_the_node_and_the_adb_server():
 def test_obstacle_text_puts_message_fix_steps_and_commands_in_order():
     obstacle = usb_permission(libusb_error=LIBUSB_ERROR_ACCESS)
     assert obstacle is not None
-    lines = obstacle.as_text().splitlines()
-    assert lines[0] == obstacle.message and lines[1] == obstacle.fix
+    lines = obstacle_text(obstacle).splitlines()
+    assert lines[0] == words(obstacle).message and lines[1] == words(obstacle).fix
     assert lines[-1].strip() == obstacle.commands[-1]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
+from scanner.cli.obstacle_text import obstacle_text
 from scanner.device.discovery import (
     ADB_INTERFACE,
     MTP_INTERFACE,
@@ -18,7 +19,12 @@ from scanner.device.discovery import (
     poll_events,
     wait_for_phone,
 )
-from scanner.device.obstacles import LIBUSB_ERROR_ACCESS, NodeAccess
+from scanner.device.obstacles import LIBUSB_ERROR_ACCESS, NodeAccess, Obstacle
+
+
+def in_words(steps: list[str]) -> Callable[[Obstacle], None]:
+    """An ``on_step`` that keeps each step as the person reads it."""
+    return lambda step: steps.append(obstacle_text(step))
 
 
 def phone(
@@ -93,7 +99,7 @@ def test_waiting_by_polling_follows_debugging_being_turned_on():
     usb = ScriptedUsb([phone("A1", adb=False)], [phone("A1", adb=False)], [phone("A1")])
     steps: list[str] = []
     found = wait_for_phone(
-        poll_events(scan=usb.scan, sleep=usb.sleep), on_step=steps.append, check_node=usable
+        poll_events(scan=usb.scan, sleep=usb.sleep), on_step=in_words(steps), check_node=usable
     )
     assert found.adb_enabled
     assert steps[0].startswith("A phone is plugged in, but USB debugging is off.")
@@ -127,6 +133,6 @@ def test_libusb_access_error_while_looking_asks_for_the_udev_rule():
     )  # fmt: skip
     usb = ScriptedUsb([denied], [denied], [phone("A1")])
     steps: list[str] = []
-    wait_for_phone(poll_events(scan=usb.scan, sleep=usb.sleep), on_step=steps.append)
+    wait_for_phone(poll_events(scan=usb.scan, sleep=usb.sleep), on_step=in_words(steps))
     assert "not allowed to use it yet" in steps[0]
     assert "sudo udevadm trigger" in steps[0]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.cli.obstacle_text import obstacle_text
 from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_APPOPS,
@@ -307,8 +308,9 @@ def test_two_phones_on_usb_are_named_and_the_person_is_asked_to_pick_one() -> No
     several = [o for o in found if o.id == "several_phones"]
     assert len(several) == 1
     assert several[0].choices == ("R58M1", "33011JEHN")
-    assert "SM-A525F" in several[0].message + several[0].fix
-    assert "Pixel 7" in several[0].message + several[0].fix
+    shown = obstacle_text(several[0])
+    assert "SM-A525F" in shown
+    assert "Pixel 7" in shown
 
 
 def test_every_fault_run_above_sent_only_read_only_requests(
