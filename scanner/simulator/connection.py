@@ -326,14 +326,15 @@ class Connection:
             request = parse_shell_arguments(options)
             if request.shell_protocol:
                 stream.source = self._shell_protocol_answer(argument, request)
-            elif self._faults is not None:
-                profile, trust = self._profile, self._trust
-                answer = shell_answer(
-                    self._faults.plan, argument, lambda: shell_output(profile, argument, trust)
-                )
-                stream.source = self._split(answer)
             else:
-                self._queue(stream, shell_output(self._profile, argument, self._trust))
+                output = shell_output(self._profile, argument, self._trust)
+                # Without the protocol adbd makes the PTY raw unless "pty" was asked for.
+                output = onlcr(output) if request.pty else output
+                if self._faults is not None:
+                    answer = shell_answer(self._faults.plan, argument, lambda: output)
+                    stream.source = self._split(answer)
+                else:
+                    self._queue(stream, output)
             stream.close_when_drained = True
             self._pump(stream)
         elif name == "sync:":

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Final
 
 from scanner.simulator.answer import ShellAnswer, not_modelled
@@ -90,7 +91,7 @@ def installed_packages(dump: bytes) -> Mapping[str, InstalledPackage]:
                 if part.strip() not in ("", "base")
             )
     keep()
-    return found
+    return MappingProxyType(found)  # cached and shared: read-only
 
 
 def pm_path(dump: bytes, arguments: list[str]) -> ShellAnswer:

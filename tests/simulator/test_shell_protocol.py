@@ -122,6 +122,8 @@ def test_legacy_shell_and_exec_merge_stderr_and_send_no_status(
     assert _stream(host, b"shell:frobnicate", 7) == message
     assert _stream(host, b"exec:frobnicate", 8) == message
     assert _stream(host, b"shell:big", 9) == BIG
+    # Asked for a PTY without the protocol, adbd leaves the terminal cooked: CRLF.
+    assert _stream(host, b"shell,pty:frobnicate", 10) == message.replace(b"\n", b"\r\n")
 
 
 def test_unknown_shell_arguments_are_ignored_as_adbd_does(
