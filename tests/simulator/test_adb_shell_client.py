@@ -15,10 +15,11 @@ from adb_shell.exceptions import (
     TcpTimeoutException,
 )
 
-from scanner.device.allowlist import DUMPSYS_ADB, SCAN_COMMANDS
+from scanner.commands import DUMPSYS_ADB
 from scanner.simulator import AuthStep, ReceivedCommand, SimulatedPhone, load_profile
 from scanner.simulator.android_key import encode_android_public_key
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
+from scanner.sources import SCAN_COMMANDS
 
 from .conftest import GETPROP, HostKey, small_profile
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from scanner.device.allowlist import SCAN_COMMANDS
 from scanner.simulator import Profile, load_profile
 from scanner.simulator.answer import ShellAnswer
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
 from scanner.simulator.shell import run_command, shell_output
+from scanner.sources import SCAN_COMMANDS
 
 from .conftest import GETPROP
 
