@@ -20,7 +20,9 @@ Where a client can still tell it from a real phone:
 * ``ls`` takes one path and no option but ``-1``. A folder lists only what the profile
   holds (its files and the APKs ``pm path`` names: no ``lib/`` or ``oat/``), so
   ``ls /`` or ``ls /system`` show a fraction of a phone, and paths it does not hold
-  (``/system/bin``, ``/data/local/tmp``) are "No such file or directory".
+  (``/system/bin``, ``/data/local/tmp``) are "No such file or directory". The install
+  folder ``/data/app/~~…`` is "Permission denied" (0771, recent Android); some releases
+  made it 0775, so a phone of theirs lists the app folder inside.
 * Only files in the profile can be pulled, though ``pm path`` names every app's APKs.
 * Feature list ``shell_v2,cmd`` only: no ``stat_v2``, ``ls_v2``, ``sendrecv_v2``,
   ``abb``/``abb_exec`` or ``delayed_ack``, so clients use legacy sync; ``abb`` is refused.

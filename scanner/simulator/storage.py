@@ -7,7 +7,8 @@ and ``splits=``), so ``pm path`` agrees with the dump the scanner reads; the pro
 What the shell user (uid 2000) may list follows Android's modes: ``/data`` and the
 folders leading to an app's code (``/data/app``, ``/data/app/~~…``) are ``drwxrwx--x``
 system, so they can be passed through but not listed; an app's private data
-(``/data/data/<pkg>``, ``/data/user/0/<pkg>``) is closed to it altogether.
+(``/data/data/<pkg>``, ``/data/user/0/<pkg>``) is closed to it altogether. (The
+``~~…`` folder is 0771 in recent installers; some releases made it 0775, listable.)
 """
 
 from __future__ import annotations
