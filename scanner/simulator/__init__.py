@@ -7,9 +7,10 @@ request it receives, so tests can prove a scan only read.
 
 Where a client can still tell it from a real phone:
 
-* One simple command per request. Shell syntax (``;``, ``&&``, ``|``, redirection, ``$``,
-  backquotes) is answered on stderr with "simulated phone: … is not modelled", status 1;
-  glob characters are not expanded. An interactive shell (no command) is refused.
+* Simple commands and lists (``;``, ``&&``, ``||``, ``$?``) only. Other shell syntax
+  (pipes, redirection, ``&``, other ``$`` expansions, backquotes) is answered on stderr
+  with "simulated phone: … is not modelled", status 1; ``$?`` is expanded even inside
+  single quotes and globs are not. An interactive shell (no command) is refused.
 * A command without a capture: ``getprop KEY``, ``pm path``, ``ls``, ``which``, ``echo``,
   ``true``/``false``/``exit N``, a missing binary (127) and a missing ``dumpsys``/``cmd``
   service answer as Android does; any other command of a binary a phone has (``ps``,
@@ -26,7 +27,8 @@ Where a client can still tell it from a real phone:
 * Only files in the profile can be pulled, though ``pm path`` names every app's APKs.
 * Feature list ``shell_v2,cmd`` only: no ``stat_v2``, ``ls_v2``, ``sendrecv_v2``,
   ``abb``/``abb_exec`` or ``delayed_ack``, so clients use legacy sync; ``abb`` is refused.
-* Output is ready at once: stdout is sent before stderr rather than interleaved in time;
+* Output is ready at once: over the shell protocol stdout is sent before stderr rather
+  than interleaved in time (the legacy stream keeps each command's order);
   stdin and window-size packets are acknowledged and ignored. Over TCP only, never USB.
 """
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +14,8 @@ class ShellAnswer:
     stderr: bytes = b""
     status: int = 0
     """0 to 255, as the shell reports it."""
+    in_order: bytes | None = field(default=None, compare=False, repr=False)
+    """Both streams in the order they were written, when that is not stdout then stderr."""
 
     @property
     def merged(self) -> bytes:
@@ -21,7 +24,18 @@ class ShellAnswer:
         adbd gives a command without the shell protocol one PTY for both streams, so a
         client cannot tell them apart (and gets no exit status at all).
         """
-        return self.stdout + self.stderr
+        return self.in_order if self.in_order is not None else self.stdout + self.stderr
+
+
+def in_sequence(answers: Iterable[ShellAnswer], status: int) -> ShellAnswer:
+    """Commands run one after another: their outputs joined, the given final status."""
+    done = list(answers)
+    return ShellAnswer(
+        stdout=b"".join(a.stdout for a in done),
+        stderr=b"".join(a.stderr for a in done),
+        status=status,
+        in_order=b"".join(a.merged for a in done),
+    )
 
 
 def not_modelled(what: str) -> ShellAnswer:

@@ -6,18 +6,19 @@ joins stdout and the status is lost. Texts and statuses are Android's own: mksh 
 missing command (127), ``dumpsys``/``cmd`` for a missing service (0 and 20),
 ``PackageManagerShellCommand`` for ``pm path``, toybox for ``ls`` and ``which``.
 
-One simple command is run per request: shell syntax (``;``, ``|``, ``&&``, redirection,
-``$``) is not interpreted, and the answer says so rather than guessing.
+Simple commands and lists of them (``;``, ``&&``, ``||``, with ``$?``) are run; other
+shell syntax (pipes, redirection, other ``$`` expansions) is not, and the answer says so
+rather than guessing (``command_line.py``).
 """
 
 from __future__ import annotations
 
-import shlex
 from typing import Final
 
 from scanner.simulator.adb_state import KeyEntry, fingerprint, with_trusted_keys
 from scanner.simulator.android_key import encode_android_public_key
-from scanner.simulator.answer import ShellAnswer, not_modelled
+from scanner.simulator.answer import ShellAnswer, in_sequence, not_modelled
+from scanner.simulator.command_line import parse_list
 from scanner.simulator.profile import Profile, getprop_values
 from scanner.simulator.storage import ls, pm_path
 from scanner.simulator.trust import TrustStore
@@ -47,9 +48,6 @@ KNOWN_BINARIES: Final = frozenset(
     }
 )
 
-SHELL_OPERATORS: Final = frozenset("();<>|&")
-"""Characters that make a command line more than one simple command."""
-
 DUMPSYS_ADB: Final = "dumpsys adb"
 DUMPSYS_PACKAGE: Final = "dumpsys package"
 NOT_FOUND_STATUS: Final = 127
@@ -67,18 +65,46 @@ def run_command(profile: Profile, command: str, trust: TrustStore | None = None)
     ``trust``: the phone's trusted keys now; ``dumpsys adb`` lists those added since the
     profile's capture was made (the scanning computer, once allowed), as Android would.
     """
+    captured = _captured(profile, command, trust)
+    if captured is not None:
+        return captured
+    items = parse_list(command)
+    if items is None:
+        return not_modelled("shell syntax beyond simple commands joined by ; && ||")
+    answers: list[ShellAnswer] = []
+    status = 0
+    for item in items:
+        if (item.connector == "&&" and status != 0) or (item.connector == "||" and status == 0):
+            continue
+        words = [word.replace("$?", str(status)) for word in item.words]
+        if words[0] == "exit":  # ends the shell: nothing after it runs
+            answers.append(_exit(words[1:], status))
+            status = answers[-1].status
+            break
+        answers.append(_run_simple(profile, words, trust))
+        status = answers[-1].status
+    if len(answers) == 1:
+        return answers[0]
+    return in_sequence(answers, status)
+
+
+def _captured(profile: Profile, command: str, trust: TrustStore | None) -> ShellAnswer | None:
+    """The profile's capture of exactly this command line, if it has one."""
     exact = profile.commands.get(command)
-    if exact is not None:
-        if command == DUMPSYS_ADB and trust is not None:
-            exact = _with_trust(profile, exact, trust)
-        # which exits 1 when it found nothing (toybox which.c); a capture is its stdout.
-        status = 1 if command.split()[:1] == ["which"] and not exact.strip() else 0
-        return ShellAnswer(stdout=exact, status=status)
-    words = _simple_words(command)
-    if words is None:
-        return not_modelled("shell syntax beyond one simple command")
-    if not words:
-        return ShellAnswer()
+    if exact is None:
+        return None
+    if command == DUMPSYS_ADB and trust is not None:
+        exact = _with_trust(profile, exact, trust)
+    # which exits 1 when it found nothing (toybox which.c); a capture is its stdout.
+    status = 1 if command.split()[:1] == ["which"] and not exact.strip() else 0
+    return ShellAnswer(stdout=exact, status=status)
+
+
+def _run_simple(profile: Profile, words: list[str], trust: TrustStore | None) -> ShellAnswer:
+    """One simple command (already split into words) of a list."""
+    captured = _captured(profile, " ".join(words), trust)
+    if captured is not None:
+        return captured
     binary, arguments = words[0], words[1:]
     builtin = _builtin(binary, arguments)
     if builtin is not None:
@@ -116,19 +142,13 @@ def run_command(profile: Profile, command: str, trust: TrustStore | None = None)
     return _not_found(binary)
 
 
-def _simple_words(command: str) -> list[str] | None:
-    """The words of one simple command, unquoted as sh would; None for anything more."""
-    if "$" in command or "`" in command or "\n" in command:
-        return None
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        words = list(lexer)
-    except ValueError:  # an unclosed quote
-        return None
-    if any(word and set(word) <= SHELL_OPERATORS for word in words):
-        return None
-    return words
+def _exit(arguments: list[str], last_status: int) -> ShellAnswer:
+    """The ``exit`` builtin: the given status, or the last command's."""
+    if not arguments:
+        return ShellAnswer(status=last_status)
+    if len(arguments) == 1 and arguments[0].isdigit():
+        return ShellAnswer(status=int(arguments[0]) & 0xFF)
+    return not_modelled(f"exit {' '.join(arguments)}")
 
 
 def _builtin(binary: str, arguments: list[str]) -> ShellAnswer | None:
@@ -141,12 +161,6 @@ def _builtin(binary: str, arguments: list[str]) -> ShellAnswer | None:
         if any(a.startswith("-") for a in arguments):
             return not_modelled("echo with options")
         return ShellAnswer(stdout=(" ".join(arguments) + "\n").encode())
-    if binary == "exit":
-        if not arguments:
-            return ShellAnswer()
-        if len(arguments) == 1 and arguments[0].isdigit():
-            return ShellAnswer(status=int(arguments[0]) & 0xFF)
-        return not_modelled(f"exit {' '.join(arguments)}")
     return None
 
 

@@ -134,6 +134,9 @@ def test_real_adb_uses_the_shell_protocol_and_returns_the_exit_status(
     for command, status in ((["true"], 0), (["false"], 1), (["exit", "3"], 3), (["exit", "0"], 0)):
         ran = adb("-s", serial, "shell", *command)
         assert (ran.returncode, ran.stdout, ran.stderr) == (status, "", ""), command
+    # adb joins its arguments with spaces and the phone's sh runs the line.
+    listed = adb("-s", serial, "shell", "false;", "echo", "$?")
+    assert (listed.returncode, listed.stdout) == (0, "1\n")
 
 
 def test_real_adb_keeps_stderr_apart_from_stdout(

@@ -87,7 +87,44 @@ def test_echo_prints_its_words_unquoted_as_sh_does() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["false; echo $?", "dumpsys package | grep x", "ls > /sdcard/x", "echo 'open"]
+    ("command", "stdout", "status"),
+    [
+        ("false; echo $?", b"1\n", 0),
+        ("true && echo yes || echo no", b"yes\n", 0),
+        ("false && echo yes || echo no", b"no\n", 0),
+        ("frobnicate; exit", b"", 127),
+        ("exit 4; echo never", b"", 4),
+        ("which su || echo none", b"none\n", 0),
+        ("pm path com.gone; echo $?", b"1\n", 0),
+    ],
+)
+def test_lists_run_in_order_with_the_last_status(command: str, stdout: bytes, status: int) -> None:
+    profile = Profile(name="l", commands={"dumpsys package": b"Packages:\n"})
+    answer = run_command(profile, command)
+    assert (answer.stdout, answer.status) == (stdout, status)
+
+
+def test_a_list_keeps_stderr_apart_and_in_order_on_the_legacy_stream() -> None:
+    answer = run_command(PROFILE, "nosuch; echo after")
+    message = b"/system/bin/sh: nosuch: inaccessible or not found\n"
+    assert answer == ShellAnswer(stdout=b"after\n", stderr=message, status=0)
+    assert shell_output(PROFILE, "nosuch; echo after") == message + b"after\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "dumpsys package | grep x",
+        "ls > /sdcard/x",
+        "echo 'open",
+        "sleep 9 &",
+        "echo $HOME",
+        "echo `id`",
+        "&& true",
+        "true ||",
+        "(id)",
+        "; id",
+    ],
 )
 def test_shell_syntax_is_said_to_be_not_modelled_rather_than_guessed(command: str) -> None:
     answer = run_command(PROFILE, command)
