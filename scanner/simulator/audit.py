@@ -20,6 +20,8 @@ class ReceivedCommand:
     """Which TCP connection it came on, counting from 1."""
     refused: bool = False
     """True when the phone refused it: an unknown service, an interactive shell, a push."""
+    options: str = ""
+    """``shell`` only: the service's arguments before ':' (``v2,raw``); empty for legacy."""
 
 
 class AuthStep(enum.StrEnum):

@@ -7,7 +7,8 @@ Written from AOSP ``adb/protocol.txt`` and adbd's behaviour:
   the host can try its next key.
 * AUTH RSAPUBLICKEY -> the "Allow USB debugging?" prompt, answered as the profile says.
 * OPEN(host-id, 0, "service:args") -> OKAY(our-id, host-id), or CLSE(0, host-id) for a
-  service that cannot be opened.
+  service that cannot be opened. ``shell,v2,...:`` answers in the shell protocol
+  (``shell_v2.py``); legacy ``shell:`` and ``exec:`` send stdout and stderr as one stream.
 * Legacy flow control (no ``delayed_ack``): after each WRTE, wait for the host's OKAY
   before sending the next one on that stream; acknowledge every host WRTE with OKAY.
 
@@ -48,7 +49,8 @@ from scanner.simulator.faults import (
 )
 from scanner.simulator.link import LinkModel, LinkPacer
 from scanner.simulator.profile import Profile
-from scanner.simulator.shell import shell_output
+from scanner.simulator.shell import run_command, shell_output
+from scanner.simulator.shell_v2 import HEADER, ShellRequest, framed, onlcr, parse_shell_arguments
 from scanner.simulator.sync import SyncSession
 from scanner.simulator.trust import TrustStore
 
@@ -57,9 +59,9 @@ logger = logging.getLogger(__name__)
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 TOKEN_SIZE = 20
-FEATURES = ("cmd",)
-"""Advertised features. Leaving out shell_v2, stat_v2, ls_v2, sendrecv_v2 and delayed_ack
-makes every client fall back to the legacy protocols this phone speaks."""
+FEATURES = ("shell_v2", "cmd")
+"""Advertised features, in adbd's order. Leaving out stat_v2, ls_v2, sendrecv_v2 and
+delayed_ack makes every client fall back to the legacy sync this phone speaks."""
 
 SHELL_SERVICES = ("shell", "exec")
 """Services whose argument is a command line; ``exec:`` is the raw variant of ``shell:``."""
@@ -297,6 +299,10 @@ class Connection:
             return  # protocol.txt: local-id 0 is invalid
         name = data.split(b"\0", 1)[0].decode("utf-8", errors="replace")
         service, separator, argument = name.partition(":")
+        # "shell,v2,raw:cmd": the shell's arguments come before the first colon.
+        options = ""
+        if service.startswith("shell,"):
+            service, _, options = service.partition(",")
         faults = self._faults if service in SHELL_SERVICES or name == "sync:" else None
         if faults is not None and faults.at_open(name, argument) is DROP:
             self._audit.record(ReceivedCommand(service, argument, self.number))
@@ -313,26 +319,44 @@ class Connection:
                 if isinstance(piece, bytes)
             )
         if service in SHELL_SERVICES and separator and argument:
-            self._audit.record(ReceivedCommand(service, argument, self.number))
+            self._audit.record(ReceivedCommand(service, argument, self.number, options=options))
             stream = self._new_stream(remote_id)
             if self._hostile is not None and self._hostile_shell(stream, argument):
                 return
-            if self._faults is not None:
-                profile, trust = self._profile, self._trust
-                answer = shell_answer(
-                    self._faults.plan, argument, lambda: shell_output(profile, argument, trust)
-                )
-                stream.source = self._split(answer)
+            request = parse_shell_arguments(options)
+            if request.shell_protocol:
+                stream.source = self._shell_protocol_answer(argument, request)
             else:
-                self._queue(stream, shell_output(self._profile, argument, self._trust))
+                output = shell_output(self._profile, argument, self._trust)
+                # Without the protocol adbd makes the PTY raw unless "pty" was asked for.
+                output = onlcr(output) if request.pty else output
+                if self._faults is not None:
+                    answer = shell_answer(self._faults.plan, argument, lambda: output)
+                    stream.source = self._split(answer)
+                else:
+                    self._queue(stream, output)
             stream.close_when_drained = True
             self._pump(stream)
         elif name == "sync:":
             self._new_stream(remote_id).sync = SyncSession(self._profile.files)
         else:
             # Unknown services and the interactive shell (no PTY here) fail to open.
-            self._audit.record(ReceivedCommand(service, argument, self.number, refused=True))
+            self._audit.record(
+                ReceivedCommand(service, argument, self.number, refused=True, options=options)
+            )
             self._send(wire.A_CLSE, 0, remote_id)
+
+    def _shell_protocol_answer(self, command: str, request: ShellRequest) -> Iterator[Piece]:
+        """The packets of ``shell,v2``: stdout (with any planned fault), stderr, exit status."""
+        answer = run_command(self._profile, command, self._trust)
+        stdout, stderr = answer.stdout, answer.stderr
+        if request.pty:
+            stdout, stderr = onlcr(stdout + stderr), b""  # one terminal for both
+        pieces: Iterator[Piece] = iter((stdout,))
+        if self._faults is not None:
+            pieces = shell_answer(self._faults.plan, command, lambda: stdout)
+        max_data = max(1, self._max_payload - HEADER.size)  # one packet per WRTE
+        return self._split(framed(pieces, stderr, answer.status, max_data))
 
     # -- hostile faults (see faults.Hostile) ----------------------------------
 

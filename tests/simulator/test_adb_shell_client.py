@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+import yaml
 from adb_shell.adb_device import AdbDeviceTcp
 from adb_shell.exceptions import (
     AdbCommandFailureException,
@@ -14,7 +15,11 @@ from adb_shell.exceptions import (
     TcpTimeoutException,
 )
 
-from scanner.simulator import AuthStep, ReceivedCommand, SimulatedPhone
+from scanner.commands import DUMPSYS_ADB
+from scanner.simulator import AuthStep, ReceivedCommand, SimulatedPhone, load_profile
+from scanner.simulator.android_key import encode_android_public_key
+from scanner.simulator.profile import BUILTIN_PROFILES_DIR
+from scanner.sources import SCAN_COMMANDS
 
 from .conftest import GETPROP, HostKey, small_profile
 
@@ -51,6 +56,31 @@ def test_shell_output_is_served_byte_for_byte(
     )
     assert device.shell("which su") == ""
     assert device.shell("getprop ro.product.model") == "Pixel 7\n"
+
+
+@pytest.mark.parametrize("name", ["clean", "infected"])
+def test_every_allowlisted_command_reads_its_capture_byte_for_byte(
+    start_phone: StartPhone, adb_connect: Connect, host_key: HostKey, name: str
+) -> None:
+    # The phone now offers shell_v2; adb-shell still speaks legacy shell: and must get
+    # exactly the captured bytes, with nothing of the shell protocol mixed in.
+    phone = start_phone(load_profile(name), trusted_keys=[host_key.public_key])
+    device = adb_connect(phone, host_key)
+    folder = BUILTIN_PROFILES_DIR / name
+    spec = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
+    for command in SCAN_COMMANDS:
+        capture = (folder / spec["commands"][command]).read_bytes()
+        got = device.shell(command, decode=False)
+        if command == DUMPSYS_ADB:
+            # Android lists the computer it trusts now: the capture's lines, in order,
+            # with this host's key added among them (and inside the binary keystore).
+            lines = iter(got.split(b"\n"))
+            kept = [line for line in capture.split(b"\n") if b"keystore=" not in line]
+            assert all(line in lines for line in kept)
+            assert encode_android_public_key(host_key.public_key).split()[0] in got
+        else:
+            assert got == capture, command
+    assert [r.options for r in phone.received] == [""] * len(SCAN_COMMANDS)
 
 
 def test_unknown_commands_answer_like_an_android_shell(

@@ -35,7 +35,7 @@ def test_connect_is_answered_with_a_20_byte_auth_token(start_phone: StartPhone, 
     assert len(reply.data) == 20
 
 
-def test_auth_disabled_phone_answers_cnxn_with_legacy_only_banner(
+def test_auth_disabled_phone_answers_cnxn_with_its_banner(
     start_phone: StartPhone, raw_hosts
 ) -> None:
     host = raw_hosts(start_phone(small_profile(auth="none")))
@@ -48,7 +48,7 @@ def test_auth_disabled_phone_answers_cnxn_with_legacy_only_banner(
     assert "ro.product.model=Pixel 7;" in banner
     assert "ro.product.name=panther;" in banner
     features = banner.rsplit("features=", 1)[1].split(",")
-    assert features == ["cmd"]
+    assert features == ["shell_v2", "cmd"]  # the shell protocol, legacy sync only
 
 
 def test_cnxn_offers_256k_payload_to_a_host_that_allows_more(

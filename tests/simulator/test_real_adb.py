@@ -8,10 +8,11 @@ import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from scanner.simulator import AuthStep, SimulatedPhone
+from scanner.simulator import AuthStep, SimulatedPhone, load_profile
 
 from .conftest import small_profile
 
@@ -34,7 +35,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def adb(tmp_path: Path) -> Iterator[Callable[..., subprocess.CompletedProcess[str]]]:
+def adb(tmp_path: Path) -> Iterator[Callable[..., subprocess.CompletedProcess[Any]]]:
     """Run adb against a private server on a free port, with a fresh HOME (own key)."""
     assert ADB is not None, "adb binary missing on CI: install it (the CI variable is set)"
     home = tmp_path / "home"
@@ -46,9 +47,18 @@ def adb(tmp_path: Path) -> Iterator[Callable[..., subprocess.CompletedProcess[st
     }
     env.update(HOME=str(home), ANDROID_ADB_SERVER_PORT=str(_free_port()))
 
-    def run(*args: str, timeout_s: float = 30.0) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, timeout_s: float = 30.0, binary: bool = False
+    ) -> subprocess.CompletedProcess[Any]:
+        # binary: bytes as adb wrote them (text mode would turn \r\n into \n).
         return subprocess.run(
-            [ADB, *args], env=env, capture_output=True, text=True, timeout=timeout_s, check=False
+            [ADB, *args],
+            env=env,
+            capture_output=True,
+            text=not binary,
+            timeout=timeout_s,
+            check=False,
+            stdin=subprocess.DEVNULL,  # adb shell forwards its stdin; give it none
         )
 
     run("start-server")
@@ -60,7 +70,7 @@ def adb(tmp_path: Path) -> Iterator[Callable[..., subprocess.CompletedProcess[st
 
 def test_real_adb_connects_runs_shell_and_pulls(
     start_phone: Callable[..., SimulatedPhone],
-    adb: Callable[..., subprocess.CompletedProcess[str]],
+    adb: Callable[..., subprocess.CompletedProcess[Any]],
     tmp_path: Path,
 ) -> None:
     phone = start_phone(small_profile(files={APK_PATH: APK_BYTES}))
@@ -87,7 +97,7 @@ def test_real_adb_connects_runs_shell_and_pulls(
 
 def test_real_adb_push_is_refused(
     start_phone: Callable[..., SimulatedPhone],
-    adb: Callable[..., subprocess.CompletedProcess[str]],
+    adb: Callable[..., subprocess.CompletedProcess[Any]],
     tmp_path: Path,
 ) -> None:
     phone = start_phone()
@@ -102,3 +112,82 @@ def test_real_adb_push_is_refused(
     assert any(
         r.command.startswith("SEND /sdcard/payload.bin") and r.refused for r in phone.received
     )
+
+
+Adb = Callable[..., subprocess.CompletedProcess[Any]]
+
+
+def _online(start_phone: Callable[..., SimulatedPhone], adb: Adb, **kwargs: object) -> str:
+    phone = start_phone(**kwargs)
+    serial = phone.serial_address
+    adb("connect", serial)
+    waited = adb("-s", serial, "wait-for-device", timeout_s=20.0)
+    assert waited.returncode == 0, waited.stderr
+    return serial
+
+
+def test_real_adb_uses_the_shell_protocol_and_returns_the_exit_status(
+    start_phone: Callable[..., SimulatedPhone], adb: Adb
+) -> None:
+    serial = _online(start_phone, adb)
+    assert adb("-s", serial, "features").stdout.split() == ["shell_v2", "cmd"]
+    for command, status in ((["true"], 0), (["false"], 1), (["exit", "3"], 3), (["exit", "0"], 0)):
+        ran = adb("-s", serial, "shell", *command)
+        assert (ran.returncode, ran.stdout, ran.stderr) == (status, "", ""), command
+    # adb joins its arguments with spaces and the phone's sh runs the line.
+    listed = adb("-s", serial, "shell", "false;", "echo", "$?")
+    assert (listed.returncode, listed.stdout) == (0, "1\n")
+
+
+def test_real_adb_keeps_stderr_apart_from_stdout(
+    start_phone: Callable[..., SimulatedPhone], adb: Adb
+) -> None:
+    serial = _online(start_phone, adb)
+    missing = adb("-s", serial, "shell", "frobnicate", "--all")
+    assert missing.returncode == 127
+    assert (missing.stdout, missing.stderr) == (
+        "",
+        "/system/bin/sh: frobnicate: inaccessible or not found\n",
+    )
+    service = adb("-s", serial, "shell", "cmd", "nosuch")
+    assert (service.returncode, service.stdout, service.stderr) == (
+        20,
+        "",
+        "cmd: Can't find service: nosuch\n",
+    )
+    which = adb("-s", serial, "shell", "which", "su")
+    assert (which.returncode, which.stdout, which.stderr) == (1, "", "")
+
+
+def test_real_adb_with_a_terminal_gets_crlf_and_one_stream(
+    start_phone: Callable[..., SimulatedPhone], adb: Adb
+) -> None:
+    serial = _online(start_phone, adb)
+    # -tt forces a PTY even though adb's own stdin is not a terminal.
+    ran = adb("-s", serial, "shell", "-tt", "getprop", "ro.product.model", binary=True)
+    assert (ran.returncode, ran.stdout) == (0, b"Pixel 7\r\n")
+
+
+def test_real_adb_pm_path_and_ls_answer_as_a_phone(
+    start_phone: Callable[..., SimulatedPhone], adb: Adb
+) -> None:
+    profile = load_profile("infected")
+    serial = _online(start_phone, adb, profile=profile)
+    path = next(p for p in profile.files if "/com.systemservice-" in p)
+    found = adb("-s", serial, "shell", "pm", "path", "com.systemservice")
+    assert (found.returncode, found.stdout, found.stderr) == (0, f"package:{path}\n", "")
+    missing = adb("-s", serial, "shell", "pm", "path", "com.not.installed")
+    assert (missing.returncode, missing.stdout, missing.stderr) == (1, "", "")
+
+    listed = adb("-s", serial, "shell", "ls", path.rsplit("/", 1)[0])
+    assert (listed.returncode, listed.stdout) == (0, "base.apk\n")
+    denied = adb("-s", serial, "shell", "ls", "/data")
+    assert (denied.returncode, denied.stdout, denied.stderr) == (
+        1,
+        "",
+        "ls: /data: Permission denied\n",
+    )
+    nothing = adb("-s", serial, "shell", "ls", "/no/such")
+    assert (nothing.returncode, nothing.stderr) == (1, "ls: /no/such: No such file or directory\n")
+    # What pm path names can be pulled, as on a phone.
+    assert adb("-s", serial, "shell", "ls", path).stdout == f"{path}\n"
