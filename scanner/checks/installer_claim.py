@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.checks.common import LOCAL_FILE_SOURCES, app_name, install_source
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
 from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Severity
 
 _SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
@@ -33,7 +33,9 @@ _SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
     sources=("dumpsys package",),
     confidence=Confidence.MEDIUM,
 )
-def installer_claim_mismatch(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def installer_claim_mismatch(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Claimed store vs real initiator; system apps and cut-short entries are skipped."""
     for pkg in snapshot.packages:
         if pkg.system or pkg.partial or not pkg.installed:
@@ -61,8 +63,7 @@ def installer_claim_mismatch(snapshot: DeviceSnapshot, _ctx: CheckContext) -> It
                 f"installed by {source.how}",
             )
         )
-        yield finding(
-            "SRC-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} claims to come from an app store, "
             f"but was installed by {source.how}",
             evidence=evidence,

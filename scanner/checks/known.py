@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from scanner.checks.common import app_name
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
 from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
@@ -81,7 +81,7 @@ def _what_it_can_do(family: Family) -> tuple[str, ...]:
     guidance="known_stalkerware",
     sources=("dumpsys package", "signatures"),
 )
-def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An installed package id that the database lists for a stalkerware family.
 
     An app whose entry was cut short (``partial``) still counts: its id was read whole,
@@ -96,8 +96,7 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Fi
         if not spy:
             continue
         family = spy[0].family
-        yield finding(
-            "KNOWN-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} is known stalkerware ({family.name})",
             evidence=[*_package_evidence(pkg), *(_source_note(m.family) for m in spy)],
             package=pkg.package,
@@ -113,7 +112,9 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Fi
     guidance="dual_use",
     sources=("dumpsys package", "signatures"),
 )
-def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def dual_use_by_package(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Family locators and parental-control apps: calmer, the survivor may use them."""
     index = _index(ctx)
     if index is None:
@@ -124,8 +125,7 @@ def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator
         if spy or not dual:
             continue
         family = dual[0].family
-        yield finding(
-            "DUAL-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} can be used to watch you ({family.name}). "
             "Check whether you set this up.",
             evidence=[*_package_evidence(pkg), _source_note(family)],
@@ -165,9 +165,12 @@ def _certificate_matches(index: SignatureIndex, apk: ApkFacts) -> list[tuple[Mat
     title="Known stalkerware (signing certificate)",
     severity=Severity.STALKERWARE,
     guidance="known_stalkerware_certificate",
+    other_guidance=("dual_use",),
     sources=("apk pull", "signatures"),
 )
-def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def known_by_certificate(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """An APK signed by a certificate the database lists: catches renamed builds.
 
     A key from the app's rotation history counts too: a vendor that rotated its key still
@@ -189,8 +192,7 @@ def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterato
             *(Evidence("apk signature", f"{what} {m.field}: {m.value}") for m, what in chosen),
             _source_note(family),
         ]
-        yield finding(
-            "KNOWN-002",
+        yield me.finding(
             title=f"{app_name(snapshot, package)} is signed like {family.name}"
             + (" stalkerware" if spy else ", a monitoring app"),
             evidence=evidence,
@@ -207,9 +209,10 @@ def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterato
     title="Known stalkerware (APK file hash)",
     severity=Severity.STALKERWARE,
     guidance="known_sample",
+    other_guidance=("dual_use",),
     sources=("apk pull", "signatures"),
 )
-def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An app file (the APK, or one of its splits) whose SHA-256 is a known sample."""
     index = _index(ctx)
     if index is None:
@@ -223,8 +226,7 @@ def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Fin
             continue
         family = chosen[0].family
         known = sorted({d for d, m in hits if m in chosen})
-        yield finding(
-            "KNOWN-003",
+        yield me.finding(
             title=f"{app_name(snapshot, package)} is a known copy of {family.name}",
             evidence=[
                 _file_evidence(apk),

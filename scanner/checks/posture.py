@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from scanner.checks.common import app_name, is_system
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 
 # Android 8 (SDK 26) replaced the global "unknown sources" switch with a per-app grant
@@ -26,12 +26,11 @@ PATCH_MAX_AGE_DAYS = 365
     guidance="unknown_sources",
     sources=("settings list secure", "dumpsys appops"),
 )
-def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Sideloading is how most stalkerware is installed."""
     sdk = snapshot.device.sdk
     if snapshot.settings.unknown_sources and (sdk is None or sdk < _PER_APP_INSTALL_SDK):
-        yield finding(
-            "POS-001",
+        yield me.finding(
             title="This phone allows apps from outside an app store",
             evidence=[Evidence("settings list secure", "install_non_market_apps=1")],
             subject="global",
@@ -41,8 +40,7 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Fi
             continue
         if is_system(snapshot, entry.package) and entry.package.startswith("com.android."):
             continue
-        yield finding(
-            "POS-001",
+        yield me.finding(
             title=f"{app_name(snapshot, entry.package)} may install other apps",
             evidence=[
                 Evidence("dumpsys appops", f"{entry.package}: REQUEST_INSTALL_PACKAGES allowed")
@@ -58,11 +56,10 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Fi
     guidance="play_protect_off",
     sources=("settings list global",),
 )
-def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Stalkerware install guides tell the buyer to switch Play Protect off first."""
     if snapshot.settings.package_verifier is False:
-        yield finding(
-            "POS-002",
+        yield me.finding(
             title="Play Protect scanning of apps is switched off",
             evidence=[Evidence("settings list global", "package_verifier_enable=0")],
         )
@@ -75,11 +72,10 @@ def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[F
     guidance="developer_options",
     sources=("settings list global",),
 )
-def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Needed for this scan; worth switching off afterwards."""
     if snapshot.settings.development_settings:
-        yield finding(
-            "POS-003",
+        yield me.finding(
             title="Developer options are switched on",
             evidence=[Evidence("settings list global", "development_settings_enabled=1")],
         )
@@ -92,11 +88,10 @@ def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[
     guidance="usb_debugging",
     sources=("settings list global",),
 )
-def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Needed for a USB scan; anyone with the phone and a trusted computer can use it."""
     if snapshot.settings.adb_enabled:
-        yield finding(
-            "POS-004",
+        yield me.finding(
             title="USB debugging is switched on",
             evidence=[Evidence("settings list global", "adb_enabled=1")],
         )
@@ -109,11 +104,12 @@ def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
     guidance="wireless_debugging",
     sources=("settings list global",),
 )
-def wireless_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def wireless_debugging(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Wireless debugging lets a paired computer on the same network control the phone."""
     if snapshot.settings.adb_wifi_enabled:
-        yield finding(
-            "POS-005",
+        yield me.finding(
             title="Wireless debugging is switched on",
             evidence=[Evidence("settings list global", "adb_wifi_enabled=1")],
         )
@@ -126,7 +122,7 @@ def wireless_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator
     guidance="rooted",
     sources=("which su", "dumpsys package", "getprop"),
 )
-def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Root lets any app read everything, including other apps' private data."""
     root = snapshot.root
     evidence = [Evidence("which su", f"su found at {path}") for path in root.su_paths]
@@ -137,7 +133,7 @@ def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
     if root.ro_secure_off:
         evidence.append(Evidence("getprop", "ro.secure=0"))
     if evidence:
-        yield finding("POS-006", title="This phone is rooted", evidence=evidence)
+        yield me.finding(title="This phone is rooted", evidence=evidence)
 
 
 def _patch_date(text: str) -> date | None:
@@ -154,15 +150,14 @@ def _patch_date(text: str) -> date | None:
     guidance="old_security_patch",
     sources=("getprop",),
 )
-def old_security_patch(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def old_security_patch(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An unpatched phone is easier to break into."""
     patch = _patch_date(snapshot.device.security_patch)
     if patch is None:
         return
     age_days = (ctx.now.date() - patch).days
     if age_days > PATCH_MAX_AGE_DAYS:
-        yield finding(
-            "POS-007",
+        yield me.finding(
             title=f"The last security update is from {patch.isoformat()}",
             evidence=[
                 Evidence(
@@ -196,17 +191,17 @@ def _known_server(ctx: CheckContext, host: str) -> str | None:
     title="Network traffic goes through a proxy",
     severity=Severity.HIGH,
     guidance="http_proxy",
+    other_guidance=("proxy_known_stalkerware",),
     sources=("settings list global",),
 )
-def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A global proxy can route web traffic through someone else's computer."""
     proxy = snapshot.settings.http_proxy.strip()
     if not proxy or proxy in (":0", "0"):
         return
     host = _host_of(proxy)
     family = _known_server(ctx, host)
-    yield finding(
-        "POS-008",
+    yield me.finding(
         title="The phone sends web traffic through a proxy"
         + (f" run by known stalkerware ({family})" if family else ""),
         evidence=[Evidence("settings list global", f"http_proxy={proxy}")],
@@ -222,17 +217,17 @@ def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]
     title="Private DNS uses a chosen server",
     severity=Severity.HIGH,
     guidance="private_dns",
+    other_guidance=("proxy_known_stalkerware",),
     sources=("settings list global",),
 )
-def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A private DNS host sees every website name the phone looks up."""
     settings = snapshot.settings
     if settings.private_dns_mode != "hostname" or not settings.private_dns_host:
         return
     host = _host_of(settings.private_dns_host)
     family = _known_server(ctx, host)
-    yield finding(
-        "POS-009",
+    yield me.finding(
         title=f"Private DNS is set to {host}"
         + (f", a known stalkerware server ({family})" if family else ""),
         evidence=[
@@ -253,7 +248,7 @@ def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding
     guidance="unfamiliar_account",
     sources=("dumpsys account",),
 )
-def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Lists accounts so the survivor can spot one they do not recognise.
 
     More than one account of the same kind (two Google accounts, say) is ``review``:
@@ -263,8 +258,7 @@ def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
     for account in snapshot.accounts:
         by_type.setdefault(account.type, []).append(account.name)
     for account_type, names in sorted(by_type.items()):
-        yield finding(
-            "ACT-001",
+        yield me.finding(
             title=f"{len(names)} account(s) of type {account_type}: check you know each one",
             evidence=[
                 Evidence("dumpsys account", f"account {name} (type {account_type})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.checks.common import app_name, from_store, is_system, package_of
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 from scanner.parse.common import normalize_component
 
@@ -24,7 +24,9 @@ from scanner.parse.common import normalize_component
     guidance="accessibility_service",
     sources=("dumpsys accessibility", "settings list secure"),
 )
-def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def accessibility_services(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Enabled accessibility services can read and control everything on screen."""
     # The same service is printed short (pkg/.Svc) in one place and long in another.
     seen: dict[str, list[Evidence]] = {}
@@ -43,8 +45,7 @@ def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iter
     for component, evidence in seen.items():
         pkg = package_of(component)
         system = is_system(snapshot, pkg)
-        yield finding(
-            "ACC-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg)} can see and control the screen "
             "(accessibility service)",
             evidence=evidence,
@@ -61,7 +62,7 @@ def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iter
     guidance="device_admin",
     sources=("dumpsys device_policy",),
 )
-def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Device admins can lock or wipe the phone and resist being uninstalled."""
     for admin in snapshot.device_admins:
         if admin.role != "admin" or is_system(snapshot, admin.package):
@@ -71,8 +72,7 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
             evidence.append(
                 Evidence("dumpsys device_policy", "policies: " + ", ".join(admin.policies))
             )
-        yield finding(
-            "ADM-001",
+        yield me.finding(
             title=f"{app_name(snapshot, admin.package)} is a device administrator",
             evidence=evidence,
             package=admin.package,
@@ -87,7 +87,7 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
     guidance="device_owner",
     sources=("dumpsys device_policy", "dumpsys package"),
 )
-def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A device/profile owner controls the phone (normal for work phones).
 
     ``high`` when the owner app was not installed from a store and is not a system app,
@@ -100,8 +100,7 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
         pkg = snapshot.package(admin.package)
         trusted = pkg is not None and (pkg.system or from_store(pkg, snapshot))
         role = "device owner" if admin.role == "device_owner" else "profile owner"
-        yield finding(
-            "ADM-002",
+        yield me.finding(
             title=f"{app_name(snapshot, admin.package)} manages this phone ({role})",
             evidence=[
                 Evidence("dumpsys device_policy", f"{role}: {admin.component} (user {admin.user})")
@@ -119,13 +118,14 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
     guidance="notification_listener",
     sources=("settings list secure",),
 )
-def notification_listeners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def notification_listeners(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Notification listeners see every message preview as it arrives."""
     for listener in snapshot.notification_listeners:
         if is_system(snapshot, listener.package):
             continue
-        yield finding(
-            "NOT-001",
+        yield me.finding(
             title=f"{app_name(snapshot, listener.package)} can read all notifications",
             evidence=[
                 Evidence(
@@ -138,15 +138,12 @@ def notification_listeners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iter
         )
 
 
-def _appop_findings(
-    snapshot: DeviceSnapshot, op: str, check_id: str, what: str
-) -> Iterator[Finding]:
+def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, what: str) -> Iterator[Finding]:
     for entry in snapshot.appops:
         if entry.op != op or entry.mode != "allow" or is_system(snapshot, entry.package):
             continue
         pkg = snapshot.package(entry.package)
-        yield finding(
-            check_id,
+        yield me.finding(
             title=f"{app_name(snapshot, entry.package)} {what}",
             evidence=[Evidence("dumpsys appops", f"{entry.package}: {op} mode={entry.mode}")],
             package=entry.package,
@@ -163,10 +160,10 @@ def _appop_findings(
     guidance="usage_access",
     sources=("dumpsys appops",),
 )
-def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Usage access shows which apps are used and when."""
     yield from _appop_findings(
-        snapshot, "GET_USAGE_STATS", "USG-001", "can see which apps you use and when"
+        snapshot, "GET_USAGE_STATS", me, "can see which apps you use and when"
     )
 
 
@@ -177,8 +174,6 @@ def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Findi
     guidance="draw_over_apps",
     sources=("dumpsys appops",),
 )
-def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Drawing over other apps can cover the screen or fake a system window."""
-    yield from _appop_findings(
-        snapshot, "SYSTEM_ALERT_WINDOW", "OVL-001", "can draw over other apps"
-    )
+    yield from _appop_findings(snapshot, "SYSTEM_ALERT_WINDOW", me, "can draw over other apps")
