@@ -65,6 +65,7 @@ def _file_evidence(apk: ApkFacts) -> Evidence:
 
 
 def _split(matches: Iterable[Match]) -> tuple[list[Match], list[Match]]:
+    matches = list(matches)  # read twice below; a generator would leave ``dual`` empty
     spy = [m for m in matches if m.family.kind is Kind.STALKERWARE]
     dual = [m for m in matches if m.family.kind is Kind.DUAL_USE]
     return spy, dual
