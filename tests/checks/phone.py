@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -46,7 +47,9 @@ def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+@cache
 def shipped_index() -> SignatureIndex:
+    """The shipped database's index (read-only, so one is shared)."""
     return SignatureIndex.from_db(load_shipped_db())
 
 

@@ -26,12 +26,10 @@ from tests.conftest import shared_path
 
 RENAMED = "com.android.sys.wifiservice"  # a spy app under a name no database lists
 WITH_RENAMED = CLEAN.with_apps("wifiservice_by_adb.txt")
-PATH = WITH_RENAMED.snapshot().package(RENAMED).apk_path + "/base.apk"  # type: ignore[union-attr]
-
-
-@cache
-def index() -> SignatureIndex:
-    return shipped_index()
+PATH = (  # the app's codePath in wifiservice_by_adb.txt
+    "/data/app/~~v-oqSvcoWwJLboAaO5OwZw==/"
+    "com.android.sys.wifiservice-o3Xgsnee0k0_wGN-GzFhEw==/base.apk"
+)
 
 
 def listing(family: Family) -> SignatureIndex:
@@ -55,7 +53,7 @@ def pulled(apk: bytes) -> dict[str, ApkFacts]:
 def test_an_installed_package_the_database_lists_is_known_stalkerware():
     phone = CLEAN.with_apps("systemservice_sideloaded.txt")
     found = the_finding(
-        findings("KNOWN-001", phone, signatures=index()),
+        findings("KNOWN-001", phone, signatures=shipped_index()),
         severity=Severity.STALKERWARE,
         guidance="known_stalkerware",
         package="com.systemservice",
@@ -68,14 +66,14 @@ def test_an_installed_package_the_database_lists_is_known_stalkerware():
     "phone", [CLEAN, CLEAN.with_apps("life360_from_play.txt")], ids=["clean", "dual-use"]
 )
 def test_ordinary_and_monitoring_apps_are_not_known_stalkerware(phone):
-    assert findings("KNOWN-001", phone, signatures=index()) == []
+    assert findings("KNOWN-001", phone, signatures=shipped_index()) == []
 
 
 @pytest.mark.fires("DUAL-001")
 def test_a_family_locator_is_a_calmer_monitoring_finding():
     phone = CLEAN.with_apps("life360_from_play.txt")
     found = the_finding(
-        findings("DUAL-001", phone, signatures=index()),
+        findings("DUAL-001", phone, signatures=shipped_index()),
         severity=Severity.REVIEW,
         guidance="dual_use",
         package="com.life360.android.safetymapd",
@@ -90,7 +88,7 @@ def test_a_family_locator_is_a_calmer_monitoring_finding():
     ids=["clean", "stalkerware-is-not-dual-use"],
 )
 def test_a_phone_without_monitoring_apps_has_no_dual_use_finding(phone):
-    assert findings("DUAL-001", phone, signatures=index()) == []
+    assert findings("DUAL-001", phone, signatures=shipped_index()) == []
 
 
 @pytest.mark.fires("KNOWN-002")
@@ -118,7 +116,7 @@ def test_a_renamed_app_is_known_by_its_signing_certificate(kind, severity, guida
 def test_an_app_signed_by_a_key_no_database_lists_is_not_known():
     key, cert = make_signing_identity("Honest Dev")
     apk = build_apk(RENAMED, key=key, cert=cert)
-    assert findings("KNOWN-002", WITH_RENAMED, signatures=index(), apks=pulled(apk)) == []
+    assert findings("KNOWN-002", WITH_RENAMED, signatures=shipped_index(), apks=pulled(apk)) == []
 
 
 @pytest.mark.silent("KNOWN-002", "KNOWN-003")
@@ -126,8 +124,8 @@ def test_a_real_ordinary_apk_matches_no_certificate_or_sample():
     apk = shared_path("real-apks", "androguard", "hello-world.apk").read_bytes()
     apks = pulled(apk)
     assert apks[RENAMED].cert_sha256, "the real APK's signer was read"
-    assert findings("KNOWN-002", WITH_RENAMED, signatures=index(), apks=apks) == []
-    assert findings("KNOWN-003", WITH_RENAMED, signatures=index(), apks=apks) == []
+    assert findings("KNOWN-002", WITH_RENAMED, signatures=shipped_index(), apks=apks) == []
+    assert findings("KNOWN-003", WITH_RENAMED, signatures=shipped_index(), apks=apks) == []
 
 
 @pytest.mark.fires("KNOWN-003")
@@ -156,4 +154,4 @@ def test_a_known_sample_is_known_by_its_file_hash(kind, severity, guidance):
 @pytest.mark.silent("KNOWN-003")
 def test_an_apk_whose_hash_no_database_lists_is_not_a_known_sample():
     apk, _ = vendor_apk()
-    assert findings("KNOWN-003", WITH_RENAMED, signatures=index(), apks=pulled(apk)) == []
+    assert findings("KNOWN-003", WITH_RENAMED, signatures=shipped_index(), apks=pulled(apk)) == []
