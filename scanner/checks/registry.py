@@ -1,7 +1,10 @@
 """Checks are small registered units: (snapshot, context) -> findings.
 
 Metadata is declared with ``@check`` (not returned), so the list of checks, their ids,
-severities and guidance keys is known without a phone. Ids are stable and never reused.
+severities and every guidance key they can name is known without a phone. The decorator
+hands the body its own ``Check``, whose ``finding`` fills in the id, so a body never
+repeats it. Ids are stable and never reused. This module must not import
+``scanner.guidance``: that module derives its list of keys from here.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@ English text is left that no check (nor the runner) can name."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from scanner.checks.registry import RUNNER_GUIDANCE_KEYS, all_checks
 from scanner.guidance import FINDING_KEYS, load_guidance
 
@@ -41,3 +44,9 @@ def test_checks_that_name_more_than_one_key_declare_each():
     assert by_check["KNOWN-003"] == {"known_sample", "dual_use"}
     assert by_check["POS-008"] == {"http_proxy", "proxy_known_stalkerware"}
     assert by_check["POS-009"] == {"private_dns", "proxy_known_stalkerware"}
+
+
+def test_the_checks_do_not_import_the_guidance_texts():
+    # scanner.guidance derives its keys from the checks; the other way round is a cycle.
+    code = "import sys, scanner.checks; assert 'scanner.guidance' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
