@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from scanner.checks.registry import CheckContext, all_checks
-from scanner.device.allowlist import (
+from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
     DUMPSYS_APPOPS,
     DUMPSYS_PACKAGE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_ACCOUNT, WHICH_SU
+from scanner.commands import DUMPSYS_ACCOUNT, WHICH_SU
 from scanner.model import Severity
 from tests.checks.phone import CLEAN, findings, shipped_index, the_finding
 

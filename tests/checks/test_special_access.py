@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.device.allowlist import DUMPSYS_DEVICE_POLICY
+from scanner.commands import DUMPSYS_DEVICE_POLICY
 from scanner.model import Severity
 from tests.checks.phone import CLEAN, Phone, findings, the_finding
 from tests.parse.helpers import fixture_text
