@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from scanner.checks.common import app_name
 from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
@@ -23,30 +24,30 @@ def _index(ctx: CheckContext) -> SignatureIndex | None:
 
 
 def _package_evidence(pkg: Package) -> list[Evidence]:
-    evidence = [Evidence("dumpsys package", f"package {pkg.package} is installed")]
+    evidence = [Evidence(DUMPSYS_PACKAGE, f"package {pkg.package} is installed")]
     if pkg.partial:
         # The id alone is a database hit; the rest of the app's entry never arrived.
         evidence.append(
             Evidence(
-                "dumpsys package",
+                DUMPSYS_PACKAGE,
                 "details cut short: the phone's answer stopped inside this app's entry, "
                 "so only its name was read",
             )
         )
         return evidence
     if pkg.apk_path:
-        evidence.append(Evidence("dumpsys package", f"codePath={pkg.apk_path}"))
+        evidence.append(Evidence(DUMPSYS_PACKAGE, f"codePath={pkg.apk_path}"))
     claim = pkg.installer_package_name
     if claim is None and pkg.initiating_installer is None:
         claim = pkg.installer  # a Package built without the separate installer fields
-    evidence.append(Evidence("dumpsys package", f"installerPackageName={claim or 'null'}"))
+    evidence.append(Evidence(DUMPSYS_PACKAGE, f"installerPackageName={claim or 'null'}"))
     if pkg.initiating_installer:
         evidence.append(
-            Evidence("dumpsys package", f"initiatingPackageName={pkg.initiating_installer}")
+            Evidence(DUMPSYS_PACKAGE, f"initiatingPackageName={pkg.initiating_installer}")
         )
     if pkg.first_install:
         evidence.append(
-            Evidence("dumpsys package", f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
+            Evidence(DUMPSYS_PACKAGE, f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
         )
     return evidence
 
@@ -80,7 +81,7 @@ def _what_it_can_do(family: Family) -> tuple[str, ...]:
     title="Known stalkerware (package name)",
     severity=Severity.STALKERWARE,
     guidance="known_stalkerware",
-    sources=("dumpsys package", "signatures"),
+    sources=(DUMPSYS_PACKAGE, "signatures"),
 )
 def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An installed package id that the database lists for a stalkerware family.
@@ -111,7 +112,7 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> 
     title="Monitoring app that can be used to watch someone",
     severity=Severity.REVIEW,
     guidance="dual_use",
-    sources=("dumpsys package", "signatures"),
+    sources=(DUMPSYS_PACKAGE, "signatures"),
 )
 def dual_use_by_package(
     snapshot: DeviceSnapshot, ctx: CheckContext, me: Check

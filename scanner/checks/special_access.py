@@ -13,6 +13,13 @@ from collections.abc import Iterator
 
 from scanner.checks.common import app_name, from_store, is_system, package_of
 from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import (
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_PACKAGE,
+    SETTINGS_SECURE,
+)
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 from scanner.parse.common import normalize_component
 
@@ -22,7 +29,7 @@ from scanner.parse.common import normalize_component
     title="Accessibility service switched on",
     severity=Severity.REVIEW,
     guidance="accessibility_service",
-    sources=("dumpsys accessibility", "settings list secure"),
+    sources=(DUMPSYS_ACCESSIBILITY, SETTINGS_SECURE),
 )
 def accessibility_services(
     snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
@@ -33,12 +40,12 @@ def accessibility_services(
     for svc in snapshot.accessibility:
         state = "running" if svc.bound else "switched on"
         seen.setdefault(normalize_component(svc.component), []).append(
-            Evidence("dumpsys accessibility", f"accessibility service {svc.component} is {state}")
+            Evidence(DUMPSYS_ACCESSIBILITY, f"accessibility service {svc.component} is {state}")
         )
     for component in snapshot.settings.enabled_accessibility_services:
         seen.setdefault(normalize_component(component), []).append(
             Evidence(
-                "settings list secure",
+                SETTINGS_SECURE,
                 f"enabled_accessibility_services includes {component}",
             )
         )
@@ -60,17 +67,17 @@ def accessibility_services(
     title="Device administrator app",
     severity=Severity.REVIEW,
     guidance="device_admin",
-    sources=("dumpsys device_policy",),
+    sources=(DUMPSYS_DEVICE_POLICY,),
 )
 def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Device admins can lock or wipe the phone and resist being uninstalled."""
     for admin in snapshot.device_admins:
         if admin.role != "admin" or is_system(snapshot, admin.package):
             continue
-        evidence = [Evidence("dumpsys device_policy", f"active device admin {admin.component}")]
+        evidence = [Evidence(DUMPSYS_DEVICE_POLICY, f"active device admin {admin.component}")]
         if admin.policies:
             evidence.append(
-                Evidence("dumpsys device_policy", "policies: " + ", ".join(admin.policies))
+                Evidence(DUMPSYS_DEVICE_POLICY, "policies: " + ", ".join(admin.policies))
             )
         yield me.finding(
             title=f"{app_name(snapshot, admin.package)} is a device administrator",
@@ -85,7 +92,7 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
     title="Device or profile owner",
     severity=Severity.HIGH,
     guidance="device_owner",
-    sources=("dumpsys device_policy", "dumpsys package"),
+    sources=(DUMPSYS_DEVICE_POLICY, DUMPSYS_PACKAGE),
 )
 def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A device/profile owner controls the phone (normal for work phones).
@@ -103,7 +110,7 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
         yield me.finding(
             title=f"{app_name(snapshot, admin.package)} manages this phone ({role})",
             evidence=[
-                Evidence("dumpsys device_policy", f"{role}: {admin.component} (user {admin.user})")
+                Evidence(DUMPSYS_DEVICE_POLICY, f"{role}: {admin.component} (user {admin.user})")
             ],
             package=admin.package,
             subject=f"{admin.role}:{admin.component}",
@@ -116,7 +123,7 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
     title="Can read all notifications",
     severity=Severity.REVIEW,
     guidance="notification_listener",
-    sources=("settings list secure",),
+    sources=(SETTINGS_SECURE,),
 )
 def notification_listeners(
     snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
@@ -129,7 +136,7 @@ def notification_listeners(
             title=f"{app_name(snapshot, listener.package)} can read all notifications",
             evidence=[
                 Evidence(
-                    "settings list secure",
+                    SETTINGS_SECURE,
                     f"enabled_notification_listeners includes {listener.component}",
                 )
             ],
@@ -145,7 +152,7 @@ def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, what: str) -> 
         pkg = snapshot.package(entry.package)
         yield me.finding(
             title=f"{app_name(snapshot, entry.package)} {what}",
-            evidence=[Evidence("dumpsys appops", f"{entry.package}: {op} mode={entry.mode}")],
+            evidence=[Evidence(DUMPSYS_APPOPS, f"{entry.package}: {op} mode={entry.mode}")],
             package=entry.package,
             severity=(
                 Severity.INFO if pkg is not None and from_store(pkg, snapshot) else Severity.REVIEW
@@ -158,7 +165,7 @@ def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, what: str) -> 
     title="Usage access",
     severity=Severity.REVIEW,
     guidance="usage_access",
-    sources=("dumpsys appops",),
+    sources=(DUMPSYS_APPOPS,),
 )
 def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Usage access shows which apps are used and when."""
@@ -172,7 +179,7 @@ def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Ite
     title="Can draw over other apps",
     severity=Severity.REVIEW,
     guidance="draw_over_apps",
-    sources=("dumpsys appops",),
+    sources=(DUMPSYS_APPOPS,),
 )
 def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Drawing over other apps can cover the screen or fake a system window."""

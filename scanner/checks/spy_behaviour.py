@@ -20,6 +20,13 @@ from datetime import timedelta
 
 from scanner.checks.common import install_source
 from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import (
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_PACKAGE,
+    SETTINGS_SECURE,
+)
 from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Package, Severity
 
 HIGH_SCORE = 8
@@ -120,12 +127,12 @@ def _known(pkg: str, ctx: CheckContext) -> bool:
     severity=Severity.HIGH,
     guidance="spy_behaviour",
     sources=(
-        "dumpsys package",
+        DUMPSYS_PACKAGE,
         "launcher",
-        "dumpsys accessibility",
-        "dumpsys device_policy",
-        "settings list secure",
-        "dumpsys appops",
+        DUMPSYS_ACCESSIBILITY,
+        DUMPSYS_DEVICE_POLICY,
+        SETTINGS_SECURE,
+        DUMPSYS_APPOPS,
     ),
     confidence=Confidence.MEDIUM,
 )
