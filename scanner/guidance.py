@@ -19,6 +19,8 @@ from types import MappingProxyType
 
 import yaml
 
+# The checks declare their guidance keys; they never read texts, so this import is one-way.
+from scanner.checks.registry import guidance_keys
 from scanner.errors import GuidanceError
 from scanner.resources import guidance_root
 from scanner.strict_yaml import StrictLoader as _StrictLoader
@@ -27,37 +29,9 @@ DEFAULT_BASE_DIR: Traversable = guidance_root()
 """The installed ``guidance`` package (a folder in a checkout or a normal install)."""
 FALLBACK_LANG = "en"
 
-FINDING_KEYS: tuple[str, ...] = (
-    "known_stalkerware",
-    "known_stalkerware_certificate",
-    "known_sample",
-    "spy_behaviour",
-    "dual_use",
-    "accessibility_service",
-    "device_admin",
-    "device_owner",
-    "notification_listener",
-    "usage_access",
-    "draw_over_apps",
-    "unknown_sources",
-    "play_protect_off",
-    "developer_options",
-    "usb_debugging",
-    "wireless_debugging",
-    "rooted",
-    "old_security_patch",
-    "http_proxy",
-    "private_dns",
-    "proxy_known_stalkerware",
-    "unfamiliar_account",
-    "collection_incomplete",
-    "hidden_app",
-    "sideloaded_app",
-    "installer_mismatch",
-    "trusted_computer",
-    "removed_stalkerware",
-)
-"""Every guidance key a check may name; English must have a file for each."""
+FINDING_KEYS: tuple[str, ...] = guidance_keys()
+"""Every guidance key a finding may name, as the checks declare them (plus the runner's);
+English must have a file for each."""
 
 UI_TEXT_KEYS: tuple[str, ...] = (
     "screen_title",

@@ -95,9 +95,6 @@ def test_parsers_do_not_depend_on_the_device_layer() -> None:
     assert not {name: mods for name, mods in offenders.items() if mods}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="checks/ still spell command strings; moved with the checks' rework"
-)
 def test_command_strings_are_written_only_in_the_commands_module() -> None:
     # A command string typed anywhere else in the product would be a second list.
     written = []

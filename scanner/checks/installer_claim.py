@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.checks.common import LOCAL_FILE_SOURCES, app_name, install_source
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Severity
 
 _SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
@@ -30,10 +31,12 @@ _SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
     title="Installer name claims an app store that did not install the app",
     severity=Severity.REVIEW,
     guidance="installer_mismatch",
-    sources=("dumpsys package",),
+    sources=(DUMPSYS_PACKAGE,),
     confidence=Confidence.MEDIUM,
 )
-def installer_claim_mismatch(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def installer_claim_mismatch(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Claimed store vs real initiator; system apps and cut-short entries are skipped."""
     for pkg in snapshot.packages:
         if pkg.system or pkg.partial or not pkg.installed:
@@ -42,17 +45,17 @@ def installer_claim_mismatch(snapshot: DeviceSnapshot, _ctx: CheckContext) -> It
         if not source.mismatch:
             continue
         evidence = [
-            Evidence("dumpsys package", f"installerPackageName={source.claim}"),
-            Evidence("dumpsys package", f"initiatingPackageName={source.initiator or 'null'}"),
+            Evidence(DUMPSYS_PACKAGE, f"installerPackageName={source.claim}"),
+            Evidence(DUMPSYS_PACKAGE, f"initiatingPackageName={source.initiator or 'null'}"),
         ]
         if pkg.originating_installer:
             evidence.append(
-                Evidence("dumpsys package", f"originatingPackageName={pkg.originating_installer}")
+                Evidence(DUMPSYS_PACKAGE, f"originatingPackageName={pkg.originating_installer}")
             )
         if pkg.package_source is not None:
             words = _SOURCES.get(pkg.package_source, "unknown")
             evidence.append(
-                Evidence("dumpsys package", f"packageSource={pkg.package_source} ({words})")
+                Evidence(DUMPSYS_PACKAGE, f"packageSource={pkg.package_source} ({words})")
             )
         evidence.append(
             Evidence(
@@ -61,8 +64,7 @@ def installer_claim_mismatch(snapshot: DeviceSnapshot, _ctx: CheckContext) -> It
                 f"installed by {source.how}",
             )
         )
-        yield finding(
-            "SRC-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} claims to come from an app store, "
             f"but was installed by {source.how}",
             evidence=evidence,

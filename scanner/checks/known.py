@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from scanner.checks.common import app_name
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
@@ -23,30 +24,30 @@ def _index(ctx: CheckContext) -> SignatureIndex | None:
 
 
 def _package_evidence(pkg: Package) -> list[Evidence]:
-    evidence = [Evidence("dumpsys package", f"package {pkg.package} is installed")]
+    evidence = [Evidence(DUMPSYS_PACKAGE, f"package {pkg.package} is installed")]
     if pkg.partial:
         # The id alone is a database hit; the rest of the app's entry never arrived.
         evidence.append(
             Evidence(
-                "dumpsys package",
+                DUMPSYS_PACKAGE,
                 "details cut short: the phone's answer stopped inside this app's entry, "
                 "so only its name was read",
             )
         )
         return evidence
     if pkg.apk_path:
-        evidence.append(Evidence("dumpsys package", f"codePath={pkg.apk_path}"))
+        evidence.append(Evidence(DUMPSYS_PACKAGE, f"codePath={pkg.apk_path}"))
     claim = pkg.installer_package_name
     if claim is None and pkg.initiating_installer is None:
         claim = pkg.installer  # a Package built without the separate installer fields
-    evidence.append(Evidence("dumpsys package", f"installerPackageName={claim or 'null'}"))
+    evidence.append(Evidence(DUMPSYS_PACKAGE, f"installerPackageName={claim or 'null'}"))
     if pkg.initiating_installer:
         evidence.append(
-            Evidence("dumpsys package", f"initiatingPackageName={pkg.initiating_installer}")
+            Evidence(DUMPSYS_PACKAGE, f"initiatingPackageName={pkg.initiating_installer}")
         )
     if pkg.first_install:
         evidence.append(
-            Evidence("dumpsys package", f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
+            Evidence(DUMPSYS_PACKAGE, f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
         )
     return evidence
 
@@ -65,6 +66,7 @@ def _file_evidence(apk: ApkFacts) -> Evidence:
 
 
 def _split(matches: Iterable[Match]) -> tuple[list[Match], list[Match]]:
+    matches = list(matches)  # read twice below; a generator would leave ``dual`` empty
     spy = [m for m in matches if m.family.kind is Kind.STALKERWARE]
     dual = [m for m in matches if m.family.kind is Kind.DUAL_USE]
     return spy, dual
@@ -79,9 +81,9 @@ def _what_it_can_do(family: Family) -> tuple[str, ...]:
     title="Known stalkerware (package name)",
     severity=Severity.STALKERWARE,
     guidance="known_stalkerware",
-    sources=("dumpsys package", "signatures"),
+    sources=(DUMPSYS_PACKAGE, "signatures"),
 )
-def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An installed package id that the database lists for a stalkerware family.
 
     An app whose entry was cut short (``partial``) still counts: its id was read whole,
@@ -96,8 +98,7 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Fi
         if not spy:
             continue
         family = spy[0].family
-        yield finding(
-            "KNOWN-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} is known stalkerware ({family.name})",
             evidence=[*_package_evidence(pkg), *(_source_note(m.family) for m in spy)],
             package=pkg.package,
@@ -111,9 +112,11 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Fi
     title="Monitoring app that can be used to watch someone",
     severity=Severity.REVIEW,
     guidance="dual_use",
-    sources=("dumpsys package", "signatures"),
+    sources=(DUMPSYS_PACKAGE, "signatures"),
 )
-def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def dual_use_by_package(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Family locators and parental-control apps: calmer, the survivor may use them."""
     index = _index(ctx)
     if index is None:
@@ -124,8 +127,7 @@ def dual_use_by_package(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator
         if spy or not dual:
             continue
         family = dual[0].family
-        yield finding(
-            "DUAL-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} can be used to watch you ({family.name}). "
             "Check whether you set this up.",
             evidence=[*_package_evidence(pkg), _source_note(family)],
@@ -165,9 +167,12 @@ def _certificate_matches(index: SignatureIndex, apk: ApkFacts) -> list[tuple[Mat
     title="Known stalkerware (signing certificate)",
     severity=Severity.STALKERWARE,
     guidance="known_stalkerware_certificate",
+    other_guidance=("dual_use",),
     sources=("apk pull", "signatures"),
 )
-def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def known_by_certificate(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """An APK signed by a certificate the database lists: catches renamed builds.
 
     A key from the app's rotation history counts too: a vendor that rotated its key still
@@ -189,8 +194,7 @@ def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterato
             *(Evidence("apk signature", f"{what} {m.field}: {m.value}") for m, what in chosen),
             _source_note(family),
         ]
-        yield finding(
-            "KNOWN-002",
+        yield me.finding(
             title=f"{app_name(snapshot, package)} is signed like {family.name}"
             + (" stalkerware" if spy else ", a monitoring app"),
             evidence=evidence,
@@ -207,9 +211,10 @@ def known_by_certificate(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterato
     title="Known stalkerware (APK file hash)",
     severity=Severity.STALKERWARE,
     guidance="known_sample",
+    other_guidance=("dual_use",),
     sources=("apk pull", "signatures"),
 )
-def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An app file (the APK, or one of its splits) whose SHA-256 is a known sample."""
     index = _index(ctx)
     if index is None:
@@ -223,8 +228,7 @@ def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Fin
             continue
         family = chosen[0].family
         known = sorted({d for d, m in hits if m in chosen})
-        yield finding(
-            "KNOWN-003",
+        yield me.finding(
             title=f"{app_name(snapshot, package)} is a known copy of {family.name}",
             evidence=[
                 _file_evidence(apk),

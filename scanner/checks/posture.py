@@ -10,7 +10,16 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from scanner.checks.common import app_name, is_system
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import (
+    DUMPSYS_ACCOUNT,
+    DUMPSYS_APPOPS,
+    DUMPSYS_PACKAGE,
+    GETPROP,
+    SETTINGS_GLOBAL,
+    SETTINGS_SECURE,
+    WHICH_SU,
+)
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 
 # Android 8 (SDK 26) replaced the global "unknown sources" switch with a per-app grant
@@ -24,16 +33,15 @@ PATCH_MAX_AGE_DAYS = 365
     title="Apps can be installed from outside an app store",
     severity=Severity.REVIEW,
     guidance="unknown_sources",
-    sources=("settings list secure", "dumpsys appops"),
+    sources=(SETTINGS_SECURE, DUMPSYS_APPOPS),
 )
-def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Sideloading is how most stalkerware is installed."""
     sdk = snapshot.device.sdk
     if snapshot.settings.unknown_sources and (sdk is None or sdk < _PER_APP_INSTALL_SDK):
-        yield finding(
-            "POS-001",
+        yield me.finding(
             title="This phone allows apps from outside an app store",
-            evidence=[Evidence("settings list secure", "install_non_market_apps=1")],
+            evidence=[Evidence(SETTINGS_SECURE, "install_non_market_apps=1")],
             subject="global",
         )
     for entry in snapshot.appops:
@@ -41,11 +49,10 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Fi
             continue
         if is_system(snapshot, entry.package) and entry.package.startswith("com.android."):
             continue
-        yield finding(
-            "POS-001",
+        yield me.finding(
             title=f"{app_name(snapshot, entry.package)} may install other apps",
             evidence=[
-                Evidence("dumpsys appops", f"{entry.package}: REQUEST_INSTALL_PACKAGES allowed")
+                Evidence(DUMPSYS_APPOPS, f"{entry.package}: REQUEST_INSTALL_PACKAGES allowed")
             ],
             package=entry.package,
         )
@@ -56,15 +63,14 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Fi
     title="Play Protect app scanning is off",
     severity=Severity.HIGH,
     guidance="play_protect_off",
-    sources=("settings list global",),
+    sources=(SETTINGS_GLOBAL,),
 )
-def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Stalkerware install guides tell the buyer to switch Play Protect off first."""
     if snapshot.settings.package_verifier is False:
-        yield finding(
-            "POS-002",
+        yield me.finding(
             title="Play Protect scanning of apps is switched off",
-            evidence=[Evidence("settings list global", "package_verifier_enable=0")],
+            evidence=[Evidence(SETTINGS_GLOBAL, "package_verifier_enable=0")],
         )
 
 
@@ -73,15 +79,14 @@ def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[F
     title="Developer options are on",
     severity=Severity.INFO,
     guidance="developer_options",
-    sources=("settings list global",),
+    sources=(SETTINGS_GLOBAL,),
 )
-def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Needed for this scan; worth switching off afterwards."""
     if snapshot.settings.development_settings:
-        yield finding(
-            "POS-003",
+        yield me.finding(
             title="Developer options are switched on",
-            evidence=[Evidence("settings list global", "development_settings_enabled=1")],
+            evidence=[Evidence(SETTINGS_GLOBAL, "development_settings_enabled=1")],
         )
 
 
@@ -90,15 +95,14 @@ def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[
     title="USB debugging is on",
     severity=Severity.INFO,
     guidance="usb_debugging",
-    sources=("settings list global",),
+    sources=(SETTINGS_GLOBAL,),
 )
-def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Needed for a USB scan; anyone with the phone and a trusted computer can use it."""
     if snapshot.settings.adb_enabled:
-        yield finding(
-            "POS-004",
+        yield me.finding(
             title="USB debugging is switched on",
-            evidence=[Evidence("settings list global", "adb_enabled=1")],
+            evidence=[Evidence(SETTINGS_GLOBAL, "adb_enabled=1")],
         )
 
 
@@ -107,15 +111,16 @@ def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
     title="Wireless debugging is on",
     severity=Severity.REVIEW,
     guidance="wireless_debugging",
-    sources=("settings list global",),
+    sources=(SETTINGS_GLOBAL,),
 )
-def wireless_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def wireless_debugging(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Wireless debugging lets a paired computer on the same network control the phone."""
     if snapshot.settings.adb_wifi_enabled:
-        yield finding(
-            "POS-005",
+        yield me.finding(
             title="Wireless debugging is switched on",
-            evidence=[Evidence("settings list global", "adb_wifi_enabled=1")],
+            evidence=[Evidence(SETTINGS_GLOBAL, "adb_wifi_enabled=1")],
         )
 
 
@@ -124,20 +129,20 @@ def wireless_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator
     title="The phone is rooted",
     severity=Severity.HIGH,
     guidance="rooted",
-    sources=("which su", "dumpsys package", "getprop"),
+    sources=(WHICH_SU, DUMPSYS_PACKAGE, GETPROP),
 )
-def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Root lets any app read everything, including other apps' private data."""
     root = snapshot.root
-    evidence = [Evidence("which su", f"su found at {path}") for path in root.su_paths]
+    evidence = [Evidence(WHICH_SU, f"su found at {path}") for path in root.su_paths]
     evidence += [
-        Evidence("dumpsys package", f"root manager app installed: {pkg}")
+        Evidence(DUMPSYS_PACKAGE, f"root manager app installed: {pkg}")
         for pkg in root.root_packages
     ]
     if root.ro_secure_off:
-        evidence.append(Evidence("getprop", "ro.secure=0"))
+        evidence.append(Evidence(GETPROP, "ro.secure=0"))
     if evidence:
-        yield finding("POS-006", title="This phone is rooted", evidence=evidence)
+        yield me.finding(title="This phone is rooted", evidence=evidence)
 
 
 def _patch_date(text: str) -> date | None:
@@ -152,21 +157,20 @@ def _patch_date(text: str) -> date | None:
     title="Security updates are more than a year old",
     severity=Severity.REVIEW,
     guidance="old_security_patch",
-    sources=("getprop",),
+    sources=(GETPROP,),
 )
-def old_security_patch(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def old_security_patch(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """An unpatched phone is easier to break into."""
     patch = _patch_date(snapshot.device.security_patch)
     if patch is None:
         return
     age_days = (ctx.now.date() - patch).days
     if age_days > PATCH_MAX_AGE_DAYS:
-        yield finding(
-            "POS-007",
+        yield me.finding(
             title=f"The last security update is from {patch.isoformat()}",
             evidence=[
                 Evidence(
-                    "getprop",
+                    GETPROP,
                     f"ro.build.version.security_patch={patch.isoformat()} ({age_days} days old)",
                 )
             ],
@@ -196,20 +200,20 @@ def _known_server(ctx: CheckContext, host: str) -> str | None:
     title="Network traffic goes through a proxy",
     severity=Severity.HIGH,
     guidance="http_proxy",
-    sources=("settings list global",),
+    other_guidance=("proxy_known_stalkerware",),
+    sources=(SETTINGS_GLOBAL,),
 )
-def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A global proxy can route web traffic through someone else's computer."""
     proxy = snapshot.settings.http_proxy.strip()
     if not proxy or proxy in (":0", "0"):
         return
     host = _host_of(proxy)
     family = _known_server(ctx, host)
-    yield finding(
-        "POS-008",
+    yield me.finding(
         title="The phone sends web traffic through a proxy"
         + (f" run by known stalkerware ({family})" if family else ""),
-        evidence=[Evidence("settings list global", f"http_proxy={proxy}")],
+        evidence=[Evidence(SETTINGS_GLOBAL, f"http_proxy={proxy}")],
         subject="http_proxy",
         severity=Severity.HIGH if family else Severity.REVIEW,
         guidance="proxy_known_stalkerware" if family else "http_proxy",
@@ -222,22 +226,22 @@ def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]
     title="Private DNS uses a chosen server",
     severity=Severity.HIGH,
     guidance="private_dns",
-    sources=("settings list global",),
+    other_guidance=("proxy_known_stalkerware",),
+    sources=(SETTINGS_GLOBAL,),
 )
-def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A private DNS host sees every website name the phone looks up."""
     settings = snapshot.settings
     if settings.private_dns_mode != "hostname" or not settings.private_dns_host:
         return
     host = _host_of(settings.private_dns_host)
     family = _known_server(ctx, host)
-    yield finding(
-        "POS-009",
+    yield me.finding(
         title=f"Private DNS is set to {host}"
         + (f", a known stalkerware server ({family})" if family else ""),
         evidence=[
-            Evidence("settings list global", "private_dns_mode=hostname"),
-            Evidence("settings list global", f"private_dns_specifier={settings.private_dns_host}"),
+            Evidence(SETTINGS_GLOBAL, "private_dns_mode=hostname"),
+            Evidence(SETTINGS_GLOBAL, f"private_dns_specifier={settings.private_dns_host}"),
         ],
         subject="private_dns",
         severity=Severity.HIGH if family else Severity.REVIEW,
@@ -251,9 +255,9 @@ def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding
     title="Accounts on the phone",
     severity=Severity.REVIEW,
     guidance="unfamiliar_account",
-    sources=("dumpsys account",),
+    sources=(DUMPSYS_ACCOUNT,),
 )
-def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Lists accounts so the survivor can spot one they do not recognise.
 
     More than one account of the same kind (two Google accounts, say) is ``review``:
@@ -263,12 +267,10 @@ def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
     for account in snapshot.accounts:
         by_type.setdefault(account.type, []).append(account.name)
     for account_type, names in sorted(by_type.items()):
-        yield finding(
-            "ACT-001",
+        yield me.finding(
             title=f"{len(names)} account(s) of type {account_type}: check you know each one",
             evidence=[
-                Evidence("dumpsys account", f"account {name} (type {account_type})")
-                for name in names
+                Evidence(DUMPSYS_ACCOUNT, f"account {name} (type {account_type})") for name in names
             ],
             subject=account_type,
             severity=Severity.REVIEW if len(names) > 1 else Severity.INFO,

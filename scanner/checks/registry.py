@@ -1,7 +1,10 @@
 """Checks are small registered units: (snapshot, context) -> findings.
 
 Metadata is declared with ``@check`` (not returned), so the list of checks, their ids,
-severities and guidance keys is known without a phone. Ids are stable and never reused.
+severities and every guidance key they can name is known without a phone. The decorator
+hands the body its own ``Check``, whose ``finding`` fills in the id, so a body never
+repeats it. Ids are stable and never reused. This module must not import
+``scanner.guidance``: that module derives its list of keys from here.
 """
 
 from __future__ import annotations
@@ -28,22 +31,72 @@ class CheckContext:
     phone's trusted computers can be told apart from it; None when unknown (offline)."""
 
 
-CheckFn = Callable[[DeviceSnapshot, CheckContext], Iterable[Finding]]
+CheckBody = Callable[[DeviceSnapshot, CheckContext, "Check"], Iterable[Finding]]
+"""A check's code: it is handed its own ``Check``, so it never repeats its id."""
+
+CHECK_FAILED_GUIDANCE = "collection_incomplete"
+"""Guidance the runner names when a check fails: that part of the phone was not checked."""
+RUNNER_GUIDANCE_KEYS: tuple[str, ...] = (CHECK_FAILED_GUIDANCE,)
+"""Guidance the runner itself names, beside the checks' own keys."""
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A registered check's metadata."""
+    """A registered check: its metadata, and its code called with ``check(snapshot, ctx)``."""
 
     id: str
     title: str
     severity: Severity
     """The most severe level this check can report."""
     guidance: str
+    """The guidance key its findings name unless they say otherwise."""
     sources: tuple[str, ...]
     """Which snapshot parts or inputs it reads."""
-    fn: CheckFn
+    fn: CheckBody
     confidence: Confidence = Confidence.HIGH
+    other_guidance: tuple[str, ...] = ()
+    """Further guidance keys some of its findings name instead of ``guidance``."""
+
+    @property
+    def guidance_keys(self) -> tuple[str, ...]:
+        """Every guidance key a finding of this check can name."""
+        return (self.guidance, *self.other_guidance)
+
+    def __call__(self, snapshot: DeviceSnapshot, context: CheckContext) -> Iterator[Finding]:
+        yield from self.fn(snapshot, context, self)
+
+    def finding(
+        self,
+        *,
+        title: str,
+        evidence: Iterable[Evidence],
+        package: str | None = None,
+        severity: Severity | None = None,
+        guidance: str | None = None,
+        confidence: Confidence | None = None,
+        subject: str | None = None,
+        family: str | None = None,
+        capabilities: tuple[str, ...] = (),
+    ) -> Finding:
+        """A finding of this check, defaulting to its declared metadata.
+
+        Guidance must be one the check declared, so the list of keys stays complete.
+        """
+        if guidance is not None and guidance not in self.guidance_keys:
+            raise ValueError(f"{self.id} names guidance {guidance!r} it did not declare")
+        key = subject or package or "device"
+        return Finding(
+            id=f"{self.id}:{key}",
+            check=self.id,
+            severity=severity or self.severity,
+            title=title,
+            evidence=tuple(evidence),
+            guidance=guidance or self.guidance,
+            package=package,
+            confidence=confidence or self.confidence,
+            family=family,
+            capabilities=capabilities,
+        )
 
 
 _REGISTRY: dict[str, Check] = {}
@@ -57,14 +110,17 @@ def check(
     guidance: str,
     sources: tuple[str, ...],
     confidence: Confidence = Confidence.HIGH,
-) -> Callable[[CheckFn], CheckFn]:
-    """Register a check function under a stable id (refuses duplicates)."""
+    other_guidance: tuple[str, ...] = (),
+) -> Callable[[CheckBody], Check]:
+    """Register a check's code under a stable id (refuses duplicates); the name it is
+    defined under becomes the ``Check``."""
 
-    def register(fn: CheckFn) -> CheckFn:
+    def register(fn: CheckBody) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"duplicate check id {id}")
-        _REGISTRY[id] = Check(id, title, severity, guidance, sources, fn, confidence)
-        return fn
+        meta = Check(id, title, severity, guidance, sources, fn, confidence, other_guidance)
+        _REGISTRY[id] = meta
+        return meta
 
     return register
 
@@ -76,34 +132,10 @@ def all_checks() -> tuple[Check, ...]:
     return tuple(_REGISTRY[k] for k in sorted(_REGISTRY))
 
 
-def finding(
-    meta_id: str,
-    *,
-    title: str,
-    evidence: Iterable[Evidence],
-    package: str | None = None,
-    severity: Severity | None = None,
-    guidance: str | None = None,
-    confidence: Confidence | None = None,
-    subject: str | None = None,
-    family: str | None = None,
-    capabilities: tuple[str, ...] = (),
-) -> Finding:
-    """Build a Finding for a registered check, defaulting to its declared metadata."""
-    meta = _REGISTRY[meta_id]
-    key = subject or package or "device"
-    return Finding(
-        id=f"{meta_id}:{key}",
-        check=meta_id,
-        severity=severity or meta.severity,
-        title=title,
-        evidence=tuple(evidence),
-        guidance=guidance or meta.guidance,
-        package=package,
-        confidence=confidence or meta.confidence,
-        family=family,
-        capabilities=capabilities,
-    )
+def guidance_keys() -> tuple[str, ...]:
+    """Every guidance key a finding can name: the checks' own, then the runner's."""
+    keys = [key for meta in all_checks() for key in meta.guidance_keys]
+    return tuple(dict.fromkeys([*keys, *RUNNER_GUIDANCE_KEYS]))
 
 
 def run_checks(snapshot: DeviceSnapshot, context: CheckContext) -> list[Finding]:
@@ -117,7 +149,7 @@ def run_checks(snapshot: DeviceSnapshot, context: CheckContext) -> list[Finding]
 
 def _safe(meta: Check, snapshot: DeviceSnapshot, context: CheckContext) -> Iterator[Finding]:
     try:
-        yield from meta.fn(snapshot, context)
+        yield from meta(snapshot, context)
     except Exception as exc:  # a bug in one check must not lose the others' findings
         yield Finding(
             id=f"{meta.id}:error",
@@ -125,6 +157,6 @@ def _safe(meta: Check, snapshot: DeviceSnapshot, context: CheckContext) -> Itera
             severity=Severity.INFO,
             title=f"One check could not run ({meta.title})",
             evidence=(Evidence("scanner", f"{type(exc).__name__}: {exc}"),),
-            guidance="collection_incomplete",
+            guidance=CHECK_FAILED_GUIDANCE,
             confidence=Confidence.LOW,
         )

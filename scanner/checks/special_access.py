@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.checks.common import app_name, from_store, is_system, package_of
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import (
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_PACKAGE,
+    SETTINGS_SECURE,
+)
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 from scanner.parse.common import normalize_component
 
@@ -22,29 +29,30 @@ from scanner.parse.common import normalize_component
     title="Accessibility service switched on",
     severity=Severity.REVIEW,
     guidance="accessibility_service",
-    sources=("dumpsys accessibility", "settings list secure"),
+    sources=(DUMPSYS_ACCESSIBILITY, SETTINGS_SECURE),
 )
-def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def accessibility_services(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Enabled accessibility services can read and control everything on screen."""
     # The same service is printed short (pkg/.Svc) in one place and long in another.
     seen: dict[str, list[Evidence]] = {}
     for svc in snapshot.accessibility:
         state = "running" if svc.bound else "switched on"
         seen.setdefault(normalize_component(svc.component), []).append(
-            Evidence("dumpsys accessibility", f"accessibility service {svc.component} is {state}")
+            Evidence(DUMPSYS_ACCESSIBILITY, f"accessibility service {svc.component} is {state}")
         )
     for component in snapshot.settings.enabled_accessibility_services:
         seen.setdefault(normalize_component(component), []).append(
             Evidence(
-                "settings list secure",
+                SETTINGS_SECURE,
                 f"enabled_accessibility_services includes {component}",
             )
         )
     for component, evidence in seen.items():
         pkg = package_of(component)
         system = is_system(snapshot, pkg)
-        yield finding(
-            "ACC-001",
+        yield me.finding(
             title=f"{app_name(snapshot, pkg)} can see and control the screen "
             "(accessibility service)",
             evidence=evidence,
@@ -59,20 +67,19 @@ def accessibility_services(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iter
     title="Device administrator app",
     severity=Severity.REVIEW,
     guidance="device_admin",
-    sources=("dumpsys device_policy",),
+    sources=(DUMPSYS_DEVICE_POLICY,),
 )
-def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Device admins can lock or wipe the phone and resist being uninstalled."""
     for admin in snapshot.device_admins:
         if admin.role != "admin" or is_system(snapshot, admin.package):
             continue
-        evidence = [Evidence("dumpsys device_policy", f"active device admin {admin.component}")]
+        evidence = [Evidence(DUMPSYS_DEVICE_POLICY, f"active device admin {admin.component}")]
         if admin.policies:
             evidence.append(
-                Evidence("dumpsys device_policy", "policies: " + ", ".join(admin.policies))
+                Evidence(DUMPSYS_DEVICE_POLICY, "policies: " + ", ".join(admin.policies))
             )
-        yield finding(
-            "ADM-001",
+        yield me.finding(
             title=f"{app_name(snapshot, admin.package)} is a device administrator",
             evidence=evidence,
             package=admin.package,
@@ -85,9 +92,9 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
     title="Device or profile owner",
     severity=Severity.HIGH,
     guidance="device_owner",
-    sources=("dumpsys device_policy", "dumpsys package"),
+    sources=(DUMPSYS_DEVICE_POLICY, DUMPSYS_PACKAGE),
 )
-def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """A device/profile owner controls the phone (normal for work phones).
 
     ``high`` when the owner app was not installed from a store and is not a system app,
@@ -100,11 +107,10 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
         pkg = snapshot.package(admin.package)
         trusted = pkg is not None and (pkg.system or from_store(pkg, snapshot))
         role = "device owner" if admin.role == "device_owner" else "profile owner"
-        yield finding(
-            "ADM-002",
+        yield me.finding(
             title=f"{app_name(snapshot, admin.package)} manages this phone ({role})",
             evidence=[
-                Evidence("dumpsys device_policy", f"{role}: {admin.component} (user {admin.user})")
+                Evidence(DUMPSYS_DEVICE_POLICY, f"{role}: {admin.component} (user {admin.user})")
             ],
             package=admin.package,
             subject=f"{admin.role}:{admin.component}",
@@ -117,19 +123,20 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Find
     title="Can read all notifications",
     severity=Severity.REVIEW,
     guidance="notification_listener",
-    sources=("settings list secure",),
+    sources=(SETTINGS_SECURE,),
 )
-def notification_listeners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def notification_listeners(
+    snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Notification listeners see every message preview as it arrives."""
     for listener in snapshot.notification_listeners:
         if is_system(snapshot, listener.package):
             continue
-        yield finding(
-            "NOT-001",
+        yield me.finding(
             title=f"{app_name(snapshot, listener.package)} can read all notifications",
             evidence=[
                 Evidence(
-                    "settings list secure",
+                    SETTINGS_SECURE,
                     f"enabled_notification_listeners includes {listener.component}",
                 )
             ],
@@ -138,17 +145,14 @@ def notification_listeners(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iter
         )
 
 
-def _appop_findings(
-    snapshot: DeviceSnapshot, op: str, check_id: str, what: str
-) -> Iterator[Finding]:
+def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, what: str) -> Iterator[Finding]:
     for entry in snapshot.appops:
         if entry.op != op or entry.mode != "allow" or is_system(snapshot, entry.package):
             continue
         pkg = snapshot.package(entry.package)
-        yield finding(
-            check_id,
+        yield me.finding(
             title=f"{app_name(snapshot, entry.package)} {what}",
-            evidence=[Evidence("dumpsys appops", f"{entry.package}: {op} mode={entry.mode}")],
+            evidence=[Evidence(DUMPSYS_APPOPS, f"{entry.package}: {op} mode={entry.mode}")],
             package=entry.package,
             severity=(
                 Severity.INFO if pkg is not None and from_store(pkg, snapshot) else Severity.REVIEW
@@ -161,12 +165,12 @@ def _appop_findings(
     title="Usage access",
     severity=Severity.REVIEW,
     guidance="usage_access",
-    sources=("dumpsys appops",),
+    sources=(DUMPSYS_APPOPS,),
 )
-def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Usage access shows which apps are used and when."""
     yield from _appop_findings(
-        snapshot, "GET_USAGE_STATS", "USG-001", "can see which apps you use and when"
+        snapshot, "GET_USAGE_STATS", me, "can see which apps you use and when"
     )
 
 
@@ -175,10 +179,8 @@ def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Findi
     title="Can draw over other apps",
     severity=Severity.REVIEW,
     guidance="draw_over_apps",
-    sources=("dumpsys appops",),
+    sources=(DUMPSYS_APPOPS,),
 )
-def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext) -> Iterator[Finding]:
+def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Drawing over other apps can cover the screen or fake a system window."""
-    yield from _appop_findings(
-        snapshot, "SYSTEM_ALERT_WINDOW", "OVL-001", "can draw over other apps"
-    )
+    yield from _appop_findings(snapshot, "SYSTEM_ALERT_WINDOW", me, "can draw over other apps")

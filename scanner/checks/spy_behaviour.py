@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from scanner.checks.common import install_source
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
+from scanner.commands import (
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_APPOPS,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_PACKAGE,
+    SETTINGS_SECURE,
+)
 from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Package, Severity
 
 HIGH_SCORE = 8
@@ -120,16 +127,16 @@ def _known(pkg: str, ctx: CheckContext) -> bool:
     severity=Severity.HIGH,
     guidance="spy_behaviour",
     sources=(
-        "dumpsys package",
+        DUMPSYS_PACKAGE,
         "launcher",
-        "dumpsys accessibility",
-        "dumpsys device_policy",
-        "settings list secure",
-        "dumpsys appops",
+        DUMPSYS_ACCESSIBILITY,
+        DUMPSYS_DEVICE_POLICY,
+        SETTINGS_SECURE,
+        DUMPSYS_APPOPS,
     ),
     confidence=Confidence.MEDIUM,
 )
-def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Scores every non-system, not-already-known app; see the module docstring.
 
     An app whose entry was cut short (``partial``) is skipped: most of what it would be
@@ -144,8 +151,7 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Findi
             continue
         high = score >= HIGH_SCORE
         name = f"{pkg.label} ({pkg.package})" if pkg.label else pkg.package
-        yield finding(
-            "SPY-001",
+        yield me.finding(
             title=f"{name} behaves like a spy app (score {score})"
             if high
             else f"{name} has some signs of a spy app (score {score})",

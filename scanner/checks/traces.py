@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Final
 
-from scanner.checks.registry import CheckContext, check, finding
+from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import (
     BATTERYSTATS_DAILY,
     DUMPSYS_ADB,
@@ -94,7 +94,9 @@ def _is_ours(computer: TrustedComputer, ctx: CheckContext) -> bool:
     guidance="trusted_computer",
     sources=(DUMPSYS_ADB,),
 )
-def other_trusted_computer(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def other_trusted_computer(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """Each computer the phone trusts for USB debugging, other than this one.
 
     A trusted computer can read and install apps over a cable without asking again, so it
@@ -119,8 +121,7 @@ def other_trusted_computer(snapshot: DeviceSnapshot, ctx: CheckContext) -> Itera
                 )
             )
         which = "another computer" if known_ours else "a computer"
-        yield finding(
-            "ADB-001",
+        yield me.finding(
             title=f"The phone trusts {which} for USB debugging: {_name(computer)}",
             evidence=evidence,
             subject=computer.fingerprint or computer.key[:24],
@@ -135,7 +136,9 @@ def other_trusted_computer(snapshot: DeviceSnapshot, ctx: CheckContext) -> Itera
     guidance="usb_debugging",
     sources=(DUMPSYS_ADB,),
 )
-def this_computer_trusted(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def this_computer_trusted(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """The computer running this check is among the trusted ones (the person allowed it).
 
     Named so the list of trusted computers is complete and this one is not mistaken for
@@ -147,8 +150,7 @@ def this_computer_trusted(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterat
         if _is_ours(computer, ctx):
             evidence = _computer_evidence(computer)
             evidence.insert(1, Evidence("scanner", "this is the key of this computer"))
-            yield finding(
-                "ADB-002",
+            yield me.finding(
                 title="The phone trusts this computer (the one running the check) "
                 "for USB debugging",
                 evidence=evidence,
@@ -224,7 +226,9 @@ def _order(traces: list[AppTrace]) -> list[AppTrace]:
     guidance="removed_stalkerware",
     sources=(BATTERYSTATS_DAILY, DUMPSYS_APPOPS, DUMPSYS_DBINFO, DUMPSYS_PACKAGE, "signatures"),
 )
-def removed_stalkerware(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator[Finding]:
+def removed_stalkerware(
+    snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
+) -> Iterator[Finding]:
     """A package the database lists as stalkerware, named in the phone's records of
     installs, removals, database use or app-ops, but not installed now.
 
@@ -251,8 +255,7 @@ def removed_stalkerware(snapshot: DeviceSnapshot, ctx: CheckContext) -> Iterator
             evidence.append(Evidence(DUMPSYS_PACKAGE, f"{package} is not in the list of apps"))
         sources = ", ".join(family.sources) or "signature database"
         evidence.append(Evidence("signatures", f"listed as {family.name} in {sources}"))
-        yield finding(
-            "TRACE-001",
+        yield me.finding(
             title=_title(package, family, traces, in_full),
             evidence=evidence,
             package=package,

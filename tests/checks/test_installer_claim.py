@@ -18,6 +18,7 @@ from scanner.checks.spy_behaviour import score_package
 from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import CommandResult, DeviceSnapshot, RawCapture
 from scanner.parse.snapshot import build_snapshot
+from tests.checks.phone import CLEAN, findings
 from tests.parse.helpers import fixture_text
 
 CONTEXT = CheckContext(now=datetime(2024, 5, 3, 12, 0, 0))
@@ -33,8 +34,10 @@ def mismatches(snapshot: DeviceSnapshot) -> dict[str, object]:
     return {f.package: f for f in run_checks(snapshot, CONTEXT) if f.check == "SRC-001"}
 
 
+@pytest.mark.fires("SRC-001")
 def test_adb_install_claiming_google_play_is_a_finding(snapshot):
     finding = mismatches(snapshot)["com.example.fakeplay"]
+    assert finding.package == "com.example.fakeplay"
     assert finding.severity.value == "review"
     assert finding.guidance == "installer_mismatch"
     assert "adb from a computer" in finding.title
@@ -111,3 +114,14 @@ def test_without_an_initiator_the_claim_decides():
     pkg = snap.package("com.example.old")
     assert pkg is not None and install_source(pkg, snap).from_store
     assert "com.example.old" not in mismatches(snap)
+
+
+@pytest.mark.silent("SRC-001")
+@pytest.mark.parametrize(
+    "phone",
+    [CLEAN, CLEAN.with_apps("notes_from_play.txt", "helper_downloaded.txt")],
+    ids=["clean", "store-and-honest-sideload"],
+)
+def test_an_ordinary_phone_has_no_false_store_claims(phone):
+    # Play installs that Play started, and a download that says it is one.
+    assert findings("SRC-001", phone) == []

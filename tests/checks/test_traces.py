@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from scanner.checks.registry import CheckContext, run_checks
+from scanner.checks.traces import traces_of_missing_apps
 from scanner.commands import BATTERYSTATS_DAILY, DUMPSYS_ADB, DUMPSYS_PACKAGE
 from scanner.device.keys import ephemeral_signer
 from scanner.model import CommandResult, Confidence, DeviceSnapshot, Finding, RawCapture, Severity
@@ -16,6 +17,7 @@ from scanner.sigdb.commands import load_shipped_db
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import Kind
 from scanner.simulator.adb_state import KeyEntry, render_dumpsys_adb
+from tests.checks.phone import CLEAN
 from tests.conftest import shared_path
 from tests.parse.helpers import FIXTURES
 
@@ -65,11 +67,13 @@ def adb_output(*lines: str, sdk: int = 30) -> bytes:
 # --------------------------------------------------------------------------- removed apps
 
 
+@pytest.mark.fires("TRACE-001")
 def test_removed_known_stalkerware_is_reported_high_with_the_phone_dates(index):
     found = findings(snapshot(**{BATTERYSTATS_DAILY: DAILY.encode()}), index)
     (trace,) = only(found, "TRACE-001")
     assert trace.package == "com.ispyoo" and trace.family == "TheTruthSpy"
     assert trace.severity is Severity.HIGH
+    assert trace.guidance == "removed_stalkerware"
     assert trace.title.endswith(
         "was removed between 2026-11-24 01:09 and 2026-11-25 01:13 (phone time)"
     )
@@ -132,14 +136,17 @@ def test_app_op_records_alone_are_enough(index):
 # --------------------------------------------------------------------------- trusted computers
 
 
+@pytest.mark.fires("ADB-001", "ADB-002")
 def test_this_computer_is_named_and_only_the_other_one_is_flagged(index):
     found = findings(snapshot(**{DUMPSYS_ADB: adb_output(OURS, OTHER)}), index, own=OURS)
     (other,) = only(found, "ADB-001")
     assert other.title == "The phone trusts another computer for USB debugging: mark@laptop"
     assert other.severity is Severity.REVIEW and other.confidence is Confidence.HIGH
+    assert other.guidance == "trusted_computer" and other.package is None
     assert "last connected 2025-11-24 23:16 UTC" in other.evidence[1].excerpt
     (ours,) = only(found, "ADB-002")
     assert ours.severity is Severity.INFO
+    assert ours.guidance == "usb_debugging" and ours.package is None
     assert "this computer" in ours.title
 
 
@@ -177,3 +184,32 @@ def test_a_hostile_computer_name_reaches_the_report_as_plain_text(index):
     for text in (found.title, *(e.excerpt for e in found.evidence)):
         assert text.isprintable()
     assert found.title.endswith("mark[31m@laptop")
+
+
+# --------------------------------------------------------------------------- the clean phone
+
+
+@pytest.mark.silent("TRACE-001")
+def test_an_ordinary_removed_app_in_the_clean_phones_records_is_not_a_finding(index):
+    changes = "    Package changes:\n"
+    daily = CLEAN.outputs[BATTERYSTATS_DAILY]
+    assert changes in daily
+    removed = changes + "      Uninstall com.example.ordinary.gone\n"
+    phone = CLEAN.replaced(BATTERYSTATS_DAILY, daily.replace(changes, removed, 1)).snapshot()
+    assert list(traces_of_missing_apps(phone)) == ["com.example.ordinary.gone"]
+    context = CheckContext(now=NOW, signatures=index)
+    assert [f for f in run_checks(phone, context) if f.check == "TRACE-001"] == []
+
+
+@pytest.mark.silent("ADB-001")
+def test_a_phone_that_trusts_only_this_computer_names_no_other(index):
+    found = findings(snapshot(**{DUMPSYS_ADB: adb_output(OURS)}), index, own=OURS)
+    assert only(found, "ADB-001") == []
+    assert len(only(found, "ADB-002")) == 1
+
+
+@pytest.mark.silent("ADB-002")
+def test_a_phone_that_does_not_trust_this_computer_does_not_say_it_does(index):
+    found = findings(snapshot(**{DUMPSYS_ADB: adb_output(OTHER)}), index, own=OURS)
+    assert only(found, "ADB-002") == []
+    assert len(only(found, "ADB-001")) == 1
