@@ -15,7 +15,7 @@ from scanner import TOOL_NAME, __version__
 from scanner.model import Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def _iso(value: object) -> str:
@@ -54,8 +54,9 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: ScanResult) -> dict[str, Any]:
-    """The report as plain data (what ``render`` serialises)."""
+def to_dict(result: ScanResult, demo: bool = False) -> dict[str, Any]:
+    """The report as plain data (what ``render`` serialises); ``demo``: the scan was of the
+    built-in simulated phone, and the report must never pass for a real one."""
     device = asdict(result.snapshot.device)
     device["serial"] = device.get("serial") or result.capture.serial
     device["connection"] = result.capture.transport
@@ -86,6 +87,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     ]
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
+        "demo": demo,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "started_at": _iso(result.started_at),
         "finished_at": _iso(result.finished_at),
@@ -125,5 +127,5 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     return report
 
 
-def render(result: ScanResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n"
+def render(result: ScanResult, demo: bool = False) -> str:
+    return json.dumps(to_dict(result, demo), indent=2, ensure_ascii=False, default=str) + "\n"
