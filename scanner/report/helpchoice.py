@@ -12,6 +12,8 @@ from importlib.resources.abc import Traversable
 
 from scanner.guidance import Helpline, HelplineRegion, load_helplines
 
+UK_NAME = "United Kingdom"
+"""How helplines.yaml names the UK region: lines for the whole UK carry no nation label."""
 NATIONS: tuple[str, ...] = ("england", "scotland", "wales", "northern-ireland")
 REGIONS: tuple[str, ...] = ("uk", *NATIONS, "outside-uk")
 """The values ``--region`` accepts; ``uk`` (the default) means "somewhere in the UK"."""
@@ -89,3 +91,31 @@ def from_region(emergency: HelplineRegion) -> HelpChoice:
         specialist=(),
         more=(),
     )
+
+
+def compact_lines(choice: HelpChoice) -> list[str]:
+    """The helplines in as few lines as a first screen allows: danger now first, then each
+    nation's domestic abuse line, then the specialist lines as one item."""
+    out = []
+    if choice.urgent:
+        out.append(" ".join(line.short or line.description for line in choice.urgent))
+    nations = [(where, line) for where, line in choice.main if where != UK_NAME]
+    others = [line for where, line in choice.main if where == UK_NAME]
+    if len(nations) > 1:
+        # One line per nation would fill the screen: the numbers side by side, named.
+        hours = {line.hours or "" for _, line in nations}
+        same = next(iter(hours)).lower() if len(hours) == 1 else ""
+        lead = "Domestic abuse helplines" + (f", {same}" if same else "")
+        out.append(f"{lead}: " + " · ".join(f"{where} {line.number}" for where, line in nations))
+    else:
+        others = [line for _, line in nations] + others
+    for line in others:
+        contact = ", ".join(x for x in (line.number, line.website) if x)
+        out.append(f"{line.name}: {contact}. {line.short or ''}".strip())
+    if choice.specialist:
+        parts = [
+            f"{line.name} {line.number}" + (f" ({line.short})" if line.short else "")
+            for line in choice.specialist
+        ]
+        out.append("Also: " + "; ".join(parts) + ".")
+    return out

@@ -27,7 +27,7 @@ from scanner.model import Finding, ScanResult, Severity
 from scanner.parse.text import mark_invisible
 from scanner.report import fallback, sections
 from scanner.report.headline import headline
-from scanner.report.helpchoice import HelpChoice, choose_help, from_region
+from scanner.report.helpchoice import HelpChoice, choose_help, compact_lines, from_region
 from scanner.report.sections import FindingGroup
 
 MAX_WARNINGS_SHOWN = 50
@@ -89,20 +89,34 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .helpline { margin: .6rem 0; }
 .small { font-size: .9rem; color: #444; }
-@page { margin: 14mm 13mm 16mm;
+@page { margin: 10mm 10mm 12mm;
   @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; } }
-.first-page { break-after: page; }
 .found-list li { margin: .1rem 0; }
 .demo { background: #fff3c4; border: 2px solid #8a6d00; padding: .4rem .8rem; font-weight: 700; }
 .evidence { font-size: .85rem; }
+.finding-title { margin-top: .5rem; }
 @media print {
-  body { font-size: 10pt; line-height: 1.4; }
+  body { font-size: 9pt; line-height: 1.2; }
+  .summary { font-size: 11pt; margin: .2rem 0; }
+  .found-list h4 { margin: .3rem 0 0; }
+  h1 { font-size: 16pt; margin-bottom: .3rem; }
+  h2 { font-size: 12.5pt; margin: .9rem 0 .3rem; }
+  h3 { font-size: 10.5pt; margin: .5rem 0 .2rem; }
+  h4 { font-size: 9.5pt; margin: .35rem 0 .1rem; }
+  p { margin: .15rem 0; }
+  ul { margin: .1rem 0; }
+  li { margin: 0; }
+  .evidence { font-size: 7.5pt; }
+  .warning, .note, .demo { padding: .25rem .6rem; margin: .3rem 0; }
+  dl.facts { gap: 0 .8rem; margin: .2rem 0; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid-page; }
   h3, h4 { break-after: avoid-page; }
-  .warning, .evidence li, dl.facts { break-inside: avoid-page; }
-  h2 { margin-top: 1.2rem; }
-  .finding { padding: .5rem .7rem; margin: .6rem 0; }
+  .warning, .evidence li { break-inside: avoid-page; }
+  .finding { padding: .3rem .6rem; margin: .4rem 0; }
+  .columns { column-count: 2; column-gap: 1.2rem; }
+  .columns .helpline, .columns li { break-inside: avoid; }
+  .about dl.facts { font-size: 8pt; }
   .finding, .note, .warning { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -224,16 +238,19 @@ def _summary(result: ScanResult, texts: _Texts) -> str:
     parts.append(_p(opening.found, "summary"))
     if result.findings:
         parts.append(_p(sections.counts_line(result)))
-        items = []
+        severity: Severity | None = None
+        items: list[str] = []
         for group in sections.groups(result.findings):
+            if group.severity is not severity:
+                severity = group.severity
+                items.append(f"</ul><h4>{_e(SEVERITY_HEADINGS[severity])}</h4><ul>")
             guide = texts.guidance(group.guidance)
             title = guide.title if guide is not None else group.findings[0].title
             names = "; ".join(_e(sections.subject(result, f)) for f in group.findings)
-            items.append(
-                f'<li><span class="tag">{_e(SEVERITY_HEADINGS[group.severity])}</span>'
-                f'{_e(title)}: <span class="phone">{names}</span></li>'
-            )
-        parts.append(f'<ul class="found-list small">{"".join(items)}</ul>')
+            items.append(f'<li>{_e(title)}: <span class="phone">{names}</span></li>')
+        # The list opens with "</ul>" before the first heading: drop it and close the last.
+        listed = "".join(items).removeprefix("</ul>") + "</ul>"
+        parts.append(f'<div class="found-list small">{listed}</div>')
     if not result.complete:
         parts.append(_p(texts.ui("scan_incomplete", "The scan did not finish."), "note incomplete"))
     parts.extend(_p(problem, "note") for problem in texts.problems)
@@ -270,21 +287,10 @@ def _first(result: ScanResult, texts: _Texts) -> str:
 
 
 def _helplines_short(texts: _Texts) -> str:
-    choice = texts.help
-    items = [_e(line.short or line.description) for line in choice.urgent]
-    for where, line in choice.main:
-        place = f"{where}: " if where != "United Kingdom" else ""
-        contact = ", ".join(x for x in (line.number, line.website) if x)
-        items.append(_e(f"{place}{line.name}: {contact}. {line.short or ''}".strip()))
-    if choice.specialist:
-        items.append(
-            _e("Also: " + "; ".join(f"{x.name} {x.number} ({x.short})" for x in choice.specialist))
-        )
-    pointer = _p(texts.ui("outside_uk")) if choice.outside_uk else ""
+    pointer = _p(texts.ui("outside_uk")) if texts.help.outside_uk else ""
     return (
-        f"<section><h2>{sections.HELPLINES}</h2>{pointer}<ul>"
-        + "".join(f"<li>{item}</li>" for item in items)
-        + "</ul>"
+        f"<section><h2>{sections.HELPLINES}</h2>{pointer}"
+        + _ul(compact_lines(texts.help))
         + _p("Every helpline, in full, is at the end of this report.", "small")
         + "</section>"
     )
@@ -325,7 +331,6 @@ def _group(result: ScanResult, group: FindingGroup, texts: _Texts, shown: set[st
 
 
 def _finding(result: ScanResult, finding: Finding) -> str:
-    parts = [f'<h4 class="phone">{_e(finding.title)}</h4>']
     meta = []
     label = _app_label(result, finding)
     if label:
@@ -336,7 +341,11 @@ def _finding(result: ScanResult, finding: Finding) -> str:
         meta.append(f'Known as: <span class="phone">{_e(finding.family)}</span>')
     meta.append(f"How sure the scan is: {_e(finding.confidence.value)}")
     meta.append(f"Check {_e(finding.check)}, finding {_e(finding.id)}")
-    parts.append(f'<p class="meta small">{" · ".join(meta)}</p>')
+    # Title and facts on one line: the printout stays short enough to hand over.
+    parts = [
+        f'<p class="finding-title"><strong class="phone">{_e(finding.title)}</strong> '
+        f'<span class="meta small">{" · ".join(meta)}</span></p>'
+    ]
     if finding.capabilities:
         parts.append(_p("It can: " + "; ".join(finding.capabilities) + ".", "small"))
     evidence = "".join(
@@ -374,7 +383,9 @@ def _cannot_see(result: ScanResult, texts: _Texts) -> str:
     # findings, "we found nothing we know of" would contradict them, but the other ways
     # in still matter.
     intro = "clean_result" if result.nothing_found else "found_result_cannot_see"
-    body = _p(texts.ui(intro, _NO_GUIDANCE)) + _ul(texts.ui_list("clean_result_cannot_see_list"))
+    body = _p(texts.ui(intro, _NO_GUIDANCE)) + _ul(
+        texts.ui_list("clean_result_cannot_see_list"), "columns"
+    )
     after = texts.ui("clean_result_next")
     return f"<section><h2>{sections.CANNOT_SEE}</h2>{body}{_p(after) if after else ''}</section>"
 
@@ -408,8 +419,11 @@ def _helpline(line: Helpline) -> str:
         ("Open", line.hours),
     ]
     # Web addresses stay plain text: the page links to nothing.
-    facts = _facts([(name, value) for name, value in contact if value])
-    return f'<div class="helpline"><h3>{_e(line.name)}</h3>{facts}{_p(line.description)}</div>'
+    how = " · ".join(f"{name}: {_e(value)}" for name, value in contact if value)
+    return (
+        f'<div class="helpline"><p><strong>{_e(line.name)}</strong> · '
+        f'<span class="small">{how}</span></p>{_p(line.description)}</div>'
+    )
 
 
 def _helplines(texts: _Texts) -> str:
@@ -419,7 +433,7 @@ def _helplines(texts: _Texts) -> str:
     lines = "".join(_helpline(line) for line in choice.all_lines)
     return (
         f"<section><h2>{sections.HELPLINES} ({_e(choice.name)})</h2>"
-        f"{pointer}{_p(intro) if intro else ''}{lines}</section>"
+        f'{pointer}{_p(intro) if intro else ""}<div class="columns">{lines}</div></section>'
     )
 
 
@@ -436,20 +450,16 @@ def _about(result: ScanResult) -> str:
         ("Time zone", device.timezone),
         ("Build", device.fingerprint),
         ("Apps checked", len(result.snapshot.packages)),
-        ("Started", _utc(result.started_at)),
-        ("Finished", _utc(result.finished_at)),
         ("Complete", "yes" if result.complete else "no"),
-        ("Scanner", f"{TOOL_NAME} {__version__}"),
     ]
+    # The times and the scanner's version are on the first page, with the summary.
     parts = [f"<h2>{sections.ABOUT}</h2><h3>This phone and this scan</h3>{_facts(rows)}"]
     summary = result.signatures
     if summary is None:
         parts.append(f"<h3>Stalkerware list used</h3>{_p(_NO_SIGNATURES)}")
     else:
+        # Source, version and date are on the first page.
         sig_rows: list[tuple[str, object]] = [
-            ("Source", summary.source),
-            ("Version", summary.source_version),
-            ("Date", summary.date),
             ("Families", summary.families),
             ("SHA-256", summary.sha256),
             ("Licence", summary.licence),
@@ -457,7 +467,7 @@ def _about(result: ScanResult) -> str:
         ]
         note = _p(summary.warning, "note") if summary.warning else ""
         parts.append(f"<h3>Stalkerware list used</h3>{_facts(sig_rows)}{note}")
-    return "<section>" + "".join(parts) + "</section>"
+    return '<section class="about">' + "".join(parts) + "</section>"
 
 
 def _not_read(result: ScanResult) -> str:
@@ -512,18 +522,13 @@ def render(
     if demo:
         top.append(_p(texts.ui("demo_notice", sections.DEMO_MARK), "demo"))
     intro = texts.ui("reads_only")
-    first_page = "".join(
-        [
-            *top,
-            _summary(result, texts),
-            _first(result, texts),
-            _helplines_short(texts),
-            _p(intro, "small") if intro else "",
-        ]
-    )
+    first_page = "".join([*top, _summary(result, texts)])
     body = "".join(
         [
             f'<div class="first-page">{first_page}</div>',
+            _first(result, texts),
+            _helplines_short(texts),
+            _p(intro, "small") if intro else "",
             _findings(result, texts),
             _cannot_see(result, texts),
             _not_available(result),

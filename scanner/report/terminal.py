@@ -31,6 +31,7 @@ from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
 from scanner.report import sections
 from scanner.report.headline import headline
+from scanner.report.helpchoice import compact_lines
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
 
@@ -185,7 +186,11 @@ def _line_text(where: str, line: Helpline) -> str:
 
 def _helplines(console: Console, texts: ReportTexts, full: bool) -> None:
     console.rule(sections.HELPLINES)
-    lines = compact_helplines(texts) if not full else _full_helplines(texts)
+    if full:
+        lines = _full_helplines(texts)
+    else:
+        pointer = [texts.ui("outside_uk")] if texts.help.outside_uk else []
+        lines = pointer + compact_lines(texts.help)
     for line in lines:
         console.print(_indent(plain(f"• {line}")))
 
@@ -197,36 +202,6 @@ def _full_helplines(texts: ReportTexts) -> list[str]:
     lines += [_line_text(where, line) for where, line in choice.main]
     lines += [_line_text("", line) for line in (*choice.specialist, *choice.more)]
     return lines
-
-
-def compact_helplines(texts: ReportTexts) -> list[str]:
-    """The helplines in as few lines as the first screen allows: danger now first, then
-    each nation's domestic abuse line, then specialist lines in one item."""
-    choice = texts.help
-    out = [texts.ui("outside_uk")] if choice.outside_uk else []
-    if choice.urgent:
-        out.append(" ".join(line.short or line.description for line in choice.urgent))
-    nations = [(where, line) for where, line in choice.main if where != "United Kingdom"]
-    others = [line for where, line in choice.main if where == "United Kingdom"]
-    if len(nations) > 1 and not choice.outside_uk:
-        # One line per nation would fill the screen: the numbers side by side, named.
-        always = all(line.hours == nations[0][1].hours for _, line in nations)
-        lead = "Domestic abuse helplines" + (
-            f", {nations[0][1].hours.lower()}" if always and nations[0][1].hours else ""
-        )
-        out.append(f"{lead}: " + " · ".join(f"{where} {line.number}" for where, line in nations))
-    else:
-        others = [line for _, line in nations] + others
-    for line in others:
-        contact = ", ".join(x for x in (line.number, line.website) if x)
-        out.append(f"{line.name}: {contact}. {line.short or ''}".strip())
-    if choice.specialist:
-        parts = [
-            f"{line.name} {line.number}" + (f" ({line.short})" if line.short else "")
-            for line in choice.specialist
-        ]
-        out.append("Also: " + "; ".join(parts) + ".")
-    return out
 
 
 def _found(result: ScanResult, console: Console, texts: ReportTexts, details: bool) -> None:
@@ -284,8 +259,12 @@ def _group(
         if guide.removal_warning and guide.removal_warning not in shown:
             shown.add(guide.removal_warning)
             console.print(_indent(plain(guide.removal_warning, "heading")))
-        console.print(_indent(Text("Your choices (nothing has to happen today):")))
-        for option in guide.options:
+        # A choice already given for an earlier group is not repeated.
+        new = [option for option in guide.options if option not in shown]
+        shown.update(new)
+        if new:
+            console.print(_indent(Text("Your choices (nothing has to happen today):")))
+        for option in new:
             console.print(_indent(plain(f"• {option}"), 2))
     if details:
         for finding in group.findings:
@@ -364,6 +343,8 @@ def _discreet(result: ScanResult, console: Console, texts: ReportTexts, view: Vi
         console.print(Text(_DISCREET_NONE))
     console.print(plain(texts.ui("discreet_notice" if view.saved else "discreet_no_files")))
     console.rule(sections.FIRST)
+    if _serious(result):
+        console.print(plain(texts.removal_first, "heading"))
     console.print(plain(texts.ui("first_step")))
     console.print(plain(texts.ui("advocate_explained")))
     _helplines(console, texts, full=False)
