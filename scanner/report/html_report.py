@@ -106,7 +106,7 @@ dl.facts dd { margin: 0; }
   p { margin: .15rem 0; }
   ul { margin: .1rem 0; }
   li { margin: 0; }
-  .evidence { font-size: 7.5pt; }
+  .evidence { font-size: 7pt; line-height: 1.15; }
   .warning, .note, .demo { padding: .25rem .6rem; margin: .3rem 0; }
   dl.facts { gap: 0 .8rem; margin: .2rem 0; }
   main { max-width: none; padding: 0; }
