@@ -304,13 +304,6 @@ def _group(result: ScanResult, group: FindingGroup, texts: _Texts, shown: set[st
         f'<h3><span class="tag">{_e(group.severity.value)}</span>'
         f'<span class="phone">{_e(title)}</span></h3>'
     )
-    if guide is not None:
-        # The plain explanation first, the evidence after it.
-        parts.append(_p(guide.what_it_means))
-    else:
-        parts.append(_p(f"{_NO_GUIDANCE} (advice key: {group.guidance})", "small"))
-    if any(sections.can_wipe(f) for f in group.findings):
-        parts.append(f'<div class="warning">{_p(texts.ui("can_wipe"))}</div>')
     warning = guide.removal_warning if guide is not None else None
     if warning is None and group.severity in (Severity.STALKERWARE, Severity.HIGH):
         warning = fallback.REMOVAL_WARNING  # no missing file may drop this warning
@@ -320,6 +313,13 @@ def _group(result: ScanResult, group: FindingGroup, texts: _Texts, shown: set[st
         parts.append(
             f'<div class="warning"><strong>Before you change anything</strong>{_p(warning)}</div>'
         )
+    if guide is not None:
+        # The plain explanation before the choices and the evidence.
+        parts.append(_p(guide.what_it_means))
+    else:
+        parts.append(_p(f"{_NO_GUIDANCE} (advice key: {group.guidance})", "small"))
+    if any(sections.can_wipe(f) for f in group.findings):
+        parts.append(f'<div class="warning">{_p(texts.ui("can_wipe"))}</div>')
     if guide is not None and group.severity is not Severity.INFO:
         new = [option for option in guide.options if option not in shown]
         shown.update(new)
@@ -341,6 +341,7 @@ def _finding(result: ScanResult, finding: Finding) -> str:
         meta.append(f'Known as: <span class="phone">{_e(finding.family)}</span>')
     meta.append(f"How sure the scan is: {_e(finding.confidence.value)}")
     meta.append(f"Check {_e(finding.check)}, finding {_e(finding.id)}")
+    meta.append("What the scan saw:")
     # Title and facts on one line: the printout stays short enough to hand over.
     parts = [
         f'<p class="finding-title"><strong class="phone">{_e(finding.title)}</strong> '

@@ -244,21 +244,18 @@ def _group(
     if not details:
         for finding in listed:
             console.print(_indent(phone(f"• {sections.subject(result, finding)}")))
+    if details and guide is not None and group.severity is not Severity.INFO:
+        # Removal risk before the explanation and the choices, once in the report.
+        if guide.removal_warning and guide.removal_warning not in shown:
+            shown.add(guide.removal_warning)
+            console.print(_indent(plain(guide.removal_warning, "heading")))
     if guide is not None:
-        # The plain reason first; the evidence (under --details) after it.
-        sentences = 1 if group.severity is Severity.INFO else 2
-        why = (
-            guide.what_it_means
-            if details
-            else sections.first_sentences(guide.what_it_means, sentences)
-        )
+        # The plain reason before the evidence (under --details).
+        why = guide.what_it_means if details else sections.why(guide, group.severity)
         console.print(_indent(plain(why)))
     if any(sections.can_wipe(f) for f in group.findings):
         console.print(_indent(plain(texts.ui("can_wipe"), "heading")))
     if details and guide is not None and group.severity is not Severity.INFO:
-        if guide.removal_warning and guide.removal_warning not in shown:
-            shown.add(guide.removal_warning)
-            console.print(_indent(plain(guide.removal_warning, "heading")))
         # A choice already given for an earlier group is not repeated.
         new = [option for option in guide.options if option not in shown]
         shown.update(new)
