@@ -244,18 +244,19 @@ def _group(
     if not details:
         for finding in listed:
             console.print(_indent(phone(f"• {sections.subject(result, finding)}")))
-    if details and guide is not None and group.severity is not Severity.INFO:
+    advice = details and guide is not None and group.severity is not Severity.INFO
+    warning = guide.removal_warning if guide is not None else None
+    if advice and warning and warning not in shown:
         # Removal risk before the explanation and the choices, once in the report.
-        if guide.removal_warning and guide.removal_warning not in shown:
-            shown.add(guide.removal_warning)
-            console.print(_indent(plain(guide.removal_warning, "heading")))
+        shown.add(warning)
+        console.print(_indent(plain(warning, "heading")))
     if guide is not None:
         # The plain reason before the evidence (under --details).
         why = guide.what_it_means if details else sections.why(guide, group.severity)
         console.print(_indent(plain(why)))
     if any(sections.can_wipe(f) for f in group.findings):
         console.print(_indent(plain(texts.ui("can_wipe"), "heading")))
-    if details and guide is not None and group.severity is not Severity.INFO:
+    if advice and guide is not None:
         # A choice already given for an earlier group is not repeated.
         new = [option for option in guide.options if option not in shown]
         shown.update(new)
