@@ -155,3 +155,14 @@ def test_validation_without_jsonschema_raises_a_clear_report_error(
     with pytest.raises(ReportError) as raised:
         validate_report(_report())
     assert "jsonschema" in raised.value.message
+
+
+def test_demo_marker_is_false_unless_asked_and_both_validate() -> None:
+    result = build_result(findings=(stalkerware_finding(), info_finding()))
+    real = json_report.to_dict(result)
+    demo = json_report.to_dict(result, demo=True)
+    assert real["demo"] is False and demo["demo"] is True
+    assert validate_report(real) == [] and validate_report(demo) == []
+    bad = copy.deepcopy(demo)
+    bad["demo"] = "yes"
+    assert validate_report(bad)
