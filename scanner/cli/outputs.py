@@ -142,5 +142,8 @@ def write_outputs(
 
         case = save_to_case(args.save, result, console, ask)
         console.print(Text(f"Scan saved to the encrypted case file {args.save}."))
-        if args.history:
+        if args.history and getattr(args, "discreet", False):
+            # The changes name what was found: on a screen others can see, not shown.
+            console.print(Text("The changes since earlier scans are kept in the case file."))
+        elif args.history:
             terminal.render_history(history_for(case, build_snapshot), console)
