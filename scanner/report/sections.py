@@ -94,10 +94,12 @@ def can_wipe(finding: Finding) -> bool:
 def subject(result: ScanResult, finding: Finding) -> str:
     """Who a finding is about, in plain words: the app's name and package, or the title
     the check wrote when the finding is about a setting."""
-    if finding.package is None:
+    package = None if finding.package is None else result.snapshot.package(finding.package)
+    if finding.package is None or package is None:
+        # A setting, or an app no longer on the phone: the check's title carries what
+        # was found and when (a removed app's dates).
         return finding.title
-    package = result.snapshot.package(finding.package)
-    label = package.label if package is not None and package.label else None
+    label = package.label or None
     name = f"{label} ({finding.package})" if label and label != finding.package else finding.package
     if finding.family and finding.family.lower() not in name.lower():
         name += f", known as {finding.family}"
