@@ -54,9 +54,10 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: ScanResult, demo: bool = False) -> dict[str, Any]:
-    """The report as plain data (what ``render`` serialises); ``demo``: the scan was of the
-    built-in simulated phone, and the report must never pass for a real one."""
+def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
+    """The report as plain data (what ``render`` serialises). ``demo``: whether the scan
+    was of the built-in simulated phone, so a demo report never passes for a real one;
+    ``None`` (a caller that does not know) leaves the key out rather than guess."""
     device = asdict(result.snapshot.device)
     device["serial"] = device.get("serial") or result.capture.serial
     device["connection"] = result.capture.transport
@@ -121,11 +122,13 @@ def to_dict(result: ScanResult, demo: bool = False) -> dict[str, Any]:
             for package, facts in sorted(result.apks.items())
         ],
     }
+    if demo is None:
+        del report["demo"]
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.
         del report["signatures"]
     return report
 
 
-def render(result: ScanResult, demo: bool = False) -> str:
+def render(result: ScanResult, demo: bool | None = None) -> str:
     return json.dumps(to_dict(result, demo), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -117,8 +117,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     _found(result, console, texts, view.details)
     _cannot_see(result, console, texts, view.details)
     _unread(result, console)
-    if view.details:
-        _notes(result, console)
+    _notes(result, console)
     console.rule(sections.NEXT_STEPS)
     console.print(plain(texts.after_scan if view.details else texts.ui("next_steps_short")))
     # Said again at the end: that is where a reader stops.
