@@ -46,6 +46,16 @@ UI_TEXT_KEYS: tuple[str, ...] = (
     "scan_incomplete",
     "after_scan",
     "helplines_intro",
+    "demo_notice",
+    "first_step",
+    "advocate_explained",
+    "can_wipe",
+    "cannot_see_short",
+    "more_in_full_report",
+    "next_steps_short",
+    "outside_uk",
+    "discreet_notice",
+    "discreet_no_files",
 )
 """Single-paragraph texts in ``ui.yaml``."""
 
@@ -56,11 +66,14 @@ UI_LIST_KEYS: tuple[str, ...] = ("clean_result_cannot_see_list",)
 _TEXT_REQUIRED = ("id", "title", "what_it_means", "options")
 _TEXT_OPTIONAL = ("removal_warning",)
 _LINE_REQUIRED = ("id", "name", "description", "sources")
-_LINE_OPTIONAL = ("number", "website", "email", "hours")
+_LINE_OPTIONAL = ("number", "website", "email", "hours", "kind", "short")
+HELPLINE_KINDS = ("urgent", "main", "specialist", "more")
+"""How prominent a helpline is: danger now, the first screen, help for particular people,
+or the full report only."""
 
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_REGION_RE = re.compile(r"^[a-z]{2}$")
+_REGION_RE = re.compile(r"^[a-z]{2}(?:[a-z-]*[a-z])?$")
 _NUMBER_RE = re.compile(r"^[0-9][0-9 -]*[0-9]$")
 _URL_RE = re.compile(r"^https?://\S+$")
 _BRACE_RE = re.compile(r"[{}]")
@@ -144,6 +157,10 @@ class Helpline:
     website: str | None = None
     email: str | None = None
     hours: str | None = None
+    kind: str = "main"
+    """One of ``HELPLINE_KINDS``."""
+    short: str | None = None
+    """One line for the first screen of a report (the description is the full text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +392,9 @@ def _parse_line(item: object, shown: str, where: str) -> Helpline:
         raise _fail(shown, f"{where}.number {number!r} may hold only digits, spaces and dashes")
     if number is None and "website" not in optional:
         raise _fail(shown, f"{where} needs a number or a website")
+    kind = optional.get("kind", "main")
+    if kind not in HELPLINE_KINDS:
+        raise _fail(shown, f"{where}.kind must be one of {', '.join(HELPLINE_KINDS)}")
     sources = _text_list(item["sources"], shown, f"{where}.sources")
     bad = [source for source in sources if not _URL_RE.match(source)]
     if bad:
@@ -388,6 +408,8 @@ def _parse_line(item: object, shown: str, where: str) -> Helpline:
         website=optional.get("website"),
         email=optional.get("email"),
         hours=optional.get("hours"),
+        kind=kind,
+        short=optional.get("short"),
     )
 
 
@@ -403,7 +425,9 @@ def _load_regions(base_dir: Traversable | None) -> dict[str, HelplineRegion]:
     loaded: dict[str, HelplineRegion] = {}
     for code, body in regions.items():
         if not isinstance(code, str) or not _REGION_RE.match(code):
-            raise _fail(shown, f"region code {code!r} must be two lower-case letters")
+            raise _fail(
+                shown, f"region code {code!r} must be lower-case letters, like uk or outside-uk"
+            )
         if not isinstance(body, dict):
             raise _fail(shown, f"regions.{code} must be a mapping with name and lines")
         _check_fields(body, ("name", "lines"), (), shown, f"regions.{code}")

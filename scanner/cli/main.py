@@ -14,6 +14,9 @@ from pathlib import Path
 from scanner import TOOL_NAME, __version__
 from scanner.cli.exits import Exit
 
+# The region names, without loading the report code (--help answers at once).
+REGIONS = ("uk", "england", "scotland", "wales", "northern-ireland", "outside-uk")
+
 PROG = TOOL_NAME
 
 
@@ -94,6 +97,26 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="also save the raw outputs read from the phone, with hashes, to a new folder "
         "(to scan again later or replay as a simulated phone)",
+    )
+
+    show = parser.add_argument_group("what the screen shows")
+    show.add_argument(
+        "--details",
+        action="store_true",
+        help="show every finding's evidence, the full advice and every helpline",
+    )
+    show.add_argument(
+        "--region",
+        default="uk",
+        choices=REGIONS,
+        help="show the helplines for where you are: uk (default, all four nations), "
+        "england, scotland, wales, northern-ireland or outside-uk",
+    )
+    show.add_argument(
+        "--discreet",
+        action="store_true",
+        help="for a screen others can see: a short, neutral summary only "
+        "(saved reports keep the full words)",
     )
 
     tune = parser.add_argument_group("how to scan")

@@ -116,12 +116,13 @@ def write_outputs(
         folder = write_capture(args.capture, result.capture, created_at=datetime.now(UTC))
         console.print(Text(f"Raw capture saved to {folder} (not encrypted: keep it safe)."))
     if args.json:
-        atomic_write(args.json, json_report.render(result).encode("utf-8"))
+        atomic_write(args.json, json_report.render(result, demo=args.demo).encode("utf-8"))
         console.print(Text(f"JSON report written to {args.json}"))
     if args.html:
         from scanner.report import html_report
 
-        atomic_write(args.html, html_report.render(result).encode("utf-8"))
+        page = html_report.render(result, region=args.region, demo=args.demo)
+        atomic_write(args.html, page.encode("utf-8"))
         console.print(Text(f"HTML report written to {args.html}"))
     if args.evidence:
         from scanner.casefile import load_signing_key, write_evidence
@@ -141,5 +142,8 @@ def write_outputs(
 
         case = save_to_case(args.save, result, console, ask)
         console.print(Text(f"Scan saved to the encrypted case file {args.save}."))
-        if args.history:
+        if args.history and getattr(args, "discreet", False):
+            # The changes name what was found: on a screen others can see, not shown.
+            console.print(Text("The changes since earlier scans are kept in the case file."))
+        elif args.history:
             terminal.render_history(history_for(case, build_snapshot), console)

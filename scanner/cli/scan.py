@@ -25,6 +25,7 @@ from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_sign
 from scanner.errors import NotConnected, ScannerError, SignatureDBError
 from scanner.model import ScanProblem, ScanResult
 from scanner.pipeline import scan_phone
+from scanner.report import terminal
 from scanner.sigdb import commands as sigdb
 from scanner.sigdb.model import SignatureDB
 
@@ -150,7 +151,8 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
             "127.0.0.1",
             phone.port,
             signer,
-            on_auth_prompt=lambda: _auth_prompt(console),
+            # The simulated phone allows this computer by itself: nothing to look at.
+            on_auth_prompt=lambda: None,
             timeouts=_timeouts(args),
         )
         try:
@@ -258,6 +260,11 @@ def _collect(args: argparse.Namespace, console: Console) -> ScanResult:
     return _run_live(args, console)
 
 
+def _view(args: argparse.Namespace) -> terminal.View:
+    saved = bool(args.json or args.html or args.save or args.evidence)
+    return terminal.View(details=args.details, discreet=args.discreet, demo=args.demo, saved=saved)
+
+
 def run(args: argparse.Namespace, console: Console) -> int:
     """The scan subcommand (no subcommand given); returns the exit code."""
     setup_logging(args.debug)
@@ -274,7 +281,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
             return _usage(
                 console, f"--serial must look like 192.168.1.20:5555, not {args.serial!r}."
             )
-    from scanner.report import terminal
     from scanner.report.texts import ReportTexts
 
     scan_done = False
@@ -283,8 +289,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
             if keys.enabled:
                 console.print("Quick exit: press Q at any time to clear the screen and close.")
             result = _collect(args, console)
-            texts = ReportTexts.load()
-            terminal.render(result, console, texts)
+            texts = ReportTexts.load(region=args.region)
+            terminal.render(result, console, texts, _view(args))
             if not (args.demo or _offline(args)) and not result.stopped_by_person:
                 _after_scan_steps(result, console)
             scan_done = True

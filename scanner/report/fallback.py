@@ -25,6 +25,7 @@ UK_EMERGENCY: Final = HelplineRegion(
         Helpline(
             id="emergency",
             name="Police emergency",
+            kind="urgent",
             number="999",
             hours="Any time",
             description="If you are in danger now, call 999. If you cannot speak, "

@@ -15,7 +15,7 @@ from scanner import TOOL_NAME, __version__
 from scanner.model import Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def _iso(value: object) -> str:
@@ -54,8 +54,10 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: ScanResult) -> dict[str, Any]:
-    """The report as plain data (what ``render`` serialises)."""
+def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
+    """The report as plain data (what ``render`` serialises). ``demo``: whether the scan
+    was of the built-in simulated phone, so a demo report never passes for a real one;
+    ``None`` (a caller that does not know) leaves the key out rather than guess."""
     device = asdict(result.snapshot.device)
     device["serial"] = device.get("serial") or result.capture.serial
     device["connection"] = result.capture.transport
@@ -86,6 +88,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     ]
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
+        "demo": demo,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "started_at": _iso(result.started_at),
         "finished_at": _iso(result.finished_at),
@@ -119,11 +122,13 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             for package, facts in sorted(result.apks.items())
         ],
     }
+    if demo is None:
+        del report["demo"]
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.
         del report["signatures"]
     return report
 
 
-def render(result: ScanResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n"
+def render(result: ScanResult, demo: bool | None = None) -> str:
+    return json.dumps(to_dict(result, demo), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,27 +1,38 @@
-"""The terminal report (rich): a calm summary first, then findings by severity with their
-evidence and guidance, then what the scan cannot see, next steps and helplines.
+"""The terminal report (rich): short enough to read in two minutes.
+
+The first screen holds what matters most: the summary, what to do first and the
+helplines; the end of the report says them again, since that is where a reader stops.
+Between them, findings are grouped by the advice they share, each group explained once
+in plain words before any evidence. The evidence, the full advice and every helpline are
+in the HTML report and under ``--details``. ``--discreet`` shows only a neutral summary,
+for a screen others can see; saved reports keep the full words.
 
 Every string from the phone goes through ``Text`` (never parsed as markup), is folded onto
 one line with its format characters shown (``clean_phone_text``: no line break, RLM or
 zero-width space from a label can start or disguise a row), and has any control
 character left replaced: an app label is attacker controlled. Styles are named by
-meaning, so ``NO_COLOR`` or a plain terminal loses nothing but colour. Fits 80 columns.
+meaning, so ``NO_COLOR`` or a plain terminal loses nothing but colour. Fits 80 columns;
+wrapped lines keep their indent.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.padding import Padding
-from rich.panel import Panel
 from rich.text import Text
 from rich.theme import Theme
 
+from scanner.guidance import Helpline
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
+from scanner.report import sections
 from scanner.report.headline import headline
+from scanner.report.helpchoice import compact_lines
+from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
 
 THEME = Theme(
@@ -36,14 +47,29 @@ THEME = Theme(
     }
 )
 
-HEADINGS = {
-    Severity.STALKERWARE: "Known stalkerware",
-    Severity.HIGH: "Serious: please look at these",
-    Severity.REVIEW: "Worth checking",
-    Severity.INFO: "For your information",
-}
+HEADINGS = sections.SEVERITY_HEADINGS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# Neutral sentences for --discreet: no word on screen says what the check looks for.
+_DISCREET_PART = "Not everything could be checked, so this is only part of the picture."
+_DISCREET_NONE = (
+    "Nothing was found in what the check could read. That does not prove the phone is safe."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """How much the terminal shows."""
+
+    details: bool = False
+    """Every finding's evidence, the full advice and every helpline."""
+    discreet: bool = False
+    """Neutral words only, for a screen others can see."""
+    demo: bool = False
+    """The simulated phone: every part of the report says DEMO."""
+    saved: bool = False
+    """A report file was asked for (the discreet screen points to it)."""
 
 
 def clean(text: str) -> str:
@@ -60,48 +86,65 @@ def phone(text: str, style: str = "") -> Text:
     return Text(clean(clean_phone_text(text)), style=style)
 
 
-def _finding_block(
-    finding: Finding, texts: ReportTexts, number: int, advice_at: dict[str, int]
-) -> Group:
-    parts: list[Text | Padding] = [
-        Text.assemble((f"{number}. ", "heading"), phone(finding.title, "heading"))
-    ]
-    if finding.capabilities:
-        parts.append(phone("   It can: " + "; ".join(finding.capabilities) + "."))
-    parts.append(Text("   What the scan saw:", style="muted"))
-    parts.extend(phone(f"    - {e.source}: {e.excerpt}") for e in finding.evidence)
-    guide = texts.guidance(finding.guidance)
-    if finding.guidance in advice_at:
-        # The same advice once is enough; a long report is harder to take in.
-        parts.append(Text(f"   What you could do: see number {advice_at[finding.guidance]}."))
-    elif guide is not None and finding.severity is not Severity.INFO:
-        advice_at[finding.guidance] = number
-        if guide.removal_warning:
-            parts.append(Padding(plain(guide.removal_warning, "heading"), (0, 3)))
-        parts.append(Padding(plain(guide.what_it_means), (0, 3)))
-        if guide.options:
-            parts.append(Text("   Your options (you choose; nothing has to happen today):"))
-            parts.extend(Padding(plain(f"• {opt}"), (0, 3)) for opt in guide.options)
-    return Group(*parts, Text(""))
+def _indent(text: Text, level: int = 1) -> Padding:
+    return Padding(text, (0, 0, 0, 2 * level))
 
 
-def render(result: ScanResult, console: Console, texts: ReportTexts | None = None) -> None:
-    """Print the whole report to ``console``."""
+def render(
+    result: ScanResult,
+    console: Console,
+    texts: ReportTexts | None = None,
+    view: View | None = None,
+) -> None:
+    """Print the report to ``console``."""
     texts = texts or ReportTexts.load()
+    view = view or View()
     console.push_theme(THEME)
     try:
-        _render(result, console, texts)
+        _render(result, console, texts, view)
     finally:
         console.pop_theme()
 
 
-def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
+def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View) -> None:
+    _top(result, console, texts, view)
+    if view.discreet:
+        _discreet(result, console, texts, view)
+        return
+    _summary(result, console)
+    _first(result, console, texts, again=False)
+    _helplines(console, texts, full=False)
+    _found(result, console, texts, view.details)
+    _cannot_see(result, console, texts, view.details)
+    _unread(result, console)
+    _notes(result, console)
+    console.rule(sections.NEXT_STEPS)
+    console.print(plain(texts.after_scan if view.details else texts.ui("next_steps_short")))
+    # Said again at the end: that is where a reader stops.
+    _summary(result, console)
+    _first(result, console, texts, again=True)
+    _helplines(console, texts, full=view.details)
+    _database(result, console, view.details)
+    if view.demo:
+        console.rule(sections.DEMO_MARK)
+
+
+def _top(result: ScanResult, console: Console, texts: ReportTexts, view: View) -> None:
+    title = texts.title + (f" ({sections.DEMO_MARK})" if view.demo else "")
+    console.rule(title)
+    if view.demo:
+        console.print(plain(texts.ui("demo_notice", sections.DEMO_MARK), "heading"))
     device = result.snapshot.device
-    console.rule(texts.title)
     name = " ".join(x for x in (device.manufacturer, device.model) if x) or "Unknown phone"
     version = f"Android {device.android_version}" if device.android_version else "Android"
-    console.print(phone(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}."))
-    console.print()
+    when = f"{result.finished_at:%Y-%m-%d %H:%M} UTC"
+    console.print(
+        phone(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}. {when}.")
+    )
+
+
+def _summary(result: ScanResult, console: Console) -> None:
+    console.rule(sections.SUMMARY)
     opening = headline(result)
     # What was not checked comes first: a reader acts on the first lines.
     for line in opening.not_checked:
@@ -110,67 +153,200 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts) -> None:
     console.print(
         Text(opening.found, style="calm" if calm and opening.known_ruled_out else "heading")
     )
-    if not result.complete:
-        console.print(Text(texts.incomplete, style="heading"))
-    console.print()
+    if result.findings:
+        console.print(Text(sections.counts_line(result)))
 
-    serious = [f for f in result.findings if f.severity in (Severity.STALKERWARE, Severity.HIGH)]
-    if serious and texts.removal_first:
-        console.print(Panel(plain(texts.removal_first), title="Before you change anything"))
 
+def _serious(result: ScanResult) -> bool:
+    return any(f.severity in (Severity.STALKERWARE, Severity.HIGH) for f in result.findings)
+
+
+def _first(result: ScanResult, console: Console, texts: ReportTexts, again: bool) -> None:
+    console.rule(sections.FIRST)
+    if not result.complete and not again:
+        console.print(plain(texts.incomplete, "heading"))
+    if _serious(result) and not again:
+        # The one removal warning of the report, before anything else to do.
+        console.print(plain(texts.removal_first, "heading"))
+    if result.nothing_found:
+        console.print(plain(texts.ui("clean_result_next")))
+    else:
+        console.print(plain(texts.ui("first_step")))
+    if not again:
+        console.print(plain(texts.ui("advocate_explained")))
+
+
+def _line_text(where: str, line: Helpline) -> str:
+    place = f"{where}: " if where and where != "United Kingdom" else ""
+    contact = ", ".join(x for x in (line.number, line.website) if x)
+    hours = f" ({line.hours})" if line.hours else ""
+    return f"{place}{line.name}: {contact}{hours}. {line.description}"
+
+
+def _helplines(console: Console, texts: ReportTexts, full: bool) -> None:
+    console.rule(sections.HELPLINES)
+    if full:
+        lines = _full_helplines(texts)
+    else:
+        pointer = [texts.ui("outside_uk")] if texts.help.outside_uk else []
+        lines = pointer + compact_lines(texts.help)
+    for line in lines:
+        console.print(_indent(plain(f"• {line}")))
+
+
+def _full_helplines(texts: ReportTexts) -> list[str]:
+    choice = texts.help
+    lines = [texts.ui("outside_uk")] if choice.outside_uk else []
+    lines += [line.description for line in choice.urgent]
+    lines += [_line_text(where, line) for where, line in choice.main]
+    lines += [_line_text("", line) for line in (*choice.specialist, *choice.more)]
+    return lines
+
+
+def _found(result: ScanResult, console: Console, texts: ReportTexts, details: bool) -> None:
+    if not result.findings:
+        return
+    console.rule(sections.FOUND)
+    shown: set[str] = {texts.removal_first} if _serious(result) else set()
+    severity: Severity | None = None
     number = 0
-    advice_at: dict[str, int] = {}
-    for severity in Severity:
-        group = [f for f in result.findings if f.severity is severity]
-        if not group:
-            continue
-        console.rule(Text(f"{HEADINGS[severity]} ({len(group)})", style=f"sev.{severity.value}"))
-        for finding in group:
-            number += 1
-            console.print(_finding_block(finding, texts, number, advice_at))
+    for group in sections.groups(result.findings):
+        if group.severity is not severity:
+            severity = group.severity
+            size = sum(1 for f in result.findings if f.severity is severity)
+            console.print(
+                Text(f"{HEADINGS[severity]} ({size})", style=f"sev.{severity.value} underline")
+            )
+        number = _group(result, group, console, texts, details, shown, number)
+    if not details:
+        console.print(plain(texts.ui("more_in_full_report"), "muted"))
 
-    console.rule("What this scan cannot see")
-    console.print(plain(texts.cannot_see(clean=result.nothing_found)))
+
+def _group(
+    result: ScanResult,
+    group: FindingGroup,
+    console: Console,
+    texts: ReportTexts,
+    details: bool,
+    shown: set[str],
+    number: int,
+) -> int:
+    guide = texts.guidance(group.guidance)
+    one_setting = len(group.findings) == 1 and group.findings[0].package is None
+    if guide is None or (one_setting and not details):
+        heading = group.findings[0].title if len(group.findings) == 1 else group.findings[0].check
+        console.print(phone(heading, "heading"))
+        listed = () if len(group.findings) == 1 else group.findings
+    else:
+        console.print(plain(guide.title, "heading"))
+        listed = group.findings
+    if not details:
+        for finding in listed:
+            console.print(_indent(phone(f"• {sections.subject(result, finding)}")))
+    advice = details and guide is not None and group.severity is not Severity.INFO
+    warning = guide.removal_warning if guide is not None else None
+    if advice and warning and warning not in shown:
+        # Removal risk before the explanation and the choices, once in the report.
+        shown.add(warning)
+        console.print(_indent(plain(warning, "heading")))
+    if guide is not None:
+        # The plain reason before the evidence (under --details).
+        why = guide.what_it_means if details else sections.why(guide, group.severity)
+        console.print(_indent(plain(why)))
+    if any(sections.can_wipe(f) for f in group.findings):
+        console.print(_indent(plain(texts.ui("can_wipe"), "heading")))
+    if advice and guide is not None:
+        # A choice already given for an earlier group is not repeated.
+        new = [option for option in guide.options if option not in shown]
+        shown.update(new)
+        if new:
+            console.print(_indent(Text("Your choices (nothing has to happen today):")))
+        for option in new:
+            console.print(_indent(plain(f"• {option}"), 2))
+    if details:
+        for finding in group.findings:
+            number += 1
+            _evidence(finding, number, console)
+    return number
+
+
+def _evidence(finding: Finding, number: int, console: Console) -> None:
+    console.print(
+        _indent(Text.assemble((f"{number}. ", "heading"), phone(finding.title, "heading")))
+    )
+    if finding.capabilities:
+        console.print(_indent(phone("It can: " + "; ".join(finding.capabilities) + "."), 2))
+    console.print(_indent(Text("What the scan saw:", style="muted"), 2))
+    for item in finding.evidence:
+        console.print(_indent(phone(f"- {item.source}: {item.excerpt}"), 3))
+
+
+def _cannot_see(result: ScanResult, console: Console, texts: ReportTexts, details: bool) -> None:
+    console.rule(sections.CANNOT_SEE)
+    if details:
+        console.print(plain(texts.cannot_see(clean=result.nothing_found)))
+        return
+    if result.nothing_found:
+        console.print(plain(sections.first_sentences(texts.ui("clean_result"), 2)))
+    console.print(plain(texts.ui("cannot_see_short")))
+
+
+def _unread(result: ScanResult, console: Console) -> None:
     if result.not_applicable:
-        console.rule("Not available in this kind of input")
+        console.rule(sections.NOT_AVAILABLE)
         for part in result.not_applicable:
             console.print(plain(f"- {part.reason}"))
+    if not result.complete:
+        console.rule(sections.NOT_READ)
+        for problem in result.problems:
+            console.print(phone(f"- {problem.source}: {problem.message}"))
+
+
+def _notes(result: ScanResult, console: Console) -> None:
+    notes = []
     certified = [a for a in result.apks.values() if a.cert_sha1 or a.cert_sha256]
     if certified:
         sources = ", ".join(sorted({a.source for a in certified}))
-        console.print(
-            plain(
-                f"Signing certificates were checked for {len(certified)} app(s) ({sources}); "
-                "the JSON report lists them."
-            ),
-            style="muted",
-        )
-    if not result.complete:
-        console.rule("What could not be read")
-        for problem in result.problems:
-            console.print(phone(f"- {problem.source}: {problem.message}"))
+        notes.append(f"Signing certificates were checked for {len(certified)} app(s) ({sources}).")
     if result.warnings:
-        console.print(
-            plain(
-                f"{len(result.warnings)} part(s) of the phone's answers were not understood; "
-                "the JSON report lists them."
-            ),
-            style="muted",
+        notes.append(f"{len(result.warnings)} part(s) of the phone's answers were not understood.")
+    if notes:
+        console.print(plain(" ".join(notes) + " The JSON report lists them.", "muted"))
+
+
+def _database(result: ScanResult, console: Console, details: bool) -> None:
+    sig = result.signatures
+    if sig is None:
+        return
+    if details:
+        console.rule(sections.ABOUT)
+        line = (
+            f"Database: {sig.source} ({sig.date}), {sig.families} app families. "
+            f"Fingerprint (SHA-256): {sig.sha256}"
         )
-    console.rule("Next steps")
-    console.print(plain(texts.after_scan))
-    console.rule("Help")
-    for line in texts.helplines:
-        console.print(plain(line))
-    if result.signatures:
-        sig = result.signatures
-        console.print(
-            plain(
-                f"Database: {sig.source} ({sig.date}), {sig.families} app families. "
-                f"Fingerprint (SHA-256): {sig.sha256}",
-                "muted",
-            )
-        )
+    else:
+        line = f"Stalkerware database of {sig.date}, {sig.families} app families."
+    console.print(plain(line, "muted"))
+
+
+def _discreet(result: ScanResult, console: Console, texts: ReportTexts, view: View) -> None:
+    """A neutral summary: counts, what to do first, helplines, and where the rest is."""
+    console.rule(sections.SUMMARY)
+    if headline(result).not_checked:
+        console.print(Text(_DISCREET_PART, style="heading"))
+    if result.findings:
+        console.print(Text(f"The check found: {sections.counts_line(result, discreet=True)}."))
+    else:
+        console.print(Text(_DISCREET_NONE))
+    console.print(plain(texts.ui("discreet_notice" if view.saved else "discreet_no_files")))
+    console.rule(sections.FIRST)
+    if _serious(result):
+        console.print(plain(texts.removal_first, "heading"))
+    console.print(plain(texts.ui("first_step")))
+    console.print(plain(texts.ui("advocate_explained")))
+    _helplines(console, texts, full=False)
+    if view.demo:
+        console.rule(sections.DEMO_MARK)
 
 
 def _worst(findings: Sequence[Finding]) -> Severity:

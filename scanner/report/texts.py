@@ -6,30 +6,15 @@ report still shows every finding and its evidence, and says the advice is missin
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 
 from scanner.errors import GuidanceError
-from scanner.guidance import (
-    GuidanceLibrary,
-    GuidanceText,
-    HelplineRegion,
-    load_guidance,
-    load_helplines,
-)
+from scanner.guidance import GuidanceLibrary, GuidanceText, load_guidance
 from scanner.report import fallback
+from scanner.report.helpchoice import HelpChoice, choose_help, from_region
 
 _MISSING = "The advice texts could not be loaded, so only the findings are shown."
-
-
-def _helpline_lines(region: HelplineRegion) -> tuple[str, ...]:
-    lines = []
-    for line in region:
-        contact = " / ".join(x for x in (line.number, line.website) if x)
-        hours = f" ({line.hours})" if line.hours else ""
-        lines.append(f"{line.name}: {contact}{hours}. {line.description}")
-    return tuple(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +22,7 @@ class ReportTexts:
     """Fixed texts plus guidance lookup for one language and helpline region."""
 
     library: GuidanceLibrary | None
-    helplines: tuple[str, ...] = ()
+    help: HelpChoice = field(default_factory=lambda: from_region(fallback.UK_EMERGENCY))
     problems: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -54,20 +39,29 @@ class ReportTexts:
             library = None
             problems.append(f"{exc.message} {exc.detail}".strip())
         try:
-            helplines = _helpline_lines(load_helplines(region, base_dir))
+            help_choice = choose_help(region, base_dir)
         except GuidanceError as exc:
             # The emergency numbers never depend on a file that can break.
-            helplines = _helpline_lines(fallback.UK_EMERGENCY)
+            help_choice = from_region(fallback.UK_EMERGENCY)
             problems.append(f"{exc.message} {exc.detail}".strip())
-        return cls(library, helplines, tuple(problems))
+        return cls(library, help_choice, tuple(problems))
 
-    def _ui(self, key: str, default: str = "") -> str:
+    def ui(self, key: str, default: str = "") -> str:
+        """A fixed report text, or ``default`` when the guidance cannot give it."""
         if self.library is None:
             return default
         try:
             return self.library.ui(key)
         except GuidanceError:
             return default
+
+    def ui_list(self, key: str) -> tuple[str, ...]:
+        if self.library is None:
+            return ()
+        try:
+            return self.library.ui_list(key)
+        except GuidanceError:
+            return ()
 
     def guidance(self, key: str) -> GuidanceText | None:
         if self.library is None:
@@ -79,11 +73,11 @@ class ReportTexts:
 
     @property
     def title(self) -> str:
-        return self._ui("screen_title", "Phone check")
+        return self.ui("screen_title", "Phone check")
 
     @property
     def incomplete(self) -> str:
-        return self._ui("scan_incomplete", _MISSING)
+        return self.ui("scan_incomplete", _MISSING)
 
     @property
     def removal_first(self) -> str:
@@ -92,15 +86,13 @@ class ReportTexts:
         return text.removal_warning if text and text.removal_warning else fallback.REMOVAL_WARNING
 
     def cannot_see(self, clean: bool) -> str:
-        """What the scan cannot see; ``clean``: nothing worth a look was found."""
+        """What the scan cannot see, in full; ``clean``: nothing worth a look was found."""
         if self.library is None:
             return _MISSING
-        items: tuple[str, ...] = ()
-        with contextlib.suppress(GuidanceError):
-            items = self.library.ui_list("clean_result_cannot_see_list")
-        body = self._ui("clean_result" if clean else "found_result_cannot_see")
+        items = self.ui_list("clean_result_cannot_see_list")
+        body = self.ui("clean_result" if clean else "found_result_cannot_see")
         return "\n".join([body, *(f"• {item}" for item in items)]).strip()
 
     @property
     def after_scan(self) -> str:
-        return self._ui("after_scan", _MISSING)
+        return self.ui("after_scan", _MISSING)

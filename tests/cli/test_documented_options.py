@@ -100,6 +100,9 @@ BAD_INPUTS: list[tuple[str, list[object], int]] = [
     ("command-timeout", ["--demo", "--command-timeout", "soon"], Exit.USAGE),
     ("two-sources", ["--demo", "--serial", "127.0.0.1:5555"], Exit.USAGE),
     ("unknown-option", ["--colour"], Exit.USAGE),
+    ("region-unknown", ["--demo", "--region", "atlantis"], Exit.USAGE),
+    ("details-with-a-value", ["--demo", "--details=all"], Exit.USAGE),
+    ("discreet-with-a-value", ["--demo", "--discreet=yes"], Exit.USAGE),
     ("unknown-subcommand", ["scan-everything"], Exit.USAGE),
     ("setup-vendor", ["setup", "--vendor", "nokia"], Exit.USAGE),
     ("signatures-no-action", ["signatures"], Exit.USAGE),
@@ -169,3 +172,47 @@ def test_as_its_own_process_no_traceback_either(args: list[object], tmp_path: Pa
     assert done.returncode in documented_codes()
     assert done.returncode != 0
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def _parser_options() -> set[str]:
+    import argparse
+
+    from scanner.cli.main import build_parser
+
+    found: set[str] = set()
+    parsers = [build_parser()]
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:
+            found.update(opt for opt in action.option_strings if opt.startswith("--"))
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    return found
+
+
+SIMULATOR_OPTIONS = {"--profile"}
+"""Options of the simulated phone's own command (``python -m scanner.simulator``)."""
+
+
+def test_every_option_the_readme_names_exists() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    # Options the README shows on their own (`--details`), not inside other tools' commands.
+    named = set(re.findall(r"`(--[a-z][a-z-]+)", readme)) - SIMULATOR_OPTIONS
+    assert {"--details", "--region", "--discreet"} <= named
+    assert named <= _parser_options(), sorted(named - _parser_options())
+
+
+def test_every_scan_option_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    from scanner.cli.main import build_parser
+
+    scan_options = {
+        opt
+        for action in build_parser()._actions
+        for opt in action.option_strings
+        if opt.startswith("--") and opt not in ("--help", "--version")
+    }
+    missing = sorted(
+        opt for opt in scan_options if not re.search(rf"`[^`]*{re.escape(opt)}\b", readme)
+    )
+    assert not missing, missing

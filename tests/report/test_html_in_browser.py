@@ -102,7 +102,7 @@ def test_rendered_dom_holds_the_key_text_and_no_script(
     dom = _run(chromium, tmp_path / "profile", "--dump-dom", report_file.as_uri()).stdout
     for text in (
         "Phone check",
-        "Apps known for spying",
+        "Known stalkerware",
         "Before you change anything",
         "What the scan saw",
         "Helplines",

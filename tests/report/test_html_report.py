@@ -89,7 +89,9 @@ def test_title_and_calm_summary_come_first(library: GuidanceLibrary) -> None:
     assert "<title>Phone check</title>" in page
     body = page[page.index("<main>") :]
     summary = html_report._e(headline(build_result(findings=ALL)).found)
-    assert body.index("<h1>Phone check</h1>") < body.index(summary) < body.index("<h2>")
+    first = body.index("<h2>What to do first</h2>")
+    assert body.index("<h1>Phone check</h1>") < body.index("<h2>Summary</h2>")
+    assert body.index("<h2>Summary</h2>") < body.index(summary) < first
 
 
 def test_findings_are_grouped_most_severe_first() -> None:
@@ -158,7 +160,7 @@ def test_unread_app_list_is_said_first_so_no_finding_reads_as_all_clear(
 def test_next_steps_follow_the_findings(library: GuidanceLibrary) -> None:
     page = html_report.render(build_result(findings=ALL), library)
     after = page.index(html_report._e(library.ui("after_scan")))
-    assert page.index("What the scan saw") < after < page.index("Helplines")
+    assert page.index("What the scan saw") < after < page.index("<h2>Helplines (")
 
 
 def test_incomplete_scan_is_flagged_at_the_top_and_lists_what_was_not_read(
@@ -166,7 +168,7 @@ def test_incomplete_scan_is_flagged_at_the_top_and_lists_what_was_not_read(
 ) -> None:
     page = html_report.render(build_result(complete=False), library)
     note = page.index(html_report._e(library.ui("scan_incomplete")))
-    assert note < page.index("<h2>")
+    assert page.index("<h2>Summary</h2>") < note < page.index("<h2>What to do first</h2>")
     assert "dumpsys accessibility: the phone stopped answering" in page
     assert "connection: the phone was unplugged" in page
 

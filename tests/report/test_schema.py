@@ -155,3 +155,17 @@ def test_validation_without_jsonschema_raises_a_clear_report_error(
     with pytest.raises(ReportError) as raised:
         validate_report(_report())
     assert "jsonschema" in raised.value.message
+
+
+def test_demo_marker_is_written_only_when_known_and_validates() -> None:
+    result = build_result(findings=(stalkerware_finding(), info_finding()))
+    unknown = json_report.to_dict(result)
+    real = json_report.to_dict(result, demo=False)
+    demo = json_report.to_dict(result, demo=True)
+    assert "demo" not in unknown  # never a guess either way
+    assert real["demo"] is False and demo["demo"] is True
+    for report in (unknown, real, demo):
+        assert validate_report(report) == []
+    bad = copy.deepcopy(demo)
+    bad["demo"] = "yes"
+    assert validate_report(bad)
