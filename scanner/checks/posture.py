@@ -50,7 +50,7 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> 
         if is_system(snapshot, entry.package) and entry.package.startswith("com.android."):
             continue
         yield me.finding(
-            title=f"{app_name(snapshot, entry.package)} may install other apps",
+            title=f"{app_name(snapshot, entry.package)} is allowed to install other apps",
             evidence=[
                 Evidence(DUMPSYS_APPOPS, f"{entry.package}: REQUEST_INSTALL_PACKAGES allowed")
             ],
@@ -268,10 +268,41 @@ def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterato
         by_type.setdefault(account.type, []).append(account.name)
     for account_type, names in sorted(by_type.items()):
         yield me.finding(
-            title=f"{len(names)} account(s) of type {account_type}: check you know each one",
+            title=_accounts_title(account_type, len(names)),
             evidence=[
                 Evidence(DUMPSYS_ACCOUNT, f"account {name} (type {account_type})") for name in names
             ],
             subject=account_type,
             severity=Severity.REVIEW if len(names) > 1 else Severity.INFO,
         )
+
+
+ACCOUNT_KINDS = {
+    "com.google": "Google",
+    "com.google.work": "Google work",
+    "com.osp.app.signin": "Samsung",
+    "com.whatsapp": "WhatsApp",
+    "com.facebook.auth.login": "Facebook",
+    "com.instagram.android": "Instagram",
+    "com.microsoft.workaccount": "Microsoft work",
+    "com.microsoft.office": "Microsoft",
+    "com.skype.contacts.sync": "Skype",
+    "org.telegram.messenger": "Telegram",
+    "org.thoughtcrime.securesms": "Signal",
+    "com.dropbox.android.account": "Dropbox",
+    "com.xiaomi": "Xiaomi",
+    "com.huawei.hwid": "Huawei",
+}
+"""Account types Android reports, by the name people know them by."""
+
+
+def _accounts_title(account_type: str, count: int) -> str:
+    """``2 Google accounts are signed in: do you know each one?``, in plain words."""
+    kind = ACCOUNT_KINDS.get(account_type)
+    if kind is None:
+        if count == 1:
+            return f"An account of the kind '{account_type}' is signed in: do you know it?"
+        return f"{count} accounts of the kind '{account_type}' are signed in: do you know each one?"
+    if count == 1:
+        return f"A {kind} account is signed in: do you know it?"
+    return f"{count} {kind} accounts are signed in: do you know each one?"

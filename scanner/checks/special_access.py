@@ -107,8 +107,9 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
         pkg = snapshot.package(admin.package)
         trusted = pkg is not None and (pkg.system or from_store(pkg, snapshot))
         role = "device owner" if admin.role == "device_owner" else "profile owner"
+        manages = "the whole phone" if admin.role == "device_owner" else "a work profile"
         yield me.finding(
-            title=f"{app_name(snapshot, admin.package)} manages this phone ({role})",
+            title=f"{app_name(snapshot, admin.package)} is in charge of {manages}",
             evidence=[
                 Evidence(DUMPSYS_DEVICE_POLICY, f"{role}: {admin.component} (user {admin.user})")
             ],

@@ -152,9 +152,9 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Ite
         high = score >= HIGH_SCORE
         name = f"{pkg.label} ({pkg.package})" if pkg.label else pkg.package
         yield me.finding(
-            title=f"{name} behaves like a spy app (score {score})"
+            title=f"{name} behaves like a spy app"
             if high
-            else f"{name} has some signs of a spy app (score {score})",
+            else f"{name} has some signs of a spy app",
             evidence=[Evidence("behaviour", f"+{s.points} {s.reason}") for s in signals],
             package=pkg.package,
             severity=Severity.HIGH if high else Severity.REVIEW,

@@ -23,7 +23,7 @@ def test_an_app_allowed_to_install_other_apps_is_named():
         guidance="unknown_sources",
         package="com.example.helper",
     )
-    assert "com.example.helper may install other apps" in found.title
+    assert "com.example.helper is allowed to install other apps" in found.title
 
 
 @pytest.mark.fires("POS-001")
@@ -233,7 +233,7 @@ def test_a_second_account_of_the_same_kind_is_for_review():
     found = the_finding(
         review, severity=Severity.REVIEW, guidance="unfamiliar_account", package=None
     )
-    assert found.title.startswith("2 account(s) of type com.google")
+    assert found.title == "2 Google accounts are signed in: do you know each one?"
 
 
 @pytest.mark.silent("ACT-001")
@@ -246,4 +246,22 @@ def test_one_account_of_each_kind_is_only_listed():
         "ACT-001:com.google",
         "ACT-001:com.whatsapp",
         "ACT-001:org.thoughtcrime.securesms",
+    ]
+    titles = {f.id: f.title for f in found}
+    # Named as people know them, not by Android's account type.
+    assert titles["ACT-001:com.whatsapp"] == "A WhatsApp account is signed in: do you know it?"
+    assert titles["ACT-001:org.thoughtcrime.securesms"].startswith("A Signal account")
+
+
+@pytest.mark.fires("ACT-001")
+def test_an_account_of_a_kind_without_a_known_name_shows_its_type():
+    text = CLEAN.outputs[DUMPSYS_ACCOUNT]
+    first = "    Account {name=sam.taylor.home@gmail.com, type=com.google}\n"
+    odd = "    Account {name=watcher, type=com.example.sync}\n"
+    phone = CLEAN.replaced(
+        DUMPSYS_ACCOUNT, text.replace("Accounts: 3", "Accounts: 4").replace(first, first + odd)
+    )
+    found = [f for f in findings("ACT-001", phone) if f.id == "ACT-001:com.example.sync"]
+    assert [f.title for f in found] == [
+        "An account of the kind 'com.example.sync' is signed in: do you know it?"
     ]

@@ -91,7 +91,7 @@ def test_a_device_owner_from_outside_a_store_is_high():
         guidance="device_owner",
         package=HELPER,
     )
-    assert "(device owner)" in found.title
+    assert found.title == "com.example.helper is in charge of the whole phone"
 
 
 @pytest.mark.fires("ADM-002")

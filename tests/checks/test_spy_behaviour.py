@@ -39,7 +39,8 @@ def test_a_sideloaded_app_with_usage_access_has_some_signs():
         package="com.example.helper",
     )
     assert found.confidence is Confidence.LOW
-    assert "(score 5)" in found.title
+    assert found.title == "com.example.helper has some signs of a spy app"
+    assert sum(int(e.excerpt.split()[0]) for e in found.evidence) == 5  # the score, in points
 
 
 @pytest.mark.silent("SPY-001")
