@@ -105,7 +105,7 @@ def _connect_usb(
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
-    database = load_database(console)
+    database = load_database(console, discreet=args.discreet)
     signer = load_or_create_signer()
     connection = _connect(args, signer, console)
     try:
@@ -120,7 +120,7 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
 
     from scanner import offline
 
-    database = load_database(console)
+    database = load_database(console, discreet=args.discreet)
     started = datetime.now(UTC)
     if args.bugreport:
         console.print(Text(f"Reading the bug report {args.bugreport}..."))
@@ -141,7 +141,7 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
     from scanner.simulator import SimulatedPhone, load_profile
 
-    database = load_database(console)
+    database = load_database(console, discreet=args.discreet)
     profile = load_profile(args.demo_profile)
     console.print(f"Demo: scanning the simulated phone '{profile.name}'. No real phone is touched.")
     with SimulatedPhone(profile) as phone:
@@ -173,22 +173,35 @@ def _refused(exc: SignatureDBError) -> ScanProblem:
     return ScanProblem(message=exc.message, source=DATABASE_SOURCE, detail=exc.detail)
 
 
-def load_database(console: Console) -> DatabaseChoice:
-    """The user's database, else the shipped one; each refusal is named, never silent."""
+def load_database(console: Console, *, discreet: bool = False) -> DatabaseChoice:
+    """The user's database, else the shipped one; each refusal is named, never silent.
+
+    ``discreet``: the screen says it in neutral words (the saved reports keep the full
+    reason, from the ``ScanProblem``).
+    """
     problems: tuple[ScanProblem, ...] = ()
     try:
         user = sigdb.load_user_db()
         if user is not None:
             return DatabaseChoice(user)
     except SignatureDBError as exc:
-        console.print(Text("The stalkerware database you installed was refused. " + exc.message))
+        console.print(
+            Text(
+                "The list of known apps you installed could not be used."
+                if discreet
+                else "The stalkerware database you installed was refused. " + exc.message
+            )
+        )
         problems = (_refused(exc),)
     try:
         db = sigdb.load_shipped_db()
     except SignatureDBError as exc:
         console.print(
             Text(
-                "The stalkerware database that came with the scanner was refused: "
+                "The list of known apps that came with this tool could not be used, so "
+                "this check cannot recognise apps by name. The other checks still run."
+                if discreet
+                else "The stalkerware database that came with the scanner was refused: "
                 + exc.message
                 + " Known stalkerware cannot be recognised in this scan; the other checks "
                 "still run."
@@ -196,7 +209,11 @@ def load_database(console: Console) -> DatabaseChoice:
         )
         return DatabaseChoice(None, (*problems, _refused(exc)))
     if problems:
-        console.print("The scan uses the database that came with the scanner instead.")
+        console.print(
+            "The check uses the list that came with this tool instead."
+            if discreet
+            else "The scan uses the database that came with the scanner instead."
+        )
     return DatabaseChoice(db, problems)
 
 

@@ -183,3 +183,20 @@ def test_scan_refuses_a_spoiled_installed_database_by_name_and_uses_the_shipped_
     assert run.report is not None
     assert "signature database" in run.error_sources()
     assert run.report["signatures"]["sha256"] == sigdb.load_shipped_db().sha256 != good_db
+
+
+def test_a_refused_database_is_told_in_neutral_words_on_a_discreet_screen(
+    good_db: str, clean_phone: SimulatedPhone, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    user_dir = store.user_signatures_dir()
+    manifest = store.read_manifest(user_dir)
+    assert manifest is not None
+    (user_dir / manifest.file).unlink()
+    run = run_scan(capsys, tmp_path, clean_phone, "--discreet")
+    assert run.code == 7
+    assert "The list of known apps you installed could not be used." in run.out
+    assert "stalkerware" not in run.out.lower() and "spy" not in run.out.lower()
+    # The saved report keeps the full reason.
+    assert run.report is not None
+    refused = [e for e in run.report["errors"] if e["source"] == "signature database"]
+    assert refused and "is missing or unreadable" in refused[0]["message"]
