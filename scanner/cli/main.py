@@ -135,6 +135,12 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         help="give up on one command after this long without an answer (default 60); "
         "the scan goes on with the rest",
     )
+    tune.add_argument(
+        "--yes",
+        action="store_true",
+        help="show the 'before the check' note without waiting for Enter "
+        "(for people who have read it)",
+    )
     tune.add_argument("--debug", action="store_true", help="show technical details")
     tune.add_argument(
         "--list-checks", action="store_true", help="list every check and exit (no phone needed)"
