@@ -61,6 +61,9 @@ UI_TEXT_KEYS: tuple[str, ...] = (
     "outside_uk",
     "discreet_notice",
     "discreet_no_files",
+    "cleaning_up_computer",
+    "cleaning_up_phone",
+    "forget_keys",
 )
 """Single-paragraph texts in ``ui.yaml``."""
 

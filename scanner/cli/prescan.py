@@ -16,6 +16,7 @@ import argparse
 import enum
 import os
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from rich.console import Console
@@ -88,7 +89,8 @@ def choice_for_key(key: str) -> Choice | None:
     return None
 
 
-def _keyboard() -> Keyboard | None:
+def terminal_keyboard() -> Keyboard | None:
+    """The terminal's keyboard, one key at a time; None when there is no terminal."""
     name = backend_name(os.name, interactive())
     if name == "posix":
         return PosixKeyboard()
@@ -97,10 +99,13 @@ def _keyboard() -> Keyboard | None:
     return None
 
 
-def wait_for_choice(keyboard: Keyboard) -> Choice:
-    """Read keys until one means something (the terminal's mode is put back after)."""
+def wait_for_choice(keyboard: Keyboard, show_prompt: Callable[[], None]) -> Choice:
+    """Show the prompt, then read keys until one means something (the terminal's mode is
+    put back after). The keyboard is opened first: switching the terminal to single keys
+    drops what was typed before, so a key pressed as soon as the prompt shows is kept."""
     keyboard.open()
     try:
+        show_prompt()
         while True:
             key = keyboard.read(_POLL_S)
             choice = None if key is None else choice_for_key(key)
@@ -142,11 +147,10 @@ def before_scan(
         console.print()
     if route is Route.DEMO or args.yes:
         return None
-    keyboard = keyboard if keyboard is not None else _keyboard()
+    keyboard = keyboard if keyboard is not None else terminal_keyboard()
     if keyboard is None:
         return None  # not a terminal: nobody can press a key, so the note is the step
-    console.print(Text(keys, style="bold"))
-    if wait_for_choice(keyboard) is Choice.GO_ON:
+    if wait_for_choice(keyboard, lambda: console.print(Text(keys, style="bold"))) is Choice.GO_ON:
         return None
     out = sys.stdout if out is None else out
     out.write(CLEAR)

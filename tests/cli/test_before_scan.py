@@ -185,9 +185,9 @@ def test_leaving_at_the_note_clears_the_screen_before_the_phone_is_reached(
     with SimulatedPhone(load_profile("clean")) as phone:
         terminal = Terminal(["--serial", phone.serial_address], tmp_path)
         terminal.wait_for(_first_line("before_scan_keys"))
-        time.sleep(0.5)  # the scan is waiting, not racing ahead
+        terminal.press(key)  # at once: a key pressed as the prompt shows must count
+        time.sleep(0.5)
         assert phone.received == [] and phone.auth_events == []
-        terminal.press(key)
         code = terminal.finish()
         reached = phone.received or phone.auth_events
 
