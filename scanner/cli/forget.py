@@ -245,7 +245,24 @@ def run(
     udev_dir: Path = UDEV_RULES_DIR,
     out: TextIO | None = None,
 ) -> int:
-    """The forget subcommand; returns the exit code."""
+    """The forget subcommand; returns the exit code (Ctrl-C: 130, never a traceback)."""
+    try:
+        return _run(args, console, keyboard, udev_dir, out)
+    except KeyboardInterrupt:
+        console.print(Text("\nStopped. What was not yet taken away is still there."))
+        return Exit.STOPPED
+    except OSError as exc:
+        console.print(Text(f"\nA file or folder could not be read: {exc}"))
+        return Exit.FILE_PROBLEM
+
+
+def _run(
+    args: argparse.Namespace,
+    console: Console,
+    keyboard: Keyboard | None,
+    udev_dir: Path,
+    out: TextIO | None,
+) -> int:
     named = [Path(path) for path in args.case_file or ()]
     problems = _bad_case_files(named)
     if problems:

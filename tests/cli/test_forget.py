@@ -196,6 +196,14 @@ def test_the_udev_rule_and_shell_history_are_named_with_how(
 # --- on a real terminal ----------------------------------------------------------------
 
 
+def _own_terminal() -> None:
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def _in_a_terminal(home: Path, key: bytes) -> tuple[int, bytes]:
     import pty
 
@@ -216,6 +224,7 @@ def _in_a_terminal(home: Path, key: bytes) -> tuple[int, bytes]:
         stderr=follower,
         cwd=home / "work",
         env=env,
+        preexec_fn=_own_terminal,  # so Ctrl-C typed on it reaches the scanner
     )
     os.close(follower)
     seen = b""
@@ -227,7 +236,10 @@ def _in_a_terminal(home: Path, key: bytes) -> tuple[int, bytes]:
         if ready:
             seen += os.read(leader, 65536)
     os.write(leader, key)
-    code = proc.wait(timeout=60)
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        proc.kill()  # only if it is still running, so no test leaves it behind
     while select.select([leader], [], [], 0.5)[0]:
         try:
             chunk = os.read(leader, 65536)
@@ -241,16 +253,22 @@ def _in_a_terminal(home: Path, key: bytes) -> tuple[int, bytes]:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pseudo-terminal")
-def test_q_at_the_question_clears_the_screen_and_takes_nothing(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("key", "cleared"), [(b"q", True), (b"\x1b", True), (b"\x03", False)])
+def test_q_esc_or_ctrl_c_at_the_question_take_nothing(
+    key: bytes,
+    cleared: bool,
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _used(home, capsys, monkeypatch)
     before = _tool_files(home)
 
-    code, seen = _in_a_terminal(home, b"q")
+    code, seen = _in_a_terminal(home, key)
 
     assert code == Exit.STOPPED
-    assert CLEAR.encode() in seen
+    assert (CLEAR.encode() in seen) is cleared  # Q and Esc are the quick-exit keys
+    assert b"Traceback" not in seen
     assert _tool_files(home) == before
 
 
