@@ -122,7 +122,7 @@ def test_a_key_made_with_the_old_label_is_sent_with_the_neutral_one(tmp_path):
 def test_the_phone_remembers_this_computer_under_the_neutral_label(tmp_path):
     """The simulated phone keeps the comment it was sent, as adbd does, and lists it in
     ``dumpsys adb``: what someone reading the phone's trusted computers would see."""
-    from scanner.device.allowlist import DUMPSYS_ADB
+    from scanner.commands import DUMPSYS_ADB
     from scanner.device.connection import PhoneConnection
     from scanner.parse.adb_keys import is_this_computer, parse_dumpsys_adb
     from scanner.simulator import SimulatedPhone, load_profile
