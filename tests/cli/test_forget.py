@@ -52,7 +52,20 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return code, text
 
 
-def _used(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def saved_case(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """One case file saved through the command line (scrypt is slow: made once)."""
+    folder = tmp_path_factory.mktemp("case")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+        patch.setenv("XDG_DATA_HOME", str(folder / "data"))
+        patch.setenv(PASSPHRASE_ENV, GOOD)
+        code = main(["--demo", "--demo-profile", "clean", "--save", str(folder / "case.phc")])
+    assert code == Exit.OK
+    return (folder / "case.phc").read_bytes()
+
+
+def _used(home: Path, capsys: pytest.CaptureFixture[str], case: bytes) -> None:
     """Use the tool as a person would: a live scan (the key), an imported database, a
     trusted organisation key, a cache file, and a case file in the working folder."""
     with SimulatedPhone(load_profile("clean")) as phone:
@@ -69,8 +82,7 @@ def _used(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     assert run(capsys, "signatures", "trust", str(pub))[0] == Exit.OK
     (home / "cache" / "phone-check").mkdir(parents=True)
     (home / "cache" / "phone-check" / "left-over").write_text("x")
-    monkeypatch.setenv(PASSPHRASE_ENV, GOOD)
-    assert run(capsys, "--demo", "--demo-profile", "clean", "--save", "case.phc")[0] == Exit.OK
+    Path("case.phc").write_bytes(case)
 
 
 def _tool_files(home: Path) -> list[Path]:
@@ -83,9 +95,9 @@ def _tool_files(home: Path) -> list[Path]:
 
 
 def test_forget_takes_what_the_tool_keeps_and_keeps_the_case_file(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    home: Path, capsys: pytest.CaptureFixture[str], saved_case: bytes
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
     assert (home / "config" / "phone-check" / "adbkey").is_file()
     assert (home / "data" / "phone-check" / "trusted-keys").is_dir()
     case = Path("case.phc").read_bytes()
@@ -104,9 +116,9 @@ def test_forget_takes_what_the_tool_keeps_and_keeps_the_case_file(
 
 
 def test_a_case_file_in_the_tools_folders_is_kept_too(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    home: Path, capsys: pytest.CaptureFixture[str], saved_case: bytes
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
     inside = home / "data" / "phone-check" / "saved-here.phc"
     inside.write_bytes(Path("case.phc").read_bytes())
 
@@ -118,9 +130,9 @@ def test_a_case_file_in_the_tools_folders_is_kept_too(
 
 
 def test_a_case_file_is_taken_only_when_it_is_named(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    home: Path, capsys: pytest.CaptureFixture[str], saved_case: bytes
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
     Path("other.phc").write_bytes(Path("case.phc").read_bytes())
 
     code, out = run(capsys, "forget", "--yes", "--case-file", "case.phc")
@@ -132,9 +144,9 @@ def test_a_case_file_is_taken_only_when_it_is_named(
 
 @pytest.mark.parametrize("kind", ["missing", "not-a-case-file"])
 def test_a_named_file_that_is_not_a_case_file_is_refused_and_nothing_is_taken(
-    kind: str, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    kind: str, home: Path, capsys: pytest.CaptureFixture[str], saved_case: bytes
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
     if kind == "not-a-case-file":
         Path("notes.txt").write_text("my notes")
     before = _tool_files(home)
@@ -148,9 +160,9 @@ def test_a_named_file_that_is_not_a_case_file_is_refused_and_nothing_is_taken(
 
 
 def test_with_no_terminal_and_no_yes_forget_refuses_and_takes_nothing(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    home: Path, capsys: pytest.CaptureFixture[str], saved_case: bytes
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
     before = _tool_files(home)
 
     code, out = run(capsys, "forget")
@@ -259,9 +271,9 @@ def test_q_esc_or_ctrl_c_at_the_question_take_nothing(
     cleared: bool,
     home: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    saved_case: bytes,
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
     before = _tool_files(home)
 
     code, seen = _in_a_terminal(home, key)
@@ -274,9 +286,9 @@ def test_q_esc_or_ctrl_c_at_the_question_take_nothing(
 
 @pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pseudo-terminal")
 def test_enter_at_the_question_takes_them(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    home: Path, capsys: pytest.CaptureFixture[str], saved_case: bytes
 ) -> None:
-    _used(home, capsys, monkeypatch)
+    _used(home, capsys, saved_case)
 
     code, seen = _in_a_terminal(home, b"\r")
 
