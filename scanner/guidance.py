@@ -39,6 +39,11 @@ UI_TEXT_KEYS: tuple[str, ...] = (
     "not_your_fault",
     "safer_device",
     "before_scan",
+    "before_scan_cable",
+    "before_scan_wireless",
+    "before_scan_bug_report",
+    "before_scan_demo",
+    "before_scan_keys",
     "reads_only",
     "clean_result",
     "found_result_cannot_see",
@@ -56,6 +61,9 @@ UI_TEXT_KEYS: tuple[str, ...] = (
     "outside_uk",
     "discreet_notice",
     "discreet_no_files",
+    "cleaning_up_computer",
+    "cleaning_up_phone",
+    "forget_keys",
 )
 """Single-paragraph texts in ``ui.yaml``."""
 

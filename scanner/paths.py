@@ -40,3 +40,18 @@ def config_dir(platform: str | None = None) -> Path:
 def data_dir(platform: str | None = None) -> Path:
     """The scanner's own data folder (an installed database, trusted keys)."""
     return Path(_dirs(platform).user_data_dir)
+
+
+def cache_dir(platform: str | None = None) -> Path:
+    """The scanner's cache folder. Nothing is cached today; ``forget`` still clears it."""
+    return Path(_dirs(platform).user_cache_dir)
+
+
+def kept_dirs(platform: str | None = None) -> tuple[Path, ...]:
+    """Every folder the scanner keeps things in, each once (on macOS and Windows the
+    settings and data folders are one)."""
+    found: list[Path] = []
+    for folder in (config_dir(platform), data_dir(platform), cache_dir(platform)):
+        if folder not in found:
+            found.append(folder)
+    return tuple(found)

@@ -135,6 +135,12 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         help="give up on one command after this long without an answer (default 60); "
         "the scan goes on with the rest",
     )
+    tune.add_argument(
+        "--yes",
+        action="store_true",
+        help="show the 'before the check' note without waiting for Enter "
+        "(for people who have read it)",
+    )
     tune.add_argument("--debug", action="store_true", help="show technical details")
     tune.add_argument(
         "--list-checks", action="store_true", help="list every check and exit (no phone needed)"
@@ -247,6 +253,27 @@ def _capture_command(sub: argparse._SubParsersAction[_Parser]) -> None:
     capture.add_argument("out", type=Path, help="a new folder for the profile")
 
 
+def _forget_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    forget = sub.add_parser(
+        "forget",
+        help="take away what the tool keeps on this computer (key, databases, settings), "
+        "and say what it cannot reach",
+        description="Take away the connection key, the downloaded or imported databases, "
+        "caches and settings this tool keeps on this computer. Case files are evidence: "
+        "they are kept unless you name them. Then it says what it cannot reach (shell "
+        "history, the udev rule, the program, the phone's memory of this computer) and how.",
+    )
+    forget.add_argument("--yes", action="store_true", help="do not ask before taking things away")
+    forget.add_argument(
+        "--case-file",
+        action="append",
+        type=Path,
+        metavar="CASEFILE",
+        help="also take away this case file (it is evidence: only if you are sure); "
+        "may be given more than once",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -267,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     _signatures_command(sub)
     _evidence_command(sub)
     _capture_command(sub)
+    _forget_command(sub)
     return parser
 
 
@@ -292,6 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from scanner.cli import evidence
 
         return evidence.run(args, console)
+    if args.command == "forget":
+        from scanner.cli import forget
+
+        return forget.run(args, console)
     if args.command == "capture-to-profile":
         from scanner.cli import capture
 

@@ -298,10 +298,15 @@ def run(args: argparse.Namespace, console: Console) -> int:
             return _usage(
                 console, f"--serial must look like 192.168.1.20:5555, not {args.serial!r}."
             )
+    from scanner.cli.prescan import before_scan
     from scanner.report.texts import ReportTexts
 
     scan_done = False
     try:
+        # Before any connection: the person accepts that the check can be seen.
+        left = before_scan(args, console)
+        if left is not None:
+            return left
         with QuickExit() as keys:
             if keys.enabled:
                 console.print("Quick exit: press Q at any time to clear the screen and close.")

@@ -3,13 +3,16 @@
 The phone remembers a key once the user taps "Always allow from this computer", so the
 key is kept in the user's config directory (folder 0700, files 0600) for real phones.
 The demo uses a throwaway key held only in memory, so a demo writes nothing to disk.
+
+The phone stores the key with the comment the computer sends, and shows it to anyone who
+reads its list of trusted computers. The comment is therefore always ``NEUTRAL_LABEL``:
+it names neither this tool, nor the person, nor the computer. The comment is not part of
+the key, so a key made under an older, revealing label is sent with the neutral one too.
 """
 
 from __future__ import annotations
 
 import base64
-import getpass
-import socket
 import struct
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from scanner.private_files import make_private_dir, set_private_file_mode, write
 
 KEY_BITS = 2048
 _WORDS = KEY_BITS // 32
+NEUTRAL_LABEL = "unknown@unknown"
+"""What adb itself sends when it cannot read the user or host name: common, names nothing."""
 
 
 def config_dir() -> Path:
@@ -52,9 +57,9 @@ def android_public_key(key: rsa.RSAPublicKey, comment: str) -> bytes:
 class AdbSigner:
     """Signs ADB AUTH tokens; the interface adb-shell expects (``Sign``, ``GetPublicKey``)."""
 
-    def __init__(self, private_key: rsa.RSAPrivateKey, comment: str | None = None) -> None:
+    def __init__(self, private_key: rsa.RSAPrivateKey, comment: str = NEUTRAL_LABEL) -> None:
         self._key = private_key
-        self._comment = comment or _default_comment()
+        self._comment = comment
 
     @property
     def public_key_bytes(self) -> bytes:
@@ -66,14 +71,6 @@ class AdbSigner:
 
     def GetPublicKey(self) -> bytes:  # adb-shell calls this name
         return self.public_key_bytes
-
-
-def _default_comment() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "user"
-    return f"{user}@{socket.gethostname()} phone-check"
 
 
 def ephemeral_signer() -> AdbSigner:
@@ -97,9 +94,7 @@ def load_or_create_signer(directory: Path | None = None) -> AdbSigner:
             make_private_dir(directory)
             set_private_file_mode(path)
             signer = AdbSigner(key)
-            pub = directory / "adbkey.pub"
-            if pub.exists():
-                set_private_file_mode(pub)
+            _refresh_public_file(directory / "adbkey.pub", signer)
             return signer
         make_private_dir(directory)
         key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
@@ -119,3 +114,16 @@ def load_or_create_signer(directory: Path | None = None) -> AdbSigner:
             "The scanner could not read or create its connection key.",
             detail=f"{path}: {exc}",
         ) from exc
+
+
+def _refresh_public_file(pub: Path, signer: AdbSigner) -> None:
+    """Keep ``adbkey.pub`` private and in step with the key sent (an older one may carry
+    the old ``user@host phone-check`` label)."""
+    if not pub.exists():
+        return
+    wanted = signer.public_key_bytes + b"\n"
+    if pub.read_bytes() != wanted:
+        pub.unlink()
+        write_private_file(pub, wanted)
+    else:
+        set_private_file_mode(pub)

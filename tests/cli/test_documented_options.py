@@ -3,10 +3,12 @@ documented exit code: never a traceback, never an undocumented code."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,26 @@ def test_every_error_class_uses_a_documented_code() -> None:
     assert len(classes) > 10
     for cls in classes:
         assert cls.exit_code in documented_codes(), cls.__name__
+
+
+def _options(parser: argparse.ArgumentParser, command: str = "") -> Iterator[tuple[str, str]]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _options(sub, f"{command} {name}".strip())
+        else:
+            yield from ((command, o) for o in action.option_strings if o.startswith("--"))
+
+
+def test_the_readme_documents_every_option_of_every_subcommand() -> None:
+    from scanner.cli.main import build_parser
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    options = list(_options(build_parser()))
+    assert ("forget", "--case-file") in options
+    missing = [f"{command} {option}".strip() for command, option in options if option != "--help"]
+    missing = [name for name in missing if name.rsplit(" ", 1)[-1] not in readme]
+    assert missing == []
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +97,14 @@ def _existing_file(tmp: Path) -> str:
     return str(path)
 
 
+def _forget_with_a_key(tmp: Path) -> str:
+    """``forget`` with something to take away (the fixture's config folder holds a key)."""
+    from scanner.device.keys import load_or_create_signer
+
+    load_or_create_signer(tmp / "config" / "phone-check")
+    return "forget"
+
+
 # (arguments, expected code); "{tmp}" is the test's folder, callables build inputs there.
 BAD_INPUTS: list[tuple[str, list[object], int]] = [
     ("serial-shape", ["--serial", "not-a-port"], Exit.USAGE),
@@ -99,6 +129,19 @@ BAD_INPUTS: list[tuple[str, list[object], int]] = [
     ("auth-timeout", ["--demo", "--auth-timeout", "soon"], Exit.USAGE),
     ("command-timeout", ["--demo", "--command-timeout", "soon"], Exit.USAGE),
     ("two-sources", ["--demo", "--serial", "127.0.0.1:5555"], Exit.USAGE),
+    ("yes-with-a-value", ["--demo", "--yes=now"], Exit.USAGE),
+    ("forget-no-terminal-no-yes", [_forget_with_a_key], Exit.USAGE),
+    (
+        "forget-case-file-missing",
+        ["forget", "--yes", "--case-file", "{tmp}/none.phc"],
+        Exit.FILE_PROBLEM,
+    ),
+    (
+        "forget-case-file-not-a-case-file",
+        ["forget", "--yes", "--case-file", _existing_file],
+        Exit.FILE_PROBLEM,
+    ),
+    ("forget-unknown-option", ["forget", "--all"], Exit.USAGE),
     ("unknown-option", ["--colour"], Exit.USAGE),
     ("region-unknown", ["--demo", "--region", "atlantis"], Exit.USAGE),
     ("details-with-a-value", ["--demo", "--details=all"], Exit.USAGE),
