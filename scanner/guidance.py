@@ -43,6 +43,7 @@ UI_TEXT_KEYS: tuple[str, ...] = (
     "before_scan_wireless",
     "before_scan_bug_report",
     "before_scan_demo",
+    "before_scan_discreet",
     "before_scan_keys",
     "reads_only",
     "clean_result",

@@ -37,8 +37,8 @@ from scanner.errors import GuidanceError
 
 _POLL_S = 0.2
 _FALLBACK = (
-    "This check is not invisible. A spy app could see the phone's screen while you get "
-    "it ready. (The full advice text could not be read.)"
+    "This check is not invisible. An app that watches the phone could see its screen "
+    "while you get it ready. (The full advice text could not be read.)"
 )
 _KEYS_FALLBACK = "Press Enter to go on, or Q to stop."
 
@@ -115,12 +115,13 @@ def wait_for_choice(keyboard: Keyboard, show_prompt: Callable[[], None]) -> Choi
         keyboard.close()
 
 
-def _texts(route: Route) -> tuple[tuple[str, ...], str]:
+def _texts(route: Route, *, discreet: bool = False) -> tuple[tuple[str, ...], str]:
     from scanner.guidance import load_guidance
 
+    keys = ("before_scan_discreet",) if discreet else TEXT_KEYS[route]
     try:
         library = load_guidance()
-        return tuple(library.ui(key) for key in TEXT_KEYS[route]), library.ui("before_scan_keys")
+        return tuple(library.ui(key) for key in keys), library.ui("before_scan_keys")
     except GuidanceError as exc:
         # The warning matters more than its exact words: say it in short, and why.
         return (_FALLBACK, exc.message), _KEYS_FALLBACK
@@ -139,7 +140,8 @@ def before_scan(
     route = route_for(args)
     if route is None:
         return None
-    paragraphs, keys = _texts(route)
+    # On a screen others may see, the note keeps its warning in neutral words.
+    paragraphs, keys = _texts(route, discreet=getattr(args, "discreet", False))
     console.print()
     console.print(Text("Before the check", style="bold"))
     for paragraph in paragraphs:
