@@ -117,6 +117,7 @@ def test_handover_file_is_private_whatever_the_umask(signed_pack: tuple[Path, Pa
         "manifest.sig",
         "raw",
         "report.json",
+        "summary.html",
     ]
 
 
