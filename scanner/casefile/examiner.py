@@ -52,10 +52,13 @@ def examiner_steps(result: ScanResult) -> tuple[str, ...]:
 
 def _setting(read: bool, value: bool | None, name: str, why: str) -> str:
     if not read or value is None:
-        return f"Whether {name} was on could not be read from the phone's settings."
+        verb = "were" if name.endswith("options") else "was"
+        return f"Whether {name} {verb} on could not be read from the phone's settings."
     if value:
-        return f"{name} was on when the phone was read (it has to be on {why})."
-    return f"The phone's settings say {name} was off when read."
+        verb = "were" if name.endswith("options") else "was"
+        return f"{name} {verb} on when the phone was read (it has to be on {why})."
+    verb = "were" if name.endswith("options") else "was"
+    return f"The phone's settings say {name} {verb} off when read."
 
 
 def _always_allow(result: ScanResult) -> str:

@@ -19,10 +19,21 @@ def esc(value: object) -> str:
     return html.escape(mark_invisible(str(value), "[U+{:04X}]"), quote=True)
 
 
-def print_timeline(result: ScanResult, console: Console) -> None:
-    """The timeline under the findings; nothing when no app was flagged or removed."""
+def print_timeline(result: ScanResult, console: Console, *, full: bool = True) -> None:
+    """The timeline under the findings; nothing when no app was flagged or removed.
+
+    ``full`` False (the short screen report): one line saying where the timeline is.
+    """
     timeline = build_timeline(result)
     if not timeline.events:
+        return
+    if not full:
+        console.print(
+            Text(
+                f"{HEADING}: {len(timeline.events)} dated records, with who installed each "
+                "app; see --details or the HTML report."
+            )
+        )
         return
     console.rule(HEADING)
     console.print(Text(timeline.zone_text))
@@ -30,7 +41,7 @@ def print_timeline(result: ScanResult, console: Console) -> None:
     for event in timeline.events:
         when = event.when.text() if event.when else "date not recorded"
         until = f"\n    by {event.until.text()}" if event.until else ""
-        how = f"\n    Installed {event.installer}." if event.installer else ""
+        how = f"\n    How it was installed: {event.installer}." if event.installer else ""
         console.print(Text(clean_phone_text(f"- {when}: {event.what}: {event.app}.") + until + how))
 
 
