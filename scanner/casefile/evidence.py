@@ -3,9 +3,14 @@
 It is a plain folder (not a zip), so anyone can open the files with ordinary tools::
 
     report.json          the JSON report of the scan
+    case.json            who examined the phone, where, the case reference, who was
+                         present and what the survivor agreed may be recorded
+    summary.html         a printable summary: the HTML report, case details, what the
+                         examination did to the phone, the timeline, how to check the pack
     raw/01-getprop.txt   each command's output, byte for byte as the phone sent it
     manifest.json        every file with its size and SHA-256, device identifiers,
-                         scan times (UTC), tool name/version, and a hash chain
+                         scan times (UTC), tool name/version, the case details, the
+                         examination steps, the timeline, and a hash chain
     manifest.sig         optional Ed25519 signature over the exact bytes of manifest.json
     handovers.jsonl      optional: who received the pack and when (``handover.py``)
 
@@ -56,6 +61,7 @@ EVIDENCE_FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 REPORT = "report.json"
+CASE = "case.json"
 RAW_DIR = "raw"
 CHAIN_GENESIS = hashlib.sha256(b"phone-check evidence chain v1").digest()
 
@@ -261,7 +267,11 @@ def _fill(
         )
 
     signed_by = key_fingerprint(signing_key.public_key()) if signing_key is not None else None
-    head: list[tuple[str, bytes]] = [(REPORT, _json_bytes(record.report))]
+    head: list[tuple[str, bytes]] = [
+        (REPORT, _json_bytes(record.report)),
+        # Also in the manifest; as a chained file too, so editing either copy shows.
+        (CASE, _json_bytes(case.as_manifest())),
+    ]
     if result is not None:
         from scanner.casefile.summary import SUMMARY, render_summary
 

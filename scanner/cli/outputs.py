@@ -153,4 +153,14 @@ def write_outputs(
             # The changes name what was found: on a screen others can see, not shown.
             console.print(Text("The changes since earlier scans are kept in the case file."))
         elif args.history:
-            terminal.render_history(history_for(case, build_snapshot), console)
+            from scanner.report.history_timeline import print_history_timeline, with_history
+
+            diffs = history_for(case, build_snapshot)
+            terminal.render_history(diffs, console)
+            print_history_timeline(diffs, console)
+            if args.html:
+                from scanner.report import html_report
+
+                page = html_report.render(result, region=args.region, demo=args.demo)
+                atomic_write(args.html, with_history(page, diffs).encode("utf-8"))
+                console.print(Text(f"HTML report {args.html} now shows the changes across visits."))
