@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scanner.device.allowlist import PHONE_CLOCK
 from scanner.model import AppTrace, DeviceSnapshot, Package, ScanResult, Severity, TraceKind
 from scanner.report.installer_words import installer_words
+
+LIVE = ("usb", "tcp")
+"""Transports of a phone connected to this computer (the rest are copies made earlier)."""
 
 _TRACE_WORDS = {
     TraceKind.INSTALLED_OR_UPDATED: "Installed or updated (the phone's daily battery record)",
@@ -111,9 +115,14 @@ def to_when(local: datetime, zone: ZoneInfo | None) -> When:
     return When(local, early.astimezone(UTC).replace(tzinfo=None), note)
 
 
-def clock_sentence(clock: PhoneClock | None, live: bool) -> str:
+def clock_sentence(clock: PhoneClock | None, live: bool, reading: datetime | None = None) -> str:
     """The phone's clock against this computer's, in one plain sentence."""
     if clock is None:
+        if not live and reading is not None:
+            return (
+                f"The phone's clock said {reading:%Y-%m-%d %H:%M:%S} UTC when this copy of its "
+                "data was collected; it could not be compared with this computer's clock then."
+            )
         if not live:
             return (
                 "The phone's clock could not be compared with this computer's: this input "
@@ -127,9 +136,12 @@ def clock_sentence(clock: PhoneClock | None, live: bool) -> str:
         f"said {clock.computer_utc:%Y-%m-%d %H:%M:%S} UTC"
     )
     if abs(seconds) <= margin:
-        return f"{base}: the two agree (within {margin:.0f} seconds)."
+        return f"{base}: the two agree (within {_span(margin)})."
     way = "ahead of" if seconds > 0 else "behind"
-    return f"{base}: the phone was {_span(abs(seconds))} {way} this computer (± {margin:.0f} s)."
+    return (
+        f"{base}: the phone was {_span(abs(seconds))} {way} this computer "
+        f"(give or take {_span(margin)})."
+    )
 
 
 def _span(seconds: float) -> str:
@@ -201,8 +213,29 @@ def _flagged(result: ScanResult) -> dict[str, str]:
     return {package: "; ".join(titles) for package, titles in reasons.items()}
 
 
+def phone_clock(result: ScanResult) -> PhoneClock | None:
+    """The phone's clock against this computer's, for a scan of a connected phone.
+
+    The clock is the first command of the batch, sent as the scan starts (``started_at``),
+    so this computer's time for it is the start plus half the time the answer took. The
+    phone prints whole seconds, so a second more of doubt.
+    """
+    reading = result.snapshot.phone_clock
+    if reading is None or result.capture.transport not in LIVE:
+        return None
+    answer = result.capture.get(PHONE_CLOCK)
+    took = answer.duration_s if answer is not None else 0.0
+    started = result.started_at
+    started = started if started.tzinfo is not None else started.replace(tzinfo=UTC)
+    return PhoneClock(reading, started + timedelta(seconds=took / 2), took / 2 + 1.0)
+
+
 def build_timeline(result: ScanResult, clock: PhoneClock | None = None) -> Timeline:
-    """Every flagged app's install and update, and every trace of a removed app, in order."""
+    """Every flagged app's install and update, and every trace of a removed app, in order.
+
+    ``clock``: the phone's clock against this computer's; read from ``result`` if None.
+    """
+    clock = clock or phone_clock(result)
     snapshot = result.snapshot
     zone_name = snapshot.device.timezone
     zone = _zone(zone_name)
@@ -214,10 +247,10 @@ def build_timeline(result: ScanResult, clock: PhoneClock | None = None) -> Timel
             events.extend(_package_events(pkg, why, zone))
     events.extend(_traces(snapshot, flagged, zone))
     ordered = sorted(events, key=lambda e: (e.when is None, e.when.phone if e.when else 0, e.app))
-    live = result.capture.transport in ("usb", "tcp")
+    live = result.capture.transport in LIVE
     return Timeline(
         zone_name if zone is not None else "",
-        clock_sentence(clock, live),
+        clock_sentence(clock, live, snapshot.phone_clock),
         tuple(ordered),
     )
 
