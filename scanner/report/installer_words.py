@@ -91,6 +91,19 @@ def describe_installer(name: str | None, *, via: str | None = None) -> str:
         return f"from a file downloaded in the {_BROWSERS[name]} browser"
     if name in _FILE_MANAGERS:
         return f"from a file opened in the file manager {_FILE_MANAGERS[name]}"
+    # Makers' own installers, browsers and stores the checks know but this list does not.
+    # Imported here: the checks use this module, and importing them at load is a cycle.
+    from scanner.checks.common import APP_STORES, SIDELOAD_INITIATORS
+
+    kind = SIDELOAD_INITIATORS.get(name, "")
+    if kind.startswith("the phone's package installer"):
+        return FROM_A_FILE
+    if kind == "a web browser":
+        return f"from a file downloaded in a web browser ({name})"
+    if kind == "a file manager":
+        return f"from a file opened in a file manager ({name})"
+    if name in APP_STORES:
+        return f"from an app store ({name})"
     return f"by another app on the phone ({name})"
 
 

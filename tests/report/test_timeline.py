@@ -124,6 +124,12 @@ def test_flagged_apps_and_removed_apps_are_in_time_order_and_info_findings_are_l
         ("com.android.vending", None, "from the Google Play Store"),
         ("com.sec.android.app.samsungapps", None, "from the Samsung Galaxy Store"),
         ("org.mozilla.firefox", None, "from a file downloaded in the Firefox browser"),
+        ("com.oplus.packageinstaller", None, "from a file, by someone using the phone"),
+        (
+            "com.huawei.browser",
+            None,
+            "from a file downloaded in a web browser (com.huawei.browser)",
+        ),
         ("com.example.dropper", None, "by another app on the phone (com.example.dropper)"),
         (None, None, "not recorded by the phone"),
     ],
