@@ -9,7 +9,7 @@ neither shows is said to be unknown.
 
 from __future__ import annotations
 
-from scanner.device.allowlist import DUMPSYS_ADB, SETTINGS_GLOBAL
+from scanner.commands import DUMPSYS_ADB, SETTINGS_GLOBAL
 from scanner.model import ScanResult
 
 _THIS_COMPUTER_TRUSTED = "ADB-002"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.device.allowlist import PHONE_CLOCK
+from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
 from scanner.model import AppTrace, DeviceSnapshot, Package, ScanResult, Severity, TraceKind
 from scanner.report.installer_words import installer_words
 
@@ -171,7 +171,7 @@ def _package_events(pkg: Package, why: str, zone: ZoneInfo | None) -> list[Timel
             to_when(pkg.first_install, zone) if pkg.first_install else None,
             installer=words,
             why=why,
-            source="dumpsys package",
+            source=DUMPSYS_PACKAGE,
         )
     ]
     if pkg.last_update and pkg.last_update != pkg.first_install:
@@ -182,7 +182,7 @@ def _package_events(pkg: Package, why: str, zone: ZoneInfo | None) -> list[Timel
                 "Last updated",
                 to_when(pkg.last_update, zone),
                 why=why,
-                source="dumpsys package",
+                source=DUMPSYS_PACKAGE,
             )
         )
     return events

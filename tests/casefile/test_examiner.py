@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from scanner.casefile.examiner import examiner_steps
-from scanner.device.allowlist import DUMPSYS_ADB, SETTINGS_GLOBAL
+from scanner.commands import DUMPSYS_ADB, SETTINGS_GLOBAL
 from scanner.model import Evidence, Finding, SafetySettings, ScanResult, Severity
 from tests.report.sample import build_result
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scanner.device.allowlist import PHONE_CLOCK
+from scanner.commands import PHONE_CLOCK
 from scanner.model import (
     AppTrace,
     CommandResult,
