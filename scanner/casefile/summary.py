@@ -68,10 +68,10 @@ def render_summary(
     page = html_report.render(result)
     top = _case(case, result)
     bottom = _integrity(raw_files, created_at, signer)
-    # Case details first, under the title; integrity after the report's own sections
-    # (the report itself carries the timeline).
-    if "</h1>" in page:
-        page = page.replace("</h1>", "</h1>" + top, 1)
+    # Case details after the report's opening lines (what was and was not found stays
+    # first); integrity after its own sections (the report itself carries the timeline).
+    if "<section>" in page:
+        page = page.replace("<section>", top + "<section>", 1)
     else:
         bottom = top + bottom
     marker = "</main>" if "</main>" in page else "</body>"

@@ -49,6 +49,8 @@ def test_case_details_are_in_the_manifest_a_chained_file_and_the_summary(
     summary = (pack / "summary.html").read_text("utf-8")
     for text in ("CR-2026-118", "Leeds advice centre", "What the examination did to the phone"):
         assert text in summary
+    # The report's opening (what was and was not found) still comes first.
+    assert summary.index('class="summary') < summary.index("Evidence pack: case details")
     assert manifest["examination"] == list(examiner_steps(scan))
     assert verify_evidence(pack).problems == ()
 
