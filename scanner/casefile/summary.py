@@ -14,9 +14,12 @@ from datetime import datetime
 from scanner import TOOL_NAME, __version__
 from scanner.casefile.case_details import CaseDetails
 from scanner.casefile.examiner import examiner_steps
+from scanner.errors import GuidanceError
+from scanner.guidance import GuidanceLibrary, load_guidance
 from scanner.model import ScanResult
 from scanner.report import html_report
-from scanner.report.timeline_views import esc
+from scanner.report.legal_route import legal_route_section
+from scanner.report.timeline_views import esc, timeline_section
 
 SUMMARY = "summary.html"
 
@@ -56,6 +59,13 @@ def _integrity(files: Sequence[tuple[str, str]], created_at: datetime, signer: s
     )
 
 
+def _library() -> GuidanceLibrary | None:
+    try:
+        return load_guidance("en")
+    except GuidanceError:
+        return None  # the report itself already says the advice texts are missing
+
+
 def render_summary(
     result: ScanResult,
     case: CaseDetails,
@@ -67,11 +77,16 @@ def render_summary(
     """The summary page. ``raw_files``: (path in the pack, SHA-256) of each raw output."""
     page = html_report.render(result)
     top = _case(case, result)
-    bottom = _integrity(raw_files, created_at, signer)
-    # Case details after the report's opening lines (what was and was not found stays
-    # first); integrity after its own sections (the report itself carries the timeline).
-    if "<section>" in page:
-        page = page.replace("<section>", top + "<section>", 1)
+    bottom = (
+        timeline_section(result)
+        + legal_route_section(result, _library(), full=True)
+        + _integrity(raw_files, created_at, signer)
+    )
+    # Case details after the report's opening section (what was and was not found stays
+    # first); the timeline, the legal route and integrity after its own sections (the HTML
+    # report keeps to its page budget and leaves them to the pack).
+    if "</section>" in page:
+        page = page.replace("</section>", "</section>" + top, 1)
     else:
         bottom = top + bottom
     marker = "</main>" if "</main>" in page else "</body>"

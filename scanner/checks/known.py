@@ -14,7 +14,6 @@ from scanner.checks.common import app_name
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import DUMPSYS_PACKAGE
 from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity
-from scanner.report.installer_words import installer_words
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
 
@@ -46,7 +45,6 @@ def _package_evidence(pkg: Package) -> list[Evidence]:
         evidence.append(
             Evidence(DUMPSYS_PACKAGE, f"initiatingPackageName={pkg.initiating_installer}")
         )
-    evidence.append(Evidence("installed", installer_words(pkg)))
     if pkg.first_install:
         evidence.append(
             Evidence(DUMPSYS_PACKAGE, f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")

@@ -28,9 +28,7 @@ from scanner.parse.text import mark_invisible
 from scanner.report import fallback, sections
 from scanner.report.headline import headline
 from scanner.report.helpchoice import HelpChoice, choose_help, compact_lines, from_region
-from scanner.report.legal_route import legal_route_section
 from scanner.report.sections import FindingGroup
-from scanner.report.timeline_views import timeline_section
 
 MAX_WARNINGS_SHOWN = 50
 """The report lists at most this many not-understood lines; the JSON report has them all."""
@@ -533,8 +531,6 @@ def render(
             _helplines_short(texts),
             _p(intro, "small") if intro else "",
             _findings(result, texts),
-            timeline_section(result),
-            legal_route_section(result, texts.library),
             _cannot_see(result, texts),
             _not_available(result),
             _next_steps(texts),

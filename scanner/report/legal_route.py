@@ -50,18 +50,22 @@ def print_legal_route(
         console.print(Padding(Text(f"• {option}"), (0, 1)))
 
 
-def legal_route_section(result: ScanResult, library: GuidanceLibrary | None) -> str:
+def legal_route_section(
+    result: ScanResult, library: GuidanceLibrary | None, *, full: bool = False
+) -> str:
+    """The legal route as an HTML section. The report's removal warning already comes
+    before it ("What to do first"); ``full`` repeats this text's own warning (the pack)."""
     text = _text(library)
     if text is None or not applies(result):
         return ""
     warning = (
         f'<div class="warning"><strong>Before you change anything</strong>'
         f"<p>{esc(text.removal_warning)}</p></div>"
-        if text.removal_warning
+        if text.removal_warning and full
         else ""
     )
     options = "".join(f"<li>{esc(option)}</li>" for option in text.options)
     return (
         f"<section><h2>{esc(text.title)}</h2>{warning}<p>{esc(text.what_it_means)}</p>"
-        f"<ul>{options}</ul></section>"
+        f'<ul class="small">{options}</ul></section>'
     )
