@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from typing import Final
 
+PHONE_CLOCK: Final = "date +%s"
+"""The phone's clock in seconds since 1970 (UTC). Sent first, straight after connecting,
+so it can be set against this computer's clock at the scan's start: an evidence timeline
+says how far the phone's clock was out."""
+
 GETPROP: Final = "getprop"
 """Build properties: manufacturer, model, Android version, patch level, fingerprint."""
 

@@ -33,6 +33,9 @@ FINDING_KEYS: tuple[str, ...] = guidance_keys()
 """Every guidance key a finding may name, as the checks declare them (plus the runner's);
 English must have a file for each."""
 
+REPORT_KEYS: tuple[str, ...] = ("legal_route",)
+"""Texts a report shows beside its findings, named by no finding (the legal route)."""
+
 UI_TEXT_KEYS: tuple[str, ...] = (
     "screen_title",
     "options_intro",
@@ -344,7 +347,7 @@ def load_guidance(
             f"no folder {en_dir}",
         )
     texts, ui_texts, ui_lists = _load_language(base, FALLBACK_LANG)
-    missing = [key for key in FINDING_KEYS if key not in texts]
+    missing = [key for key in (*FINDING_KEYS, *REPORT_KEYS) if key not in texts]
     missing += [
         f"ui.{key}"
         for key in (*UI_TEXT_KEYS, *UI_LIST_KEYS)

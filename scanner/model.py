@@ -351,6 +351,9 @@ class DeviceSnapshot:
     """Every record that names an app, installed or not, with its dates: installs, updates
     and removals (battery stats), recent database use, app-op records. The timeline of an
     evidence pack can be built from these."""
+    phone_clock: datetime | None = None
+    """What the phone's clock said (UTC, aware) when read at the start of the scan; None
+    when it was not read."""
 
     def package(self, package: str) -> Package | None:
         for pkg in self.packages:

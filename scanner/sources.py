@@ -24,6 +24,7 @@ from scanner.commands import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
+    PHONE_CLOCK,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
@@ -33,6 +34,7 @@ from scanner.parse.accounts import parse_dumpsys_account
 from scanner.parse.adb_keys import parse_dumpsys_adb
 from scanner.parse.appops_traces import parse_appops_and_traces
 from scanner.parse.battery_daily import parse_batterystats_daily
+from scanner.parse.clock import parse_phone_clock
 from scanner.parse.dbinfo import parse_dumpsys_dbinfo
 from scanner.parse.device_policy import parse_dumpsys_device_policy
 from scanner.parse.getprop import parse_getprop
@@ -101,6 +103,20 @@ class DataSource:
 
 
 SOURCES: Final[tuple[DataSource, ...]] = (
+    # First, so this computer's clock at the scan's start is the time it was read.
+    DataSource(
+        PHONE_CLOCK,
+        parse_phone_clock,
+        ("phone_clock",),
+        bugreport=NotHeld(
+            "a bug report does not hold a reading of the phone's clock to compare with "
+            "this computer's (its header gives the phone's time when it was made)"
+        ),
+        androidqf=NotHeld(
+            "androidqf does not hold a reading of the phone's clock to compare with this "
+            "computer's (it records when the acquisition was made)"
+        ),
+    ),
     DataSource(
         GETPROP,
         parse_getprop,

@@ -3,9 +3,14 @@
 It is a plain folder (not a zip), so anyone can open the files with ordinary tools::
 
     report.json          the JSON report of the scan
+    case.json            who examined the phone, where, the case reference, who was
+                         present and what the survivor agreed may be recorded
+    summary.html         a printable summary: the HTML report, case details, what the
+                         examination did to the phone, the timeline, how to check the pack
     raw/01-getprop.txt   each command's output, byte for byte as the phone sent it
     manifest.json        every file with its size and SHA-256, device identifiers,
-                         scan times (UTC), tool name/version, and a hash chain
+                         scan times (UTC), tool name/version, the case details, the
+                         examination steps, the timeline, and a hash chain
     manifest.sig         optional Ed25519 signature over the exact bytes of manifest.json
     handovers.jsonl      optional: who received the pack and when (``handover.py``)
 
@@ -39,7 +44,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from scanner import TOOL_NAME, __version__
+from scanner.casefile.case_details import CaseDetails
 from scanner.casefile.casefile import ScanRecord, as_record
+from scanner.casefile.examiner import examiner_steps
 from scanner.errors import EvidenceError
 from scanner.model import ScanResult
 from scanner.private_files import (
@@ -54,6 +61,7 @@ EVIDENCE_FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 REPORT = "report.json"
+CASE = "case.json"
 RAW_DIR = "raw"
 CHAIN_GENESIS = hashlib.sha256(b"phone-check evidence chain v1").digest()
 
@@ -184,13 +192,17 @@ def write_evidence(
     *,
     signing_key: Ed25519PrivateKey | None = None,
     created_at: datetime | None = None,
+    case: CaseDetails | None = None,
 ) -> EvidencePack:
     """Write an evidence pack for one scan into ``directory`` (new, or an empty folder).
 
     The pack is built in a private temporary folder beside ``directory`` and renamed into
     place at the end, so a failure never leaves half a pack under the chosen name.
+    ``case``: who examined the phone, where, and what the survivor agreed may be recorded
+    (recorded as not given when None). A ``ScanResult`` also gets a printable summary.
     """
     record = as_record(scan)
+    result = scan if isinstance(scan, ScanResult) else None
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise EvidenceError(
@@ -205,7 +217,14 @@ def write_evidence(
             f"The evidence folder {target} could not be created.", str(exc)
         ) from exc
     try:
-        pack = _fill(staging, record, signing_key, created_at or datetime.now(UTC))
+        pack = _fill(
+            staging,
+            record,
+            signing_key,
+            created_at or datetime.now(UTC),
+            case or CaseDetails(),
+            result,
+        )
         if target.exists():
             target.rmdir()
         staging.rename(target)
@@ -226,26 +245,40 @@ def _fill(
     record: ScanRecord,
     signing_key: Ed25519PrivateKey | None,
     created_at: datetime,
+    case: CaseDetails,
+    result: ScanResult | None,
 ) -> EvidencePack:
     make_private_dir(root / RAW_DIR)
-    contents: list[tuple[str, bytes]] = [
-        (REPORT, _json_bytes(record.report)),
-    ]
+    contents: list[tuple[str, bytes]] = []
     commands: list[dict[str, Any]] = []
-    for number, result in enumerate(record.capture.results, start=1):
+    for number, output in enumerate(record.capture.results, start=1):
         file_path: str | None = None
-        if result.output is not None:
-            file_path = f"{RAW_DIR}/{number:02d}-{_slug(result.command)}.txt"
-            contents.append((file_path, result.output))
+        if output.output is not None:
+            file_path = f"{RAW_DIR}/{number:02d}-{_slug(output.command)}.txt"
+            contents.append((file_path, output.output))
         commands.append(
             {
-                "command": result.command,
+                "command": output.command,
                 "file": file_path,
-                "error": result.error,
-                "truncated": result.truncated,
-                "duration_s": round(result.duration_s, 3),
+                "error": output.error,
+                "truncated": output.truncated,
+                "duration_s": round(output.duration_s, 3),
             }
         )
+
+    signed_by = key_fingerprint(signing_key.public_key()) if signing_key is not None else None
+    head: list[tuple[str, bytes]] = [
+        (REPORT, _json_bytes(record.report)),
+        # Also in the manifest; as a chained file too, so editing either copy shows.
+        (CASE, _json_bytes(case.as_manifest())),
+    ]
+    if result is not None:
+        from scanner.casefile.summary import SUMMARY, render_summary
+
+        raw = [(rel, hashlib.sha256(data).hexdigest()) for rel, data in contents]
+        page = render_summary(result, case, raw_files=raw, created_at=created_at, signer=signed_by)
+        head.append((SUMMARY, page.encode("utf-8")))
+    contents = head + contents
 
     entries: list[dict[str, Any]] = []
     link = CHAIN_GENESIS
@@ -269,6 +302,9 @@ def _fill(
             "finished_at": utc_iso(record.finished_at),
         },
         "device": {key: device_map.get(key) for key in _DEVICE_KEYS},
+        "case": case.as_manifest(),
+        "examination": list(examiner_steps(result)) if result is not None else None,
+        "timeline": _timeline(result),
         "commands": commands,
         "files": entries,
         "chain": {
@@ -280,10 +316,8 @@ def _fill(
         },
         "signature": None,
     }
-    signed_by = None
     if signing_key is not None:
         public = signing_key.public_key()
-        signed_by = key_fingerprint(public)
         manifest["signature"] = {
             "algorithm": "Ed25519",
             "file": SIGNATURE,
@@ -304,6 +338,32 @@ def _fill(
         hashlib.sha256(manifest_bytes).hexdigest(),
         signed_by,
     )
+
+
+def _timeline(result: ScanResult | None) -> dict[str, Any] | None:
+    """The timeline as data, so it is covered by the signature as well as shown."""
+    if result is None:
+        return None
+    from scanner.report.timeline import build_timeline
+
+    timeline = build_timeline(result)
+    return {
+        "phone_time_zone": timeline.zone or None,
+        "phone_clock": timeline.clock,
+        "events": [
+            {
+                "package": e.package,
+                "what": e.what,
+                "phone_time": e.when.phone.isoformat() if e.when else None,
+                "utc": utc_iso(e.when.utc) if e.when and e.when.utc else None,
+                "until_phone_time": e.until.phone.isoformat() if e.until else None,
+                "installed": e.installer or None,
+                "why": e.why,
+                "source": e.source,
+            }
+            for e in timeline.events
+        ],
+    }
 
 
 def utc_iso(value: datetime) -> str:

@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from scanner.casefile.evidence import (
+    CASE,
     CHAIN_GENESIS,
     EVIDENCE_FORMAT,
     MANIFEST,
@@ -154,6 +155,7 @@ def verify_evidence(
         )
 
     checks = _check_files(root, files)
+    checks += _check_case(root, manifest)
     chain_checks, head = _check_chain(files, chain)
     checks += chain_checks
     signature_checks, signer = _check_signature(root, manifest, manifest_bytes, named)
@@ -223,6 +225,25 @@ def _check_files(root: Path, files: Sequence[Any]) -> list[Check]:
             "matches, and there are no other files.",
         )
     ]
+
+
+def _check_case(root: Path, manifest: Mapping[str, Any]) -> list[Check]:
+    """The case details in the manifest must equal the chained ``case.json`` (packs made
+    before case details existed have neither)."""
+    if "case" not in manifest and not (root / CASE).exists():
+        return []
+    try:
+        held = json.loads((root / CASE).read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        held = None
+    if held is None or held != manifest.get("case"):
+        sentence = (
+            f"The case details in {MANIFEST} and in {CASE} differ (or one is missing): "
+            "one of them was edited after the pack was made."
+        )
+        return [Check(Topic.MANIFEST, Outcome.FAILED, sentence)]
+    sentence = f"The case details in {MANIFEST} are the same as in the chained {CASE}."
+    return [Check(Topic.MANIFEST, Outcome.PASSED, sentence)]
 
 
 def _check_chain(

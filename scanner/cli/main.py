@@ -91,6 +91,19 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         help=f"sign the evidence pack with this Ed25519 key (make one with "
         f"'{PROG} evidence keygen KEYFILE')",
     )
+    case = parser.add_argument_group(
+        "case details for the evidence pack (with --evidence; asked for in a terminal)"
+    )
+    case.add_argument("--examiner", metavar="NAME", help="who examined the phone")
+    case.add_argument("--organisation", metavar="NAME", help="the examiner's organisation")
+    case.add_argument("--case-ref", dest="reference", metavar="REF", help="the case reference")
+    case.add_argument("--place", metavar="PLACE", help="where the phone was examined")
+    case.add_argument("--present", metavar="NAMES", help="who was present")
+    case.add_argument(
+        "--consent",
+        metavar="TEXT",
+        help="what the survivor agreed may be recorded, in their words",
+    )
     out.add_argument(
         "--capture",
         metavar="DIR",

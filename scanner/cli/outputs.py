@@ -107,7 +107,11 @@ def save_to_case(
 
 
 def write_outputs(
-    args: argparse.Namespace, result: ScanResult, console: Console, ask: AskSecret | None = None
+    args: argparse.Namespace,
+    result: ScanResult,
+    console: Console,
+    ask: AskSecret | None = None,
+    ask_line: AskSecret | None = None,
 ) -> None:
     """Everything the person asked to be written, in order; raises on the first failure."""
     if args.capture:
@@ -126,15 +130,18 @@ def write_outputs(
         console.print(Text(f"HTML report written to {args.html}"))
     if args.evidence:
         from scanner.casefile import load_signing_key, write_evidence
+        from scanner.cli.case_prompt import confirm_pack
 
         key = load_signing_key(args.evidence_key) if args.evidence_key else None
-        pack = write_evidence(args.evidence, result, signing_key=key)
-        console.print(
-            Text(
-                f"Evidence pack written to {pack.directory} (not encrypted: keep it safe). "
-                f"Chain head {pack.chain_head[:16]}..."
+        details = confirm_pack(args, result, console, ask_line)
+        if details is not None:
+            pack = write_evidence(args.evidence, result, signing_key=key, case=details)
+            console.print(
+                Text(
+                    f"Evidence pack written to {pack.directory} (not encrypted: keep it safe). "
+                    f"Chain head {pack.chain_head[:16]}..."
+                )
             )
-        )
     if args.save:
         from scanner.casefile import history_for
         from scanner.parse.snapshot import build_snapshot
@@ -146,4 +153,14 @@ def write_outputs(
             # The changes name what was found: on a screen others can see, not shown.
             console.print(Text("The changes since earlier scans are kept in the case file."))
         elif args.history:
-            terminal.render_history(history_for(case, build_snapshot), console)
+            from scanner.report.history_timeline import print_history_timeline, with_history
+
+            diffs = history_for(case, build_snapshot)
+            terminal.render_history(diffs, console)
+            print_history_timeline(diffs, console)
+            if args.html:
+                from scanner.report import html_report
+
+                page = html_report.render(result, region=args.region, demo=args.demo)
+                atomic_write(args.html, with_history(page, diffs).encode("utf-8"))
+                console.print(Text(f"HTML report {args.html} now shows the changes across visits."))

@@ -175,10 +175,16 @@ class QuickExit:
             elif action is Action.TO_PROMPT:
                 self._keys.put(key)
 
-    def ask_secret(self, prompt: str, out: TextIO | None = None) -> str:
+    def ask_line(self, prompt: str, out: TextIO | None = None) -> str:
+        """Read a line, showing what is typed; ``Esc`` still clears the screen and leaves."""
+        return self.ask_secret(prompt, out, echo=True)
+
+    def ask_secret(self, prompt: str, out: TextIO | None = None, *, echo: bool = False) -> str:
         """Read a line without showing it; ``Esc`` still clears the screen and leaves."""
         out = sys.stdout if out is None else out
         if self._thread is None:
+            if echo:
+                return input(prompt)
             import getpass
 
             return getpass.getpass(prompt)
@@ -194,8 +200,14 @@ class QuickExit:
                 if key in BACKSPACE_KEYS:
                     if typed:
                         typed.pop()
+                        if echo:
+                            out.write("\b \b")
                 elif key.isprintable():
                     typed.append(key)
+                    if echo:
+                        out.write(key)
+                if echo:
+                    out.flush()
         finally:
             self._prompting.clear()
             out.write("\n")

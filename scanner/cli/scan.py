@@ -291,6 +291,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
         return _usage(console, "--history needs --save CASEFILE (history is kept there).")
     if args.evidence_key and not args.evidence:
         return _usage(console, "--evidence-key needs --evidence DIR (the pack it signs).")
+    from scanner.cli.case_prompt import any_given
+
+    if any_given(args) and not args.evidence:
+        return _usage(console, "The case details need --evidence DIR (the pack they go in).")
     if args.serial:
         try:
             _parse_serial(args.serial)
@@ -317,7 +321,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
                 _after_scan_steps(result, console)
             scan_done = True
             ask = keys.ask_secret if keys.enabled else None
-            outputs.write_outputs(args, result, console, ask)
+            outputs.write_outputs(args, result, console, ask, keys.ask_line if ask else None)
             if not result.stopped_by_person:
                 keys.wait_for_close()
     except KeyboardInterrupt:

@@ -41,6 +41,7 @@ from typing import Final
 
 import yaml
 
+from scanner.commands import PHONE_CLOCK
 from scanner.errors import (
     InputChanged,
     InputDamaged,
@@ -59,6 +60,10 @@ PROFILE_FILE: Final = "profile.yaml"
 NO_APK_FILES: Final = (
     "a saved capture does not hold the apps' files, so their signing certificates and "
     "file hashes cannot be checked"
+)
+NO_CLOCK: Final = (
+    "this capture was saved before the scanner read the phone's clock, so the clock "
+    "cannot be compared with this computer's"
 )
 
 MAX_MANIFEST_BYTES: Final = 1024 * 1024
@@ -259,6 +264,9 @@ def _not_applicable(
             raise _damaged(root / MANIFEST, f"a not_applicable entry is not valid: {entry!r:.200}")
         parts.setdefault(entry["source"], NotApplicable(entry["source"], entry["reason"]))
     parts.setdefault(APK_FILES, NotApplicable(APK_FILES, NO_APK_FILES))
+    if all(r.command != PHONE_CLOCK for r in results):
+        # Saved before the scan read the phone's clock: older, not damaged.
+        parts.setdefault(PHONE_CLOCK, NotApplicable(PHONE_CLOCK, NO_CLOCK))
     return tuple(parts.values())
 
 

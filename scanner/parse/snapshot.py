@@ -29,6 +29,7 @@ from scanner.commands import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
+    PHONE_CLOCK,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
@@ -48,6 +49,7 @@ from scanner.parse.accounts import AccountsParse
 from scanner.parse.adb_keys import AdbParse
 from scanner.parse.appops_traces import AppOpsWithTraces
 from scanner.parse.battery_daily import BatteryDailyParse
+from scanner.parse.clock import ClockParse
 from scanner.parse.common import component_package, excerpt, normalize_component
 from scanner.parse.dbinfo import DbInfoParse
 from scanner.parse.device_policy import DevicePolicyParse
@@ -320,6 +322,7 @@ def build_snapshot(
     adb_parse = value(DUMPSYS_ADB, AdbParse)
     daily_parse = value(BATTERYSTATS_DAILY, BatteryDailyParse)
     dbinfo_parse = value(DUMPSYS_DBINFO, DbInfoParse)
+    clock_parse = value(PHONE_CLOCK, ClockParse)
 
     warnings.extend(
         CollectionWarning(result.command, "output of a command not in the scan batch")
@@ -351,6 +354,7 @@ def build_snapshot(
     )
     settings = _cleaned(settings)
     return DeviceSnapshot(
+        phone_clock=clock_parse.phone_utc if clock_parse is not None else None,
         device=_cleaned(
             device_info(
                 props,

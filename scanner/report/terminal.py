@@ -32,8 +32,10 @@ from scanner.parse.text import clean_phone_text
 from scanner.report import sections
 from scanner.report.headline import headline
 from scanner.report.helpchoice import compact_lines
+from scanner.report.legal_route import print_legal_route
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
+from scanner.report.timeline_views import print_timeline
 
 THEME = Theme(
     {
@@ -115,6 +117,8 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     _first(result, console, texts, again=False)
     _helplines(console, texts, full=False)
     _found(result, console, texts, view.details)
+    print_timeline(result, console, full=view.details)
+    print_legal_route(result, console, texts.library, full=view.details)
     _cannot_see(result, console, texts, view.details)
     _unread(result, console)
     _notes(result, console)

@@ -24,6 +24,8 @@ Where a client can still tell it from a real phone:
   (``/system/bin``, ``/data/local/tmp``) are "No such file or directory". The install
   folder ``/data/app/~~…`` is "Permission denied" (0771, recent Android); some releases
   made it 0775, so a phone of theirs lists the app folder inside.
+* ``date +%s`` answers this computer's clock, unless the profile holds a captured
+  reading; other ``date`` forms are not modelled.
 * Only files in the profile can be pulled, though ``pm path`` names every app's APKs.
 * Feature list ``shell_v2,cmd`` only: no ``stat_v2``, ``ls_v2``, ``sendrecv_v2``,
   ``abb``/``abb_exec`` or ``delayed_ack``, so clients use legacy sync; ``abb`` is refused.

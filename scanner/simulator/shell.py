@@ -13,6 +13,7 @@ rather than guessing (``command_line.py``).
 
 from __future__ import annotations
 
+import time
 from typing import Final
 
 from scanner.simulator.adb_state import KeyEntry, fingerprint, with_trusted_keys
@@ -30,6 +31,7 @@ KNOWN_BINARIES: Final = frozenset(
         "am",
         "cat",
         "cmd",
+        "date",
         "df",
         "dumpsys",
         "echo",
@@ -109,6 +111,8 @@ def _run_simple(profile: Profile, words: list[str], trust: TrustStore | None) ->
     builtin = _builtin(binary, arguments)
     if builtin is not None:
         return builtin
+    if binary == "date":
+        return _date(arguments)
     if binary == "getprop" and len(arguments) == 1 and "getprop" in profile.commands:
         # getprop prints an empty line for a property that is not set.
         value = getprop_values(profile.commands["getprop"]).get(arguments[0], "")
@@ -162,6 +166,14 @@ def _builtin(binary: str, arguments: list[str]) -> ShellAnswer | None:
             return not_modelled("echo with options")
         return ShellAnswer(stdout=(" ".join(arguments) + "\n").encode())
     return None
+
+
+def _date(arguments: list[str]) -> ShellAnswer:
+    """toybox date: a simulated phone's clock is this computer's (a profile may hold a
+    captured reading instead, answered before this)."""
+    if arguments != ["+%s"]:
+        return not_modelled("date other than 'date +%s'")
+    return ShellAnswer(stdout=f"{int(time.time())}\n".encode())
 
 
 def _exists(profile: Profile, binary: str) -> bool:

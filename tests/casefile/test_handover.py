@@ -112,11 +112,13 @@ def test_handover_file_is_private_whatever_the_umask(signed_pack: tuple[Path, Pa
 
     assert stat.S_IMODE((pack / "handovers.jsonl").stat().st_mode) == 0o600
     assert sorted(p.name for p in pack.iterdir()) == [
+        "case.json",
         "handovers.jsonl",
         "manifest.json",
         "manifest.sig",
         "raw",
         "report.json",
+        "summary.html",
     ]
 
 

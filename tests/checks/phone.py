@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +23,7 @@ from scanner.commands import (
     DUMPSYS_APPOPS,
     DUMPSYS_PACKAGE,
     GETPROP,
+    PHONE_CLOCK,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
@@ -37,7 +38,11 @@ NOW = datetime(2026, 11, 28, 10, 42, 17)
 """The clean profile's clock (its newest records are from that morning)."""
 
 _CLEAN: Mapping[str, str] = MappingProxyType(
-    {cmd: out.decode("utf-8") for cmd, out in load_profile("clean").commands.items()}
+    {
+        # The simulated phone answers its clock live; here it reads NOW (GMT in November).
+        PHONE_CLOCK: f"{int(NOW.replace(tzinfo=UTC).timestamp())}\n",
+        **{cmd: out.decode("utf-8") for cmd, out in load_profile("clean").commands.items()},
+    }
 )
 _SETTINGS = {"global": SETTINGS_GLOBAL, "secure": SETTINGS_SECURE}
 _HIDDEN_SYSTEM = "\nHidden system packages:\n"

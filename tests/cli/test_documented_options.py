@@ -125,6 +125,13 @@ BAD_INPUTS: list[tuple[str, list[object], int]] = [
         Exit.FILE_PROBLEM,
     ),
     ("evidence-key-alone", ["--demo", "--evidence-key", "{tmp}/k"], Exit.USAGE),
+    ("examiner-alone", ["--demo", "--examiner", "Sam"], Exit.USAGE),
+    ("organisation-alone", ["--demo", "--organisation", "Refuge"], Exit.USAGE),
+    ("case-ref-alone", ["--demo", "--case-ref", "CR-1"], Exit.USAGE),
+    ("place-alone", ["--demo", "--place", "Leeds"], Exit.USAGE),
+    ("present-alone", ["--demo", "--present", "Sam"], Exit.USAGE),
+    ("consent-alone", ["--demo", "--consent", "apps only"], Exit.USAGE),
+    ("examiner-no-value", ["--demo", "--evidence", "{tmp}/pack", "--examiner"], Exit.USAGE),
     ("capture-exists", ["--demo", "--capture", _existing_dir], Exit.FILE_PROBLEM),
     ("auth-timeout", ["--demo", "--auth-timeout", "soon"], Exit.USAGE),
     ("command-timeout", ["--demo", "--command-timeout", "soon"], Exit.USAGE),
@@ -259,3 +266,14 @@ def test_every_scan_option_is_in_the_readme() -> None:
         opt for opt in scan_options if not re.search(rf"`[^`]*{re.escape(opt)}\b", readme)
     )
     assert not missing, missing
+
+
+CASE_OPTIONS = ("--examiner", "--organisation", "--case-ref", "--place", "--present", "--consent")
+
+
+def test_the_readme_documents_every_case_detail_option_and_each_is_tried_above() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    tried = {str(item) for _, args, _ in BAD_INPUTS for item in args}
+    for option in CASE_OPTIONS:
+        assert f"`{option}" in readme, option
+        assert option in tried, option

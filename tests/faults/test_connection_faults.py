@@ -62,7 +62,7 @@ def test_cable_pulled_during_auth_exits_3_and_sends_no_command(
 @pytest.mark.parametrize(
     ("drop", "lost"),
     [
-        (Drop("open", index=3), LAUNCHER_ACTIVITIES),
+        (Drop("open", index=4), LAUNCHER_ACTIVITIES),  # the clock, getprop, package first
         (Drop("open", command=DUMPSYS_APPOPS), DUMPSYS_APPOPS),
     ],
     ids=["third-open", "open-of-dumpsys-appops"],

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from scanner.checks.registry import RUNNER_GUIDANCE_KEYS, all_checks
-from scanner.guidance import FINDING_KEYS, load_guidance
+from scanner.guidance import FINDING_KEYS, REPORT_KEYS, load_guidance
 
 
 def declared() -> dict[str, set[str]]:
@@ -34,7 +34,9 @@ def test_every_declared_key_has_an_english_text():
 
 def test_every_english_text_is_named_by_a_check_or_the_runner():
     named = declared()
-    orphans = sorted(key for key in load_guidance("en").texts if key not in named)
+    # The reports' own texts (the legal route) are named by no finding.
+    texts = load_guidance("en").texts
+    orphans = sorted(key for key in texts if key not in named and key not in REPORT_KEYS)
     assert orphans == []
 
 

@@ -101,7 +101,7 @@ def test_the_number_of_commands_does_not_grow_with_the_apps(signer):
     big_outputs = make_phone(400)
     big = scan(Profile(name="big-400", commands=dict(big_outputs)), signer)[1]
     assert small == big == list(SCAN_COMMANDS)
-    assert len(SCAN_COMMANDS) == 13
+    assert len(SCAN_COMMANDS) == 14
 
 
 def test_the_command_line_reports_both_and_names_this_computer(

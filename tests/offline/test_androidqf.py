@@ -12,6 +12,7 @@ from scanner.commands import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
+    PHONE_CLOCK,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
@@ -48,7 +49,7 @@ def test_files_already_in_a_commands_format_are_used_unchanged(acquisition, ai_p
     # androidqf never runs the launcher query: named as such, not as a failure.
     assert capture.get(LAUNCHER_ACTIVITIES).output is None
     assert capture.get(LAUNCHER_ACTIVITIES).error == NOT_HELD[LAUNCHER_ACTIVITIES]
-    assert [part.source for part in capture.not_applicable] == [LAUNCHER_ACTIVITIES]
+    assert [part.source for part in capture.not_applicable] == [PHONE_CLOCK, LAUNCHER_ACTIVITIES]
 
 
 def test_androidqf_folder_gives_the_same_findings_as_the_live_scan(

@@ -21,6 +21,7 @@ from scanner.commands import (
     DUMPSYS_PACKAGE,
     GETPROP,
     LAUNCHER_ACTIVITIES,
+    PHONE_CLOCK,
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
     WHICH_SU,
@@ -38,7 +39,7 @@ from tests.offline.builders import bugreport_text, bugreport_zip
 from tests.offline.compare import assert_same_phone, finding_keys
 from tests.offline.conftest import live_scan
 
-NEVER_IN_A_BUG_REPORT = (LAUNCHER_ACTIVITIES, WHICH_SU)
+NEVER_IN_A_BUG_REPORT = (PHONE_CLOCK, LAUNCHER_ACTIVITIES, WHICH_SU)
 NOT_IN_THIS_REPORT = (
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_ACCOUNT,

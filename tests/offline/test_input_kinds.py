@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from rich.console import Console
 
-from scanner.commands import GETPROP, LAUNCHER_ACTIVITIES, WHICH_SU
+from scanner.commands import GETPROP, LAUNCHER_ACTIVITIES, PHONE_CLOCK, WHICH_SU
 from scanner.errors import InputDamaged
 from scanner.model import APK_FILES, RawCapture
 from scanner.offline import analyse_input, load_bugreport, load_capture, read_input, write_capture
@@ -56,6 +56,7 @@ def test_real_bug_report_names_what_no_bug_report_holds(real_report):
     assert {p.source for p in real_report.not_applicable} == {
         LAUNCHER_ACTIVITIES,
         WHICH_SU,
+        PHONE_CLOCK,
         APK_FILES,
     }
     assert {p.reason for p in real_report.not_applicable} == set(NOT_HELD.values())
@@ -81,7 +82,7 @@ def full_report(tmp_path_factory):
 def test_bug_report_read_in_full_is_complete(full_report):
     assert full_report.problems == ()
     assert full_report.complete
-    assert len(full_report.not_applicable) == 3
+    assert len(full_report.not_applicable) == 4
 
 
 def test_json_report_carries_what_the_input_cannot_hold(full_report):
@@ -114,7 +115,7 @@ def test_terminal_and_html_reports_name_it_apart_from_what_could_not_be_read(ful
 
 def test_androidqf_cannot_hold_the_launcher_list_only(tmp_path):
     capture = read_input("androidqf", real_androidqf_copy(tmp_path / "acq")).capture
-    assert [p.source for p in capture.not_applicable] == [LAUNCHER_ACTIVITIES]
+    assert [p.source for p in capture.not_applicable] == [PHONE_CLOCK, LAUNCHER_ACTIVITIES]
 
 
 def test_capture_keeps_what_its_input_could_not_hold_and_never_holds_apk_files(tmp_path):

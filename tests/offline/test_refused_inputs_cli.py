@@ -113,7 +113,7 @@ def test_bug_report_read_in_full_exits_0(tmp_path):
     code, out = run_scan(tmp_path, "--bugreport", str(report), "--json", str(tmp_path / "r.json"))
     written = json.loads((tmp_path / "r.json").read_text())
     assert (code, written["complete"], written["errors"]) == (0, True, [])
-    assert len(written["not_applicable"]) == 3
+    assert len(written["not_applicable"]) == 4
     assert "Not available in this kind of input" in out
     assert "What could not be read" not in out
 

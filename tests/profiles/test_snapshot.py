@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scanner.commands import PHONE_CLOCK
 from scanner.model import CommandResult, DeviceSnapshot, RawCapture
 from scanner.parse.snapshot import build_snapshot
 from scanner.sources import SCAN_COMMANDS
@@ -18,9 +19,14 @@ from tools.fabricate import (
 
 def _snapshot(name: str) -> DeviceSnapshot:
     profile = ProfileText(name)
-    results = tuple(
-        CommandResult(command, (profile.folder / profile.spec["commands"][command]).read_bytes())
-        for command in SCAN_COMMANDS
+    # The clock is answered live by the simulated phone: a fixed reading here.
+    results = (
+        CommandResult(PHONE_CLOCK, b"1764324000\n"),
+        *(
+            CommandResult(c, (profile.folder / profile.spec["commands"][c]).read_bytes())
+            for c in SCAN_COMMANDS
+            if c != PHONE_CLOCK
+        ),
     )
     return build_snapshot(RawCapture(results, serial=profile.spec["serial"], transport="capture"))
 

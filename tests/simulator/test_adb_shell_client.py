@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,7 @@ from adb_shell.exceptions import (
     TcpTimeoutException,
 )
 
-from scanner.commands import DUMPSYS_ADB
+from scanner.commands import DUMPSYS_ADB, PHONE_CLOCK
 from scanner.simulator import AuthStep, ReceivedCommand, SimulatedPhone, load_profile
 from scanner.simulator.android_key import encode_android_public_key
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
@@ -68,7 +69,12 @@ def test_every_allowlisted_command_reads_its_capture_byte_for_byte(
     device = adb_connect(phone, host_key)
     folder = BUILTIN_PROFILES_DIR / name
     spec = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
+    # The clock is answered live: this computer's time, not a capture.
+    clock = int(device.shell(PHONE_CLOCK, decode=False))
+    assert abs(clock - time.time()) < 30
     for command in SCAN_COMMANDS:
+        if command == PHONE_CLOCK:
+            continue
         capture = (folder / spec["commands"][command]).read_bytes()
         got = device.shell(command, decode=False)
         if command == DUMPSYS_ADB:

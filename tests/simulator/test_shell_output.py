@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from scanner.commands import PHONE_CLOCK
 from scanner.simulator import Profile, load_profile
 from scanner.simulator.answer import ShellAnswer
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
@@ -145,7 +146,22 @@ def test_every_allowlisted_command_answers_its_capture_with_status_0(name: str) 
     folder = BUILTIN_PROFILES_DIR / name
     spec = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
     for command in SCAN_COMMANDS:
+        if command == PHONE_CLOCK:  # answered live (see the clock test)
+            continue
         capture = (folder / spec["commands"][command]).read_bytes()
         answer = run_command(profile, command)
         expected_status = 1 if command == "which su" and not capture.strip() else 0
         assert answer == ShellAnswer(stdout=capture, status=expected_status), command
+
+
+def test_the_clock_is_this_computers_unless_the_profile_holds_a_reading() -> None:
+    import time
+
+    from scanner.simulator.profile import Profile
+
+    live = run_command(load_profile("infected"), PHONE_CLOCK)
+    assert live.status == 0
+    assert abs(int(live.stdout) - time.time()) < 30
+    captured = Profile(name="old", commands={PHONE_CLOCK: b"1700000000\n"})
+    assert run_command(captured, PHONE_CLOCK).stdout == b"1700000000\n"
+    assert run_command(captured, "date").status != 0  # only 'date +%s' is modelled

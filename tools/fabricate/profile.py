@@ -6,7 +6,6 @@ from pathlib import Path
 
 import yaml
 
-from scanner.sources import SCAN_COMMANDS
 from tools.fabricate.render import (
     render_outputs,
 )
@@ -25,7 +24,7 @@ from tools.fabricate.spec import (
 def profile_files(phone: PhoneSpec) -> dict[str, bytes]:
     """The files of a simulator profile folder for ``phone``: name -> exact bytes."""
     outputs = render_outputs(phone)
-    files = {COMMAND_FILES[command]: outputs[command] for command in SCAN_COMMANDS}
+    files = {COMMAND_FILES[command]: outputs[command] for command in outputs}
     apps = resolve_apps(phone)
     sideloaded = {
         app.apk_file: {"generated": "apk", "package": app.spec.package, "label": app.spec.label}
@@ -41,7 +40,7 @@ def profile_files(phone: PhoneSpec) -> dict[str, bytes]:
             key: phone.props[key]
             for key in ("ro.product.name", "ro.product.model", "ro.product.device")
         },
-        "commands": {command: COMMAND_FILES[command] for command in SCAN_COMMANDS},
+        "commands": {command: COMMAND_FILES[command] for command in outputs},
         "files": sideloaded,
     }
     header = (
