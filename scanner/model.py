@@ -523,6 +523,9 @@ class ScanResult:
     link: Mapping[str, int] = field(default_factory=dict)
     apks: Mapping[str, ApkFacts] = field(default_factory=dict)
     """The apps whose files (signing certificate, hash) were checked, by package."""
+    demo: bool = False
+    """The scan was of the built-in simulated phone: every report, case file and evidence
+    pack made from it says DEMO, so it never passes for a real phone's."""
 
     @property
     def complete(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.console import Console
 from rich.markup import escape
@@ -156,7 +156,7 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
             timeouts=_timeouts(args),
         )
         try:
-            return _scan(connection, console, database, signer)
+            return replace(_scan(connection, console, database, signer), demo=True)
         finally:
             connection.close()
 

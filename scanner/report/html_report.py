@@ -508,14 +508,16 @@ def render(
     helplines: HelplineRegion | None = None,
     *,
     region: str = "uk",
-    demo: bool = False,
+    demo: bool | None = None,
 ) -> str:
     """The whole report as one HTML document (UTF-8 text, no external resources, no scripts).
 
     ``guidance`` defaults to the English texts and ``helplines`` to the lines for
     ``region``; if they cannot be loaded the report still shows every finding and says
-    the advice is missing. ``demo`` marks every printed page and the title.
+    the advice is missing. ``demo`` (default: as the result says) marks every printed page
+    and the title.
     """
+    demo = result.demo if demo is None else demo
     texts = _load_texts(guidance, helplines, region)
     title = texts.ui("screen_title", "Phone check") + (f" ({sections.DEMO_MARK})" if demo else "")
     lang = texts.library.lang if texts.library is not None else "en"

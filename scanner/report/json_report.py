@@ -57,7 +57,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
 def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
     """The report as plain data (what ``render`` serialises). ``demo``: whether the scan
     was of the built-in simulated phone, so a demo report never passes for a real one;
-    ``None`` (a caller that does not know) leaves the key out rather than guess."""
+    ``None``: as the result says (``ScanResult.demo``)."""
     device = asdict(result.snapshot.device)
     device["serial"] = device.get("serial") or result.capture.serial
     device["connection"] = result.capture.transport
@@ -88,7 +88,7 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
     ]
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "demo": demo,
+        "demo": result.demo if demo is None else demo,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "started_at": _iso(result.started_at),
         "finished_at": _iso(result.finished_at),
@@ -122,8 +122,6 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
             for package, facts in sorted(result.apks.items())
         ],
     }
-    if demo is None:
-        del report["demo"]
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.
         del report["signatures"]

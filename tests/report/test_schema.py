@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import sys
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -157,14 +158,13 @@ def test_validation_without_jsonschema_raises_a_clear_report_error(
     assert "jsonschema" in raised.value.message
 
 
-def test_demo_marker_is_written_only_when_known_and_validates() -> None:
+def test_demo_marker_comes_from_the_result_and_validates() -> None:
     result = build_result(findings=(stalkerware_finding(), info_finding()))
-    unknown = json_report.to_dict(result)
-    real = json_report.to_dict(result, demo=False)
-    demo = json_report.to_dict(result, demo=True)
-    assert "demo" not in unknown  # never a guess either way
+    real = json_report.to_dict(result)
+    demo = json_report.to_dict(replace(result, demo=True))
     assert real["demo"] is False and demo["demo"] is True
-    for report in (unknown, real, demo):
+    assert json_report.to_dict(result, demo=True)["demo"] is True  # a caller may say so
+    for report in (real, demo):
         assert validate_report(report) == []
     bad = copy.deepcopy(demo)
     bad["demo"] = "yes"
