@@ -7,8 +7,10 @@ Codes 3, 4, 8 and 9 also come from ``ScannerError.exit_code`` when a run stops e
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
-from scanner.model import ScanResult
+if TYPE_CHECKING:  # --help and --version must not wait for the model's dataclasses
+    from scanner.model import ScanResult
 
 
 class Exit(enum.IntEnum):
