@@ -23,7 +23,9 @@ def _index(ctx: CheckContext) -> SignatureIndex | None:
     return index if isinstance(index, SignatureIndex) else None
 
 
-def _package_evidence(pkg: Package) -> list[Evidence]:
+def _package_evidence(pkg: Package, zone: str = "") -> list[Evidence]:
+    """What the phone says of the app; its times are the phone's local time, so the zone
+    the phone was set to is named with them (``zone``: ``persist.sys.timezone``)."""
     evidence = [Evidence(DUMPSYS_PACKAGE, f"package {pkg.package} is installed")]
     if pkg.partial:
         # The id alone is a database hit; the rest of the app's entry never arrived.
@@ -47,7 +49,11 @@ def _package_evidence(pkg: Package) -> list[Evidence]:
         )
     if pkg.first_install:
         evidence.append(
-            Evidence(DUMPSYS_PACKAGE, f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}")
+            Evidence(
+                DUMPSYS_PACKAGE,
+                f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S} (the phone's local "
+                f"time{f', {zone}' if zone else ', time zone unknown'})",
+            )
         )
     return evidence
 
@@ -100,7 +106,10 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> 
         family = spy[0].family
         yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} is known stalkerware ({family.name})",
-            evidence=[*_package_evidence(pkg), *(_source_note(m.family) for m in spy)],
+            evidence=[
+                *_package_evidence(pkg, snapshot.device.timezone),
+                *(_source_note(m.family) for m in spy),
+            ],
             package=pkg.package,
             family=family.name,
             capabilities=_what_it_can_do(family),
@@ -130,7 +139,7 @@ def dual_use_by_package(
         yield me.finding(
             title=f"{app_name(snapshot, pkg.package)} can be used to watch you ({family.name}). "
             "Check whether you set this up.",
-            evidence=[*_package_evidence(pkg), _source_note(family)],
+            evidence=[*_package_evidence(pkg, snapshot.device.timezone), _source_note(family)],
             package=pkg.package,
             family=family.name,
             capabilities=_what_it_can_do(family),

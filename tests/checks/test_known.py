@@ -61,6 +61,24 @@ def test_an_installed_package_the_database_lists_is_known_stalkerware():
     assert found.family == "TheTruthSpy"
 
 
+@pytest.mark.fires("KNOWN-001")
+@pytest.mark.parametrize(
+    ("zone", "said"), [("Europe/London", ", Europe/London)"), ("", ", time zone unknown)")]
+)
+def test_the_install_time_is_named_as_the_phones_local_time_with_its_zone(zone, said):
+    phone = CLEAN.with_apps("systemservice_sideloaded.txt").with_props(
+        {"persist.sys.timezone": zone}
+    )
+    found = the_finding(
+        findings("KNOWN-001", phone, signatures=shipped_index()),
+        severity=Severity.STALKERWARE,
+        guidance="known_stalkerware",
+        package="com.systemservice",
+    )
+    times = [e.excerpt for e in found.evidence if e.excerpt.startswith("firstInstallTime=")]
+    assert times == [f"firstInstallTime=2026-11-24 23:18:52 (the phone's local time{said}"]
+
+
 @pytest.mark.silent("KNOWN-001")
 @pytest.mark.parametrize(
     "phone", [CLEAN, CLEAN.with_apps("life360_from_play.txt")], ids=["clean", "dual-use"]
