@@ -115,7 +115,8 @@ def test_a_demo_shows_the_note_once_and_does_not_wait(capsys: pytest.CaptureFixt
 
     assert code == Exit.OK
     assert out.count(_first_line("before_scan_demo")) == 1
-    assert out.index(_first_line("before_scan_cable")) < out.index("Demo: scanning")
+    assert out.index(_first_line("before_scan_demo")) < out.index("Demo: scanning")
+    assert _first_line("before_scan_cable") not in out  # the demo's report stays short
 
 
 # --- on a real terminal ----------------------------------------------------------------
