@@ -39,17 +39,28 @@ def any_given(args: argparse.Namespace) -> bool:
     return any(getattr(args, name, None) for name, _ in FIELD_NAMES)
 
 
-def pack_contents(result: ScanResult, case: CaseDetails) -> list[str]:
-    """What the pack will hold, line by line (phone text cleaned onto one line each)."""
+def pack_contents(result: ScanResult, case: CaseDetails, *, discreet: bool = False) -> list[str]:
+    """What the pack will hold, line by line (phone text cleaned onto one line each).
+
+    ``discreet``: on a screen others may see, the accounts and apps are counted, not
+    listed (an app's name can say what it is).
+    """
     snapshot = result.snapshot
     lines = ["Case details:"]
     lines += [f"  {label}: {value}" for label, value in case.rows()]
-    lines.append(f"Accounts on the phone ({len(snapshot.accounts)}):")
-    lines += [f"  {a.name} ({a.type})" for a in snapshot.accounts] or ["  none read"]
-    lines.append(f"Every app on the phone ({len(snapshot.packages)}), with its details:")
-    for pkg in sorted(snapshot.packages, key=lambda p: p.package):
-        label = f" ({pkg.label})" if pkg.label and pkg.label != pkg.package else ""
-        lines.append(f"  {pkg.package}{label}")
+    if discreet:
+        lines.append(f"The accounts on the phone ({len(snapshot.accounts)}), listed in the pack.")
+        lines.append(
+            f"Every app on the phone ({len(snapshot.packages)}), with its details, listed in "
+            "the pack."
+        )
+    else:
+        lines.append(f"Accounts on the phone ({len(snapshot.accounts)}):")
+        lines += [f"  {a.name} ({a.type})" for a in snapshot.accounts] or ["  none read"]
+        lines.append(f"Every app on the phone ({len(snapshot.packages)}), with its details:")
+        for pkg in sorted(snapshot.packages, key=lambda p: p.package):
+            label = f" ({pkg.label})" if pkg.label and pkg.label != pkg.package else ""
+            lines.append(f"  {pkg.package}{label}")
     read = sum(1 for r in result.capture.results if r.output is not None)
     lines.append(f"The phone's own answers to {read} read-only commands, byte for byte.")
     lines.append("The findings, a printable summary, and the hashes that show any change.")
@@ -79,7 +90,7 @@ def confirm_pack(
             values[name] = ask(f"{label}: ")
     case = details_from(values)
     console.print(Text("The evidence pack will contain:"), style="bold")
-    for line in pack_contents(result, case):
+    for line in pack_contents(result, case, discreet=getattr(args, "discreet", False)):
         console.print(Text(line))
     console.print(Text("It is NOT encrypted. Anyone who has the folder can read all of it."))
     answer = ask("Press Enter to write the evidence pack, or Q and Enter to not write it: ")

@@ -70,3 +70,19 @@ def test_q_means_no_pack() -> None:
     case = confirm_pack(_args(), _result(), Console(file=out, width=200), ask)  # type: ignore[arg-type]
     assert case is None
     assert "The evidence pack was not written." in out.getvalue()
+
+
+def test_a_discreet_screen_counts_the_accounts_and_apps_instead_of_listing_them() -> None:
+    out = io.StringIO()
+    _, ask = _answers("Sam Okafor", "Refuge", "CR-9", "", "", "yes", "")
+    case = confirm_pack(
+        _args("--discreet"),
+        _result(),
+        Console(file=out, width=200),
+        ask,  # type: ignore[arg-type]
+    )
+    assert case is not None
+    shown = out.getvalue()
+    assert "The accounts on the phone (1), listed in the pack." in shown
+    assert "someone.else@example.com" not in shown and SPY_PACKAGE not in shown
+    assert "Every app on the phone (" in shown
