@@ -25,7 +25,7 @@ from scanner.apk.signers import ROLE_OTHER, SCHEME_V1, SignerCertificate, descri
 from scanner.apk.x509 import CertificateFields, same_name
 from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_entries
 
-_BLOCK_EXTENSIONS = (".RSA", ".DSA", ".EC")
+BLOCK_EXTENSIONS = (".RSA", ".DSA", ".EC")
 # Hostile input can claim anything; these caps keep time and memory bounded.
 MAX_BLOCK_BYTES = 1024 * 1024
 MAX_BLOCK_FILES = 8
@@ -45,7 +45,7 @@ def read_v1(apk: memoryview, problems: ProblemLog) -> tuple[list[SignerCertifica
     except BadZip as exc:
         problems.add(f"v1: the ZIP could not be read ({exc})")
         return [], False
-    blocks = [name for name in meta if name.endswith(_BLOCK_EXTENSIONS)]
+    blocks = [name for name in meta if name.endswith(BLOCK_EXTENSIONS)]
     found: list[SignerCertificate] = []
     for file_index, name in enumerate(blocks[:MAX_BLOCK_FILES]):
         entry = meta[name]
