@@ -349,7 +349,8 @@ def check_app_files(
                 to_pull.append((target, pull_why))
                 continue
             if pull_why:
-                check = AppFileCheck(target.package, target.path, "", f"not checked: {pull_why}")
+                why = f"not checked: {pull_why}"
+                check = AppFileCheck(target.package, target.path, "", why, "", STORE_NO_HASH)
             checks.append(check)
             if fact is not None:
                 facts[target.package] = fact

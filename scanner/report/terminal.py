@@ -30,6 +30,7 @@ from scanner.guidance import Helpline
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
 from scanner.report import sections
+from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
 from scanner.report.helpchoice import compact_lines
 from scanner.report.legal_route import print_legal_route
@@ -300,6 +301,12 @@ def _unread(result: ScanResult, console: Console) -> None:
         console.rule(sections.NOT_AVAILABLE)
         for part in result.not_applicable:
             console.print(plain(f"- {part.reason}"))
+    files = app_checks_text(result)
+    if files is not None:
+        console.rule(sections.APP_FILES)
+        console.print(plain(files.summary))
+        for line in files.not_checked:
+            console.print(phone(f"- {line}"))
     if not result.complete:
         console.rule(sections.NOT_READ)
         for problem in result.problems:
@@ -309,7 +316,7 @@ def _unread(result: ScanResult, console: Console) -> None:
 def _notes(result: ScanResult, console: Console) -> None:
     notes = []
     certified = [a for a in result.apks.values() if a.cert_sha1 or a.cert_sha256]
-    if certified:
+    if certified and not result.app_checks:  # a live scan says more in APP_FILES
         sources = ", ".join(sorted({a.source for a in certified}))
         notes.append(f"Signing certificates were checked for {len(certified)} app(s) ({sources}).")
     if result.warnings:
