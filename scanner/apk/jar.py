@@ -16,6 +16,7 @@ Every other certificate in a block is kept, as role ``other`` with the reason in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from scanner.apk.asn1 import Asn1Error
@@ -52,10 +53,9 @@ def read_v1(apk: memoryview, problems: ProblemLog) -> tuple[list[SignerCertifica
         block = _read_block(apk, entry, problems)
         if block is None:
             continue
-        try:
-            signed = read_signed_data(bytes(block), MAX_CERTS_PER_BLOCK)
-        except Asn1Error as exc:
-            problems.add(f"v1: {entry.text_name} is not a readable PKCS#7 signature ({exc})")
+        signed = _signed_data(bytes(block))
+        if isinstance(signed, str):
+            problems.add(f"v1: {entry.text_name} is not a readable PKCS#7 signature ({signed})")
             continue
         if not signed.certificates:
             problems.add(f"v1: {entry.text_name} holds no certificate")
@@ -67,6 +67,16 @@ def read_v1(apk: memoryview, problems: ProblemLog) -> tuple[list[SignerCertifica
     if len(blocks) > MAX_BLOCK_FILES:
         problems.add(f"v1: only the first {MAX_BLOCK_FILES} signature files were read")
     return found, bool(blocks)
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_data(block: bytes) -> SignedData | str:
+    """The PKCS#7 structure, or why it does not parse; kept for the blocks seen last (apps
+    of one developer often carry the same signature block file)."""
+    try:
+        return read_signed_data(block, MAX_CERTS_PER_BLOCK)
+    except Asn1Error as exc:
+        return str(exc)
 
 
 def _meta_inf_entries(apk: memoryview) -> dict[str, ZipEntry]:

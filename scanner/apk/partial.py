@@ -101,6 +101,8 @@ class KnownBytes:
         memory: an anonymous map)."""
         if self.size == 0:
             return memoryview(b"")
+        if self._starts == [0] and len(self._pieces[0]) == self.size:
+            return memoryview(self._pieces[0])  # all of it is known: no copy
         buffer = mmap.mmap(-1, self.size)
         for start, piece in zip(self._starts, self._pieces, strict=True):
             buffer[start : start + len(piece)] = piece

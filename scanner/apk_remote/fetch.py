@@ -70,6 +70,8 @@ class Outcome:
     """The phone said the file is not there (or not readable): a whole pull would fail too."""
     lost: bool = False
     """The connection was lost: nothing more can be read for it."""
+    planned_done: bool = False
+    """Everything its readers need is known (no need to plan it again)."""
 
     @property
     def read(self) -> bool:
@@ -200,9 +202,10 @@ def _plan_round(
 ) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
     pending = []
     for outcome in outcomes:
-        if outcome.known is None or outcome.error:
+        if outcome.known is None or outcome.error or outcome.planned_done:
             continue
         plan = plan_reads(outcome.known, outcome.target.label_wanted)
+        outcome.planned_done = plan.done
         if plan.too_big:
             outcome.error = "its signing parts are too large to read in parts"
         elif plan.ranges:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_STATUS = re.compile(rb"=(\d{1,3})\n")
+
 NOT_RUN = -1
 """``status`` of a step whose marker never came (the output was cut short)."""
 
@@ -56,20 +58,24 @@ class FramedOutput:
         following = self._marker(index + 1)
         if length is not None:
             end = start + length
-            status = re.compile(rb"=(\d{1,3})\n").match(output, end)
+            status = _STATUS.match(output, end)
             if status is not None and (
                 output.startswith(following, status.end()) or status.end() == len(output)
             ):
                 self._position = status.end()
                 return StepOutput(output[start:end], int(status[1]))
-        ending = re.compile(rb"=(\d{1,3})\n(?=" + re.escape(following) + rb"|\Z)")
-        found = ending.search(output, start)
-        if found is None:
+        # Failed, or another length: the step ends at the status line just before the
+        # next step's marker (or the end of the output, for the last step).
+        end = output.find(following, start)
+        end = len(output) if end < 0 else end
+        equals = output.rfind(b"=", start, end)
+        status = _STATUS.fullmatch(output, equals, end) if equals >= 0 else None
+        if status is None:
             self._position = len(output)
             return StepOutput(output[start:], NOT_RUN)
-        self._position = found.end()
-        status_value = int(found[1])
+        self._position = end
+        status_value = int(status[1])
         if length is not None and status_value == 0:
             # It says it worked but printed another length: not to be trusted.
             status_value = NOT_RUN
-        return StepOutput(output[start : found.start()], status_value)
+        return StepOutput(output[start:equals], status_value)
