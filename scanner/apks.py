@@ -342,6 +342,13 @@ def check_app_files(
         to_pull = [(t, "") for t in targets]
     else:
         outcomes, stats = read_apk_parts(run, targets, max_chars)
+        lost = [o for o in outcomes if o.lost]
+        if lost:
+            # Named once for the scan; each app's record says it too.
+            why = lost[0].error or lost[0].hash_error
+            problems.append(
+                ScanProblem(f"{len(lost)} apps' files were not checked: {why}", "app files")
+            )
         for outcome in outcomes:
             check, fact, pull_why = _from_parts(outcome, sdk)
             target = outcome.target
