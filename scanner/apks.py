@@ -14,6 +14,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from scanner.apk.manifest import ApkManifest, read_manifest
@@ -341,7 +342,21 @@ def check_app_files(
     if whole:
         to_pull = [(t, "") for t in targets]
     else:
-        outcomes, stats = read_apk_parts(run, targets, max_chars)
+        # Apps whose parts are all in are read on a worker thread while the next round of
+        # commands is on the link (this thread then only waits on the socket).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="apk") as worker:
+            read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, str]]] = {}
+
+            def start_reading(outcome: Outcome) -> None:
+                read[outcome.target.package] = worker.submit(_from_parts, outcome, sdk)
+
+            outcomes, stats = read_apk_parts(run, targets, max_chars, start_reading)
+            results = {
+                o.target.package: read[o.target.package].result()
+                if o.target.package in read and not o.error
+                else _from_parts(o, sdk)
+                for o in outcomes
+            }
         lost = [o for o in outcomes if o.lost]
         if lost:
             # Named once for the scan; each app's record says it too.
@@ -350,7 +365,7 @@ def check_app_files(
                 ScanProblem(f"{len(lost)} apps' files were not checked: {why}", "app files")
             )
         for outcome in outcomes:
-            check, fact, pull_why = _from_parts(outcome, sdk)
+            check, fact, pull_why = results[outcome.target.package]
             target = outcome.target
             if pull_why and (target.hash_wanted or not outcome.absent):
                 to_pull.append((target, pull_why))

@@ -190,14 +190,21 @@ def scan_phone(
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
         # One sync stream for every whole pull: opening one per file costs two round trips.
-        with connection.sync_session() as files:
-            checked = check_app_files(
-                lambda command: connection.shell(command).data,
-                files.pull,
-                snapshot,
-                whole=whole_apks,
-                max_chars=connection.max_command_chars,
-            )
+        # APKs are read on a worker while commands are on the link: hand over the GIL
+        # soon, as while collecting (see _collect_and_parse).
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
+        try:
+            with connection.sync_session() as files:
+                checked = check_app_files(
+                    lambda command: connection.shell(command).data,
+                    files.pull,
+                    snapshot,
+                    whole=whole_apks,
+                    max_chars=connection.max_command_chars,
+                )
+        finally:
+            sys.setswitchinterval(switch_interval)
         checks, apks, pulls = checked.checks, checked.facts, checked.pulls
         extra_problems = extra_problems + checked.problems
         apk_reads = {

@@ -89,18 +89,25 @@ class ReadStats:
 
 
 def read_apk_parts(
-    run: Run, targets: Sequence[Target], max_chars: int = MAX_COMMAND_CHARS
+    run: Run,
+    targets: Sequence[Target],
+    max_chars: int = MAX_COMMAND_CHARS,
+    on_ready: Callable[[Outcome], None] | None = None,
 ) -> tuple[list[Outcome], ReadStats]:
-    """Read every target's signing parts (and hash) in at most ``MAX_ROUNDS`` rounds."""
+    """Read every target's signing parts (and hash) in at most ``MAX_ROUNDS`` rounds.
+
+    ``on_ready`` is called with each outcome as soon as all its parts are in (before the
+    next round is sent), so the caller can read it while the link is busy.
+    """
     outcomes = [Outcome(t) for t in targets]
     stats = ReadStats()
     _first_round(run, outcomes, max_chars, stats)
     for _ in range(MAX_ROUNDS - 1):
-        pending = _plan_round(outcomes)
+        pending = _plan_round(outcomes, on_ready)
         if not pending:
             break
         _block_round(run, pending, max_chars, stats)
-    for outcome, _, _ in _plan_round(outcomes):
+    for outcome, _, _ in _plan_round(outcomes, on_ready):
         outcome.error = "its signature could not be located in the parts read"
     return outcomes, stats
 
@@ -198,7 +205,7 @@ def _take_hashes(got: StepOutput, step: Hashes, by_path: dict[str, Outcome]) -> 
 
 
 def _plan_round(
-    outcomes: list[Outcome],
+    outcomes: list[Outcome], on_ready: Callable[[Outcome], None] | None
 ) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
     pending = []
     for outcome in outcomes:
@@ -206,6 +213,8 @@ def _plan_round(
             continue
         plan = plan_reads(outcome.known, outcome.target.label_wanted)
         outcome.planned_done = plan.done
+        if plan.done and on_ready is not None:
+            on_ready(outcome)
         if plan.too_big:
             outcome.error = "its signing parts are too large to read in parts"
         elif plan.ranges:

@@ -98,7 +98,8 @@ def _words(command: str) -> list[str]:
         for match in _PLAIN.finditer(command):
             if match["bad"]:
                 raise ValueError("unbalanced quote")
-            words.append(_QUOTED.sub(r"\1", match[0]))
+            word = match[0]
+            words.append(_QUOTED.sub(r"\1", word) if "'" in word else word)
         return words
     lexer = shlex.shlex(command, posix=True, punctuation_chars=";")
     lexer.whitespace_split = True
