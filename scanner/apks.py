@@ -409,10 +409,12 @@ def _from_parts(outcome: Outcome, sdk: int | None) -> tuple[AppFileCheck, ApkFac
         reason = f"not checked: {outcome.error or outcome.hash_error}"
         return AppFileCheck(target.package, target.path, "", reason, "", reason), None, ""
     if not outcome.read or outcome.known is None:
-        return AppFileCheck(target.package, target.path), None, outcome.error
+        why = outcome.error or "its parts were not read"
+        return AppFileCheck(target.package, target.path), None, why
     if target.hash_wanted and not outcome.sha256:
         # The certificate alone would leave the file unmatched by hash: pull it.
-        return AppFileCheck(target.package, target.path), None, outcome.hash_error
+        why = outcome.hash_error or "the phone did not hash it"
+        return AppFileCheck(target.package, target.path), None, why
     signers, manifest = read_known(outcome.known, outcome.sha256, target.label_wanted)
     fact = facts_from_signers(
         target.package, target.path, outcome.sha256, signers, manifest, sdk, SOURCE_PARTS

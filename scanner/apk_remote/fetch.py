@@ -156,8 +156,9 @@ def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadS
     hashed = [o.target.path for o in outcomes if o.target.hash_wanted]
     for i in range(0, len(hashed), HASHES_PER_STEP):
         steps.append(Hashes(tuple(hashed[i : i + HASHES_PER_STEP])))
+    # A file's size and its tail may fall in two commands when the batch is split.
+    sizes: dict[str, int] = {}
     for answer in _run_all(run, steps, max_chars, stats):
-        sizes: dict[str, int] = {}
         framed = answer.framed
         for step in answer.steps:
             if framed is None:
