@@ -348,7 +348,7 @@ def check_app_files(
             read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, str]]] = {}
 
             def start_reading(outcome: Outcome) -> None:
-                read[outcome.target.package] = worker.submit(_from_parts, outcome, sdk)
+                read[outcome.target.package] = worker.submit(_read_and_release, outcome, sdk)
 
             outcomes, stats = read_apk_parts(run, targets, max_chars, start_reading)
             results = {
@@ -400,6 +400,16 @@ def check_app_files(
     order = {pkg.package: i for i, pkg in enumerate(snapshot.packages)}
     checks.sort(key=lambda c: order.get(c.package, len(order)))
     return AppFiles(tuple(checks), facts, records, tuple(problems), stats)
+
+
+def _read_and_release(
+    outcome: Outcome, sdk: int | None
+) -> tuple[AppFileCheck, ApkFacts | None, str]:
+    """``_from_parts``, then the parts are let go (memory stays bounded, see fetch)."""
+    try:
+        return _from_parts(outcome, sdk)
+    finally:
+        outcome.known = None
 
 
 def _from_parts(outcome: Outcome, sdk: int | None) -> tuple[AppFileCheck, ApkFacts | None, str]:

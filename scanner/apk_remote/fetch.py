@@ -38,6 +38,14 @@ HASHES_PER_STEP = 200
 GAP_BLOCKS = 8
 """Ranges of one file closer than this many blocks are read as one (fewer steps)."""
 
+MAX_COMMAND_OUTPUT = 16 * 1024 * 1024
+"""Bytes one block-read command may be expected to print: a bigger round is split."""
+
+MAX_HELD_BYTES = 96 * 1024 * 1024
+"""Bytes of parts held at once for apps not read yet (each is released once read). An
+app whose parts would go past it is pulled whole instead (one file at a time): a phone
+full of big apps, or one that lies about its files, cannot fill the computer's memory."""
+
 _HASH_LINE = re.compile(rb"([0-9a-f]{64})  (\S+)\n")
 
 Run = Callable[[str], bytes]
@@ -124,9 +132,6 @@ class _Answer:
 
 def _run_all(run: Run, steps: list[Step], max_chars: int, stats: ReadStats) -> list[_Answer]:
     answers: list[_Answer] = []
-    if not steps:
-        return answers
-    stats.rounds += 1
     lost = ""
     for command, nonce, chunk in build_commands(steps, max_chars):
         if lost:
@@ -156,6 +161,8 @@ def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadS
     hashed = [o.target.path for o in outcomes if o.target.hash_wanted]
     for i in range(0, len(hashed), HASHES_PER_STEP):
         steps.append(Hashes(tuple(hashed[i : i + HASHES_PER_STEP])))
+    if steps:
+        stats.rounds += 1
     # A file's size and its tail may fall in two commands when the batch is split.
     sizes: dict[str, int] = {}
     for answer in _run_all(run, steps, max_chars, stats):
@@ -209,17 +216,23 @@ def _plan_round(
     outcomes: list[Outcome], on_ready: Callable[[Outcome], None] | None
 ) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
     pending = []
+    held = sum(o.known.known_bytes() for o in outcomes if o.known is not None)
     for outcome in outcomes:
-        if outcome.known is None or outcome.error or outcome.planned_done:
+        known = outcome.known
+        if known is None or outcome.error or outcome.planned_done:
             continue
-        plan = plan_reads(outcome.known, outcome.target.label_wanted)
+        plan = plan_reads(known, outcome.target.label_wanted)
         outcome.planned_done = plan.done
         if plan.done and on_ready is not None:
             on_ready(outcome)
+        wanted = sum(end - start for start, end in plan.ranges)
         if plan.too_big:
             outcome.error = "its signing parts are too large to read in parts"
+        elif held + wanted > MAX_HELD_BYTES:
+            outcome.error = "the parts of all apps together are too large to hold at once"
         elif plan.ranges:
-            pending.append((outcome, outcome.known, plan.ranges))
+            held += wanted
+            pending.append((outcome, known, plan.ranges))
     return pending
 
 
@@ -249,7 +262,11 @@ def _block_round(
         for skip, count in to_blocks(ranges, known.size):
             reads.append((outcome, known, Blocks(outcome.target.path, skip, count)))
     pieces = iter(reads)
-    for answer in _run_all(run, [step for _, _, step in reads], max_chars, stats):
+    answers: list[_Answer] = []
+    for group in _by_output(reads):
+        answers += _run_all(run, group, max_chars, stats)
+    stats.rounds += 1
+    for answer in answers:
         for outcome, known, step in (next(pieces) for _ in answer.steps):
             if answer.framed is None:
                 _fail(outcome, step, answer.failure, answer.lost)
@@ -260,6 +277,20 @@ def _block_round(
                 known.add(step.skip * BLOCK, got.data)
             elif not outcome.error:
                 _fail(outcome, step, _why(got, "a part of it"))
+
+
+def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Step]]:
+    """The steps in groups whose output fits ``MAX_COMMAND_OUTPUT``, in order."""
+    groups: list[list[Step]] = [[]]
+    size = 0
+    for _, known, step in reads:
+        expected = max(0, min(step.count * BLOCK, known.size - step.skip * BLOCK))
+        if groups[-1] and size + expected > MAX_COMMAND_OUTPUT:
+            groups.append([])
+            size = 0
+        groups[-1].append(step)
+        size += expected
+    return groups if groups[-1] else []
 
 
 _NO_TOOL = "the phone's shell has no tool to read "
