@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import hashes
 
 from scanner.apks import SOURCE_PARTS, facts_from_apk
 from scanner.device.apk_commands import is_apk_read_command
@@ -21,7 +22,10 @@ from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
 from scanner.pipeline import scan_phone
+from scanner.sigdb.commands import load_shipped_db
+from scanner.sigdb.model import Family, Kind
 from scanner.simulator import Profile, SimulatedPhone
+from scanner.simulator.apk_builder import build_apk, make_signing_identity
 from scanner.sources import SCAN_COMMANDS
 from tests.conftest import shared_path
 
@@ -117,3 +121,40 @@ def test_a_phone_without_dd_gets_whole_pulls_and_says_so(real_apks: dict[str, by
         assert result.apks[package].sha256 == hashlib.sha256(data).hexdigest()
         assert result.apks[package] == facts_from_apk(package, path, data, SDK)
     assert {p.package for p in result.pulls if p.ok} == set(by_package)
+
+
+def test_a_certificate_match_from_parts_says_where_it_was_read() -> None:
+    key, cert = make_signing_identity("Spy Vendor Ltd build key", "Spy Vendor Ltd")
+    package = "com.example.renamed"
+    path = "/data/app/~~QkxYz==/com.example.renamed-Zm9v_-==/base.apk"
+    apk = build_apk(package, label="Wi-Fi Service", key=key, cert=cert)
+    family = Family(
+        name="TestSpy",
+        kind=Kind.STALKERWARE,
+        packages=("com.testspy.original",),
+        certificates=(cert.fingerprint(hashes.SHA1()).hex().upper(),),  # noqa: S303
+        sources=("test",),
+    )
+    dumpsys = (
+        "Packages:\n"
+        + package_block(package, path.rsplit("/", 1)[0], 10_001)
+        + "\nQueries:\n  system apps queryable: false\n"
+    )
+    profile = Profile(
+        name="renamed",
+        commands={"dumpsys package": dumpsys.encode(), "getprop": GETPROP.encode()},
+        files={path: apk},
+    )
+    db = load_shipped_db()
+    with SimulatedPhone(profile) as phone:
+        connection = PhoneConnection.connect_tcp("127.0.0.1", phone.port, ephemeral_signer())
+        try:
+            result = scan_phone(connection, signatures=replace(db, families=(*db.families, family)))
+        finally:
+            connection.close()
+    [found] = [f for f in result.findings if f.check == "KNOWN-002"]
+    digest = hashlib.sha256(apk).hexdigest()
+    assert any(
+        e.excerpt == f"read {path} in parts on the phone, sha256 {digest} computed by the phone"
+        for e in found.evidence
+    ), found.evidence
