@@ -110,11 +110,14 @@ def test_every_real_apk_reads_the_same_in_parts_as_whole(real_apks: dict[str, by
     assert moved < total  # parts, not whole files (the bench measures the share)
 
 
-def test_a_phone_without_dd_gets_whole_pulls_and_says_so(real_apks: dict[str, bytes]) -> None:
-    # A few small APKs whose directory is not all in the last 8 KB: dd is needed for them.
+@pytest.mark.parametrize("tool", ["dd", "sha256sum"])
+def test_a_phone_without_a_tool_gets_whole_pulls_and_says_so(
+    real_apks: dict[str, bytes], tool: str
+) -> None:
+    # A few APKs whose directory is not all in the last 8 KB: dd is needed for them.
     big = dict(sorted(((k, v) for k, v in real_apks.items() if len(v) > 64_000), key=str)[:3])
     profile, by_package = phone_with(big)
-    result, _ = scan(replace(profile, missing_tools=frozenset({"dd"})))
+    result, _ = scan(replace(profile, missing_tools=frozenset({tool})))
     checks = {c.package: c for c in result.app_checks}
     for package, (path, data) in by_package.items():
         assert checks[package].certificate == "read from the whole file, pulled"
