@@ -15,10 +15,12 @@ from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
 
 @dataclass(frozen=True, slots=True)
 class AppChecksText:
-    """One summary line, then one line per app not checked (none for system apps)."""
+    """One summary line, then one line per reason an app was not checked, naming the apps
+    (system apps are only counted in the summary)."""
 
     summary: str
     not_checked: tuple[str, ...]
+    unchecked_apps: int
 
 
 def app_checks_text(result: ScanResult) -> AppChecksText | None:
@@ -39,5 +41,9 @@ def app_checks_text(result: ScanResult) -> AppChecksText | None:
         f"{len(hashed)} apps ({on_phone} hashed on the phone). {system} system apps were "
         "not checked."
     )
-    lines = tuple(f"{c.package}: {c.certificate_not_checked}" for c in others if not c.certificate)
-    return AppChecksText(summary, lines)
+    by_reason: dict[str, list[str]] = {}
+    for check in others:
+        if not check.certificate:
+            by_reason.setdefault(check.certificate_not_checked, []).append(check.package)
+    lines = tuple(f"{why} ({', '.join(apps)})" for why, apps in by_reason.items())
+    return AppChecksText(summary, lines, sum(len(apps) for apps in by_reason.values()))

@@ -121,7 +121,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     print_timeline(result, console, full=view.details)
     print_legal_route(result, console, texts.library, full=view.details)
     _cannot_see(result, console, texts, view.details)
-    _unread(result, console)
+    _unread(result, console, view.details)
     _notes(result, console)
     console.rule(sections.NEXT_STEPS)
     console.print(plain(texts.after_scan if view.details else texts.ui("next_steps_short")))
@@ -296,7 +296,7 @@ def _cannot_see(result: ScanResult, console: Console, texts: ReportTexts, detail
     console.print(plain(texts.ui("cannot_see_short")))
 
 
-def _unread(result: ScanResult, console: Console) -> None:
+def _unread(result: ScanResult, console: Console, details: bool) -> None:
     if result.not_applicable:
         console.rule(sections.NOT_AVAILABLE)
         for part in result.not_applicable:
@@ -305,8 +305,16 @@ def _unread(result: ScanResult, console: Console) -> None:
     if files is not None:
         console.rule(sections.APP_FILES)
         console.print(plain(files.summary))
-        for line in files.not_checked:
-            console.print(phone(f"- {line}"))
+        if details:
+            for line in files.not_checked:
+                console.print(phone(f"- {line}"))
+        elif files.unchecked_apps:
+            console.print(
+                plain(
+                    f"{files.unchecked_apps} other app(s) were not checked; --details and the "
+                    "JSON report name each, with why."
+                )
+            )
     if not result.complete:
         console.rule(sections.NOT_READ)
         for problem in result.problems:

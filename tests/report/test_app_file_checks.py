@@ -66,16 +66,22 @@ def test_json_lists_every_app_with_how_or_why_not(result: ScanResult) -> None:
 
 
 def test_terminal_and_html_name_each_app_not_checked(result: ScanResult) -> None:
-    buffer = io.StringIO()
-    terminal.render(result, Console(file=buffer, width=200, color_system=None))
-    text = " ".join(buffer.getvalue().split())
-    html = unescape(html_report.render(result))
-    for shown in (text, html):
+    def terminal_text(view: terminal.View) -> str:
+        buffer = io.StringIO()
+        terminal.render(result, Console(file=buffer, width=200, color_system=None), view=view)
+        return " ".join(buffer.getvalue().split())
+
+    details = terminal_text(terminal.View(details=True))
+    short = terminal_text(terminal.View())
+    html = " ".join(unescape(html_report.render(result)).split())
+    for shown in (details, html, short):
         assert "App files checked" in shown
-        assert f"{HOSTILE}: {UNSAFE_PATH}" in " ".join(shown.split())
         assert "Signing certificates were checked for" in shown
+    for shown in (details, html):
+        assert f"{UNSAFE_PATH} (" in shown and HOSTILE in shown
+    # The short screen counts them and says where each is named.
+    unchecked = [c for c in result.app_checks if not c.certificate]
+    others = [c for c in unchecked if c.certificate_not_checked != NOT_SYSTEM_ONLY]
+    assert f"{len(others)} other app(s) were not checked" in short
     # A store app whose file this simulated phone does not hold is named too, with why.
-    store_missing = [
-        c for c in result.app_checks if not c.certificate and c.certificate_not_checked
-    ]
-    assert any("no such file" in c.certificate_not_checked for c in store_missing)
+    assert any("no such file" in c.certificate_not_checked for c in others)
