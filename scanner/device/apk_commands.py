@@ -9,11 +9,11 @@ marker, one read-only tool over validated paths, and an ``echo`` of its exit sta
 
 A step is ``echo @<nonce>:<i>; <tool> 2>/dev/null; echo =$?``. The nonce is random per
 command, so bytes inside a file cannot fake the marker that ends a step; the status says
-whether the tool ran (127: the phone's shell has no such tool). Tools, all in toybox
-since Android 6 (``sha256sum`` since toybox 0.7.0): ``stat -c %s`` (size), ``tail -c``
-(the end of a file), ``dd bs=512 skip= count=`` (a range, in 512-byte blocks: every dd
-on Android counts blocks, and none before toybox 0.8 knows ``iflag=skip_bytes``), and
-``sha256sum`` (hash on the phone).
+whether the tool ran (127: the phone's shell has no such tool, and the caller falls back
+to pulling the whole file). Tools: ``stat -c %s`` (size), ``tail -c`` (the end of a
+file), ``dd bs=512 skip= count=`` (a range in whole blocks: block counts are the form
+every dd takes, toybox's and the older toolbox one alike, where byte offsets need
+``iflag=skip_bytes``, which older ones lack), and ``sha256sum`` (hash on the phone).
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@
 A command line of simple commands joined by ``;`` whose every command is one of these is
 run here against the profile's files, as mksh and toybox run it on a phone: each tool
 writes its bytes to stdout, its complaints to stderr (merged into the same stream by the
-legacy shell, unless ``2>/dev/null``), and ``$?`` is the last exit status. Wordings and
-formats are toybox's (``stat -c %s``, ``tail -c N``, ``dd``'s "records in/out" lines,
-``sha256sum``'s ``<hex>  <path>``); a tool the phone lacks answers as mksh does (status
-127, "inaccessible or not found"). Only the options the scanner and ``adb shell`` users
-need are known; anything else returns None so ``shell.py`` answers as before.
+legacy shell, unless ``2>/dev/null``), and ``$?`` is the last exit status. Outputs are
+the tools' (``stat -c %s``, ``tail -c N``, ``dd``'s bytes, ``sha256sum``'s ``<hex>  <path>``
+lines); ``dd``'s stderr summary is simplified (records in/out and bytes, no timing), and
+a tool the phone lacks answers as mksh does (status 127, "inaccessible or not found").
+Only the options the scanner and ``adb shell`` users need are known; anything else
+returns None so ``shell.py`` answers as before.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def _dd(args: list[str], files: Mapping[str, bytes]) -> _Ran:
     piece = data[start:end]
     whole, part = divmod(len(piece), block)
     records = f"{whole}+{1 if part else 0}"
-    # toybox prints its summary on stderr: records in, records out, bytes copied.
+    # dd's summary goes to stderr (simplified: records in, records out, bytes copied).
     summary = f"{records} records in\n{records} records out\n{len(piece)} bytes copied\n"
     return _Ran(piece, summary.encode(), 0)
 
