@@ -66,9 +66,11 @@ class PhoneInfo:
     apk_bytes_total: int
     link_model: str
     """How the link is modelled, or why it is not."""
+    sideloaded_files: int = 0
+    sideloaded_bytes: int = 0
 
 
-def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int]:
+def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int, int, int]:
     from scanner.simulator import Profile
     from scanner.simulator.apk_builder import build_apk
     from tools.fabricate import big_phone, make_phone
@@ -81,23 +83,25 @@ def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int]:
         # Benchmark data, not security.
         rng = random.Random(settings.seed)
         for app in resolve_apps(big_phone(settings.n_apps, seed=settings.seed)):
-            if app.spec.system or app.spec.installer in STORES:
+            if app.spec.system:
                 continue
-            payload = rng.randbytes(settings.apk_bytes)
+            # Sideloaded apps carry the payload; store apps get a small APK of their own
+            # (their certificate is checked too), which keeps the APK bytes conservative.
+            sideloaded = app.spec.installer not in STORES
+            extra = {"assets/payload.bin": rng.randbytes(settings.apk_bytes)} if sideloaded else {}
             files[app.apk_file] = build_apk(
-                app.spec.package,
-                label=app.spec.label,
-                extra_files={"assets/payload.bin": payload},
+                app.spec.package, label=app.spec.label, extra_files=extra
             )
     profile = Profile(name=f"bench-{settings.n_apps}", commands=commands, files=files)
-    return profile, len(files), sum(len(f) for f in files.values())
+    big = [len(f) for f in files.values() if len(f) >= settings.apk_bytes]
+    return profile, len(files), sum(len(f) for f in files.values()), len(big), sum(big)
 
 
 def _serve(settings: PhoneSettings, pipe: Connection) -> None:
     """Child process: build the phone, serve it, answer the parent's requests."""
     from scanner.simulator import SimulatedPhone
 
-    profile, apk_files, apk_total = _build_profile(settings)
+    profile, apk_files, apk_total, big_files, big_total = _build_profile(settings)
     kwargs: dict[str, Any] = {}
     description = "none (loopback speed)"
     if settings.link:
@@ -121,6 +125,8 @@ def _serve(settings: PhoneSettings, pipe: Connection) -> None:
                 command_bytes={c: len(v) for c, v in profile.commands.items()},
                 apk_files=apk_files,
                 apk_bytes_total=apk_total,
+                sideloaded_files=big_files,
+                sideloaded_bytes=big_total,
                 link_model=description,
             )
         )
@@ -211,6 +217,10 @@ class ScanFigures:
     apks_pulled: int
     apk_bytes: int
     findings: int
+    certificates_checked: int
+    hashes_checked: int
+    apk_read_bytes: int
+    """Bytes the APK read commands returned (their framing included)."""
     complete: bool
     traced_peak_bytes: int = 0
 
@@ -250,6 +260,7 @@ def timed_scan(
     signatures: SignatureDB | None,
     *,
     pulls: bool,
+    whole: bool = False,
     trace_memory: bool = False,
 ) -> tuple[ScanFigures, ScanResult]:
     """Connect and scan once; wall time covers connect_tcp + scan_phone."""
@@ -263,7 +274,9 @@ def timed_scan(
     connected = time.perf_counter()
     try:
         _instrument(connection, shell, pull)
-        result = scan_phone(connection, signatures=signatures, pull_apks_enabled=pulls)
+        result = scan_phone(
+            connection, signatures=signatures, pull_apks_enabled=pulls, whole_apks=whole
+        )
     finally:
         connection.close()
     wall = time.perf_counter() - start
@@ -287,6 +300,9 @@ def timed_scan(
         apks_pulled=sum(1 for p in result.pulls if p.ok),
         apk_bytes=sum(p.size_bytes for p in result.pulls if p.ok),
         findings=len(result.findings),
+        certificates_checked=sum(1 for c in result.app_checks if c.certificate),
+        hashes_checked=sum(1 for c in result.app_checks if c.sha256),
+        apk_read_bytes=int(result.link.get("apk_read_bytes", 0)),
         complete=result.complete,
         traced_peak_bytes=peak,
     )

@@ -1,7 +1,11 @@
-"""Pull the APKs worth checking and read who signed them.
+"""Read who signed every app that is not part of the phone's software, and hash the rest.
 
-Only apps that are neither system apps nor installed from an app store are pulled: those
-are where stalkerware lives, and pulling every app would take minutes on a real link.
+Every installed non-system app has its signing certificate read, from the parts of its
+APK that hold it (``apk_remote``: a few batched commands, whatever the number of apps);
+apps from outside an app store are also hashed on the phone and their label read. An
+APK that cannot be read in parts (a tool missing on the phone, a read cut short) is
+pulled whole over sync instead, as every APK is when whole files are asked for (an
+evidence pack keeps the file itself). Each app's ``AppFileCheck`` says what was done.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
-from scanner.apk.manifest import read_manifest
+from scanner.apk.manifest import ApkManifest, read_manifest
+from scanner.apk.partial import read_known
 from scanner.apk.signers import (
     ROLE_LINEAGE,
     ROLE_SIGNER,
@@ -22,15 +28,33 @@ from scanner.apk.signers import (
     SignerCertificate,
 )
 from scanner.apk.signing import read_apk_signers
+from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, read_apk_parts
 from scanner.checks.common import from_store
+from scanner.device.apk_commands import MAX_COMMAND_CHARS, is_apk_path
 from scanner.errors import DeviceError, Disconnected, PullTimeSpent
-from scanner.model import ApkCertificate, ApkFacts, DeviceSnapshot, Package, PullRecord
+from scanner.model import (
+    CHECKED_IN_PARTS,
+    CHECKED_WHOLE,
+    HASHED_ON_PHONE,
+    HASHED_WHOLE,
+    ApkCertificate,
+    ApkFacts,
+    AppFileCheck,
+    DeviceSnapshot,
+    Package,
+    PullRecord,
+    ScanProblem,
+)
 from scanner.parse.text import clean_phone_text
 
 logger = logging.getLogger(__name__)
 
 MAX_PULLS = 40
-"""Upper bound on APKs pulled in one scan (time on a slow link); the rest are named."""
+"""Upper bound on APKs pulled whole in one scan (time on a slow link); the rest are named.
+Reading in parts has no such bound: it costs a few commands for any number of apps."""
+
+SOURCE_PARTS = "apk read on the phone"
+"""``ApkFacts.source`` of facts read from parts of the APK, hashed on the phone."""
 
 
 def apk_file(pkg: Package) -> str | None:
@@ -71,23 +95,38 @@ def facts_from_apk(
     means the newest Android); every other certificate is kept apart, with what it is.
     """
     signers = read_apk_signers(data)
-    manifest = read_manifest(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return facts_from_signers(package, path, sha256, signers, read_manifest(data), platform_sdk)
+
+
+def facts_from_signers(
+    package: str,
+    path: str,
+    sha256: str,
+    signers: ApkSigners,
+    manifest: ApkManifest | None,
+    platform_sdk: int | None,
+    source: str = "apk pull",
+) -> ApkFacts:
+    """``ApkFacts`` from what the readers found; ``manifest`` None when it was not read."""
     current = signers.current_signers(platform_sdk)
     rotation = _rotation_certificates(signers, current)
+    manifest_problems = manifest.problems if manifest is not None else ()
     return ApkFacts(
         package=package,
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         cert_sha1=tuple(sorted({c.sha1 for c in current})),
         cert_sha256=tuple(sorted({c.sha256 for c in current})),
         cert_organizations=tuple(sorted({c.subject_o for c in current if c.subject_o})),
         cert_common_names=tuple(sorted({c.subject_cn for c in current if c.subject_cn})),
-        problems=signers.problems + tuple(f"manifest: {p}" for p in manifest.problems),
-        label=manifest.label,
-        manifest_package=manifest.package,
+        problems=signers.problems + tuple(f"manifest: {p}" for p in manifest_problems),
+        label=manifest.label if manifest is not None else None,
+        manifest_package=manifest.package if manifest is not None else None,
         signing_scheme=current[0].scheme if current else "",
         rotation_certificates=rotation,
         other_certificates=_other_certificates(signers, current, rotation, platform_sdk),
+        source=source,
     )
 
 
@@ -217,3 +256,182 @@ def pull_apks(
         PullRecord(package, path, ok=False, error=skipped) for package, path in candidates[limit:]
     )
     return tuple(records), facts
+
+
+# --- every app: parts first, whole pulls for what parts could not give --------------
+
+NOT_SYSTEM_ONLY = "not checked: a system app (part of the phone's own software)"
+NOT_INSTALLED = "not checked: not installed for any user"
+NO_PATH = "not checked: the phone's package list gives no file for it"
+CUT_SHORT = "not checked: its entry in the package list was cut short"
+UNSAFE_PATH = (
+    "not checked: the phone gave a file path that is not in the form Android gives its "
+    "apps' files, so the scanner did not put it on a command line"
+)
+STORE_NO_HASH = "not hashed: installed from an app store (its certificate is what is matched)"
+
+
+def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileCheck]]:
+    """The APKs to read, and a record for each app that will not be read, with why."""
+    targets: list[Target] = []
+    skipped: list[AppFileCheck] = []
+    for pkg in snapshot.packages:
+        path = apk_file(pkg) or ""
+        why = (
+            NOT_SYSTEM_ONLY
+            if pkg.system
+            else CUT_SHORT
+            if pkg.partial
+            else NOT_INSTALLED
+            if not pkg.installed
+            else NO_PATH
+            if not path
+            else UNSAFE_PATH
+            if not is_apk_path(path)
+            else ""
+        )
+        if why:
+            skipped.append(AppFileCheck(pkg.package, path, "", why, "", why))
+            continue
+        off_store = not from_store(pkg, snapshot)
+        targets.append(Target(pkg.package, path, hash_wanted=off_store, label_wanted=off_store))
+    return targets, skipped
+
+
+@dataclass(frozen=True, slots=True)
+class AppFiles:
+    """What checking the apps' files found and did."""
+
+    checks: tuple[AppFileCheck, ...]
+    facts: dict[str, ApkFacts]
+    pulls: tuple[PullRecord, ...]
+    """The whole-file pulls (failed ones are problems of their own in the report)."""
+    problems: tuple[ScanProblem, ...]
+    """Apps whose certificate should have been checked and was not, other than by a failed
+    pull: an off-store app whose file could not be read, any app with an unsafe path."""
+    stats: ReadStats
+
+
+def check_app_files(
+    run: Run,
+    pull: Puller,
+    snapshot: DeviceSnapshot,
+    *,
+    whole: bool = False,
+    max_chars: int = MAX_COMMAND_CHARS,
+    limit: int = MAX_PULLS,
+) -> AppFiles:
+    """Check every non-system app's certificate (and hash and label when off-store).
+
+    ``run`` sends one shell command; ``pull`` reads a whole file. ``whole``: pull every
+    APK whole instead of reading parts (an evidence pack keeps the files themselves).
+    An app from a store whose file the phone says is not there is named as not checked
+    but is no problem of the scan (before parts could be read, no store app was checked);
+    an off-store app is read whole when its parts could not be.
+    """
+    sdk = snapshot.device.sdk
+    targets, checks = check_targets(snapshot)
+    problems = [
+        ScanProblem(message=c.certificate_not_checked, source=f"app file {c.package}")
+        for c in checks
+        if c.certificate_not_checked == UNSAFE_PATH
+    ]
+    facts: dict[str, ApkFacts] = {}
+    stats = ReadStats()
+    to_pull: list[tuple[Target, str]] = []
+    if whole:
+        to_pull = [(t, "") for t in targets]
+    else:
+        # Apps whose parts are all in are read on a worker thread while the next round of
+        # commands is on the link (this thread then only waits on the socket).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="apk") as worker:
+            read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, str]]] = {}
+
+            def start_reading(outcome: Outcome) -> None:
+                read[outcome.target.package] = worker.submit(_read_and_release, outcome, sdk)
+
+            outcomes, stats = read_apk_parts(run, targets, max_chars, start_reading)
+            results = {
+                o.target.package: read[o.target.package].result()
+                if o.target.package in read and not o.error
+                else _from_parts(o, sdk)
+                for o in outcomes
+            }
+        lost = [o for o in outcomes if o.lost]
+        if lost:
+            # Named once for the scan; each app's record says it too.
+            why = lost[0].error or lost[0].hash_error
+            problems.append(
+                ScanProblem(f"{len(lost)} apps' files were not checked: {why}", "app files")
+            )
+        for outcome in outcomes:
+            check, fact, pull_why = results[outcome.target.package]
+            target = outcome.target
+            if pull_why and (target.hash_wanted or not outcome.absent):
+                to_pull.append((target, pull_why))
+                continue
+            if pull_why:
+                why = f"not checked: {pull_why}"
+                check = AppFileCheck(target.package, target.path, "", why, "", STORE_NO_HASH)
+            checks.append(check)
+            if fact is not None:
+                facts[target.package] = fact
+            elif target.hash_wanted and check.certificate_not_checked:
+                problems.append(
+                    ScanProblem(check.certificate_not_checked, source=f"app file {target.package}")
+                )
+    wanted = [(t.package, t.path) for t, _ in to_pull]
+    records, pulled = pull_apks(pull, wanted, limit=limit, platform_sdk=sdk)
+    by_package = {r.package: r for r in records}
+    for target, why in to_pull:
+        record = by_package[target.package]
+        fact = pulled.get(target.package)
+        if fact is not None:
+            facts[target.package] = fact
+            checks.append(
+                AppFileCheck(target.package, target.path, CHECKED_WHOLE, "", HASHED_WHOLE)
+            )
+        else:
+            because = f" (reading it in parts failed first: {why})" if why else ""
+            error = record.error
+            lead = "" if error.lower().startswith("not ") else "not checked: "
+            reason = f"{lead}{error}{because}"
+            checks.append(AppFileCheck(target.package, target.path, "", reason, "", reason))
+    order = {pkg.package: i for i, pkg in enumerate(snapshot.packages)}
+    checks.sort(key=lambda c: order.get(c.package, len(order)))
+    return AppFiles(tuple(checks), facts, records, tuple(problems), stats)
+
+
+def _read_and_release(
+    outcome: Outcome, sdk: int | None
+) -> tuple[AppFileCheck, ApkFacts | None, str]:
+    """``_from_parts``, then the parts are let go (memory stays bounded, see fetch)."""
+    try:
+        return _from_parts(outcome, sdk)
+    finally:
+        outcome.known = None
+
+
+def _from_parts(outcome: Outcome, sdk: int | None) -> tuple[AppFileCheck, ApkFacts | None, str]:
+    """The check and facts of one app read in parts, or why it must be pulled whole."""
+    target = outcome.target
+    if outcome.lost:
+        reason = f"not checked: {outcome.error or outcome.hash_error}"
+        return AppFileCheck(target.package, target.path, "", reason, "", reason), None, ""
+    if not outcome.read or outcome.known is None:
+        why = outcome.error or "its parts were not read"
+        return AppFileCheck(target.package, target.path), None, why
+    if target.hash_wanted and not outcome.sha256:
+        # The certificate alone would leave the file unmatched by hash: pull it.
+        why = outcome.hash_error or "the phone did not hash it"
+        return AppFileCheck(target.package, target.path), None, why
+    signers, manifest = read_known(outcome.known, outcome.sha256, target.label_wanted)
+    fact = facts_from_signers(
+        target.package, target.path, outcome.sha256, signers, manifest, sdk, SOURCE_PARTS
+    )
+    hashed, not_hashed = (HASHED_ON_PHONE, "") if outcome.sha256 else ("", STORE_NO_HASH)
+    return (
+        AppFileCheck(target.package, target.path, CHECKED_IN_PARTS, "", hashed, not_hashed),
+        fact,
+        "",
+    )

@@ -475,6 +475,27 @@ class PullRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AppFileCheck:
+    """Whether one app's signing certificate and file hash were checked, how, or why not."""
+
+    package: str
+    path: str
+    certificate: str = ""
+    """How the certificate was read (``CHECKED_IN_PARTS``, ``CHECKED_WHOLE``), "" if not."""
+    certificate_not_checked: str = ""
+    """Why not, in plain words ("" when it was checked)."""
+    sha256: str = ""
+    """How the hash was made (``HASHED_ON_PHONE``, ``HASHED_WHOLE``), "" if not."""
+    sha256_not_checked: str = ""
+
+
+CHECKED_IN_PARTS = "read on the phone in parts (signing block, signature files, manifest)"
+CHECKED_WHOLE = "read from the whole file, pulled"
+HASHED_ON_PHONE = "hashed on the phone (sha256sum)"
+HASHED_WHOLE = "hashed from the whole file, pulled"
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseSummary:
     """What a report says about the stalkerware database a scan used."""
 
@@ -526,6 +547,8 @@ class ScanResult:
     demo: bool = False
     """The scan was of the built-in simulated phone: every report, case file and evidence
     pack made from it says DEMO, so it never passes for a real phone's."""
+    app_checks: tuple[AppFileCheck, ...] = ()
+    """For every app: whether its certificate and hash were checked, and if not, why."""
 
     @property
     def complete(self) -> bool:

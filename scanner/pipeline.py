@@ -13,12 +13,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.apks import pull_apks, pull_candidates, with_apk_labels
+from scanner.apks import check_app_files, with_apk_labels
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
 from scanner.model import (
     ApkFacts,
+    AppFileCheck,
     CollectionWarning,
     CommandResult,
     DeviceSnapshot,
@@ -96,6 +97,7 @@ def analyse(
     link: Mapping[str, int] | None = None,
     extra_problems: tuple[ScanProblem, ...] = (),
     own_adb_key: str | None = None,
+    app_checks: tuple[AppFileCheck, ...] = (),
 ) -> ScanResult:
     """Parse a capture (unless given) and run every check against it.
 
@@ -125,6 +127,7 @@ def analyse(
         pulls=pulls,
         link=dict(link or {}),
         apks=dict(apks or {}),
+        app_checks=app_checks,
     )
 
 
@@ -165,11 +168,15 @@ def scan_phone(
     signatures: SignatureDB | None = None,
     progress: Progress | None = None,
     pull_apks_enabled: bool = True,
+    whole_apks: bool = False,
     extra_problems: tuple[ScanProblem, ...] = (),
     own_adb_key: str | None = None,
 ) -> ScanResult:
-    """Collect from a connected phone, pull off-store APKs, and analyse.
+    """Collect from a connected phone, check every app's APK, and analyse.
 
+    ``pull_apks_enabled``: check the apps' signing certificates and hashes (the name is
+    from when every check pulled the whole file); ``whole_apks``: pull each APK whole
+    instead of reading its parts (for an evidence pack, which keeps the files).
     ``own_adb_key``: the public key the connection authorised with (``adbkey.pub`` form).
     """
     started = datetime.now(UTC)
@@ -177,13 +184,34 @@ def scan_phone(
     snapshot = build_snapshot(capture, parsed)
     pulls: tuple[PullRecord, ...] = ()
     apks: dict[str, ApkFacts] = {}
+    checks: tuple[AppFileCheck, ...] = ()
+    apk_reads: dict[str, int] = {}
     if pull_apks_enabled and not capture.interrupted:
-        candidates = pull_candidates(snapshot)
-        if progress is not None and candidates:
+        if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
-        # One sync stream for every APK: opening one per file costs two round trips each.
-        with connection.sync_session() as files:
-            pulls, apks = pull_apks(files.pull, candidates, platform_sdk=snapshot.device.sdk)
+        # One sync stream for every whole pull: opening one per file costs two round trips.
+        # APKs are read on a worker while commands are on the link: hand over the GIL
+        # soon, as while collecting (see _collect_and_parse).
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
+        try:
+            with connection.sync_session() as files:
+                checked = check_app_files(
+                    lambda command: connection.shell(command).data,
+                    files.pull,
+                    snapshot,
+                    whole=whole_apks,
+                    max_chars=connection.max_command_chars,
+                )
+        finally:
+            sys.setswitchinterval(switch_interval)
+        checks, apks, pulls = checked.checks, checked.facts, checked.pulls
+        extra_problems = extra_problems + checked.problems
+        apk_reads = {
+            "apk_read_commands": checked.stats.commands,
+            "apk_read_rounds": checked.stats.rounds,
+            "apk_read_bytes": checked.stats.bytes_out,
+        }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
     counters = connection.counters
@@ -191,6 +219,7 @@ def scan_phone(
         "bytes_received": counters.bytes_received,
         "bytes_sent": counters.bytes_sent,
         "streams_opened": counters.streams_opened,
+        **apk_reads,
     }
     return analyse(
         capture,
@@ -202,4 +231,5 @@ def scan_phone(
         link=link,
         extra_problems=extra_problems,
         own_adb_key=own_adb_key,
+        app_checks=checks,
     )

@@ -16,6 +16,7 @@ Every other certificate in a block is kept, as role ``other`` with the reason in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from scanner.apk.asn1 import Asn1Error
@@ -25,7 +26,7 @@ from scanner.apk.signers import ROLE_OTHER, SCHEME_V1, SignerCertificate, descri
 from scanner.apk.x509 import CertificateFields, same_name
 from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_entries
 
-_BLOCK_EXTENSIONS = (".RSA", ".DSA", ".EC")
+BLOCK_EXTENSIONS = (".RSA", ".DSA", ".EC")
 # Hostile input can claim anything; these caps keep time and memory bounded.
 MAX_BLOCK_BYTES = 1024 * 1024
 MAX_BLOCK_FILES = 8
@@ -45,17 +46,16 @@ def read_v1(apk: memoryview, problems: ProblemLog) -> tuple[list[SignerCertifica
     except BadZip as exc:
         problems.add(f"v1: the ZIP could not be read ({exc})")
         return [], False
-    blocks = [name for name in meta if name.endswith(_BLOCK_EXTENSIONS)]
+    blocks = [name for name in meta if name.endswith(BLOCK_EXTENSIONS)]
     found: list[SignerCertificate] = []
     for file_index, name in enumerate(blocks[:MAX_BLOCK_FILES]):
         entry = meta[name]
         block = _read_block(apk, entry, problems)
         if block is None:
             continue
-        try:
-            signed = read_signed_data(bytes(block), MAX_CERTS_PER_BLOCK)
-        except Asn1Error as exc:
-            problems.add(f"v1: {entry.text_name} is not a readable PKCS#7 signature ({exc})")
+        signed = _signed_data(bytes(block))
+        if isinstance(signed, str):
+            problems.add(f"v1: {entry.text_name} is not a readable PKCS#7 signature ({signed})")
             continue
         if not signed.certificates:
             problems.add(f"v1: {entry.text_name} holds no certificate")
@@ -67,6 +67,16 @@ def read_v1(apk: memoryview, problems: ProblemLog) -> tuple[list[SignerCertifica
     if len(blocks) > MAX_BLOCK_FILES:
         problems.add(f"v1: only the first {MAX_BLOCK_FILES} signature files were read")
     return found, bool(blocks)
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_data(block: bytes) -> SignedData | str:
+    """The PKCS#7 structure, or why it does not parse; kept for the blocks seen last (apps
+    of one developer often carry the same signature block file)."""
+    try:
+        return read_signed_data(block, MAX_CERTS_PER_BLOCK)
+    except Asn1Error as exc:
+        return str(exc)
 
 
 def _meta_inf_entries(apk: memoryview) -> dict[str, ZipEntry]:

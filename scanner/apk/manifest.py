@@ -94,7 +94,7 @@ class _Problems(ProblemLog):
         super().__init__(_MAX_PROBLEMS)
 
 
-def read_manifest(apk: bytes) -> ApkManifest:
+def read_manifest(apk: bytes | memoryview) -> ApkManifest:
     """Read package, version, label and permissions from the bytes of one APK.
 
     Never raises: whatever could not be read is described in ``problems``.

@@ -10,6 +10,7 @@ choice, so a certificate tucked into an APK beside the real signer is never take
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -150,6 +151,16 @@ class ApkSigners:
         return frozenset(c.sha256 for c in self.certificates)
 
 
+@functools.lru_cache(maxsize=512)
+def _parse(der: bytes) -> CertificateFields | str:
+    """A certificate's fields, or why it does not parse. Kept for the certificates seen
+    last: on a phone many apps share a signer (the vendor's, a store's, a developer's)."""
+    try:
+        return certificate_fields(der)
+    except Asn1Error as exc:
+        return str(exc)
+
+
 def describe(
     der: bytes,
     scheme: str,
@@ -159,11 +170,10 @@ def describe(
     problems: ProblemLog,
 ) -> tuple[SignerCertificate, CertificateFields | None]:
     """Fingerprints always (they hash the stored bytes); names only when the bytes parse."""
-    fields: CertificateFields | None = None
-    try:
-        fields = certificate_fields(der)
-    except Asn1Error as exc:
-        problems.add(f"{scheme}: a certificate could not be parsed, fingerprint kept ({exc})")
+    parsed = _parse(der)
+    fields = parsed if isinstance(parsed, CertificateFields) else None
+    if isinstance(parsed, str):
+        problems.add(f"{scheme}: a certificate could not be parsed, fingerprint kept ({parsed})")
     certificate = SignerCertificate(
         scheme=scheme,
         signer_index=signer_index,

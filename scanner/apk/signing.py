@@ -170,8 +170,13 @@ def read_apk_signers(data: bytes) -> ApkSigners:
     Never raises on bad input: whatever could not be read is described in ``problems``.
     Signatures are not verified (see the module docstring for why).
     """
+    return read_signers(memoryview(data), hashlib.sha256(data).hexdigest().upper(), len(data))
+
+
+def read_signers(view: memoryview, sha256: str, size: int) -> ApkSigners:
+    """``read_apk_signers`` over a view of the file, its hash given (not computed here):
+    a view of the parts read on the phone (``scanner.apk.partial``) holds no other bytes."""
     problems = _Problems()
-    view = memoryview(data)
     certificates: list[SignerCertificate] = []
     schemes: set[str] = set()
 
@@ -192,8 +197,8 @@ def read_apk_signers(data: bytes) -> ApkSigners:
         )
 
     return ApkSigners(
-        sha256=hashlib.sha256(data).hexdigest().upper(),
-        size_bytes=len(data),
+        sha256=sha256,
+        size_bytes=size,
         schemes=tuple(s for s in SCHEME_ORDER if s in schemes),
         certificates=tuple(certificates),
         problems=problems.result(),

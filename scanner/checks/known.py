@@ -67,6 +67,9 @@ def _file_evidence(apk: ApkFacts) -> Evidence:
     """Where the file facts came from: a pulled APK, or an offline record of it."""
     if apk.source == "apk pull":
         return Evidence("apk pull", f"pulled {apk.path} (sha256 {apk.sha256})")
+    if apk.source == "apk read on the phone":  # scanner.apks.SOURCE_PARTS
+        digest = f", sha256 {apk.sha256} computed by the phone" if apk.sha256 else ""
+        return Evidence("apk pull", f"read {apk.path} in parts on the phone{digest}")
     digest = f" (sha256 {apk.sha256})" if apk.sha256 else ""
     return Evidence(apk.source, f"{apk.path}{digest}, as recorded there")
 

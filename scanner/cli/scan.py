@@ -224,7 +224,7 @@ def _scan(
 
         def progress(command: str, index: int, total: int) -> None:
             if command == "pull":
-                status.update("Checking who made the apps that did not come from an app store")
+                status.update("Checking who signed each app (parts of its file, read on the phone)")
             else:
                 status.update(f"Reading the phone: step {index + 1} of {total}")
 

@@ -7,6 +7,10 @@ byte reaches the phone, and the test suite proves that a full scan of the simula
 sent nothing else. Each command only reads: none installs, uninstalls, disables, grants or
 changes a setting.
 
+The one other kind of command allowed reads parts of APK files by path; its builder and
+strict validator are in ``scanner.device.apk_commands`` (paths only in Android's own APK
+path shapes, quoted, in one fixed template).
+
 File pulls (``sync:`` RECV/STAT) are read-only by construction; the device layer never
 opens a sync SEND (push) and never any service other than ``shell:`` and ``sync:``.
 """
@@ -15,11 +19,13 @@ from __future__ import annotations
 
 from typing import Final
 
+from scanner.device.apk_commands import is_apk_read_command
 from scanner.sources import SCAN_COMMANDS
 
 ALLOWED_SHELL_COMMANDS: Final[frozenset[str]] = frozenset(SCAN_COMMANDS)
 
 
 def is_allowed(command: str) -> bool:
-    """True only for an exact allowlisted command string (no prefixes, no extra words)."""
-    return command in ALLOWED_SHELL_COMMANDS
+    """True only for an exact allowlisted command string (no prefixes, no extra words),
+    or an APK read that ``apk_commands`` validates in full."""
+    return command in ALLOWED_SHELL_COMMANDS or is_apk_read_command(command)

@@ -20,8 +20,16 @@ from adb_shell.adb_device import AdbDevice
 from adb_shell.transport.tcp_transport import TcpTransport
 
 from scanner.device.allowlist import is_allowed
+from scanner.device.apk_commands import MAX_COMMAND_CHARS
 from scanner.device.deadline import Deadline
-from scanner.device.guard import GuardedTransport, LinkCounters, Overdue, plain_size
+from scanner.device.guard import (
+    MAX_MESSAGE_DATA,
+    MIN_MAXDATA,
+    GuardedTransport,
+    LinkCounters,
+    Overdue,
+    plain_size,
+)
 from scanner.device.keys import AdbSigner
 from scanner.errors import (
     AuthRefused,
@@ -157,6 +165,15 @@ class PhoneConnection:
     @property
     def counters(self) -> LinkCounters:
         return self.transport.counters
+
+    @property
+    def max_command_chars(self) -> int:
+        """The longest command line to send: it travels in one OPEN message, which must
+        fit the phone's ``maxdata`` (4 KiB before Android 7) with ``shell:`` and a NUL."""
+        maxdata = min(
+            max(self.transport.phone_maxdata or MIN_MAXDATA, MIN_MAXDATA), MAX_MESSAGE_DATA
+        )
+        return int(min(MAX_COMMAND_CHARS, maxdata - len("shell:") - 1))
 
     @classmethod
     def connect_tcp(

@@ -26,6 +26,7 @@ from scanner.guidance import (
 from scanner.model import Finding, ScanResult, Severity
 from scanner.parse.text import mark_invisible
 from scanner.report import fallback, sections
+from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
 from scanner.report.helpchoice import HelpChoice, choose_help, compact_lines, from_region
 from scanner.report.sections import FindingGroup
@@ -399,6 +400,15 @@ def _not_available(result: ScanResult) -> str:
     return f"<section><h2>{sections.NOT_AVAILABLE}</h2>{_ul(items)}</section>"
 
 
+def _app_files(result: ScanResult) -> str:
+    """Whose signing certificate and file hash were checked, and every app that was not."""
+    files = app_checks_text(result)
+    if files is None:
+        return ""
+    rest = _ul(files.not_checked) if files.not_checked else ""
+    return f"<section><h2>{sections.APP_FILES}</h2>{_p(files.summary)}{rest}</section>"
+
+
 def _next_steps(texts: _Texts) -> str:
     paragraphs = [
         texts.ui(key) for key in ("not_your_fault", "after_scan", "safer_device") if texts.ui(key)
@@ -535,6 +545,7 @@ def render(
             _findings(result, texts),
             _cannot_see(result, texts),
             _not_available(result),
+            _app_files(result),
             _next_steps(texts),
             _helplines(texts),
             _about(result),

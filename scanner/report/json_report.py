@@ -15,7 +15,7 @@ from scanner import TOOL_NAME, __version__
 from scanner.model import Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 def _iso(value: object) -> str:
@@ -121,11 +121,24 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
             }
             for package, facts in sorted(result.apks.items())
         ],
+        "app_file_checks": [
+            {
+                "package": c.package,
+                "path": c.path,
+                "certificate": _file_check(c.certificate, c.certificate_not_checked),
+                "sha256": _file_check(c.sha256, c.sha256_not_checked),
+            }
+            for c in result.app_checks
+        ],
     }
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.
         del report["signatures"]
     return report
+
+
+def _file_check(how: str, why_not: str) -> dict[str, Any]:
+    return {"checked": bool(how), "how": how or None, "why_not": None if how else why_not}
 
 
 def render(result: ScanResult, demo: bool | None = None) -> str:

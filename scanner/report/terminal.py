@@ -30,6 +30,7 @@ from scanner.guidance import Helpline
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
 from scanner.report import sections
+from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
 from scanner.report.helpchoice import compact_lines
 from scanner.report.legal_route import print_legal_route
@@ -120,7 +121,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     print_timeline(result, console, full=view.details)
     print_legal_route(result, console, texts.library, full=view.details)
     _cannot_see(result, console, texts, view.details)
-    _unread(result, console)
+    _unread(result, console, view.details)
     _notes(result, console)
     console.rule(sections.NEXT_STEPS)
     console.print(plain(texts.after_scan if view.details else texts.ui("next_steps_short")))
@@ -295,11 +296,25 @@ def _cannot_see(result: ScanResult, console: Console, texts: ReportTexts, detail
     console.print(plain(texts.ui("cannot_see_short")))
 
 
-def _unread(result: ScanResult, console: Console) -> None:
+def _unread(result: ScanResult, console: Console, details: bool) -> None:
     if result.not_applicable:
         console.rule(sections.NOT_AVAILABLE)
         for part in result.not_applicable:
             console.print(plain(f"- {part.reason}"))
+    files = app_checks_text(result)
+    if files is not None:
+        console.rule(sections.APP_FILES)
+        console.print(plain(files.summary))
+        if details:
+            for line in files.not_checked:
+                console.print(phone(f"- {line}"))
+        elif files.unchecked_apps:
+            console.print(
+                plain(
+                    f"{files.unchecked_apps} other app(s) were not checked; --details and the "
+                    "JSON report name each, with why."
+                )
+            )
     if not result.complete:
         console.rule(sections.NOT_READ)
         for problem in result.problems:
@@ -309,7 +324,7 @@ def _unread(result: ScanResult, console: Console) -> None:
 def _notes(result: ScanResult, console: Console) -> None:
     notes = []
     certified = [a for a in result.apks.values() if a.cert_sha1 or a.cert_sha256]
-    if certified:
+    if certified and not result.app_checks:  # a live scan says more in APP_FILES
         sources = ", ".join(sorted({a.source for a in certified}))
         notes.append(f"Signing certificates were checked for {len(certified)} app(s) ({sources}).")
     if result.warnings:

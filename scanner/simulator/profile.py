@@ -77,6 +77,8 @@ class Profile:
     """Absolute device path -> file content, served over ``sync:``."""
     faults: FaultPlan = NO_FAULTS
     """What goes wrong with this phone (``faults:`` in ``profile.yaml``); nothing by default."""
+    missing_tools: frozenset[str] = frozenset()
+    """Shell tools this phone lacks (``missing_tools:``), e.g. ``sha256sum`` on an old one."""
 
     def __post_init__(self) -> None:
         if self.auth not in AUTH_MODES:
@@ -149,6 +151,7 @@ def load_profile(
             commands=commands,
             files=files,
             faults=faults,
+            missing_tools=frozenset(map(str, cast(list[object], spec.get("missing_tools") or []))),
         )
     except (TypeError, ValueError) as exc:
         raise ProfileError(f"The {where} is not valid.", str(exc)) from exc

@@ -22,6 +22,7 @@ from scanner.simulator.answer import ShellAnswer, in_sequence, not_modelled
 from scanner.simulator.command_line import parse_list
 from scanner.simulator.profile import Profile, getprop_values
 from scanner.simulator.storage import ls, pm_path
+from scanner.simulator.toybox import run_tools
 from scanner.simulator.trust import TrustStore
 
 # Binaries every modern Android has on PATH. Asked for something the profile has no
@@ -70,6 +71,10 @@ def run_command(profile: Profile, command: str, trust: TrustStore | None = None)
     captured = _captured(profile, command, trust)
     if captured is not None:
         return captured
+    # The file tools with their 2>/dev/null (the APK read commands): toybox.py.
+    tools = run_tools(command, profile.files, profile.missing_tools)
+    if tools is not None:
+        return tools
     items = parse_list(command)
     if items is None:
         return not_modelled("shell syntax beyond simple commands joined by ; && ||")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from scanner.cli import main
-from scanner.device.allowlist import ALLOWED_SHELL_COMMANDS
+from scanner.device.allowlist import is_allowed
 from scanner.simulator import ReceivedCommand, SimulatedPhone
 from scanner.sources import SCAN_COMMANDS
 
@@ -73,7 +73,7 @@ def is_read_only(entry: ReceivedCommand) -> bool:
     if entry.refused:
         return False
     if entry.service == "shell":
-        return entry.command in ALLOWED_SHELL_COMMANDS
+        return is_allowed(entry.command)
     # A drop at OPEN logs the sync service's own OPEN, with no request yet ("").
     return entry.service == "sync" and (entry.command == "" or entry.command.startswith(SYNC_READS))
 

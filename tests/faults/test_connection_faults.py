@@ -109,9 +109,16 @@ def test_cable_pulled_in_the_middle_of_an_answer_keeps_what_came_before(
 
 
 def test_cable_pulled_during_an_apk_pull_keeps_every_shell_output_and_the_findings(
-    phone_with: PhoneFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    phone_with: PhoneFactory,
+    infected: Profile,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
-    phone = phone_with(FaultPlan(drop=Drop("recv", after_bytes=3000)))
+    from dataclasses import replace
+
+    # A shell without tail: the APKs are pulled whole, as on a phone that cannot read parts.
+    lacking = replace(infected, missing_tools=frozenset({"tail"}))
+    phone = phone_with(FaultPlan(drop=Drop("recv", after_bytes=3000)), lacking)
     run = run_scan(capsys, tmp_path, phone)
     assert run.code == INCOMPLETE
     assert run.report is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ INCOMPLETE = 5
 PEAK_LIMIT_BYTES = 200_000_000
 TIMEOUT = ("--command-timeout", "1")
 
-StartPhone = Callable[[Hostile], SimulatedPhone]
+StartPhone = Callable[..., SimulatedPhone]
 
 # The phone's list of trusted computers includes whichever computer scans it, so that one
 # answer is not the profile's fixed text.
@@ -44,8 +45,8 @@ def infected() -> Profile:
 def hostile_phone(infected: Profile) -> Iterator[StartPhone]:
     phones: list[SimulatedPhone] = []
 
-    def start(hostile: Hostile) -> SimulatedPhone:
-        phone = SimulatedPhone(infected, faults=FaultPlan(hostile=hostile))
+    def start(hostile: Hostile, profile: Profile | None = None) -> SimulatedPhone:
+        phone = SimulatedPhone(profile or infected, faults=FaultPlan(hostile=hostile))
         phone.start()
         phones.append(phone)
         return phone
@@ -142,16 +143,17 @@ def test_a_phone_advertising_maxdata_of_4_gb_is_scanned_in_full(
     run = run_scan_process(tmp_path, phone)
     assert_ended_plainly(run, 0)
     assert run.report is not None and run.report["complete"] is True
-    pulls = [e for e in run.report["commands"] if e["command"].startswith("pull ")]
-    assert len(pulls) == len(infected.files)
-    for entry in pulls:
-        assert entry["sha256"] == sha256(infected.files[entry["command"][len("pull ") :]])
+    checked = {e["path"]: e for e in run.report["app_files_checked"]}
+    for path, data in infected.files.items():
+        assert checked[path]["sha256"] == sha256(data)
 
 
 def test_a_pulled_file_whose_sync_header_claims_4_gb_is_named_and_the_report_kept(
     hostile_phone: StartPhone, infected: Profile, tmp_path: Path
 ) -> None:
-    phone = hostile_phone(Hostile(huge_header="recv"))
+    # A shell without tail: the APKs are pulled whole, as on a phone that cannot read parts.
+    lacking = replace(infected, missing_tools=frozenset({"tail"}))
+    phone = hostile_phone(Hostile(huge_header="recv"), lacking)
     run = run_scan_process(tmp_path, phone, *TIMEOUT)
     assert_ended_plainly(run, INCOMPLETE)
     assert run.report is not None and run.report["complete"] is False
@@ -168,7 +170,9 @@ def test_apks_trickled_a_byte_at_a_time_are_cut_and_named_and_the_scan_ends(
     # Every piece arrives well within the read time-out (0.2 s < 0.5 s): only the pull
     # deadline (command_s: 3 x 0.5 s) can end each read.
     plan = FaultPlan(hostile=Hostile(trickle_pull_s=0.2))
-    with SimulatedPhone(infected, faults=plan) as phone:
+    # A shell without tail: the APKs are pulled whole, as on a phone that cannot read parts.
+    lacking = replace(infected, missing_tools=frozenset({"tail"}))
+    with SimulatedPhone(lacking, faults=plan) as phone:
         run = run_scan_process(tmp_path, phone, "--command-timeout", "0.5")
     assert_ended_plainly(run, INCOMPLETE)
     assert run.report is not None and run.report["complete"] is False

@@ -71,10 +71,10 @@ def test_every_finding_carries_evidence_and_guidance(infected):
         assert finding.guidance, finding.id
 
 
-def test_infected_scan_is_complete_and_pulled_the_sideloaded_apks(infected):
+def test_infected_scan_is_complete_and_checked_the_sideloaded_apks(infected):
     assert infected.complete, infected.problems
-    pulled = {p.package for p in infected.pulls if p.ok}
-    assert {"com.systemservice", "com.android.sys.wifiservice"} <= pulled
+    checked = {c.package for c in infected.app_checks if c.certificate and c.sha256}
+    assert {"com.systemservice", "com.android.sys.wifiservice"} <= checked
 
 
 def test_clean_phone_has_no_stalkerware_or_high_finding(clean):

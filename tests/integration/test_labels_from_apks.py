@@ -75,8 +75,9 @@ def result() -> ScanResult:
             connection.close()
 
 
-def test_sideloaded_app_gets_the_label_from_its_pulled_apk(result):
-    assert {p.package for p in result.pulls if p.ok} == {"com.systemservice", "com.example.decoy"}
+def test_sideloaded_app_gets_the_label_from_its_apk(result):
+    checked = {c.package for c in result.app_checks if c.certificate}
+    assert checked == {"com.systemservice", "com.example.decoy"}
     spy = result.snapshot.package("com.systemservice")
     assert spy is not None
     assert spy.label == "System Service"

@@ -1,0 +1,239 @@
+"""Read who signed an APK, and its label, from only the parts of it that say so.
+
+``plan_reads`` walks the same structures the full readers walk (``zipread``, ``signing``,
+``jar``, ``manifest``), over the bytes known so far, and names the byte ranges still
+needed: the End of Central Directory (the last bytes), the central directory, the APK
+Signing Block before it, and the local header and data of each ``META-INF`` signature
+block (v1) and, for a label, ``AndroidManifest.xml`` and ``resources.arsc``. Once nothing
+is missing, ``read_known`` runs the full readers over a file-sized view in which only
+those ranges are filled: every byte they read is a byte of the real file, so what they
+find is what a whole pull finds (the test suite compares both on every real APK).
+
+Each step needs the one before (the trailer locates the directory, the directory the
+entries), so a caller reads in rounds; the guesses below make three rounds enough for
+almost every APK, a fourth mops up.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Final
+
+from scanner.apk import jar
+from scanner.apk.manifest import MANIFEST_ENTRY, TABLE_ENTRY, ApkManifest, read_manifest
+from scanner.apk.signing import SIGNING_BLOCK_MAGIC, ApkSigners, read_signers
+from scanner.apk.zipread import EOCD_SIZE, BadZip, ZipEntry, find_eocd, iter_entries
+
+TAIL_GUESS: Final = 8 * 1024
+"""Bytes read from the end first: the trailer, and the whole directory of a small app."""
+
+BLOCK_GUESS: Final = 16 * 1024
+"""Bytes read before the central directory along with it: a signing block is 2 to 12 KB
+(certificates, signatures, padding to 4 KB when verity is on)."""
+
+LOCAL_SLACK: Final = 256
+"""Extra bytes read after an entry's expected end: the local header's extra field (zipalign
+padding) is usually not the central directory's length."""
+
+MAX_PARTIAL_BYTES: Final = 24 * 1024 * 1024
+"""Past this many bytes for one APK, reading parts saves little: read it whole instead."""
+
+_MAX_COMMENT_SEARCH: Final = EOCD_SIZE + 0xFFFF
+_LOCAL_HEADER: Final = 30
+_MAX_ENTRIES: Final = 500_000
+
+
+class KnownBytes:
+    """The byte ranges of one file read so far (its size is known)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._starts: list[int] = []
+        self._pieces: list[bytes] = []
+
+    def add(self, start: int, data: bytes) -> None:
+        """Record ``data`` at ``start`` (merged with what touches it)."""
+        if not data:
+            return
+        end = start + len(data)
+        keep_starts, keep_pieces = [], []
+        merged_start, merged = start, bytearray(data)
+        for s, piece in zip(self._starts, self._pieces, strict=True):
+            e = s + len(piece)
+            if e < merged_start or s > merged_start + len(merged):
+                keep_starts.append(s)
+                keep_pieces.append(piece)
+                continue
+            low = min(s, merged_start)
+            high = max(e, merged_start + len(merged), end)
+            joined = bytearray(high - low)
+            joined[s - low : e - low] = piece
+            joined[merged_start - low : merged_start - low + len(merged)] = merged
+            merged_start, merged = low, joined
+        keep_starts.append(merged_start)
+        keep_pieces.append(bytes(merged))
+        order = sorted(range(len(keep_starts)), key=keep_starts.__getitem__)
+        self._starts = [keep_starts[i] for i in order]
+        self._pieces = [keep_pieces[i] for i in order]
+
+    def has(self, start: int, end: int) -> bool:
+        """True when every byte of ``[start, end)`` inside the file is known."""
+        start, end = max(start, 0), min(end, self.size)
+        if start >= end:
+            return True
+        i = bisect_right(self._starts, start) - 1
+        return i >= 0 and self._starts[i] + len(self._pieces[i]) >= end
+
+    def known_bytes(self) -> int:
+        return sum(len(p) for p in self._pieces)
+
+    def suffix(self) -> bytes:
+        """The known bytes that reach the end of the file (empty if the end is unknown)."""
+        if self._pieces and self._starts[-1] + len(self._pieces[-1]) == self.size:
+            return self._pieces[-1]
+        return b""
+
+    def view(self) -> memoryview:
+        """A file-sized view, known ranges filled, the rest zero (untouched pages cost no
+        memory: an anonymous map)."""
+        if self.size == 0:
+            return memoryview(b"")
+        if self._starts == [0] and len(self._pieces[0]) == self.size:
+            return memoryview(self._pieces[0])  # all of it is known: no copy
+        buffer = mmap.mmap(-1, self.size)
+        for start, piece in zip(self._starts, self._pieces, strict=True):
+            buffer[start : start + len(piece)] = piece
+        return memoryview(buffer)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What ``plan_reads`` decided for one APK."""
+
+    ranges: tuple[tuple[int, int], ...] = ()
+    """Byte ranges ``[start, end)`` still to read; empty when everything needed is known."""
+    too_big: bool = False
+    """The parts needed add up to more than ``MAX_PARTIAL_BYTES``: read the file whole."""
+
+    @property
+    def done(self) -> bool:
+        return not self.ranges and not self.too_big
+
+
+class _Needs:
+    def __init__(self, known: KnownBytes) -> None:
+        self.known = known
+        self.ranges: list[tuple[int, int]] = []
+
+    def want(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` is known; otherwise it is added to the plan."""
+        start, end = max(start, 0), min(end, self.known.size)
+        if self.known.has(start, end):
+            return True
+        self.ranges.append((start, end))
+        return False
+
+
+def plan_reads(known: KnownBytes, labels: bool) -> Plan:
+    """The ranges still needed to read the certificates (and, if ``labels``, the label)."""
+    needs = _Needs(known)
+    size = known.size
+    if not needs.want(size - TAIL_GUESS, size):
+        return _plan(needs)
+    suffix = known.suffix()
+    found = find_eocd(memoryview(suffix))
+    if found is None:
+        # Not in what was read: search as far back as a ZIP comment can reach.
+        needs.want(size - _MAX_COMMENT_SEARCH, size)
+        return _plan(needs)
+    eocd = size - len(suffix) + found
+    cd_size, cd_offset = struct.unpack_from("<II", suffix, found + 12)
+    if cd_offset + cd_size > eocd:
+        return _plan(needs)  # the readers stop here (ZIP64 or damaged): nothing more to read
+    directory = needs.want(cd_offset, cd_offset + cd_size)
+    view = known.view()
+    if cd_offset + cd_size == eocd and cd_offset >= 32:
+        _signing_block(needs, view, cd_offset)
+    if not directory:
+        return _plan(needs)
+    try:
+        entries = list(_wanted_entries(view, labels))
+    except BadZip:
+        entries = []  # the readers say what is damaged; what they read before it is known
+    for entry in entries:
+        _entry(needs, view, entry)
+    return _plan(needs)
+
+
+def _plan(needs: _Needs) -> Plan:
+    total = needs.known.known_bytes() + sum(end - start for start, end in needs.ranges)
+    if total > MAX_PARTIAL_BYTES:
+        return Plan(too_big=True)
+    return Plan(tuple(needs.ranges))
+
+
+def _signing_block(needs: _Needs, view: memoryview, cd_offset: int) -> None:
+    """The APK Signing Block, if the bytes before the directory end with its magic."""
+    if not needs.want(cd_offset - 24, cd_offset):
+        # Its size is in those 24 bytes; read a typical block's worth with them.
+        needs.ranges[-1] = (max(0, cd_offset - BLOCK_GUESS), cd_offset)
+        return
+    tail = bytes(view[cd_offset - 24 : cd_offset])
+    if tail[8:] != SIGNING_BLOCK_MAGIC:
+        return
+    footer_size = struct.unpack_from("<Q", tail)[0]
+    if footer_size < 24 or footer_size > cd_offset - 8:
+        return  # the reader reports it without reading more
+    needs.want(cd_offset - footer_size - 8, cd_offset)
+
+
+def _wanted_entries(view: memoryview, labels: bool) -> list[ZipEntry]:
+    """The entries the readers open: v1 signature blocks, and the manifest and table."""
+    meta: dict[str, ZipEntry] = {}
+    named: dict[bytes, ZipEntry] = {}
+    wanted_names = {MANIFEST_ENTRY.encode(), TABLE_ENTRY.encode()} if labels else set()
+    for entry in iter_entries(view, _MAX_ENTRIES):
+        name = entry.text_name.upper()
+        if name.startswith("META-INF/") and "/" not in name[len("META-INF/") :]:
+            meta.setdefault(name, entry)
+        if entry.name in wanted_names:
+            named.setdefault(entry.name, entry)
+    blocks = [e for n, e in meta.items() if n.endswith(jar.BLOCK_EXTENSIONS)]
+    return blocks[: jar.MAX_BLOCK_FILES] + list(named.values())
+
+
+def _entry(needs: _Needs, view: memoryview, entry: ZipEntry) -> None:
+    """An entry's local header, name and data (as ``zipread.entry_data`` reads them)."""
+    local = entry.local_offset
+    size = needs.known.size
+    if local > size - _LOCAL_HEADER:
+        return  # refused without reading
+    expected_end = local + _LOCAL_HEADER + len(entry.name) + entry.compressed_size
+    if not needs.known.has(local, local + _LOCAL_HEADER):
+        needs.want(local, expected_end + LOCAL_SLACK)
+        return
+    name_length, extra_length = struct.unpack_from("<HH", view, local + 26)
+    start = local + _LOCAL_HEADER + name_length + extra_length
+    if not needs.want(local, min(start, size)):
+        needs.ranges[-1] = (local, min(start + entry.compressed_size + LOCAL_SLACK, size))
+        return
+    if bytes(view[local + _LOCAL_HEADER : local + _LOCAL_HEADER + name_length]) != entry.name:
+        return  # refused: names another file
+    if entry.compressed_size > size - start:
+        return  # refused: runs past the end
+    needs.want(start, start + entry.compressed_size)
+
+
+def read_known(
+    known: KnownBytes, sha256: str, labels: bool
+) -> tuple[ApkSigners, ApkManifest | None]:
+    """The full readers over the known ranges (``plan_reads`` must have said done).
+
+    ``sha256``: the file's hash as the phone computed it, or "" when it was not hashed.
+    """
+    view = known.view()
+    signers = read_signers(view, sha256.upper(), known.size)
+    return signers, (read_manifest(view) if labels else None)

@@ -1,0 +1,317 @@
+"""Read the parts of many APKs that name their signer, in a few batched commands.
+
+Round 1, one command (split only by the phone's command-line limit): each APK's size and
+its last bytes, and ``sha256sum`` of the APKs that need a hash. Rounds 2 to 4: the ranges
+``apk.partial.plan_reads`` still needs for every APK at once, as ``dd`` block reads. So
+the number of round trips does not grow with the number of apps.
+
+An APK that could not be read this way (a tool missing on the phone, a read cut short,
+a file with more parts than it is worth) is returned as "needs a whole pull", with why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from scanner.apk.partial import TAIL_GUESS, KnownBytes, plan_reads
+from scanner.apk_remote.framing import NOT_RUN, TOOL_MISSING, FramedOutput, StepOutput
+from scanner.device.apk_commands import (
+    BLOCK,
+    MAX_COMMAND_CHARS,
+    Blocks,
+    Hashes,
+    Size,
+    Step,
+    Tail,
+    build_commands,
+)
+from scanner.errors import DeviceError, Disconnected
+
+MAX_ROUNDS = 4
+"""Rounds of commands, the first included: the issue's bound on extra round trips."""
+
+HASHES_PER_STEP = 200
+"""Paths per ``sha256sum`` step (about 20 kB of command line)."""
+
+GAP_BLOCKS = 8
+"""Ranges of one file closer than this many blocks are read as one (fewer steps)."""
+
+MAX_COMMAND_OUTPUT = 16 * 1024 * 1024
+"""Bytes one block-read command may be expected to print: a bigger round is split."""
+
+MAX_HELD_BYTES = 96 * 1024 * 1024
+"""Bytes of parts held at once for apps not read yet (each is released once read). An
+app whose parts would go past it is pulled whole instead (one file at a time): a phone
+full of big apps, or one that lies about its files, cannot fill the computer's memory."""
+
+_HASH_LINE = re.compile(rb"([0-9a-f]{64})  (\S+)\n")
+
+Run = Callable[[str], bytes]
+"""Runs one shell command on the phone and returns its output (raises ``DeviceError``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One APK to read: whose it is, where, and what is wanted of it."""
+
+    package: str
+    path: str
+    hash_wanted: bool
+    label_wanted: bool
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What came of one target."""
+
+    target: Target
+    known: KnownBytes | None = None
+    sha256: str = ""
+    hash_error: str = ""
+    """Why no hash came back, when one was wanted ("" when it did, or was not wanted)."""
+    error: str = ""
+    """Why the parts could not be read ("" when they were)."""
+    tool_missing: bool = False
+    absent: bool = False
+    """The phone said the file is not there (or not readable): a whole pull would fail too."""
+    lost: bool = False
+    """The connection was lost: nothing more can be read for it."""
+    planned_done: bool = False
+    """Everything its readers need is known (no need to plan it again)."""
+
+    @property
+    def read(self) -> bool:
+        return self.known is not None and not self.error
+
+
+@dataclass(slots=True)
+class ReadStats:
+    """What the reads cost, for the report and the benchmark."""
+
+    commands: int = 0
+    rounds: int = 0
+    bytes_out: int = 0
+    sent: list[str] = field(default_factory=list)
+
+
+def read_apk_parts(
+    run: Run,
+    targets: Sequence[Target],
+    max_chars: int = MAX_COMMAND_CHARS,
+    on_ready: Callable[[Outcome], None] | None = None,
+) -> tuple[list[Outcome], ReadStats]:
+    """Read every target's signing parts (and hash) in at most ``MAX_ROUNDS`` rounds.
+
+    ``on_ready`` is called with each outcome as soon as all its parts are in (before the
+    next round is sent), so the caller can read it while the link is busy.
+    """
+    outcomes = [Outcome(t) for t in targets]
+    stats = ReadStats()
+    _first_round(run, outcomes, max_chars, stats)
+    for _ in range(MAX_ROUNDS - 1):
+        pending = _plan_round(outcomes, on_ready)
+        if not pending:
+            break
+        _block_round(run, pending, max_chars, stats)
+    for outcome, _, _ in _plan_round(outcomes, on_ready):
+        outcome.error = "its signature could not be located in the parts read"
+    return outcomes, stats
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One command's steps and its framed output, or why there is none."""
+
+    steps: list[Step]
+    framed: FramedOutput | None
+    failure: str = ""
+    lost: bool = False
+
+
+def _run_all(run: Run, steps: list[Step], max_chars: int, stats: ReadStats) -> list[_Answer]:
+    answers: list[_Answer] = []
+    lost = ""
+    for command, nonce, chunk in build_commands(steps, max_chars):
+        if lost:
+            answers.append(_Answer(chunk, None, lost, lost=True))
+            continue
+        stats.sent.append(command)
+        try:
+            output = run(command)
+        except Disconnected as exc:
+            lost = f"not read: {exc.message}"
+            answers.append(_Answer(chunk, None, lost, lost=True))
+            continue
+        except DeviceError as exc:
+            answers.append(_Answer(chunk, None, exc.message))
+            continue
+        stats.commands += 1
+        stats.bytes_out += len(output)
+        answers.append(_Answer(chunk, FramedOutput(output, nonce)))
+    return answers
+
+
+def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadStats) -> None:
+    by_path = {o.target.path: o for o in outcomes}
+    steps: list[Step] = []
+    for outcome in outcomes:
+        steps += [Size(outcome.target.path), Tail(outcome.target.path, TAIL_GUESS)]
+    hashed = [o.target.path for o in outcomes if o.target.hash_wanted]
+    for i in range(0, len(hashed), HASHES_PER_STEP):
+        steps.append(Hashes(tuple(hashed[i : i + HASHES_PER_STEP])))
+    if steps:
+        stats.rounds += 1
+    # A file's size and its tail may fall in two commands when the batch is split.
+    sizes: dict[str, int] = {}
+    for answer in _run_all(run, steps, max_chars, stats):
+        framed = answer.framed
+        for step in answer.steps:
+            if framed is None:
+                for path in step.paths if isinstance(step, Hashes) else (step.path,):
+                    _fail(by_path[path], step, answer.failure, answer.lost)
+                continue
+            if isinstance(step, Size):
+                got = framed.next_step()
+                text = got.data.strip()
+                if got.ok and text.isdigit():
+                    sizes[step.path] = int(text)
+                else:
+                    _fail(by_path[step.path], step, _why(got, "its size"))
+                    by_path[step.path].absent = got.status not in (0, NOT_RUN, TOOL_MISSING)
+            elif isinstance(step, Tail):
+                size = sizes.get(step.path)
+                got = framed.next_step(None if size is None else min(size, step.count))
+                outcome = by_path[step.path]
+                if size is None:
+                    continue
+                if got.ok:
+                    known = KnownBytes(size)
+                    known.add(size - len(got.data), got.data)
+                    outcome.known = known
+                else:
+                    _fail(outcome, step, _why(got, "its last bytes"))
+            elif isinstance(step, Hashes):
+                got = framed.next_step()
+                _take_hashes(got, step, by_path)
+
+
+def _take_hashes(got: StepOutput, step: Hashes, by_path: dict[str, Outcome]) -> None:
+    found = {m[2].decode("utf-8", "replace"): m[1].decode() for m in _HASH_LINE.finditer(got.data)}
+    for path in step.paths:
+        outcome = by_path[path]
+        if path in found:
+            outcome.sha256 = found[path]
+        elif got.status == TOOL_MISSING:
+            outcome.hash_error = "the phone has no sha256sum tool"
+            outcome.tool_missing = True
+        else:
+            outcome.hash_error = "the phone did not hash the file" + (
+                " (the answer was cut short)" if got.status == NOT_RUN else ""
+            )
+
+
+def _plan_round(
+    outcomes: list[Outcome], on_ready: Callable[[Outcome], None] | None
+) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
+    pending = []
+    held = sum(o.known.known_bytes() for o in outcomes if o.known is not None)
+    for outcome in outcomes:
+        known = outcome.known
+        if known is None or outcome.error or outcome.planned_done:
+            continue
+        plan = plan_reads(known, outcome.target.label_wanted)
+        outcome.planned_done = plan.done
+        if plan.done and on_ready is not None:
+            on_ready(outcome)
+        wanted = sum(end - start for start, end in plan.ranges)
+        if plan.too_big:
+            outcome.error = "its signing parts are too large to read in parts"
+        elif held + wanted > MAX_HELD_BYTES:
+            outcome.error = "the parts of all apps together are too large to hold at once"
+        elif plan.ranges:
+            held += wanted
+            pending.append((outcome, known, plan.ranges))
+    return pending
+
+
+def to_blocks(ranges: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Byte ranges as ``(skip, count)`` runs of whole blocks, near ones merged."""
+    runs: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(e, size)) for s, e in ranges):
+        if start >= end:
+            continue
+        first, last = start // BLOCK, -(-end // BLOCK)
+        if runs and first <= runs[-1][0] + runs[-1][1] + GAP_BLOCKS:
+            skip, count = runs[-1]
+            runs[-1] = (skip, max(count, last - skip))
+        else:
+            runs.append((first, last - first))
+    return runs
+
+
+def _block_round(
+    run: Run,
+    pending: list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]],
+    max_chars: int,
+    stats: ReadStats,
+) -> None:
+    reads: list[tuple[Outcome, KnownBytes, Blocks]] = []
+    for outcome, known, ranges in pending:
+        for skip, count in to_blocks(ranges, known.size):
+            reads.append((outcome, known, Blocks(outcome.target.path, skip, count)))
+    pieces = iter(reads)
+    answers: list[_Answer] = []
+    for group in _by_output(reads):
+        answers += _run_all(run, group, max_chars, stats)
+    stats.rounds += 1
+    for answer in answers:
+        for outcome, known, step in (next(pieces) for _ in answer.steps):
+            if answer.framed is None:
+                _fail(outcome, step, answer.failure, answer.lost)
+                continue
+            expected = max(0, min(step.count * BLOCK, known.size - step.skip * BLOCK))
+            got = answer.framed.next_step(expected)
+            if got.ok:
+                known.add(step.skip * BLOCK, got.data)
+            elif not outcome.error:
+                _fail(outcome, step, _why(got, "a part of it"))
+
+
+def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Step]]:
+    """The steps in groups whose output fits ``MAX_COMMAND_OUTPUT``, in order."""
+    groups: list[list[Step]] = [[]]
+    size = 0
+    for _, known, step in reads:
+        expected = max(0, min(step.count * BLOCK, known.size - step.skip * BLOCK))
+        if groups[-1] and size + expected > MAX_COMMAND_OUTPUT:
+            groups.append([])
+            size = 0
+        groups[-1].append(step)
+        size += expected
+    return groups if groups[-1] else []
+
+
+_NO_TOOL = "the phone's shell has no tool to read "
+
+
+def _why(got: StepOutput, what: str) -> str:
+    if got.status == TOOL_MISSING:
+        return _NO_TOOL + what
+    if got.status == NOT_RUN:
+        return f"the phone's answer with {what} was cut short"
+    return (
+        f"the phone could not read {what} (exit status {got.status}: no such file, or unreadable)"
+    )
+
+
+def _fail(outcome: Outcome, step: Step, why: str, lost: bool = False) -> None:
+    """Record the first failure: of the hash for a ``sha256sum`` step, else of the parts."""
+    why = why or "not read"
+    outcome.lost = outcome.lost or lost
+    if isinstance(step, Hashes):
+        outcome.hash_error = outcome.hash_error or why
+    elif not outcome.error:
+        outcome.error = why
+        outcome.tool_missing = outcome.tool_missing or why.startswith(_NO_TOOL)

@@ -1,0 +1,49 @@
+"""What the reports say about the apps' files: whose certificate and hash were checked.
+
+The JSON report lists every app (``app_file_checks``); the terminal and HTML reports give
+the counts and name, by package, every app outside the phone's own software that was not
+checked, with why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.apks import NOT_SYSTEM_ONLY
+from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
+
+
+@dataclass(frozen=True, slots=True)
+class AppChecksText:
+    """One summary line, then one line per reason an app was not checked, naming the apps
+    (system apps are only counted in the summary)."""
+
+    summary: str
+    not_checked: tuple[str, ...]
+    unchecked_apps: int
+
+
+def app_checks_text(result: ScanResult) -> AppChecksText | None:
+    """None when the apps' files were not checked at all (offline input, or turned off)."""
+    checks = result.app_checks
+    if not checks:
+        return None
+    system = sum(1 for c in checks if c.certificate_not_checked == NOT_SYSTEM_ONLY)
+    others = [c for c in checks if c.certificate_not_checked != NOT_SYSTEM_ONLY]
+    certified = [c for c in others if c.certificate]
+    in_parts = sum(1 for c in certified if c.certificate == CHECKED_IN_PARTS)
+    hashed = [c for c in others if c.sha256]
+    on_phone = sum(1 for c in hashed if c.sha256 == HASHED_ON_PHONE)
+    summary = (
+        f"Signing certificates were checked for {len(certified)} of the {len(others)} apps "
+        f"that are not part of the phone's own software ({in_parts} read in parts on the "
+        f"phone, {len(certified) - in_parts} from the whole file); file hashes for "
+        f"{len(hashed)} apps ({on_phone} hashed on the phone). {system} system apps were "
+        "not checked."
+    )
+    by_reason: dict[str, list[str]] = {}
+    for check in others:
+        if not check.certificate:
+            by_reason.setdefault(check.certificate_not_checked, []).append(check.package)
+    lines = tuple(f"{why} ({', '.join(apps)})" for why, apps in by_reason.items())
+    return AppChecksText(summary, lines, sum(len(apps) for apps in by_reason.values()))

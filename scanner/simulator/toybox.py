@@ -1,0 +1,211 @@
+"""The simulated shell's file tools: ``echo``, ``stat``, ``tail``, ``dd`` and ``sha256sum``.
+
+A command line of simple commands joined by ``;`` whose every command is one of these is
+run here against the profile's files, as mksh and toybox run it on a phone: each tool
+writes its bytes to stdout, its complaints to stderr (merged into the same stream by the
+legacy shell, unless ``2>/dev/null``), and ``$?`` is the last exit status. Outputs are
+the tools' (``stat -c %s``, ``tail -c N``, ``dd``'s bytes, ``sha256sum``'s ``<hex>  <path>``
+lines); ``dd``'s stderr summary is simplified (records in/out and bytes, no timing), and
+a tool the phone lacks answers as mksh does (status 127, "inaccessible or not found").
+Only the options the scanner and ``adb shell`` users need are known; anything else
+returns None so ``shell.py`` answers as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from scanner.simulator.answer import ShellAnswer
+
+TOOLS: Final = frozenset({"echo", "stat", "tail", "dd", "sha256sum"})
+_NULL_STDERR: Final = "2>/dev/null"
+_OTHER_SYNTAX: Final = frozenset('$`|&<>()*\\"')
+"""Shell syntax beyond ``;``, single quotes, ``$?`` and ``2>/dev/null``: not run here."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Ran:
+    stdout: bytes
+    stderr: bytes
+    status: int
+
+
+class _Usage(Exception):
+    """Options this simulation does not know: leave the command to ``shell.py``."""
+
+
+_DIGESTS: dict[int, tuple[bytes, str]] = {}
+"""SHA-256 of files already hashed (by object): a phone hashes each time, but the
+simulator need not spend the benchmark's CPU doing it again for the same bytes."""
+
+
+def _digest(data: bytes) -> str:
+    cached = _DIGESTS.get(id(data))
+    if cached is None or cached[0] is not data:
+        cached = (data, hashlib.sha256(data).hexdigest())
+        _DIGESTS[id(data)] = cached
+    return cached[1]
+
+
+def run_tools(
+    command: str,
+    files: Mapping[str, bytes],
+    missing: frozenset[str] = frozenset(),
+) -> ShellAnswer | None:
+    """What ``command`` prints and its status, or None when it is not for these tools.
+
+    ``missing``: tools this phone's shell does not have.
+    """
+    rest = command.replace(_NULL_STDERR, "").replace("$?", "")
+    if any(c in _OTHER_SYNTAX for c in rest):
+        return None  # shell.py says what it does not model
+    try:
+        commands = _split(command)
+    except ValueError:
+        return None
+    if not commands or any(not words or words[0] not in TOOLS for words, _ in commands):
+        return None
+    if all(words[0] == "echo" for words, _ in commands):
+        return None  # no file tool: shell.py's own echo answers
+    out, err, merged = bytearray(), bytearray(), bytearray()
+    status = 0
+    for words, quiet in commands:
+        words = [w.replace("$?", str(status)) for w in words]
+        if words[0] in missing:
+            missing_text = f"/system/bin/sh: {words[0]}: inaccessible or not found\n"
+            ran = _Ran(b"", missing_text.encode(), 127)
+        else:
+            try:
+                ran = _TOOL[words[0]](words[1:], files)
+            except _Usage:
+                return None
+        out += ran.stdout
+        merged += ran.stdout
+        if not quiet:
+            err += ran.stderr
+            merged += ran.stderr
+        status = ran.status
+    return ShellAnswer(bytes(out), bytes(err), status, in_order=bytes(merged))
+
+
+_PLAIN = re.compile(r"(?:'[^']*'|[^\s;'])+|;|(?P<bad>')")
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _words(command: str) -> list[str]:
+    """The shell's words and ``;``s: unquoted runs and single-quoted strings (other
+    quoting was turned away before); raises ValueError on an unbalanced quote."""
+    words = []
+    for match in _PLAIN.finditer(command):
+        if match["bad"]:
+            raise ValueError("unbalanced quote")
+        word = match[0]
+        words.append(_QUOTED.sub(r"\1", word) if "'" in word else word)
+    return words
+
+
+def _split(command: str) -> list[tuple[list[str], bool]]:
+    """Simple commands as (words, stderr to /dev/null); raises ValueError on bad quoting."""
+    commands: list[tuple[list[str], bool]] = []
+    words: list[str] = []
+    for word in _words(command):
+        if word == ";":
+            commands.append(_redirected(words))
+            words = []
+        elif set(word) == {";"}:
+            raise ValueError("empty command")
+        else:
+            words.append(word)
+    if words:
+        commands.append(_redirected(words))
+    return commands
+
+
+def _redirected(words: list[str]) -> tuple[list[str], bool]:
+    quiet = _NULL_STDERR in words
+    return [w for w in words if w != _NULL_STDERR], quiet
+
+
+def _missing(tool: str, path: str) -> bytes:
+    return f"{tool}: {path}: No such file or directory\n".encode()
+
+
+def _echo(args: list[str], _files: Mapping[str, bytes]) -> _Ran:
+    return _Ran((" ".join(args) + "\n").encode(), b"", 0)
+
+
+def _stat(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+    if len(args) < 3 or args[0] != "-c" or args[1] != "%s":
+        raise _Usage
+    out, err, status = bytearray(), bytearray(), 0
+    for path in args[2:]:
+        data = files.get(path)
+        if data is None:
+            err += f"stat: '{path}': No such file or directory\n".encode()
+            status = 1
+        else:
+            out += f"{len(data)}\n".encode()
+    return _Ran(bytes(out), bytes(err), status)
+
+
+def _tail(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+    if len(args) != 3 or args[0] != "-c" or not args[1].isdigit():
+        raise _Usage
+    data = files.get(args[2])
+    if data is None:
+        return _Ran(b"", _missing("tail", args[2]), 1)
+    count = int(args[1])
+    return _Ran(data[len(data) - count :] if count < len(data) else data, b"", 0)
+
+
+def _dd(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+    options: dict[str, str] = {}
+    for arg in args:
+        key, equals, value = arg.partition("=")
+        if not equals or key not in ("if", "bs", "skip", "count"):
+            raise _Usage
+        options[key] = value
+    numbers = [options.get(k, d) for k, d in (("bs", "512"), ("skip", "0"), ("count", ""))]
+    if "if" not in options or not all(n.isdigit() for n in numbers if n) or numbers[0] == "0":
+        raise _Usage
+    path = options["if"]
+    data = files.get(path)
+    if data is None:
+        return _Ran(b"", _missing("dd", path), 1)
+    block, skip = int(numbers[0]), int(numbers[1])
+    start = min(block * skip, len(data))
+    end = len(data) if not numbers[2] else min(start + block * int(numbers[2]), len(data))
+    piece = data[start:end]
+    whole, part = divmod(len(piece), block)
+    records = f"{whole}+{1 if part else 0}"
+    # dd's summary goes to stderr (simplified: records in, records out, bytes copied).
+    summary = f"{records} records in\n{records} records out\n{len(piece)} bytes copied\n"
+    return _Ran(piece, summary.encode(), 0)
+
+
+def _sha256sum(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+    if not args or any(a.startswith("-") for a in args):
+        raise _Usage
+    out, err, status = bytearray(), bytearray(), 0
+    for path in args:
+        data = files.get(path)
+        if data is None:
+            err += _missing("sha256sum", path)
+            status = 1
+            continue
+        hexdigest = _digest(data)
+        out += f"{hexdigest}  {path}\n".encode()
+    return _Ran(bytes(out), bytes(err), status)
+
+
+_TOOL: Final[Mapping[str, Callable[[list[str], Mapping[str, bytes]], _Ran]]] = {
+    "echo": _echo,
+    "stat": _stat,
+    "tail": _tail,
+    "dd": _dd,
+    "sha256sum": _sha256sum,
+}
