@@ -19,6 +19,8 @@ class AppChecksText:
     (system apps are only counted in the summary)."""
 
     summary: str
+    short: str
+    """The same in one or two lines, for the short screen report."""
     not_checked: tuple[str, ...]
     unchecked_apps: int
 
@@ -46,4 +48,10 @@ def app_checks_text(result: ScanResult) -> AppChecksText | None:
         if not check.certificate:
             by_reason.setdefault(check.certificate_not_checked, []).append(check.package)
     lines = tuple(f"{why} ({', '.join(apps)})" for why, apps in by_reason.items())
-    return AppChecksText(summary, lines, sum(len(apps) for apps in by_reason.values()))
+    unchecked = sum(len(apps) for apps in by_reason.values())
+    short = (
+        f"Who signed each app was checked for {len(certified)} of the {len(others)} apps that "
+        "did not come with the phone"
+        + (f"; {unchecked} could not be (see --details)." if unchecked else ".")
+    )
+    return AppChecksText(summary, short, lines, unchecked)

@@ -40,7 +40,9 @@ def print_legal_route(
     if text is None or not applies(result):
         return
     if not full:
-        console.print(Text(f"{text.title}: see --details or the HTML report."))
+        # Only the terminal's details and an evidence pack's summary hold it: the HTML
+        # report keeps to its printed-page budget.
+        console.print(Text(f"{text.title}: see --details, or an evidence pack's summary."))
         return
     console.rule(text.title)
     if text.removal_warning:

@@ -304,17 +304,12 @@ def _unread(result: ScanResult, console: Console, details: bool) -> None:
     files = app_checks_text(result)
     if files is not None:
         console.rule(sections.APP_FILES)
-        console.print(plain(files.summary))
         if details:
+            console.print(plain(files.summary))
             for line in files.not_checked:
                 console.print(phone(f"- {line}"))
-        elif files.unchecked_apps:
-            console.print(
-                plain(
-                    f"{files.unchecked_apps} other app(s) were not checked; --details and the "
-                    "JSON report name each, with why."
-                )
-            )
+        else:
+            console.print(plain(files.short))
     if not result.complete:
         console.rule(sections.NOT_READ)
         for problem in result.problems:

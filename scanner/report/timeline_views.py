@@ -30,8 +30,8 @@ def print_timeline(result: ScanResult, console: Console, *, full: bool = True) -
     if not full:
         console.print(
             Text(
-                f"{HEADING}: {len(timeline.events)} dated records, with who installed each "
-                "app; see --details or the HTML report."
+                f"{HEADING}: {len(timeline.events)} dated records; see --details, or an "
+                "evidence pack's summary."
             )
         )
         return
