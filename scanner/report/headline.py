@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scanner.i18n import Catalogue, catalogue
 from scanner.model import ScanResult, Severity
 
 
@@ -32,62 +33,47 @@ class Headline:
         return (*self.not_checked, self.found)
 
 
-def _things(count: int) -> str:
-    return f"{count} thing{'s' if count != 1 else ''}"
-
-
-def not_checked(result: ScanResult) -> tuple[str, ...]:
+def not_checked(result: ScanResult, words: Catalogue | None = None) -> tuple[str, ...]:
     """Plain sentences naming each part of the check that did not cover the whole phone."""
+    say = catalogue() if words is None else words
     lines = []
     if not result.known_check_ran:
-        lines.append(
-            "The check for known stalkerware did not run, because no stalkerware database "
-            "could be used. This scan cannot say whether known stalkerware is on the phone."
-        )
+        lines.append(say.text("headline.no_database"))
     if result.apps_unread:
-        lines.append(
-            "The list of apps on the phone could not be read, so no app was checked. "
-            "This scan cannot say whether a spy app is on the phone."
-        )
+        lines.append(say.text("headline.apps_unread"))
     elif not result.app_list_complete:
-        read = len(result.snapshot.packages)
-        lines.append(
-            f"The list of apps could only be read in part ({read} app"
-            f"{'s' if read != 1 else ''} read). Apps that were not read were not checked, "
-            "so this scan cannot say that no known stalkerware is on the phone."
-        )
+        lines.append(say.count("headline.apps_partly_read", len(result.snapshot.packages)))
     if not result.complete and result.app_list_complete:
-        lines.append("Some other parts of the phone could not be read; the report lists them.")
+        lines.append(say.text("headline.other_parts_unread"))
     if result.not_applicable:
-        lines.append(
-            "This kind of input does not hold every part of the phone; what it lacks was not "
-            "checked (see 'Not available in this kind of input')."
-        )
+        lines.append(say.text("headline.input_lacks_parts"))
     return tuple(lines)
 
 
-def headline(result: ScanResult) -> Headline:
-    """What every report says first about ``result``."""
+def headline(result: ScanResult, words: Catalogue | None = None) -> Headline:
+    """What every report says first about ``result``, in the language of ``words``."""
+    say = catalogue() if words is None else words
     counts = dict.fromkeys((s.value for s in Severity), 0)
     for finding in result.findings:
         counts[finding.severity.value] += 1
     spy = counts[Severity.STALKERWARE.value]
     others = counts[Severity.HIGH.value] + counts[Severity.REVIEW.value]
     if spy:
-        more = f", and {_things(others)} to look at" if others else ""
-        found = f"The scan found {spy} known stalkerware app{'s' if spy != 1 else ''}{more}."
+        found = say.count("headline.found_known", spy)
+        if others:
+            found = f"{found} {say.count('headline.found_known_also', others)}"
     elif result.known_ruled_out:
         found = (
-            f"No known stalkerware was found, but {_things(others)} may need a closer look."
+            say.count("headline.ruled_out_but_look", others)
             if others
-            else "No known stalkerware and nothing unusual was found."
+            else say.text("headline.ruled_out_clean")
         )
     elif others:
-        found = f"In what the scan could read, {_things(others)} may need a closer look."
+        found = say.count("headline.partial_look", others)
     else:
-        found = "Nothing unusual was found in what the scan could read."
+        found = say.text("headline.partial_clean")
     return Headline(
-        not_checked=not_checked(result),
+        not_checked=not_checked(result, say),
         found=found,
         known_ruled_out=result.known_ruled_out,
         counts=counts,

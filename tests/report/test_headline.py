@@ -123,4 +123,6 @@ def test_counts_are_by_severity() -> None:
     opening = headline(replace(_clean(), findings=findings))
 
     assert opening.counts == {"stalkerware": 1, "high": 0, "review": 1, "info": 0}
-    assert opening.found == "The scan found 1 known stalkerware app, and 1 thing to look at."
+    assert opening.found == (
+        "The scan found 1 known stalkerware app. It also found 1 more thing to look at."
+    )
