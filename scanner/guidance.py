@@ -83,6 +83,9 @@ HELPLINE_KINDS = ("urgent", "main", "specialist", "more")
 """How prominent a helpline is: danger now, the first screen, help for particular people,
 or the full report only."""
 
+_NOT_TEXTS = frozenset({"language", "helplines"})
+"""Files in a language folder that are not guidance texts: the language's facts
+(``language.yaml``) and its helpline words."""
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _REGION_RE = re.compile(r"^[a-z]{2}(?:[a-z-]*[a-z])?$")
@@ -321,6 +324,8 @@ def _load_language(
         name = PurePosixPath(path.name)
         if name.suffix != ".yaml":
             raise _fail(shown, "only .yaml files belong in a guidance language folder")
+        if name.stem in _NOT_TEXTS:
+            continue  # read by scanner.i18n and the helpline loader
         if name.stem == "ui":
             ui_texts, ui_lists = _parse_ui(path, shown)
         elif not _ID_RE.match(name.stem):
