@@ -489,6 +489,23 @@ class AppFileCheck:
     sha256_not_checked: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceApk:
+    """An app's whole APK copied for an evidence pack, or why it was not."""
+
+    package: str
+    path: str
+    why_chosen: str
+    """The most serious finding that made this app matter (e.g. "known stalkerware")."""
+    data: bytes | None = field(default=None, repr=False)
+    """The file's bytes as the phone sent them; None when not pulled."""
+    sha256: str = ""
+    phone_sha256: str = ""
+    """The hash the scan had for this file (made on the phone or from a pull), "" if none."""
+    not_pulled: str = ""
+    """Why it is not in the pack, in plain words ("" when it is)."""
+
+
 CHECKED_IN_PARTS = "read on the phone in parts (signing block, signature files, manifest)"
 CHECKED_WHOLE = "read from the whole file, pulled"
 HASHED_ON_PHONE = "hashed on the phone (sha256sum)"
@@ -549,6 +566,8 @@ class ScanResult:
     pack made from it says DEMO, so it never passes for a real phone's."""
     app_checks: tuple[AppFileCheck, ...] = ()
     """For every app: whether its certificate and hash were checked, and if not, why."""
+    evidence_apks: tuple[EvidenceApk, ...] = ()
+    """Whole APKs of the apps that matter, for an evidence pack (only with ``--evidence``)."""
 
     @property
     def complete(self) -> bool:
