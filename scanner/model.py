@@ -181,6 +181,8 @@ class Package:
     partial: bool = False
     """True when the phone's answer stopped inside this app's entry: only its package id
     is known (its other fields keep their defaults, which say nothing)."""
+    splits: tuple[str, ...] = ()
+    """Names of the app's split APKs (``split_<name>.apk`` beside ``base.apk``)."""
 
     def granted(self) -> frozenset[str]:
         """Names of every permission this package holds."""
@@ -487,6 +489,8 @@ class AppFileCheck:
     sha256: str = ""
     """How the hash was made (``HASHED_ON_PHONE``, ``HASHED_WHOLE``), "" if not."""
     sha256_not_checked: str = ""
+    splits: str = ""
+    """What was checked of the app's split APKs, in plain words ("" when it has none)."""
 
 
 @dataclass(frozen=True, slots=True)
