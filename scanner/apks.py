@@ -283,8 +283,8 @@ STORE_NO_HASH = "not hashed: installed from an app store (its certificate is wha
 def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileCheck]]:
     """The APKs to read, and a record for each app that will not be read, with why.
 
-    An app's split APKs follow its base, as targets of the same package: their signer and
-    hash are read the same way, never their label.
+    An off-store app's split APKs follow its base, as targets of the same package: their
+    signer and hash are read the same way, never their label.
     """
     targets: list[Target] = []
     skipped: list[AppFileCheck] = []
@@ -308,11 +308,14 @@ def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileC
             continue
         off_store = not from_store(pkg, snapshot)
         targets.append(Target(pkg.package, path, hash_wanted=off_store, label_wanted=off_store))
-        targets += [
-            Target(pkg.package, split, hash_wanted=off_store, label_wanted=False)
-            for split in split_files(pkg)
-            if is_apk_path(split)  # the rest are named as not checked, never sent
-        ]
+        if off_store:
+            # Store apps' splits are left alone: Android installs a split only when it has
+            # base.apk's signer, and reading them would multiply the reads for store apps.
+            targets += [
+                Target(pkg.package, split, hash_wanted=True, label_wanted=False)
+                for split in split_files(pkg)
+                if is_apk_path(split)  # the rest are named as not checked, never sent
+            ]
     return targets, skipped
 
 
@@ -425,13 +428,16 @@ def check_app_files(
             reason = f"{lead}{error}{because}"
             checks.append(AppFileCheck(target.package, target.path, "", reason, "", reason))
     split_paths = {pkg.package: split_files(pkg) for pkg in snapshot.packages if pkg.splits}
+    off_store = {t.package for t in targets if t.hash_wanted}
     for index, check in enumerate(checks):
         paths = split_paths.get(check.package) if check.package in bases else None
         if not paths:
             continue
         done = split_results.get(check.package, [])
         base = facts.get(check.package)
-        checks[index] = replace(check, splits=split_summary(paths, done, base, whole))
+        store = check.package not in off_store
+        summary = split_summary(paths, done, base, whole, store)
+        checks[index] = replace(check, splits=summary)
         if base is not None:
             hashes = tuple(r.facts.sha256 for r in done if r.facts and r.facts.sha256)
             facts[check.package] = replace(base, split_sha256=hashes)
@@ -448,13 +454,22 @@ class _SplitRead:
 
 
 def split_summary(
-    paths: tuple[str, ...], done: list[_SplitRead], base: ApkFacts | None, whole: bool
+    paths: tuple[str, ...],
+    done: list[_SplitRead],
+    base: ApkFacts | None,
+    whole: bool,
+    store: bool = False,
 ) -> str:
     """One plain sentence on an app's split APKs: signer against base.apk, and hashes."""
     names = ", ".join(p.rsplit("/", 1)[-1] for p in paths)
     lead = f"{len(paths)} split APK{'s' if len(paths) > 1 else ''} ({names})"
     if whole:
         return f"{lead}: not checked (only base.apk is read when files are pulled whole)"
+    if store:
+        return (
+            f"{lead}: not checked (an app from a store: its base.apk's certificate is checked, "
+            "and Android installs a split only when it has the same signer)"
+        )
     by_path = {r.path: r for r in done}
     same, other, unread = [], [], []
     for path in paths:

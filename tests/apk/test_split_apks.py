@@ -52,10 +52,12 @@ def real() -> dict[str, bytes]:
     return {path: (folder / name).read_bytes() for path, name in names.items()}
 
 
-def scanned(real: dict[str, bytes], splits: str) -> tuple[ScanResult, list[str]]:
+def scanned(
+    real: dict[str, bytes], splits: str, installer: str = "com.google.android.packageinstaller"
+) -> tuple[ScanResult, list[str]]:
     dumpsys = (
         "Packages:\n"
-        + block("com.split.app", FOLDER, splits, "com.google.android.packageinstaller")
+        + block("com.split.app", FOLDER, splits, installer)
         + "\nQueries:\n  system apps queryable: false\n"
     )
     profile = Profile(
@@ -128,3 +130,14 @@ def test_a_split_name_that_is_not_a_plain_file_name_is_never_sent(
     assert check.certificate == CHECKED_IN_PARTS
     why = UNSAFE_PATH.removeprefix("not checked: ")
     assert check.splits.count(why) == 2
+
+
+def test_a_store_apps_splits_are_not_read_and_its_record_says_so(
+    real: dict[str, bytes],
+) -> None:
+    result, shell = scanned(real, "base, config.en, config.xxhdpi", "com.android.vending")
+    assert not any("split_" in command for command in shell)
+    (check,) = result.app_checks
+    assert check.certificate == CHECKED_IN_PARTS
+    assert check.splits.startswith("2 split APKs (split_config.en.apk, split_config.xxhdpi.apk)")
+    assert "not checked (an app from a store" in check.splits
