@@ -461,15 +461,14 @@ def split_summary(
     store: bool = False,
 ) -> str:
     """One plain sentence on an app's split APKs: signer against base.apk, and hashes."""
+    count = f"{len(paths)} split APK{'s' if len(paths) > 1 else ''}"
+    if store:
+        # Kept short: most store apps have splits, and this is said once for each.
+        return f"{count}: not checked (an app from a store; only base.apk is read)"
     names = ", ".join(p.rsplit("/", 1)[-1] for p in paths)
-    lead = f"{len(paths)} split APK{'s' if len(paths) > 1 else ''} ({names})"
+    lead = f"{count} ({names})"
     if whole:
         return f"{lead}: not checked (only base.apk is read when files are pulled whole)"
-    if store:
-        return (
-            f"{lead}: not checked (an app from a store: its base.apk's certificate is checked, "
-            "and Android installs a split only when it has the same signer)"
-        )
     by_path = {r.path: r for r in done}
     same, other, unread = [], [], []
     for path in paths:
