@@ -65,6 +65,15 @@ def apk_file(pkg: Package) -> str | None:
     return path if path.endswith(".apk") else path + "/base.apk"
 
 
+def split_files(pkg: Package) -> tuple[str, ...]:
+    """The app's split APKs beside ``base.apk`` (``splits=`` of ``dumpsys package``)."""
+    base = apk_file(pkg)
+    if not base or not base.endswith("/base.apk"):
+        return ()
+    folder = base.removesuffix("/base.apk")
+    return tuple(f"{folder}/split_{name}.apk" for name in pkg.splits)
+
+
 def pull_candidates(snapshot: DeviceSnapshot) -> list[tuple[str, str]]:
     """(package, path) of every off-store, non-system app, in the phone's order.
 
@@ -272,7 +281,11 @@ STORE_NO_HASH = "not hashed: installed from an app store (its certificate is wha
 
 
 def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileCheck]]:
-    """The APKs to read, and a record for each app that will not be read, with why."""
+    """The APKs to read, and a record for each app that will not be read, with why.
+
+    An off-store app's split APKs follow its base, as targets of the same package: their
+    signer and hash are read the same way, never their label.
+    """
     targets: list[Target] = []
     skipped: list[AppFileCheck] = []
     for pkg in snapshot.packages:
@@ -295,6 +308,14 @@ def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileC
             continue
         off_store = not from_store(pkg, snapshot)
         targets.append(Target(pkg.package, path, hash_wanted=off_store, label_wanted=off_store))
+        if off_store:
+            # Store apps' splits are left alone: Android installs a split only when it has
+            # base.apk's signer, and reading them would multiply the reads for store apps.
+            targets += [
+                Target(pkg.package, split, hash_wanted=True, label_wanted=False)
+                for split in split_files(pkg)
+                if is_apk_path(split)  # the rest are named as not checked, never sent
+            ]
     return targets, skipped
 
 
@@ -330,7 +351,10 @@ def check_app_files(
     an off-store app is read whole when its parts could not be.
     """
     sdk = snapshot.device.sdk
-    targets, checks = check_targets(snapshot)
+    all_targets, checks = check_targets(snapshot)
+    bases = {t.package: t.path for t in reversed(all_targets)}
+    targets = [t for t in all_targets if bases[t.package] == t.path]
+    splits = [t for t in all_targets if bases[t.package] != t.path]
     problems = [
         ScanProblem(message=c.certificate_not_checked, source=f"app file {c.package}")
         for c in checks
@@ -339,6 +363,7 @@ def check_app_files(
     facts: dict[str, ApkFacts] = {}
     stats = ReadStats()
     to_pull: list[tuple[Target, str]] = []
+    split_results: dict[str, list[_SplitRead]] = {}
     if whole:
         to_pull = [(t, "") for t in targets]
     else:
@@ -348,12 +373,12 @@ def check_app_files(
             read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, str]]] = {}
 
             def start_reading(outcome: Outcome) -> None:
-                read[outcome.target.package] = worker.submit(_read_and_release, outcome, sdk)
+                read[outcome.target.path] = worker.submit(_read_and_release, outcome, sdk)
 
-            outcomes, stats = read_apk_parts(run, targets, max_chars, start_reading)
+            outcomes, stats = read_apk_parts(run, targets + splits, max_chars, start_reading)
             results = {
-                o.target.package: read[o.target.package].result()
-                if o.target.package in read and not o.error
+                o.target.path: read[o.target.path].result()
+                if o.target.path in read and not o.error
                 else _from_parts(o, sdk)
                 for o in outcomes
             }
@@ -365,8 +390,13 @@ def check_app_files(
                 ScanProblem(f"{len(lost)} apps' files were not checked: {why}", "app files")
             )
         for outcome in outcomes:
-            check, fact, pull_why = results[outcome.target.package]
+            check, fact, pull_why = results[outcome.target.path]
             target = outcome.target
+            if bases[target.package] != target.path:
+                split_results.setdefault(target.package, []).append(
+                    _SplitRead(target.path, fact, pull_why or check.certificate_not_checked)
+                )
+                continue
             if pull_why and (target.hash_wanted or not outcome.absent):
                 to_pull.append((target, pull_why))
                 continue
@@ -397,9 +427,82 @@ def check_app_files(
             lead = "" if error.lower().startswith("not ") else "not checked: "
             reason = f"{lead}{error}{because}"
             checks.append(AppFileCheck(target.package, target.path, "", reason, "", reason))
+    split_paths = {pkg.package: split_files(pkg) for pkg in snapshot.packages if pkg.splits}
+    off_store = {t.package for t in targets if t.hash_wanted}
+    for index, check in enumerate(checks):
+        paths = split_paths.get(check.package) if check.package in bases else None
+        if not paths:
+            continue
+        done = split_results.get(check.package, [])
+        base = facts.get(check.package)
+        store = check.package not in off_store
+        summary = split_summary(paths, done, base, whole, store)
+        checks[index] = replace(check, splits=summary)
+        if base is not None:
+            hashes = tuple(r.facts.sha256 for r in done if r.facts and r.facts.sha256)
+            facts[check.package] = replace(base, split_sha256=hashes)
     order = {pkg.package: i for i, pkg in enumerate(snapshot.packages)}
     checks.sort(key=lambda c: order.get(c.package, len(order)))
     return AppFiles(tuple(checks), facts, records, tuple(problems), stats)
+
+
+@dataclass(frozen=True, slots=True)
+class _SplitRead:
+    path: str
+    facts: ApkFacts | None
+    why_not: str
+
+
+def split_summary(
+    paths: tuple[str, ...],
+    done: list[_SplitRead],
+    base: ApkFacts | None,
+    whole: bool,
+    store: bool = False,
+) -> str:
+    """One plain sentence on an app's split APKs: signer against base.apk, and hashes."""
+    count = f"{len(paths)} split APK{'s' if len(paths) > 1 else ''}"
+    if store:
+        # Kept short: most store apps have splits, and this is said once for each.
+        return f"{count}: not checked (an app from a store; only base.apk is read)"
+    names = ", ".join(p.rsplit("/", 1)[-1] for p in paths)
+    lead = f"{count} ({names})"
+    if whole:
+        return f"{lead}: not checked (only base.apk is read when files are pulled whole)"
+    by_path = {r.path: r for r in done}
+    same, other, unread = [], [], []
+    for path in paths:
+        read = by_path.get(path)
+        name = path.rsplit("/", 1)[-1]
+        if read is None or read.facts is None or not read.facts.cert_sha256:
+            why = (
+                UNSAFE_PATH
+                if not is_apk_path(path)
+                else read.why_not
+                if read is not None and read.why_not
+                else "not read"
+            )
+            unread.append(f"{name}: {why.removeprefix('not checked: ')}")
+        elif base is not None and read.facts.cert_sha256 == base.cert_sha256:
+            same.append(name)
+        else:
+            other.append(name)
+    parts = []
+    if base is None:
+        parts.append("their signer was not compared: base.apk's certificate was not read")
+    if same:
+        parts.append(f"signed by the same certificate as base.apk: {', '.join(same)}")
+    if other:
+        parts.append(
+            "signed by a different certificate from base.apk (Android installs an app only "
+            f"when all its files share one signer): {', '.join(other)}"
+        )
+    if unread:
+        parts.append(f"certificate not checked: {'; '.join(unread)}")
+    hashed = [r for r in done if r.facts is not None and r.facts.sha256]
+    if hashed:
+        parts.append(f"{len(hashed)} of {len(paths)} hashed on the phone")
+    return f"{lead}: " + "; ".join(parts)
 
 
 def _read_and_release(

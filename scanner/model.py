@@ -181,6 +181,8 @@ class Package:
     partial: bool = False
     """True when the phone's answer stopped inside this app's entry: only its package id
     is known (its other fields keep their defaults, which say nothing)."""
+    splits: tuple[str, ...] = ()
+    """Names of the app's split APKs (``split_<name>.apk`` beside ``base.apk``)."""
 
     def granted(self) -> frozenset[str]:
         """Names of every permission this package holds."""
@@ -487,6 +489,25 @@ class AppFileCheck:
     sha256: str = ""
     """How the hash was made (``HASHED_ON_PHONE``, ``HASHED_WHOLE``), "" if not."""
     sha256_not_checked: str = ""
+    splits: str = ""
+    """What was checked of the app's split APKs, in plain words ("" when it has none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceApk:
+    """An app's whole APK copied for an evidence pack, or why it was not."""
+
+    package: str
+    path: str
+    why_chosen: str
+    """The most serious finding that made this app matter (e.g. "known stalkerware")."""
+    data: bytes | None = field(default=None, repr=False)
+    """The file's bytes as the phone sent them; None when not pulled."""
+    sha256: str = ""
+    phone_sha256: str = ""
+    """The hash the scan had for this file (made on the phone or from a pull), "" if none."""
+    not_pulled: str = ""
+    """Why it is not in the pack, in plain words ("" when it is)."""
 
 
 CHECKED_IN_PARTS = "read on the phone in parts (signing block, signature files, manifest)"
@@ -549,6 +570,8 @@ class ScanResult:
     pack made from it says DEMO, so it never passes for a real phone's."""
     app_checks: tuple[AppFileCheck, ...] = ()
     """For every app: whether its certificate and hash were checked, and if not, why."""
+    evidence_apks: tuple[EvidenceApk, ...] = ()
+    """Whole APKs of the apps that matter, for an evidence pack (only with ``--evidence``)."""
 
     @property
     def complete(self) -> bool:

@@ -7,8 +7,10 @@ simulated phone. Offline inputs (bug reports, androidqf folders, captures) enter
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -162,6 +164,26 @@ def _collect_and_parse(
         return capture, {command: future.result() for command, future in futures.items()}
 
 
+_YOUNG_THRESHOLD = 20_000
+"""Allocations between young-generation collections while scanning (Python's default 700)."""
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Objects alive before the scan (modules, the signature index) are left out of the
+    cyclic collector's passes and young objects are collected less often: profiled on the
+    500-app bench phone, collections took 0.02-0.17 s of the scan's ~0.3 s of CPU. Almost
+    everything a scan makes is freed by reference counting; the rest waits for the end."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], _YOUNG_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def scan_phone(
     connection: PhoneConnection,
     *,
@@ -179,6 +201,28 @@ def scan_phone(
     instead of reading its parts (for an evidence pack, which keeps the files).
     ``own_adb_key``: the public key the connection authorised with (``adbkey.pub`` form).
     """
+    with _fewer_collections():
+        return _scan_phone(
+            connection,
+            signatures=signatures,
+            progress=progress,
+            pull_apks_enabled=pull_apks_enabled,
+            whole_apks=whole_apks,
+            extra_problems=extra_problems,
+            own_adb_key=own_adb_key,
+        )
+
+
+def _scan_phone(
+    connection: PhoneConnection,
+    *,
+    signatures: SignatureDB | None,
+    progress: Progress | None,
+    pull_apks_enabled: bool,
+    whole_apks: bool,
+    extra_problems: tuple[ScanProblem, ...],
+    own_adb_key: str | None,
+) -> ScanResult:
     started = datetime.now(UTC)
     capture, parsed = _collect_and_parse(connection, progress)
     snapshot = build_snapshot(capture, parsed)

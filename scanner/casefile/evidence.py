@@ -8,6 +8,10 @@ It is a plain folder (not a zip), so anyone can open the files with ordinary too
     summary.html         a printable summary: the HTML report, case details, what the
                          examination did to the phone, the timeline, how to check the pack
     raw/01-getprop.txt   each command's output, byte for byte as the phone sent it
+    apks/01-<package>.apk  whole APKs of the apps with a finding of review or above, most
+                         serious first, within a stated size budget (``evidence_apks.py``);
+                         the manifest's ``apks`` lists every app chosen, and why any is
+                         not in the pack
     manifest.json        every file with its size and SHA-256, device identifiers,
                          scan times (UTC), tool name/version, the case details, the
                          examination steps, the timeline, and a hash chain
@@ -63,6 +67,8 @@ SIGNATURE = "manifest.sig"
 REPORT = "report.json"
 CASE = "case.json"
 RAW_DIR = "raw"
+APK_DIR = "apks"
+_PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+")
 CHAIN_GENESIS = hashlib.sha256(b"phone-check evidence chain v1").digest()
 
 _DEVICE_KEYS = (
@@ -266,6 +272,7 @@ def _fill(
             }
         )
 
+    apks, apk_files = _apk_entries(result)
     signed_by = key_fingerprint(signing_key.public_key()) if signing_key is not None else None
     head: list[tuple[str, bytes]] = [
         (REPORT, _json_bytes(record.report)),
@@ -278,7 +285,9 @@ def _fill(
         raw = [(rel, hashlib.sha256(data).hexdigest()) for rel, data in contents]
         page = render_summary(result, case, raw_files=raw, created_at=created_at, signer=signed_by)
         head.append((SUMMARY, page.encode("utf-8")))
-    contents = head + contents
+    contents = head + contents + apk_files
+    if apk_files:
+        make_private_dir(root / APK_DIR)
 
     entries: list[dict[str, Any]] = []
     link = CHAIN_GENESIS
@@ -306,6 +315,7 @@ def _fill(
         "examination": list(examiner_steps(result)) if result is not None else None,
         "timeline": _timeline(result),
         "commands": commands,
+        "apks": apks,
         "files": entries,
         "chain": {
             "algorithm": "sha256",
@@ -338,6 +348,43 @@ def _fill(
         hashlib.sha256(manifest_bytes).hexdigest(),
         signed_by,
     )
+
+
+def _apk_entries(
+    result: ScanResult | None,
+) -> tuple[dict[str, Any] | None, list[tuple[str, bytes]]]:
+    """The manifest's ``apks`` section and the APK files to write (path, bytes)."""
+    if result is None:
+        return None, []
+    from scanner.evidence_apks import BUDGET_BYTES
+
+    listed: list[dict[str, Any]] = []
+    files: list[tuple[str, bytes]] = []
+    for apk in result.evidence_apks:
+        file_path = None
+        if apk.data is not None:
+            # Package ids come from the phone: only a plain one goes into a file name.
+            name = apk.package if _PACKAGE_NAME.fullmatch(apk.package) else "app"
+            file_path = f"{APK_DIR}/{len(files) + 1:02d}-{name[:150]}.apk"
+            files.append((file_path, apk.data))
+        listed.append(
+            {
+                "package": apk.package,
+                "device_path": apk.path,
+                "why_chosen": apk.why_chosen,
+                "file": file_path,
+                "size_bytes": len(apk.data) if apk.data is not None else None,
+                "sha256": apk.sha256 or None,
+                "sha256_in_scan": apk.phone_sha256 or None,
+                "not_pulled": apk.not_pulled or None,
+            }
+        )
+    return {
+        "rule": "whole APKs of every app with a finding of review or above, most serious "
+        "first, until the budget is used",
+        "budget_bytes": BUDGET_BYTES,
+        "apps": listed,
+    }, files
 
 
 def _timeline(result: ScanResult | None) -> dict[str, Any] | None:

@@ -59,6 +59,42 @@ def _integrity(files: Sequence[tuple[str, str]], created_at: datetime, signer: s
     )
 
 
+def _apk_files(result: ScanResult) -> str:
+    """The apps whose whole files the pack holds, and why any chosen one is not in it."""
+    from scanner.evidence_apks import BUDGET_BYTES
+
+    rows = []
+    for apk in result.evidence_apks:
+        held = (
+            f"in the pack, SHA-256 {apk.sha256}"
+            + (
+                " (the same as the scan's)"
+                if apk.sha256 == apk.phone_sha256
+                else f" (the scan had {apk.phone_sha256})"
+                if apk.phone_sha256
+                else ""
+            )
+            if apk.data is not None
+            else apk.not_pulled
+        )
+        rows.append(
+            f"<tr><td><code>{esc(apk.package)}</code></td><td>{esc(apk.why_chosen)}</td>"
+            f"<td>{esc(held)}</td></tr>"
+        )
+    if not rows:
+        return (
+            "<section><h2>App files in this pack</h2><p>No app had a finding that asks for "
+            "its file to be kept, so the pack holds no app files.</p></section>"
+        )
+    return (
+        "<section><h2>App files in this pack</h2><p>The whole installation file (APK) of "
+        "each app with a finding of 'worth checking' or above, the most serious first, up "
+        f"to {BUDGET_BYTES // 1_000_000} MB in all. Each is listed in manifest.json with "
+        "its SHA-256.</p>"
+        f'<table class="timeline"><tbody>{"".join(rows)}</tbody></table></section>'
+    )
+
+
 def _library() -> GuidanceLibrary | None:
     try:
         return load_guidance("en")
@@ -80,6 +116,7 @@ def render_summary(
     bottom = (
         timeline_section(result)
         + legal_route_section(result, _library(), full=True)
+        + _apk_files(result)
         + _integrity(raw_files, created_at, signer)
     )
     # Case details after the report's opening section (what was and was not found stays

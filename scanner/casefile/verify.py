@@ -156,6 +156,7 @@ def verify_evidence(
 
     checks = _check_files(root, files)
     checks += _check_case(root, manifest)
+    checks += _check_apks(manifest, files)
     chain_checks, head = _check_chain(files, chain)
     checks += chain_checks
     signature_checks, signer = _check_signature(root, manifest, manifest_bytes, named)
@@ -243,6 +244,44 @@ def _check_case(root: Path, manifest: Mapping[str, Any]) -> list[Check]:
         )
         return [Check(Topic.MANIFEST, Outcome.FAILED, sentence)]
     sentence = f"The case details in {MANIFEST} are the same as in the chained {CASE}."
+    return [Check(Topic.MANIFEST, Outcome.PASSED, sentence)]
+
+
+def _check_apks(manifest: Mapping[str, Any], files: Sequence[Any]) -> list[Check]:
+    """Each app file the manifest's ``apks`` names must be a chained file with the same
+    SHA-256 (packs made before app files were kept have no ``apks``)."""
+    section = manifest.get("apks")
+    if section is None:
+        return []
+    apps = section.get("apps") if isinstance(section, dict) else None
+    if not isinstance(apps, list):
+        sentence = f"The list of app files in {MANIFEST} is damaged, so it was not checked."
+        return [Check(Topic.MANIFEST, Outcome.FAILED, sentence)]
+    chained = {
+        entry["path"]: entry.get("sha256")
+        for entry in files
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+    }
+    failed = []
+    held = 0
+    for app in apps:
+        rel = app.get("file") if isinstance(app, dict) else None
+        if rel is None:
+            if not (isinstance(app, dict) and app.get("not_pulled")):
+                failed.append("An app in the list of app files has neither a file nor a reason.")
+            continue
+        held += 1
+        if not isinstance(rel, str) or rel not in chained or chained[rel] != app.get("sha256"):
+            failed.append(
+                f"The app file {rel!r} is not one of the chained files with the SHA-256 the "
+                "list of app files gives."
+            )
+    if failed:
+        return [Check(Topic.MANIFEST, Outcome.FAILED, sentence) for sentence in failed]
+    sentence = (
+        f"The {held} app files the manifest lists are chained files with matching SHA-256; "
+        f"the {len(apps) - held} apps not copied each say why."
+    )
     return [Check(Topic.MANIFEST, Outcome.PASSED, sentence)]
 
 

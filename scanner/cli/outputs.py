@@ -142,6 +142,14 @@ def write_outputs(
                     f"Chain head {pack.chain_head[:16]}..."
                 )
             )
+            held = sum(apk.data is not None for apk in result.evidence_apks)
+            if result.evidence_apks:
+                console.print(
+                    Text(
+                        f"It holds the files of {held} of the {len(result.evidence_apks)} apps "
+                        "that matter; the pack's summary says why any other is not there."
+                    )
+                )
     if args.save:
         from scanner.casefile import history_for
         from scanner.parse.snapshot import build_snapshot

@@ -109,7 +109,7 @@ def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
     signer = load_or_create_signer()
     connection = _connect(args, signer, console)
     try:
-        return _scan(connection, console, database, signer)
+        return _scan(connection, console, database, signer, evidence=bool(args.evidence))
     finally:
         connection.close()
 
@@ -133,9 +133,15 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
         source = offline.read_input("capture", args.from_capture)
     # What a kind of input cannot hold (e.g. a bug report's launcher list) is named in
     # the report, not counted as a failure.
-    return offline.analyse_input(
+    result = offline.analyse_input(
         source, started, signatures=database.db, extra_problems=database.problems
     )
+    if not args.evidence:
+        return result
+    from scanner.evidence_apks import choose, not_pulled
+
+    why = "not pulled: this scan read a saved input, not a connected phone"
+    return replace(result, evidence_apks=not_pulled(choose(result), why))
 
 
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
@@ -156,7 +162,8 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
             timeouts=_timeouts(args),
         )
         try:
-            return replace(_scan(connection, console, database, signer), demo=True)
+            scanned = _scan(connection, console, database, signer, evidence=bool(args.evidence))
+            return replace(scanned, demo=True)
         finally:
             connection.close()
 
@@ -218,8 +225,14 @@ def load_database(console: Console, *, discreet: bool = False) -> DatabaseChoice
 
 
 def _scan(
-    connection: PhoneConnection, console: Console, database: DatabaseChoice, signer: AdbSigner
+    connection: PhoneConnection,
+    console: Console,
+    database: DatabaseChoice,
+    signer: AdbSigner,
+    *,
+    evidence: bool = False,
 ) -> ScanResult:
+    """Scan; with ``evidence``, also copy the whole APKs of the apps that matter."""
     with console.status("Reading the phone (this only reads, it changes nothing)...") as status:
 
         def progress(command: str, index: int, total: int) -> None:
@@ -228,7 +241,7 @@ def _scan(
             else:
                 status.update(f"Reading the phone: step {index + 1} of {total}")
 
-        return scan_phone(
+        result = scan_phone(
             connection,
             signatures=database.db,
             progress=progress,
@@ -236,6 +249,22 @@ def _scan(
             # The phone's trusted computers are told apart from this one by this key.
             own_adb_key=signer.public_key_bytes.decode("utf-8", errors="replace"),
         )
+        if not evidence:
+            return result
+        from scanner.evidence_apks import choose, not_pulled, pull_for_evidence
+
+        choices = choose(result)
+        if result.stopped_by_person:
+            why = "not pulled: the scan was stopped before the apps' files were copied"
+            return replace(result, evidence_apks=not_pulled(choices, why))
+        status.update("Copying the files of the apps that matter, for the evidence pack")
+        try:
+            with connection.sync_session() as files:
+                copied = pull_for_evidence(files.pull, choices)
+        except KeyboardInterrupt:
+            why = "not pulled: copying the apps' files was stopped"
+            copied = not_pulled(choices, why)
+        return replace(result, evidence_apks=copied)
 
 
 def _list_checks(console: Console) -> int:

@@ -128,6 +128,8 @@ class PackageRecord:
     users: tuple[UserPackageState, ...] = ()
     line: int = 0
     """1-based line of the ``Package [`` header, for evidence."""
+    splits: tuple[str, ...] = ()
+    """Split APK names from ``splits=[base, config.en]``, ``base`` left out."""
 
     @property
     def system(self) -> bool:
@@ -198,6 +200,7 @@ class _PackageBuilder:
         "originating",
         "package_source",
         "requested",
+        "splits",
         "target_sdk",
         "users",
         "version_code",
@@ -224,6 +227,7 @@ class _PackageBuilder:
         self.requested: list[str] = []
         self.install_perms: list[PermissionGrant] = []
         self.users: list[_UserBuilder] = []
+        self.splits: tuple[str, ...] = ()
 
     def build(self) -> PackageRecord:
         return PackageRecord(
@@ -247,6 +251,7 @@ class _PackageBuilder:
             install_permissions=tuple(self.install_perms),
             users=tuple([u.build() for u in self.users]),
             line=self.line,
+            splits=self.splits,
         )
 
 
@@ -835,6 +840,14 @@ def _set_code_path(pkg: _PackageBuilder, value: str) -> None:
     pkg.code_path = _null(value)
 
 
+_MAX_SPLITS = 100  # Real apps have a handful; a phone listing more is cut here.
+
+
+def _set_splits(pkg: _PackageBuilder, value: str) -> None:
+    names = value.strip().removeprefix("[").removesuffix("]").split(",")
+    pkg.splits = tuple(n for n in (n.strip() for n in names) if n and n != "base")[:_MAX_SPLITS]
+
+
 def _set_app_id(pkg: _PackageBuilder, value: str) -> None:
     pkg.app_id = leading_int(value)
 
@@ -894,6 +907,7 @@ def _set_last_update(pkg: _PackageBuilder, value: str) -> None:
 # privateFlags …) is not needed.
 _KEY_HANDLERS: dict[str, Callable[[_PackageBuilder, str], None]] = {
     "codePath": _set_code_path,
+    "splits": _set_splits,
     "userId": _set_app_id,  # Android <= 12
     "appId": _set_app_id,  # Android 13+
     "versionCode": _set_versions,

@@ -184,6 +184,7 @@ def _package(
     return Package(
         package=clean_phone_text(record.package),
         apk_path=clean_optional(record.code_path),
+        splits=tuple(clean_phone_text(name) for name in record.splits),
         installer=clean_optional(record.installer),
         installer_package_name=clean_optional(record.installer_package_name),
         initiating_installer=clean_optional(record.initiating_installer),

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
-from scanner.model import Finding, ScanResult
+from scanner.model import AppFileCheck, Finding, ScanResult
 from scanner.report.headline import headline
 
 SCHEMA_VERSION = "1.4"
@@ -121,20 +121,24 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
             }
             for package, facts in sorted(result.apks.items())
         ],
-        "app_file_checks": [
-            {
-                "package": c.package,
-                "path": c.path,
-                "certificate": _file_check(c.certificate, c.certificate_not_checked),
-                "sha256": _file_check(c.sha256, c.sha256_not_checked),
-            }
-            for c in result.app_checks
-        ],
+        "app_file_checks": [_app_check(c) for c in result.app_checks],
     }
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.
         del report["signatures"]
     return report
+
+
+def _app_check(check: AppFileCheck) -> dict[str, Any]:
+    entry = {
+        "package": check.package,
+        "path": check.path,
+        "certificate": _file_check(check.certificate, check.certificate_not_checked),
+        "sha256": _file_check(check.sha256, check.sha256_not_checked),
+    }
+    if check.splits:
+        entry["splits"] = check.splits
+    return entry
 
 
 def _file_check(how: str, why_not: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from tests.profiles.helpers import BUILTIN, ProfileText
 SCAN_COMMANDS = tuple(c for c in ALL_COMMANDS if c != PHONE_CLOCK)
 
 _CODE_PATH = re.compile(r"^    codePath=(\S+)$", re.M)
+_FLAGS = re.compile(r"^    flags=(\[.*\])$", re.M)
 _INSTALLER = re.compile(r"^    installerPackageName=(\S+)$", re.M)
 
 
@@ -55,26 +56,31 @@ def test_profile_loads_with_its_generated_apks(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", BUILTIN)
-def test_generated_apks_sit_at_the_sideloaded_apps_code_paths(name: str) -> None:
+def test_generated_apks_sit_at_every_non_system_apps_code_path(name: str) -> None:
+    # Store apps are served too, so the demo checks the certificate of every app it names.
     profile = ProfileText(name)
-    sideloaded = {}
+    installed = {}
     for package in profile.installed_packages():
         block = profile.package_block(package)
-        installer = _INSTALLER.search(block)
         code_path = _CODE_PATH.search(block)
         assert code_path is not None
-        stores = ("com.android.vending", "com.sec.android.app.samsungapps")
-        if installer and installer.group(1) not in stores:
-            sideloaded[f"{code_path.group(1)}/base.apk"] = package
+        if " SYSTEM " not in _FLAGS.search(block).group(1):  # type: ignore[union-attr]
+            installed[f"{code_path.group(1)}/base.apk"] = package
     files = profile.spec["files"] or {}
-    assert {path: entry["package"] for path, entry in files.items()} == sideloaded
+    assert installed and {path: entry["package"] for path, entry in files.items()} == installed
     for entry in files.values():
         assert entry["generated"] == "apk"
         assert entry["label"]
 
 
 def test_clean_phone_has_no_sideloaded_apps() -> None:
-    assert not ProfileText("clean").spec["files"]
+    profile = ProfileText("clean")
+    installers = {
+        match.group(1)
+        for package in profile.installed_packages()
+        if (match := _INSTALLER.search(profile.package_block(package)))
+    }
+    assert installers <= {"com.android.vending", "com.sec.android.app.samsungapps", "null"}
 
 
 def test_dumpsys_package_database_sdk_matches_getprop() -> None:

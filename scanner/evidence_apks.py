@@ -1,0 +1,142 @@
+"""Which apps' whole APKs an evidence pack keeps, and copying them from the phone.
+
+The scan itself reads only parts of each APK; for a pack the file itself is evidence.
+Apps with a finding of ``review`` or above are chosen, the most serious first (known
+stalkerware, then serious, then worth checking), each once. Their files are pulled over
+the read-only sync service until ``BUDGET_BYTES`` is used; an app left out says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from scanner.device.apk_commands import is_apk_path
+from scanner.errors import Disconnected, FileTooLarge, PullTimeSpent, ScannerError
+from scanner.model import EvidenceApk, ScanResult, Severity
+
+BUDGET_BYTES = 200_000_000
+"""The most APK bytes one pack takes (held in memory until the pack is written)."""
+
+MAX_APKS = 50
+
+_WHY = {
+    Severity.STALKERWARE: "known stalkerware",
+    Severity.HIGH: "a serious finding",
+    Severity.REVIEW: "a finding worth checking",
+}
+
+Puller = Callable[..., bytes]
+"""``pull(device_path, max_bytes=N)``: one whole file, raising ``ScannerError`` subclasses."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    package: str
+    path: str
+    why_chosen: str
+    phone_sha256: str
+
+
+def choose(result: ScanResult) -> tuple[Choice, ...]:
+    """The apps whose APKs a pack should hold, most serious finding first (pure)."""
+    best: dict[str, Severity] = {}
+    for finding in result.findings:
+        package = finding.package
+        if package is None or finding.severity not in _WHY:
+            continue
+        if package not in best or finding.severity.rank < best[package].rank:
+            best[package] = finding.severity
+    order = {pkg.package: i for i, pkg in enumerate(result.snapshot.packages)}
+    paths = {check.package: check.path for check in result.app_checks}
+    ranked = sorted(best, key=lambda p: (best[p].rank, order.get(p, len(order)), p))
+    choices = []
+    for package in ranked:
+        facts = result.apks.get(package)
+        path = paths.get(package) or (facts.path if facts else "")
+        if package not in order:
+            path = ""  # Not installed now: only traces of it were found.
+        choices.append(Choice(package, path, _WHY[best[package]], facts.sha256 if facts else ""))
+    return tuple(choices)
+
+
+def not_pulled(choices: Sequence[Choice], why: str) -> tuple[EvidenceApk, ...]:
+    """Every choice recorded as left out for one reason (e.g. an offline input)."""
+    return tuple(
+        EvidenceApk(c.package, c.path, c.why_chosen, phone_sha256=c.phone_sha256, not_pulled=why)
+        for c in choices
+    )
+
+
+def pull_for_evidence(
+    pull: Puller, choices: Sequence[Choice], budget: int | None = None
+) -> tuple[EvidenceApk, ...]:
+    """Pull each chosen APK whole, within ``budget`` bytes in all; never raises for a file.
+
+    A file larger than what is left of the budget stops being read at that point (the
+    pull's own size cap) and is named as not pulled; a lost phone ends the rest.
+    """
+    budget = BUDGET_BYTES if budget is None else budget
+    records: list[EvidenceApk] = []
+    left = budget
+    stop = ""
+    for number, choice in enumerate(choices):
+
+        def skipped(why: str, choice: Choice = choice) -> EvidenceApk:
+            return EvidenceApk(
+                choice.package,
+                choice.path,
+                choice.why_chosen,
+                phone_sha256=choice.phone_sha256,
+                not_pulled=why,
+            )
+
+        if stop:
+            records.append(skipped(stop))
+            continue
+        if number >= MAX_APKS:
+            records.append(skipped(f"not pulled: a pack holds at most {MAX_APKS} apps' files"))
+            continue
+        if not choice.path:
+            records.append(skipped("not pulled: the app is not installed now"))
+            continue
+        if not is_apk_path(choice.path):
+            # Paths come from the phone: only its own APK path shapes are asked for.
+            records.append(skipped("not pulled: the phone gave no usable path for its file"))
+            continue
+        if left <= 0:
+            records.append(skipped(_over_budget(budget)))
+            continue
+        try:
+            data = pull(choice.path, max_bytes=left)
+        except FileTooLarge:
+            records.append(skipped(_over_budget(budget)))
+            continue
+        except (Disconnected, PullTimeSpent) as exc:
+            stop = f"not pulled: {exc.message}"
+            records.append(skipped(stop))
+            continue
+        except ScannerError as exc:
+            records.append(skipped(f"not pulled: {exc.message}"))
+            continue
+        left -= len(data)
+        digest = hashlib.sha256(data).hexdigest()
+        records.append(
+            EvidenceApk(
+                choice.package,
+                choice.path,
+                choice.why_chosen,
+                data=data,
+                sha256=digest,
+                phone_sha256=choice.phone_sha256,
+            )
+        )
+    return tuple(records)
+
+
+def _over_budget(budget: int) -> str:
+    return (
+        f"not pulled: the pack keeps at most {budget // 1_000_000} MB of app files and this "
+        "one did not fit in what was left (the more serious apps were copied first)"
+    )
