@@ -12,10 +12,11 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
-from scanner.model import Finding, ScanResult
+from scanner.labels import label_source
+from scanner.model import DeviceSnapshot, Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 def _iso(value: object) -> str:
@@ -26,7 +27,20 @@ def _iso(value: object) -> str:
     return str(value)
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
+def app_label(snapshot: DeviceSnapshot | None, package: str | None) -> dict[str, Any]:
+    """The name a person sees for ``package`` and where it came from (empty without one)."""
+    if package is None:
+        return {}
+    pkg = snapshot.package(package) if snapshot is not None else None
+    label = pkg.label if pkg is not None else None
+    return {
+        "label": label,
+        "label_source": label_source(label, pkg.label_source if pkg is not None else None),
+    }
+
+
+def finding_to_dict(finding: Finding, snapshot: DeviceSnapshot | None = None) -> dict[str, Any]:
+    kinds = {"kinds": list(finding.kinds)} if finding.kinds else {}
     return {
         "id": finding.id,
         "check": finding.check,
@@ -38,6 +52,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "capabilities": list(finding.capabilities),
         "evidence": [{"source": e.source, "excerpt": e.excerpt} for e in finding.evidence],
         "guidance": finding.guidance,
+        **app_label(snapshot, finding.package),
+        **kinds,
     }
 
 
@@ -97,7 +113,7 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
         "device": device,
         "signatures": asdict(result.signatures) if result.signatures is not None else None,
         "packages_scanned": len(result.snapshot.packages),
-        "findings": [finding_to_dict(f) for f in result.findings],
+        "findings": [finding_to_dict(f, result.snapshot) for f in result.findings],
         "commands": commands,
         "errors": [
             {"message": p.message, "source": p.source, "detail": p.detail} for p in result.problems
@@ -118,6 +134,7 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
                 "sha256": facts.sha256 or None,
                 "certificate_sha1": list(facts.cert_sha1),
                 "certificate_sha256": list(facts.cert_sha256),
+                **app_label(result.snapshot, package),
             }
             for package, facts in sorted(result.apks.items())
         ],
@@ -127,6 +144,7 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
                 "path": c.path,
                 "certificate": _file_check(c.certificate, c.certificate_not_checked),
                 "sha256": _file_check(c.sha256, c.sha256_not_checked),
+                **app_label(result.snapshot, c.package),
             }
             for c in result.app_checks
         ],

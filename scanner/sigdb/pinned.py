@@ -8,4 +8,4 @@ file when the shipped database is rebuilt; ``tests/sigdb/test_pinned.py`` keeps 
 
 from typing import Final
 
-SHIPPED_SHA256: Final = "60da6fc1c781d1f97c768c7c060a2e649879e462b629d894f0ae444fd1da7f8b"
+SHIPPED_SHA256: Final = "19cb1b2d4717893b0697f9795b10ba932079f7273f2b41f19bd9da0df0c52025"
