@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from scanner.model import DeviceSnapshot
+from scanner.model import DeviceSnapshot, Package
 from scanner.sigdb import app_names
 
 NO_LABEL = "none"
@@ -38,3 +38,18 @@ def with_catalogue_labels(
 def label_source(label: str | None, source: str | None) -> str:
     """``apk``, ``catalogue`` or ``none``, as the JSON report says it."""
     return source or ("apk" if label else NO_LABEL)
+
+
+def label_for(pkg: Package | None, package: str) -> str | None:
+    """The name a person sees for ``package``: its label on this phone, else the
+    catalogue's name (an app no longer installed still has one), else None."""
+    if pkg is not None and pkg.label and pkg.label != package:
+        return pkg.label
+    name = app_names.shipped().get(package)
+    return name if name and name != package else None
+
+
+def name_for(pkg: Package | None, package: str) -> str:
+    """``Label (package)`` when a label is known, else the package id alone."""
+    label = label_for(pkg, package)
+    return f"{label} ({package})" if label else package

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
-from scanner.labels import label_source
+from scanner.labels import NO_LABEL, label_for, label_source
 from scanner.model import DeviceSnapshot, Finding, ScanResult
 from scanner.report.headline import headline
 
@@ -32,11 +32,12 @@ def app_label(snapshot: DeviceSnapshot | None, package: str | None) -> dict[str,
     if package is None:
         return {}
     pkg = snapshot.package(package) if snapshot is not None else None
-    label = pkg.label if pkg is not None else None
-    return {
-        "label": label,
-        "label_source": label_source(label, pkg.label_source if pkg is not None else None),
-    }
+    label = label_for(pkg, package)
+    if pkg is not None and pkg.label and pkg.label == label:
+        source = label_source(label, pkg.label_source)
+    else:  # not on the phone (a removed app): the catalogue's name, if any
+        source = "catalogue" if label else NO_LABEL
+    return {"label": label, "label_source": source}
 
 
 def finding_to_dict(finding: Finding, snapshot: DeviceSnapshot | None = None) -> dict[str, Any]:

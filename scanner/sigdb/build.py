@@ -29,7 +29,7 @@ ISDI_LICENCE: Final = "GPL-3.0-only"
 
 def isdi_ref(version: str) -> str:
     """How each family records that ISDi's list named it."""
-    return f"isdi:app-flags.csv@{version}"
+    return f"isdi@{version}"
 
 
 def with_isdi(header: Header, version: str, csv_sha256: str) -> Header:
@@ -37,11 +37,10 @@ def with_isdi(header: Header, version: str, csv_sha256: str) -> Header:
     its licence and its credit line."""
     return replace(
         header,
-        source=f"{header.source}; ISDi app-flags.csv from isdi-scanner {version} "
-        f"({ISDI_PROJECT}, csv sha256 {csv_sha256})",
+        source=f"{header.source} and ISDi (isdi-scanner {version})",
+        inputs=f"isdi-scanner {version} isdi/data/app-flags.csv sha256 {csv_sha256}",
         licence=f"{header.licence} AND {ISDI_LICENCE}",
-        attribution=f"{header.attribution}; dual-use and stalkerware app list by ISDi "
-        f"(Cornell Tech, {ISDI_PROJECT}), {ISDI_LICENCE}",
+        attribution=f"{header.attribution}; ISDi ({ISDI_PROJECT}), {ISDI_LICENCE}",
     )
 
 

@@ -112,6 +112,8 @@ class Header:
     attribution: str = ""
     warning: str = ""
     """A caution a report must show, e.g. that the list is incomplete."""
+    inputs: str = ""
+    """The exact input files beyond the main source, with their SHA-256 (for rebuilding)."""
     schema_version: int = SCHEMA_VERSION
 
 

@@ -45,6 +45,7 @@ _HEADER_KEYS: Final = (
     "licence",
     "attribution",
     "warning",
+    "inputs",
 )
 _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "names": normalise.name,
@@ -115,6 +116,8 @@ def dump_db(header: Header, families: Sequence[Family]) -> bytes:
     }
     if header.warning:
         doc["warning"] = header.warning
+    if header.inputs:
+        doc["inputs"] = header.inputs
     doc["families"] = [_family_doc(fam) for fam in families if not is_simple(fam)]
     apps = "".join(_app_line(fam) for fam in families if is_simple(fam))
     if apps:

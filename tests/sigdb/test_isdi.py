@@ -17,7 +17,7 @@ from tests.sigdb.conftest import ISDI_CSV_SHA256, SNAPSHOT, small_header
 from tools import build_signatures
 
 SHIPPED = Path(__file__).resolve().parents[2] / "signatures"
-REF = "isdi:app-flags.csv@1.0.9"
+REF = "isdi@1.0.9"
 CSV = (
     "appId,store,flag,title\n"
     "com.track.me,playstore,dual-use,Track Me  GPS\n"
@@ -110,9 +110,8 @@ def test_the_shipped_database_and_names_are_what_the_builder_makes_from_the_real
 
     for name in ("stalkerware.yaml", "installed.json", app_names.SHIPPED_FILE):
         assert (tmp_path / name).read_bytes() == (SHIPPED / name).read_bytes(), name
-    assert (
-        ISDI_CSV_SHA256 in parse_db((tmp_path / "stalkerware.yaml").read_bytes(), "x").header.source
-    )
+    header = parse_db((tmp_path / "stalkerware.yaml").read_bytes(), "x").header
+    assert ISDI_CSV_SHA256 in header.inputs and "isdi-scanner 1.0.9" in header.source
 
 
 def test_every_android_id_of_isdis_list_is_in_the_shipped_database(isdi_wheel: Path) -> None:
