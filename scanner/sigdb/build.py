@@ -27,9 +27,12 @@ ISDI_PROJECT: Final = "https://github.com/stopipv/isdi"
 ISDI_LICENCE: Final = "GPL-3.0-only"
 
 
+ISDI_REF_PREFIX: Final = "isdi@"
+
+
 def isdi_ref(version: str) -> str:
     """How each family records that ISDi's list named it."""
-    return f"isdi@{version}"
+    return f"{ISDI_REF_PREFIX}{version}"
 
 
 def with_isdi(header: Header, version: str, csv_sha256: str) -> Header:
