@@ -8,6 +8,7 @@ same bytes and therefore the same SHA-256.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -183,11 +184,17 @@ def _app(line: str, file: str, index: int) -> Family:
             name=normalise.name(name),
             kind=Kind(kind),
             packages=(normalise.package(package),),
-            stores=tuple(normalise.name(s) for s in stores.split(",") if s),
-            sources=tuple(normalise.name(s) for s in sources.split(",") if s),
+            stores=_csv_names(stores),
+            sources=_csv_names(sources),
         )
     except ValueError as exc:
         raise malformed_entry(file, index, parts[0], str(exc)) from exc
+
+
+@functools.cache
+def _csv_names(text: str) -> tuple[str, ...]:
+    # Thousands of lines share a handful of store and source lists: each is read once.
+    return tuple(normalise.name(s) for s in text.split(",") if s)
 
 
 class _Literal(str):
