@@ -204,7 +204,7 @@ def with_apk_labels(snapshot: DeviceSnapshot, apks: Mapping[str, ApkFacts]) -> D
         facts = apks.get(pkg.package)
         if not pkg.label and facts and facts.label and facts.manifest_package == pkg.package:
             # The label is chosen by whoever wrote the app: one line, nothing invisible.
-            pkg = replace(pkg, label=clean_phone_text(facts.label))
+            pkg = replace(pkg, label=clean_phone_text(facts.label), label_source="apk")
             changed = True
         packages.append(pkg)
     return replace(snapshot, packages=tuple(packages)) if changed else snapshot

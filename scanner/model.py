@@ -147,6 +147,9 @@ class Package:
 
     package: str
     label: str | None = None
+    label_source: str | None = None
+    """Where ``label`` came from: ``apk`` (the app's own file) or ``catalogue`` (the
+    app-name catalogue shipped with the scanner); None when there is no label."""
     apk_path: str | None = None
     installer: str | None = None
     """Who installed it, as best the phone says: ``installerPackageName``, else the
@@ -413,6 +416,9 @@ class Finding:
     """Known stalkerware family name, where one matched."""
     capabilities: tuple[str, ...] = ()
     """What the app can do, in plain words (from the signature database)."""
+    kinds: tuple[str, ...] = ()
+    """Every kind the databases list the app under (``stalkerware``, ``dual_use``), for a
+    database finding; empty otherwise."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from scanner.apks import check_app_files, with_apk_labels
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
+from scanner.labels import with_catalogue_labels
 from scanner.model import (
     ApkFacts,
     AppFileCheck,
@@ -106,7 +107,10 @@ def analyse(
     ``own_adb_key``: this computer's ADB public key, so the phone's trusted computers can
     be told apart from it (None when unknown, as for an offline input).
     """
-    snapshot = snapshot or build_snapshot(capture)
+    # Every app named as a person sees it: its APK's label, else the catalogue's name.
+    snapshot = with_catalogue_labels(
+        with_apk_labels(snapshot or build_snapshot(capture), apks or {})
+    )
     index = SignatureIndex.from_db(signatures) if signatures is not None else None
     context = CheckContext(
         now=phone_now(snapshot),

@@ -23,6 +23,7 @@ from scanner.commands import (
     SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
+from scanner.labels import name_for
 from scanner.model import (
     ChangeKind,
     DeviceSnapshot,
@@ -61,9 +62,7 @@ def _permission_words(name: str) -> str:
 
 
 def _app_name(pkg: Package | None, package: str) -> str:
-    if pkg is not None and pkg.label and pkg.label != package:
-        return f"{pkg.label} ({package})"
-    return package
+    return name_for(pkg, package)
 
 
 def _date(value: datetime) -> str:

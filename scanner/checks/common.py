@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from scanner.labels import name_for
 from scanner.model import DeviceSnapshot, Package
 
 APP_STORES: Final[frozenset[str]] = frozenset(
@@ -141,10 +142,7 @@ def from_store(pkg: Package, snapshot: DeviceSnapshot | None = None) -> bool:
 
 def app_name(snapshot: DeviceSnapshot, package: str) -> str:
     """``Label (package)`` when the label is known, else the package name."""
-    pkg = snapshot.package(package)
-    if pkg is not None and pkg.label and pkg.label != package:
-        return f"{pkg.label} ({package})"
-    return package
+    return name_for(snapshot.package(package), package)
 
 
 def is_system(snapshot: DeviceSnapshot, package: str) -> bool:

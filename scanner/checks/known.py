@@ -85,6 +85,21 @@ def _what_it_can_do(family: Family) -> tuple[str, ...]:
     return family.capability_words()
 
 
+def _kinds(family: Family) -> tuple[str, ...]:
+    return tuple(k.value for k in (family.kind, *family.also_listed_as))
+
+
+def _also_sold_note(family: Family) -> Evidence | None:
+    """For stalkerware also listed as a monitoring app: that it is sold openly as well."""
+    if Kind.DUAL_USE not in family.also_listed_as:
+        return None
+    return Evidence(
+        "signatures",
+        f"{family.name} is also listed as a monitoring app that does not hide: it is sold "
+        "openly too, for example as a parental-control or remote-support app",
+    )
+
+
 @check(
     id="KNOWN-001",
     title="Known stalkerware (package name)",
@@ -96,7 +111,8 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> 
     """An installed package id that the database lists for a stalkerware family.
 
     An app whose entry was cut short (``partial``) still counts: its id was read whole,
-    and an id alone is a database hit; the evidence says the details were cut short.
+    and an id alone is a database hit; the evidence says the details were cut short. An
+    app listed both as stalkerware and as a monitoring app says both.
     """
     index = _index(ctx)
     if index is None:
@@ -107,45 +123,80 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> 
         if not spy:
             continue
         family = spy[0].family
+        also = _also_sold_note(family)
+        also_sold = ", also sold as a parental or remote-support app" if also else ""
         yield me.finding(
-            title=f"{app_name(snapshot, pkg.package)} is known stalkerware ({family.name})",
+            title=f"{app_name(snapshot, pkg.package)} is known stalkerware "
+            f"({family.name}){also_sold}",
             evidence=[
                 *_package_evidence(pkg, snapshot.device.timezone),
                 *(_source_note(m.family) for m in spy),
+                *([also] if also else []),
             ],
             package=pkg.package,
             family=family.name,
             capabilities=_what_it_can_do(family),
+            kinds=_kinds(family),
         )
+
+
+def special_access(package: str, snapshot: DeviceSnapshot) -> tuple[str, ...]:
+    """The special access an app holds that lets it watch the phone, in plain words."""
+    access: list[str] = []
+    if any(s.package == package for s in snapshot.accessibility) or any(
+        c.split("/", 1)[0] == package for c in snapshot.settings.enabled_accessibility_services
+    ):
+        access.append("accessibility")
+    if any(n.package == package for n in snapshot.notification_listeners):
+        access.append("notification access")
+    if any(a.package == package for a in snapshot.device_admins):
+        access.append("device admin")
+    return tuple(access)
 
 
 @check(
     id="DUAL-001",
-    title="Monitoring app that can be used to watch someone",
-    severity=Severity.REVIEW,
+    title="App that can be used to watch someone",
+    severity=Severity.INFO,
     guidance="dual_use",
     sources=(DUMPSYS_PACKAGE, "signatures"),
 )
 def dual_use_by_package(
     snapshot: DeviceSnapshot, ctx: CheckContext, me: Check
 ) -> Iterator[Finding]:
-    """Family locators and parental-control apps: calmer, the survivor may use them."""
+    """Family locators, parental control, call recorders: apps with an ordinary use that can
+    also watch someone. Said calmly, never as stalkerware: the person may use them.
+
+    ``info`` on its own; ``review`` when the app holds special access that lets it read the
+    screen or notifications or stay installed (it is then named here as a dual-use app,
+    not scored as an unknown spy app). System apps are left out: they came with the phone.
+    """
     index = _index(ctx)
     if index is None:
         return
     listed = index.match_packages(p.package for p in snapshot.packages)
     for pkg in snapshot.packages:
         spy, dual = _split(listed.get(pkg.package, ()))
-        if spy or not dual:
+        if spy or not dual or pkg.system:
             continue
         family = dual[0].family
+        access = special_access(pkg.package, snapshot)
+        evidence = [*_package_evidence(pkg, snapshot.device.timezone), _source_note(family)]
+        if Kind.STALKERWARE in family.also_listed_as:
+            evidence.append(
+                Evidence("signatures", f"another list names {family.name} as stalkerware")
+            )
+        if access:
+            evidence.append(Evidence("special access", f"it holds {', '.join(access)}"))
         yield me.finding(
-            title=f"{app_name(snapshot, pkg.package)} can be used to watch you ({family.name}). "
-            "Check whether you set this up.",
-            evidence=[*_package_evidence(pkg, snapshot.device.timezone), _source_note(family)],
+            title=f"{app_name(snapshot, pkg.package)} can be used to watch someone: "
+            "check that you set it up",
+            evidence=evidence,
             package=pkg.package,
             family=family.name,
+            severity=Severity.REVIEW if access else Severity.INFO,
             capabilities=_what_it_can_do(family),
+            kinds=_kinds(family),
         )
 
 

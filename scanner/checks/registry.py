@@ -77,6 +77,7 @@ class Check:
         subject: str | None = None,
         family: str | None = None,
         capabilities: tuple[str, ...] = (),
+        kinds: tuple[str, ...] = (),
     ) -> Finding:
         """A finding of this check, defaulting to its declared metadata.
 
@@ -96,6 +97,7 @@ class Check:
             confidence=confidence or self.confidence,
             family=family,
             capabilities=capabilities,
+            kinds=kinds,
         )
 
 

@@ -23,6 +23,7 @@ from scanner.guidance import (
     HelplineRegion,
     load_guidance,
 )
+from scanner.labels import label_for
 from scanner.model import Finding, ScanResult, Severity
 from scanner.parse.text import mark_invisible
 from scanner.report import fallback, sections
@@ -334,7 +335,7 @@ def _group(result: ScanResult, group: FindingGroup, texts: _Texts, shown: set[st
 def _finding(result: ScanResult, finding: Finding) -> str:
     meta = []
     label = _app_label(result, finding)
-    if label:
+    if label and label not in finding.title:  # most titles already name the app
         meta.append(f'App: <span class="phone">{_e(label)}</span>')
     if finding.package:
         meta.append(f"Package: <code>{_e(finding.package)}</code>")
@@ -361,8 +362,7 @@ def _finding(result: ScanResult, finding: Finding) -> str:
 def _app_label(result: ScanResult, finding: Finding) -> str | None:
     if finding.package is None:
         return None
-    package = result.snapshot.package(finding.package)
-    return package.label if package is not None and package.label else None
+    return label_for(result.snapshot.package(finding.package), finding.package)
 
 
 def _findings(result: ScanResult, texts: _Texts) -> str:

@@ -12,10 +12,11 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
-from scanner.model import AppFileCheck, Finding, ScanResult
+from scanner.labels import NO_LABEL, label_for, label_source
+from scanner.model import AppFileCheck, DeviceSnapshot, Finding, ScanResult
 from scanner.report.headline import headline
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 def _iso(value: object) -> str:
@@ -26,7 +27,21 @@ def _iso(value: object) -> str:
     return str(value)
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
+def app_label(snapshot: DeviceSnapshot | None, package: str | None) -> dict[str, Any]:
+    """The name a person sees for ``package`` and where it came from (empty without one)."""
+    if package is None:
+        return {}
+    pkg = snapshot.package(package) if snapshot is not None else None
+    label = label_for(pkg, package)
+    if pkg is not None and pkg.label and pkg.label == label:
+        source = label_source(label, pkg.label_source)
+    else:  # not on the phone (a removed app): the catalogue's name, if any
+        source = "catalogue" if label else NO_LABEL
+    return {"label": label, "label_source": source}
+
+
+def finding_to_dict(finding: Finding, snapshot: DeviceSnapshot | None = None) -> dict[str, Any]:
+    kinds = {"kinds": list(finding.kinds)} if finding.kinds else {}
     return {
         "id": finding.id,
         "check": finding.check,
@@ -38,6 +53,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "capabilities": list(finding.capabilities),
         "evidence": [{"source": e.source, "excerpt": e.excerpt} for e in finding.evidence],
         "guidance": finding.guidance,
+        **app_label(snapshot, finding.package),
+        **kinds,
     }
 
 
@@ -97,7 +114,7 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
         "device": device,
         "signatures": asdict(result.signatures) if result.signatures is not None else None,
         "packages_scanned": len(result.snapshot.packages),
-        "findings": [finding_to_dict(f) for f in result.findings],
+        "findings": [finding_to_dict(f, result.snapshot) for f in result.findings],
         "commands": commands,
         "errors": [
             {"message": p.message, "source": p.source, "detail": p.detail} for p in result.problems
@@ -118,10 +135,13 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
                 "sha256": facts.sha256 or None,
                 "certificate_sha1": list(facts.cert_sha1),
                 "certificate_sha256": list(facts.cert_sha256),
+                **app_label(result.snapshot, package),
             }
             for package, facts in sorted(result.apks.items())
         ],
-        "app_file_checks": [_app_check(c) for c in result.app_checks],
+        "app_file_checks": [
+            {**_app_check(c), **app_label(result.snapshot, c.package)} for c in result.app_checks
+        ],
     }
     if result.signatures is None:
         # No database was loaded (e.g. it was refused): say so rather than fake one.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from scanner.guidance import GuidanceText
+from scanner.labels import name_for
 from scanner.model import Finding, ScanResult, Severity
 
 SUMMARY = "Summary"
@@ -100,8 +101,7 @@ def subject(result: ScanResult, finding: Finding) -> str:
         # A setting, or an app no longer on the phone: the check's title carries what
         # was found and when (a removed app's dates).
         return finding.title
-    label = package.label or None
-    name = f"{label} ({finding.package})" if label and label != finding.package else finding.package
+    name = name_for(package, finding.package)
     if finding.family and finding.family.lower() not in name.lower():
         name += f", known as {finding.family}"
     if can_wipe(finding):

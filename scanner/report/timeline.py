@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
+from scanner.labels import name_for
 from scanner.model import AppTrace, DeviceSnapshot, Package, ScanResult, Severity, TraceKind
 from scanner.report.installer_words import installer_words
 
@@ -155,9 +156,7 @@ def _span(seconds: float) -> str:
 
 
 def _name(pkg: Package | None, package: str) -> str:
-    if pkg is not None and pkg.label and pkg.label != package:
-        return f"{pkg.label} ({package})"
-    return package
+    return name_for(pkg, package)
 
 
 def _package_events(pkg: Package, why: str, zone: ZoneInfo | None) -> list[TimelineEvent]:

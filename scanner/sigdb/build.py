@@ -23,6 +23,28 @@ ECHAP_WARNING: Final = (
     "there is no stalkerware on the phone."
 )
 ECHAP_FILES: Final = ("ioc.yaml", "watchware.yaml", "samples.csv")
+ISDI_PROJECT: Final = "https://github.com/stopipv/isdi"
+ISDI_LICENCE: Final = "GPL-3.0-only"
+
+
+ISDI_REF_PREFIX: Final = "isdi@"
+
+
+def isdi_ref(version: str) -> str:
+    """How each family records that ISDi's list named it."""
+    return f"{ISDI_REF_PREFIX}{version}"
+
+
+def with_isdi(header: Header, version: str, csv_sha256: str) -> Header:
+    """``header`` naming ISDi's list as a second source: its version, the CSV's SHA-256,
+    its licence and its credit line."""
+    return replace(
+        header,
+        source=f"{header.source} and ISDi (isdi-scanner {version})",
+        inputs=f"isdi-scanner {version} isdi/data/app-flags.csv sha256 {csv_sha256}",
+        licence=f"{header.licence} AND {ISDI_LICENCE}",
+        attribution=f"{header.attribution}; ISDi ({ISDI_PROJECT}), {ISDI_LICENCE}",
+    )
 
 
 def echap_header(source_version: str, date: str) -> Header:

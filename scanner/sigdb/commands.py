@@ -12,7 +12,7 @@ from dataclasses import replace
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from scanner.errors import SignatureDBError, Tampered, Untrusted
+from scanner.errors import ScannerError, SignatureDBError, Tampered, Untrusted
 from scanner.model import DatabaseSummary
 from scanner.sigdb import build, echap, pinned, stix2, store, verify
 from scanner.sigdb.fetch import ECHAP_RAW_BASE, Fetcher, https_fetch
@@ -90,7 +90,7 @@ def import_file(
             build.echap_families(files, f"folder {path.name}"), shipped_dir
         )
         header = build.echap_header(f"folder {path.name}", _today())
-        return _install(user_dir, header, families)
+        return _install(user_dir, *_with_shipped_isdi(header, families, shipped_dir))
 
     data = _read(path)
     if verify.is_bundle(data):
@@ -145,7 +145,9 @@ def update_from_network(
     files = {name: fetch(base_url + name) for name in build.ECHAP_FILES}
     families = _with_capabilities(build.echap_families(files, "master"), shipped_dir)
     header = build.echap_header(f"master as downloaded on {_today()}", _today())
-    return _install(store.user_signatures_dir(data_dir), header, families)
+    return _install(
+        store.user_signatures_dir(data_dir), *_with_shipped_isdi(header, families, shipped_dir)
+    )
 
 
 def sign(db_path: Path, private_key_path: Path, out_path: Path) -> str:
@@ -196,6 +198,41 @@ def _install(directory: Path, header: Header, families: tuple[Family, ...]) -> S
     db = parse_db(data, "the new signature database")
     store.install(directory, data, db, imported_at=_now())
     return store.check_installed(directory, db)
+
+
+def _with_shipped_isdi(
+    header: Header, families: tuple[Family, ...], shipped_dir: Traversable | None = None
+) -> tuple[Header, tuple[Family, ...]]:
+    """Echap's new families plus the apps only ISDi lists, as the shipped database has them.
+
+    Updating Echap's indicators must not drop the thousands of dual-use apps that came
+    with the scanner from ISDi's list (which is not downloaded: it changes rarely).
+    """
+    try:
+        # Tests pass their own folder, whose hash is not the one pinned in the code.
+        shipped = load_shipped_db() if shipped_dir is None else store.load_verified(shipped_dir)
+    except ScannerError:
+        return header, families  # the shipped file is refused: Echap's alone, as before
+    listed = {p for f in families for p in f.packages}
+    names = {f.name.casefold() for f in families}
+    extra = tuple(
+        f
+        for f in shipped.families
+        if f.sources
+        and all(s.startswith(build.ISDI_REF_PREFIX) for s in f.sources)
+        and listed.isdisjoint(f.packages)
+        and f.name.casefold() not in names
+    )
+    if not extra:
+        return header, families
+    header = replace(
+        header,
+        source=f"{header.source}; ISDi as shipped ({extra[0].sources[0]})",
+        licence=shipped.header.licence,
+        attribution=shipped.header.attribution,
+        inputs=shipped.header.inputs,
+    )
+    return header, (*families, *extra)
 
 
 def _with_capabilities(

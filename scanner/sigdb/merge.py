@@ -38,11 +38,14 @@ def merge_two(first: Family, second: Family) -> Family:
     if second.name != first.name and second.name not in names:
         names = (*names, second.name)
     kind, notes = first.kind, _join_notes(first.notes, second.notes)
+    also = tuple(dict.fromkeys((*first.also_listed_as, *second.also_listed_as)))
     if first.kind is not second.kind:
         # Echap lists a few apps (FindMyKids, WiseMo) in both ioc.yaml and watchware.yaml.
         # The stalkerware listing wins: it means a hiding variant is known to exist.
         kind = Kind.STALKERWARE
         notes = _join_notes(notes, KIND_CONFLICT_NOTE)
+        also = tuple(dict.fromkeys((*also, Kind.DUAL_USE)))
+    also = tuple(k for k in also if k is not kind)
     return Family(
         name=first.name,
         kind=kind,
@@ -63,6 +66,8 @@ def merge_two(first: Family, second: Family) -> Family:
         capability_summary=first.capability_summary or second.capability_summary,
         notes=notes,
         sources=_both(first.sources, second.sources),
+        also_listed_as=also,
+        stores=_both(first.stores, second.stores),
     )
 
 

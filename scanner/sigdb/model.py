@@ -88,6 +88,11 @@ class Family:
     notes: str = ""
     sources: tuple[str, ...] = ()
     """Where the identifiers came from, e.g. ``echap:ioc.yaml@a04c5c19``."""
+    also_listed_as: tuple[Kind, ...] = ()
+    """Other kinds a source lists this family under besides ``kind`` (FindMyKids is
+    stalkerware in one list and a parental app in another)."""
+    stores: tuple[str, ...] = ()
+    """Where it is sold, in ISDi's words: ``playstore``, ``offstore`` (outside app stores)."""
 
     def capability_words(self) -> tuple[str, ...]:
         """The capabilities as plain phrases, in the order listed."""
@@ -107,6 +112,8 @@ class Header:
     attribution: str = ""
     warning: str = ""
     """A caution a report must show, e.g. that the list is incomplete."""
+    inputs: str = ""
+    """The exact input files beyond the main source, with their SHA-256 (for rebuilding)."""
     schema_version: int = SCHEMA_VERSION
 
 

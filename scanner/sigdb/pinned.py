@@ -8,4 +8,4 @@ file when the shipped database is rebuilt; ``tests/sigdb/test_pinned.py`` keeps 
 
 from typing import Final
 
-SHIPPED_SHA256: Final = "60da6fc1c781d1f97c768c7c060a2e649879e462b629d894f0ae444fd1da7f8b"
+SHIPPED_SHA256: Final = "8651c38c707781550c544c3b3048484661b95e72a47108eb65858544d5c69ca3"

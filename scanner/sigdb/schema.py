@@ -8,6 +8,7 @@ same bytes and therefore the same SHA-256.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -45,6 +46,7 @@ _HEADER_KEYS: Final = (
     "licence",
     "attribution",
     "warning",
+    "inputs",
 )
 _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "names": normalise.name,
@@ -59,6 +61,8 @@ _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "distribution": normalise.host_or_url,
     "capabilities": lambda v: _capability(normalise.name(v, "capability")),
     "sources": normalise.name,
+    "also_listed_as": lambda v: Kind(normalise.name(v, "kind")).value,
+    "stores": normalise.name,
 }
 _FAMILY_KEYS: Final = frozenset(
     {"name", "kind", "sample_sha256", "capability_summary", "notes", *_LIST_FIELDS}
@@ -75,6 +79,14 @@ def parse_db(data: bytes, file: str) -> SignatureDB:
     if not isinstance(entries, list):
         raise malformed_file(file, "'families' is not a list")
     families = tuple(_family(entry, file, i) for i, entry in enumerate(entries, start=1))
+    apps = raw.get("apps", "")
+    if not isinstance(apps, str):
+        raise malformed_file(file, "'apps' is not text, one app a line")
+    families += tuple(
+        _app(line, file, len(entries) + i)
+        for i, line in enumerate(apps.splitlines(), start=1)
+        if line.strip()
+    )
     seen: set[str] = set()
     for i, fam in enumerate(families, start=1):
         if fam.name.casefold() in seen:
@@ -105,7 +117,12 @@ def dump_db(header: Header, families: Sequence[Family]) -> bytes:
     }
     if header.warning:
         doc["warning"] = header.warning
-    doc["families"] = [_family_doc(fam) for fam in families]
+    if header.inputs:
+        doc["inputs"] = header.inputs
+    doc["families"] = [_family_doc(fam) for fam in families if not is_simple(fam)]
+    apps = "".join(_app_line(fam) for fam in families if is_simple(fam))
+    if apps:
+        doc["apps"] = _Literal(apps)
     text: str = yaml.dump(
         doc,
         Dumper=_Dumper,
@@ -118,9 +135,72 @@ def dump_db(header: Header, families: Sequence[Family]) -> bytes:
 
 
 def build_db(header: Header, families: Sequence[Family]) -> tuple[SignatureDB, bytes]:
-    """A database and its canonical bytes, the SHA-256 computed over those bytes."""
+    """A database and its canonical bytes, the SHA-256 computed over those bytes.
+
+    The families are in the order the file holds them (``parse_db`` gives the same)."""
     data = dump_db(header, families)
-    return SignatureDB(header, tuple(families), hashlib.sha256(data).hexdigest()), data
+    ordered = (*(f for f in families if not is_simple(f)), *(f for f in families if is_simple(f)))
+    return SignatureDB(header, ordered, hashlib.sha256(data).hexdigest()), data
+
+
+# A family known only by one package id (most of ISDi's list) is written as one line of
+# the ``apps`` text, ``package<TAB>kind<TAB>stores<TAB>sources<TAB>name``: five thousand
+# YAML mappings took a second to load, the same lines a few milliseconds.
+_APP_FIELDS: Final = 5
+
+
+def is_simple(fam: Family) -> bool:
+    """Whether the family fits one line of ``apps``: one package, a name, a kind, stores,
+    sources and nothing else."""
+    return (
+        len(fam.packages) == 1
+        and fam.sources != ()
+        and fam
+        == Family(
+            name=fam.name,
+            kind=fam.kind,
+            packages=fam.packages,
+            stores=fam.stores,
+            sources=fam.sources,
+        )
+        and not any("\t" in v or "," in v for v in (*fam.stores, *fam.sources))
+        and "\t" not in fam.name
+        and "\n" not in fam.name
+    )
+
+
+def _app_line(fam: Family) -> str:
+    fields = (fam.packages[0], fam.kind.value, ",".join(fam.stores), ",".join(fam.sources))
+    return "\t".join((*fields, fam.name)) + "\n"
+
+
+def _app(line: str, file: str, index: int) -> Family:
+    parts = line.split("\t")
+    try:
+        if len(parts) != _APP_FIELDS:
+            raise ValueError(f"an 'apps' line has {len(parts)} fields, not {_APP_FIELDS}")
+        package, kind, stores, sources, name = parts
+        return Family(
+            name=normalise.name(name),
+            kind=Kind(kind),
+            packages=(normalise.package(package),),
+            stores=_csv_names(stores),
+            sources=_csv_names(sources),
+        )
+    except ValueError as exc:
+        raise malformed_entry(file, index, parts[0], str(exc)) from exc
+
+
+@functools.cache
+def _csv_names(text: str) -> tuple[str, ...]:
+    # Thousands of lines share a handful of store and source lists: each is read once.
+    return tuple(normalise.name(s) for s in text.split(",") if s)
+
+
+class _Literal(str):
+    """Text written as a YAML literal block, one app a line."""
+
+    __slots__ = ()
 
 
 class _Flow(dict[str, str]):
@@ -136,6 +216,13 @@ def _represent_flow(dumper: Any, data: _Flow) -> Any:
 
 
 _Dumper.add_representer(_Flow, _represent_flow)
+
+
+def _represent_literal(dumper: Any, data: _Literal) -> Any:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
+
+
+_Dumper.add_representer(_Literal, _represent_literal)
 
 
 def _family_doc(fam: Family) -> dict[str, object]:
@@ -160,6 +247,10 @@ def _family_doc(fam: Family) -> dict[str, object]:
     if fam.notes:
         doc["notes"] = fam.notes
     doc["sources"] = list(fam.sources)
+    if fam.also_listed_as:
+        doc["also_listed_as"] = [k.value for k in fam.also_listed_as]
+    if fam.stores:
+        doc["stores"] = list(fam.stores)
     return doc
 
 
@@ -175,7 +266,7 @@ def _sample_doc(sample: Sample) -> _Flow:
 
 
 def _header(raw: Mapping[str, object], file: str) -> Header:
-    unknown = set(raw) - {*_HEADER_KEYS, "families"}
+    unknown = set(raw) - {*_HEADER_KEYS, "families", "apps"}
     if unknown:
         names = ", ".join(sorted(map(str, unknown)))  # YAML keys need not be text
         raise malformed_file(file, f"unknown header field(s): {names}")
@@ -242,6 +333,8 @@ def _family_fields(raw: Mapping[str, object]) -> Family:
         distribution=lists["distribution"],
         capabilities=lists["capabilities"],
         sources=lists["sources"],
+        also_listed_as=tuple(Kind(k) for k in lists["also_listed_as"] if k != kind.value),
+        stores=lists["stores"],
     )
 
 

@@ -91,8 +91,12 @@ class Phone:
     def with_apps(self, *entries: str) -> Phone:
         """``dumpsys package`` with these ``Package [...]`` entries (fixture files under
         ``packages/``) added at the end of its ``Packages:`` section."""
+        return self.with_app_text(*(fixture(f"packages/{e}") for e in entries))
+
+    def with_app_text(self, *entries: str) -> Phone:
+        """Like ``with_apps``, with the ``Package [...]`` entries given as text."""
         text = self.outputs[DUMPSYS_PACKAGE]
-        added = "".join(fixture(f"packages/{e}").rstrip("\n") + "\n" for e in entries)
+        added = "".join(e.rstrip("\n") + "\n" for e in entries)
         head, tail = text.split(_HIDDEN_SYSTEM, 1)
         return self.replaced(
             DUMPSYS_PACKAGE, head.rstrip("\n") + "\n" + added + _HIDDEN_SYSTEM + tail

@@ -21,7 +21,7 @@ from scanner.sigdb.commands import load_shipped_db
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import Family, Kind, Sample
 from scanner.simulator.apk_builder import build_apk, make_signing_identity
-from tests.checks.phone import CLEAN, findings, shipped_index, the_finding
+from tests.checks.phone import CLEAN, findings, fixture, shipped_index, the_finding
 from tests.conftest import shared_path
 
 RENAMED = "com.android.sys.wifiservice"  # a spy app under a name no database lists
@@ -88,15 +88,45 @@ def test_ordinary_and_monitoring_apps_are_not_known_stalkerware(phone):
 
 
 @pytest.mark.fires("DUAL-001")
-def test_a_family_locator_is_a_calmer_monitoring_finding():
+def test_a_family_locator_from_play_is_mentioned_calmly():
     phone = CLEAN.with_apps("life360_from_play.txt")
     found = the_finding(
         findings("DUAL-001", phone, signatures=shipped_index()),
-        severity=Severity.REVIEW,
+        severity=Severity.INFO,
         guidance="dual_use",
         package="com.life360.android.safetymapd",
     )
-    assert found.family == "Life360"
+    assert found.family == "Life360" and found.kinds == ("dual_use",)
+    assert "can be used to watch someone: check that you set it up" in found.title
+    assert "stalkerware" not in found.title
+
+
+@pytest.mark.fires("KNOWN-001")
+def test_stalkerware_also_sold_as_a_parental_app_says_both():
+    # FindMyKids is in Echap's ioc.yaml and watchware.yaml both.
+    entry = fixture("packages/life360_from_play.txt").replace(
+        "com.life360.android.safetymapd", "org.findmykids.app"
+    )
+    phone = CLEAN.with_app_text(entry)
+    found = the_finding(
+        findings("KNOWN-001", phone, signatures=shipped_index()),
+        severity=Severity.STALKERWARE,
+        guidance="known_stalkerware",
+        package="org.findmykids.app",
+    )
+    assert "known stalkerware (FindMyKids), also sold as a parental" in found.title
+    assert found.kinds == ("stalkerware", "dual_use")
+    assert any("sold openly too" in e.excerpt for e in found.evidence)
+    assert findings("DUAL-001", phone, signatures=shipped_index()) == []
+
+
+@pytest.mark.silent("KNOWN-001")
+def test_stalkerware_listed_only_as_stalkerware_says_nothing_of_a_parental_app():
+    found = findings(
+        "KNOWN-001", CLEAN.with_apps("systemservice_sideloaded.txt"), signatures=shipped_index()
+    )
+    assert [f.kinds for f in found] == [("stalkerware",)]
+    assert "parental" not in found[0].title
 
 
 @pytest.mark.silent("DUAL-001")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +81,25 @@ def make_shipped(directory: Path, version: str = "shipped") -> bytes:
         store.Manifest(file=store.SHIPPED_FILE, sha256=db.sha256, source=db.header.source),
     )
     return data
+
+
+ISDI_VERSION = "1.0.9"
+ISDI_CSV_SHA256 = "5afd34a461ec2e831bcda08d9da47484cc74182dccc72cafd7f51142c1d7b9e9"
+"""SHA-256 of ``isdi/data/app-flags.csv`` in the isdi-scanner 1.0.9 wheel on PyPI."""
+
+
+@pytest.fixture(scope="session")
+def isdi_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The isdi-scanner 1.0.9 wheel, downloaded from PyPI by pip (skips when offline:
+    nothing of ISDi's is kept in the project or in ../shared)."""
+    folder = tmp_path_factory.mktemp("isdi")
+    command = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+    command += [f"isdi-scanner=={ISDI_VERSION}", "-d", str(folder)]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+    except (subprocess.SubprocessError, OSError) as exc:
+        pytest.skip(f"could not download isdi-scanner {ISDI_VERSION} from PyPI (offline?): {exc}")
+    wheels = sorted(folder.glob("isdi_scanner-*.whl"))
+    if not wheels:
+        pytest.skip(f"pip gave no isdi-scanner {ISDI_VERSION} wheel")
+    return wheels[0]

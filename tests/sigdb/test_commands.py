@@ -35,9 +35,13 @@ def test_echap_folder_import_replaces_the_database(tmp_path: Path, indicators: P
         indicators, tmp_path / "data", allow_unsigned=True, shipped_dir=REPO_SIGNATURES
     )
 
-    assert db.counts.families == 172
+    # Echap's 172 families, and the 4,492 apps only ISDi lists kept from the shipped file.
+    assert db.counts.families == 172 + 4492
     assert db.counts.samples == 3228
-    assert "Echap" in db.header.attribution
+    assert "Echap" in db.header.attribution and "ISDi" in db.header.attribution
+    assert [m.family.name for m in SignatureIndex.from_db(db).by_package("LEM.TrackMe")] == [
+        "TrackMe - GPS Tracker"
+    ]
     mspy = db.family("mSpy")
     assert mspy is not None and mspy.capability_summary
 
@@ -119,7 +123,7 @@ def test_network_update_uses_the_given_fetcher(tmp_path: Path, indicators: Path)
 
     assert asked == [ECHAP_RAW_BASE + n for n in ("ioc.yaml", "watchware.yaml", "samples.csv")]
     assert all(url.startswith("https://raw.githubusercontent.com/AssoEchap/") for url in asked)
-    assert db.counts.families == 172
+    assert db.counts.families == 172 + 4492  # ISDi's own apps kept from the shipped file
     assert load_active_db(tmp_path / "data").sha256 == db.sha256
 
 
