@@ -81,3 +81,13 @@ def test_store_apps_and_a_plain_sideload_are_not_called_spy_apps(phone):
 def test_known_stalkerware_is_left_to_the_known_check():
     phone = CLEAN.with_apps("systemservice_sideloaded.txt")
     assert findings("SPY-001", phone, signatures=shipped_index()) == []
+
+
+def test_the_guidance_names_the_same_scale_as_the_check():
+    from pathlib import Path
+
+    from scanner.checks.spy_behaviour import HIGH_SCORE, REVIEW_SCORE
+
+    text = (Path(__file__).parents[2] / "guidance" / "en" / "spy_behaviour.yaml").read_text()
+    assert f"From {REVIEW_SCORE} points an app is worth a look." in text
+    assert f"From {HIGH_SCORE} points it is serious." in text
