@@ -48,28 +48,33 @@ RECENT = timedelta(days=30)
 WORDS: Final[Mapping[str, str]] = MappingProxyType(
     {
         k.HIDDEN: "no icon in the app drawer (hidden)",
-        "sideloaded": "installed from outside an app store (installer: {installer}{how})",
+        "sideloaded": "installed from outside an app store, by {how}",
+        "sideloaded_by": "installed from outside an app store (installer: {installer})",
         "spoofed": "installed from outside an app store, by {how}, though its installer "
         "name claims {claim}, an app store",
-        "imitation": "package name {package} is in {maker}'s namespace, but is neither part "
-        "of the system nor installed from {maker}'s store",
+        "imitation": "uses {maker}'s package names, but is not a system app and not from "
+        "{maker}'s store",
         "systemish": "name '{label}' looks like part of the system",
-        k.ACCESSIBILITY: "can read the screen and act on it (accessibility service)",
-        k.NOTIFICATIONS: "can read every notification (notification access)",
-        k.DEVICE_ADMIN: "is a device administrator",
-        "all_three": "accessibility, notification access and device admin together",
-        k.LOCATION: "can use location",
-        k.BACKGROUND_LOCATION: "can use location in the background",
-        k.SMS: "can read text messages",
-        k.CALL_LOG: "can read call history",
-        k.MICROPHONE: "can use the microphone",
-        k.CAMERA: "can use the camera",
-        k.CONTACTS: "can read contacts",
-        "breadth": "can reach {count} kinds of personal data",
-        k.USAGE: "can see which apps are used (usage access)",
-        k.OVERLAY: "can draw over other apps",
+        k.ACCESSIBILITY: "accessibility",
+        k.NOTIFICATIONS: "notifications",
+        k.DEVICE_ADMIN: "device admin",
+        "all_three": "all three",
+        k.LOCATION: "location",
+        k.BACKGROUND_LOCATION: "background location",
+        k.SMS: "texts",
+        k.CALL_LOG: "call history",
+        k.MICROPHONE: "microphone",
+        k.CAMERA: "camera",
+        k.CONTACTS: "contacts",
+        "breadth": "{count} kinds",
+        k.USAGE: "usage access",
+        k.OVERLAY: "drawing over apps",
+        "access": "special access",
+        "data": "can reach",
+        "item": "{what} +{points}",
+        "explained_item": "{what} +0 (expected of {kind}, from an app store)",
         "recent": "installed recently ({date})",
-        "explained": "{what}: expected of {kind}, from an app store (no points)",
+        "explained": "{what} (no points: expected of {kind}, from an app store)",
         "scale": "{score} points; review from {review}, serious from {high}",
         "title_high": "{name} behaves like a spy app",
         "title_review": "{name} has some signs of a spy app",
@@ -81,6 +86,7 @@ POINTS: Final[Mapping[str, int]] = MappingProxyType(
     {
         k.HIDDEN: 2,
         "sideloaded": 3,
+        "sideloaded_by": 3,
         "spoofed": 4,
         "imitation": 3,
         "systemish": 1,
@@ -139,10 +145,24 @@ _SYSTEMISH_LABEL = re.compile(
 )
 
 
+_GROUPS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        **dict.fromkeys(
+            (k.ACCESSIBILITY, k.NOTIFICATIONS, k.DEVICE_ADMIN, "all_three", k.USAGE, k.OVERLAY),
+            "access",
+        ),
+        **dict.fromkeys((*_DATA_ORDER, "breadth"), "data"),
+    }
+)
+"""Signals listed together on one evidence line, so a finding stays short."""
+
+
 @dataclass(frozen=True, slots=True)
 class Signal:
     points: int
     reason: str
+    group: str = ""
+    """``access`` or ``data`` for signals listed on a shared line, else empty."""
 
 
 def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> list[Signal]:
@@ -153,8 +173,13 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
 
     def add(key: str, **fill: object) -> None:
         text = WORDS[key].format(**fill)
+        group = _GROUPS.get(key, "")
         if key in explained and kind is not None:
-            signals.append(Signal(0, WORDS["explained"].format(what=text, kind=kind.words)))
+            words = WORDS["explained_item" if group else "explained"]
+            signals.append(Signal(0, words.format(what=text, kind=kind.words), group))
+        elif group:
+            item = WORDS["item"].format(what=text, points=POINTS[key])
+            signals.append(Signal(POINTS[key], item, group))
         else:
             signals.append(Signal(POINTS[key], text))
 
@@ -164,8 +189,10 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     if source.mismatch:
         add("spoofed", claim=source.claim, how=source.how)
     elif not source.from_store:
-        how = f", by {source.how}" if source.how else ""
-        add("sideloaded", installer=pkg.installer or WORDS["none_recorded"], how=how)
+        if source.how:
+            add("sideloaded", how=source.how)
+        else:
+            add("sideloaded_by", installer=pkg.installer or WORDS["none_recorded"])
     maker = imitated_maker(pkg, snapshot)
     if maker is not None:
         add("imitation", package=pkg.package, maker=maker)
@@ -196,6 +223,21 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     if installed is not None and timedelta(0) <= ctx.now - installed <= RECENT:
         add("recent", date=f"{installed:%Y-%m-%d}")
     return signals
+
+
+def evidence_lines(signals: list[Signal]) -> list[tuple[int, str]]:
+    """One line per ungrouped signal; grouped ones share a line where the first stood."""
+    lines: list[tuple[int, str]] = []
+    done: set[str] = set()
+    for signal in signals:
+        if not signal.group:
+            lines.append((signal.points, signal.reason))
+        elif signal.group not in done:
+            done.add(signal.group)
+            members = [s for s in signals if s.group == signal.group]
+            items = ", ".join(s.reason for s in members)
+            lines.append((sum(s.points for s in members), f"{WORDS[signal.group]}: {items}"))
+    return lines
 
 
 def _special_access(package: str, snapshot: DeviceSnapshot) -> set[str]:
@@ -250,7 +292,7 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Ite
         yield me.finding(
             title=WORDS["title_high" if high else "title_review"].format(name=name),
             evidence=[
-                *(Evidence("behaviour", f"+{s.points} {s.reason}") for s in signals),
+                *(Evidence("behaviour", f"+{n} {text}") for n, text in evidence_lines(signals)),
                 Evidence("score", scale),
             ],
             package=pkg.package,

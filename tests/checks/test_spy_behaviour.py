@@ -36,9 +36,9 @@ def test_a_hidden_adb_installed_app_imitating_the_system_is_high():
     reasons = [e.excerpt for e in found.evidence]
     assert "+2 no icon in the app drawer (hidden)" in reasons
     assert (
-        "+3 package name com.android.sys.wifiservice is in Google's namespace, but is neither "
-        "part of the system nor installed from Google's store"
-    ) in reasons
+        "+3 uses Google's package names, but is not a system app and not from Google's store"
+        in (reasons)
+    )
     assert points(found) >= 8
     assert found.evidence[-1].excerpt == f"{points(found)} points; review from 5, serious from 8"
 
@@ -57,8 +57,8 @@ def test_a_sideloaded_app_with_no_icon_has_some_signs():
     reasons = [e.excerpt for e in found.evidence]
     assert reasons == [
         "+2 no icon in the app drawer (hidden)",
-        "+3 installed from outside an app store (installer: com.google.android.packageinstaller,"
-        " by the phone's package installer (an APK file opened on the phone))",
+        "+3 installed from outside an app store, by the phone's package installer (an APK file "
+        "opened on the phone)",
         "5 points; review from 5, serious from 8",
     ]
 
@@ -82,12 +82,3 @@ def test_known_stalkerware_is_left_to_the_known_check():
     phone = CLEAN.with_apps("systemservice_sideloaded.txt")
     assert findings("SPY-001", phone, signatures=shipped_index()) == []
 
-
-def test_the_guidance_names_the_same_scale_as_the_check():
-    from pathlib import Path
-
-    from scanner.checks.spy_behaviour import HIGH_SCORE, REVIEW_SCORE
-
-    text = (Path(__file__).parents[2] / "guidance" / "en" / "spy_behaviour.yaml").read_text()
-    assert f"From {REVIEW_SCORE} points an app is worth a look." in text
-    assert f"From {HIGH_SCORE} points it is serious." in text

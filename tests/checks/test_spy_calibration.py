@@ -236,7 +236,7 @@ def test_googles_own_apps_from_play_are_not_called_imitations():
     found = spy_findings(spec)
     google = [a.package for a in spec.apps if a.package.startswith("com.google.") and not a.system]
     assert len(google) >= 5
-    assert [e.excerpt for f in found for e in f.evidence if "namespace" in e.excerpt] == []
+    assert [e.excerpt for f in found for e in f.evidence if "package names" in e.excerpt] == []
 
 
 @pytest.mark.fires("SPY-001")
@@ -254,7 +254,7 @@ def test_a_makers_namespace_not_from_its_store_is_an_imitation(package, installe
     imitator = app(package, "Sync", (*LOCATION, *MIC), installer=installer)
     found = about(spy_findings(with_app(SAMSUNG_SEED, imitator)), package)
     assert found is not None
-    assert any(f"in {maker}'s namespace" in e.excerpt for e in found.evidence)
+    assert any(f"uses {maker}'s package names" in e.excerpt for e in found.evidence)
 
 
 @pytest.mark.fires("SPY-001")
@@ -264,4 +264,4 @@ def test_a_google_package_claiming_play_but_installed_by_adb_is_an_imitation():
         spy_findings(with_app(PIXEL_SEED, fake), (fake.package,)), "com.google.android.syncadapter"
     )
     assert found is not None and found.severity is Severity.HIGH
-    assert any("in Google's namespace" in e.excerpt for e in found.evidence)
+    assert any("uses Google's package names" in e.excerpt for e in found.evidence)
