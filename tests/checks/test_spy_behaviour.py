@@ -81,4 +81,3 @@ def test_store_apps_and_a_plain_sideload_are_not_called_spy_apps(phone):
 def test_known_stalkerware_is_left_to_the_known_check():
     phone = CLEAN.with_apps("systemservice_sideloaded.txt")
     assert findings("SPY-001", phone, signatures=shipped_index()) == []
-
