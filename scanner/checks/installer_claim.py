@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.checks.common import LOCAL_FILE_SOURCES, app_name, install_source
+from scanner.checks.common import APP_STORES, LOCAL_FILE_SOURCES, app_name, install_source
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import DUMPSYS_PACKAGE
-from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Severity
+from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Package, Severity
 
 _SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
 """``PackageInstaller.PACKAGE_SOURCE_*`` in words."""
@@ -70,3 +70,43 @@ def installer_claim_mismatch(
             evidence=evidence,
             package=pkg.package,
         )
+
+
+# --------------------------------------------------------------------------- imitation
+
+_MAKER_NAMESPACES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    # (package prefix, maker, that maker's stores). Samsung also publishes its own apps
+    # (Galaxy Watch plugins, Samsung Health, SmartThings) on Google Play.
+    ("com.google.", "Google", frozenset({"com.android.vending"})),
+    ("com.android.", "Google", frozenset({"com.android.vending"})),
+    ("android.", "Google", frozenset({"com.android.vending"})),
+    (
+        "com.samsung.",
+        "Samsung",
+        frozenset({"com.sec.android.app.samsungapps", "com.android.vending"}),
+    ),
+    ("com.sec.", "Samsung", frozenset({"com.sec.android.app.samsungapps", "com.android.vending"})),
+    ("com.miui.", "Xiaomi", frozenset({"com.xiaomi.market", "com.xiaomi.mipicks"})),
+    ("com.xiaomi.", "Xiaomi", frozenset({"com.xiaomi.market", "com.xiaomi.mipicks"})),
+    ("com.huawei.", "Huawei", frozenset({"com.huawei.appmarket"})),
+)
+
+
+def imitated_maker(pkg: Package, snapshot: DeviceSnapshot) -> str | None:
+    """The maker whose package namespace this app uses without being theirs, or None.
+
+    An app is the maker's when it is a system app, or when the phone's records say the
+    maker's own store installed it (the initiator, not just the claim: see
+    ``install_source``). Anything else in ``com.google.``, ``com.samsung.``... imitates it.
+    """
+    if pkg.system:
+        return None
+    for prefix, maker, stores in _MAKER_NAMESPACES:
+        if not pkg.package.startswith(prefix):
+            continue
+        source = install_source(pkg, snapshot)
+        store = source.initiator if source.initiator in APP_STORES else source.claim
+        if source.from_store and not source.mismatch and store in stores:
+            return None
+        return maker
+    return None
