@@ -27,7 +27,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from scanner.guidance import Helpline
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import ENGLISH, Catalogue, catalogue
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
 from scanner.report import sections
@@ -125,6 +125,8 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     _first(result, console, texts, again=True)
     _helplines(console, texts, full=view.details)
     _database(result, console, view.details, say)
+    if say.lang == ENGLISH:
+        console.print(plain(" ".join(language_lines(say)), "muted"))
     if view.demo:
         console.rule(sections.demo_mark(say))
 
@@ -145,8 +147,9 @@ def _top(result: ScanResult, console: Console, texts: ReportTexts, view: View) -
     }
     key = "report.phone_line" if device.android_version else "report.phone_line_no_version"
     console.print(phone(say.text(key, **values)))
-    # Which language this is, and whether a native reader has checked the translation.
-    console.print(plain(" ".join(language_lines(say)), "muted"))
+    if say.lang != ENGLISH:
+        # A translation says so at once, and whether a native reader has checked it.
+        console.print(plain(" ".join(language_lines(say)), "muted"))
 
 
 def _summary(result: ScanResult, console: Console, say: Catalogue) -> None:
