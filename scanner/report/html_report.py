@@ -227,7 +227,7 @@ def _summary(result: ScanResult, texts: ReportTexts) -> str:
             guide = texts.guidance(group.guidance)
             title = guide.title if guide is not None else group.findings[0].title
             names = "; ".join(_subject(result, f, say) for f in group.findings)
-            items.append(f'<li>{_e(title)}: <span class="phone">{names}</span></li>')
+            items.append(f'<li>{_e(title)}: <span class="phone" dir="auto">{names}</span></li>')
         # The list opens with "</ul>" before the first heading: drop it and close the last.
         listed = "".join(items).removeprefix("</ul>") + "</ul>"
         parts.append(f'<div class="found-list small">{listed}</div>')
@@ -325,7 +325,7 @@ def _group(result: ScanResult, group: FindingGroup, texts: ReportTexts, shown: s
     title = guide.title if guide is not None else group.findings[0].title
     parts.append(
         f'<h3><span class="tag">{_e(sections.severity_tag(say, group.severity))}</span>'
-        f'<span class="phone">{_e(title)}</span></h3>'
+        f'<span class="phone" dir="auto">{_e(title)}</span></h3>'
     )
     warning = guide.removal_warning if guide is not None else None
     if warning is None and group.severity in (Severity.STALKERWARE, Severity.HIGH):
@@ -356,20 +356,22 @@ def _finding(result: ScanResult, finding: Finding, say: Catalogue) -> str:
     label = _app_label(result, finding)
     if label:
         meta.append(
-            html_text(say, "report.meta_app", label=f'<span class="phone">{_e(label)}</span>')
+            html_text(
+                say, "report.meta_app", label=f'<span class="phone" dir="auto">{_e(label)}</span>'
+            )
         )
     if finding.package:
         package = f"<code>{_ltr(finding.package)}</code>"
         meta.append(html_text(say, "report.meta_package", package=package))
     if finding.family:
-        family = f'<span class="phone">{_e(finding.family)}</span>'
+        family = f'<span class="phone" dir="auto">{_e(finding.family)}</span>'
         meta.append(html_text(say, "report.meta_known_as", family=family))
     meta.append(_e(say.text(f"report.confidence_{finding.confidence.value}")))
     meta.append(html_text(say, "report.meta_check", check=_ltr(finding.check), id=_ltr(finding.id)))
     meta.append(_e(say.text("report.evidence_intro")))
     # Title and facts on one line: the printout stays short enough to hand over.
     parts = [
-        f'<p class="finding-title"><strong class="phone">{_e(finding.title)}</strong> '
+        f'<p class="finding-title"><strong class="phone" dir="auto">{_e(finding.title)}</strong> '
         f'<span class="meta small">{" · ".join(meta)}</span></p>'
     ]
     if finding.capabilities:

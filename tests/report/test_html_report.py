@@ -120,7 +120,7 @@ def test_each_finding_shows_its_evidence_and_app() -> None:
     page = _render(findings=ALL, label="Spy Notes")
     assert "package com.example.spy is installed" in page
     assert "com.example.reader/.Service is enabled" in page
-    assert 'App: <span class="phone">Spy Notes</span>' in page
+    assert 'App: <span class="phone" dir="auto">Spy Notes</span>' in page
     assert "read your messages" in page  # capabilities
 
 
