@@ -318,7 +318,7 @@ def _load_language(
     if not folder.is_dir():
         return texts, ui_texts, ui_lists
     for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
-        if path.name.startswith(".") or not path.is_file() or path.name == "language.yaml":
+        if path.name.startswith(".") or not path.is_file():
             continue
         shown = _display(lang, path.name)
         name = PurePosixPath(path.name)
