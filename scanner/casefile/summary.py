@@ -16,9 +16,9 @@ from scanner.casefile.case_details import CaseDetails
 from scanner.casefile.examiner import examiner_steps
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, load_guidance
-from scanner.i18n import catalogue
 from scanner.model import ScanResult
 from scanner.report import html_report
+from scanner.report.language import safe_catalogue
 from scanner.report.legal_route import legal_route_section
 from scanner.report.timeline_views import esc, timeline_section
 
@@ -78,7 +78,7 @@ def render_summary(
 ) -> str:
     """The summary page. ``raw_files``: (path in the pack, SHA-256) of each raw output.
     ``lang``: the language of the report's words (the pack's own facts stay English)."""
-    say = catalogue(lang)
+    say = safe_catalogue(lang)
     page = html_report.render(result, say=say)
     top = _case(case, result)
     bottom = (

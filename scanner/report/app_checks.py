@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scanner.apks import NOT_SYSTEM_ONLY
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
+from scanner.report.language import safe_catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,7 @@ class AppChecksText:
 
 def app_checks_text(result: ScanResult, say: Catalogue | None = None) -> AppChecksText | None:
     """None when the apps' files were not checked at all (offline input, or turned off)."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     num = say.number
     checks = result.app_checks
     if not checks:

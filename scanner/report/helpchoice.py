@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 
 from scanner.guidance import Helpline, HelplineRegion, load_helplines
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
+from scanner.report.language import safe_catalogue
 
 UK_NAME = "United Kingdom"
 """How helplines.yaml names the UK region: lines for the whole UK carry no nation label."""
@@ -97,7 +98,7 @@ def from_region(emergency: HelplineRegion) -> HelpChoice:
 def compact_lines(choice: HelpChoice, say: Catalogue | None = None) -> list[str]:
     """The helplines in as few lines as a first screen allows: danger now first, then each
     nation's domestic abuse line, then the specialist lines as one item."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     out = []
     if choice.urgent:
         out.append(" ".join(line.short or line.description for line in choice.urgent))

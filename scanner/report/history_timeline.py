@@ -16,9 +16,10 @@ from enum import StrEnum
 from rich.console import Console
 from rich.text import Text
 
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import ChangeKind, HistoryChange, HistoryDiff
 from scanner.parse.text import clean_phone_text
+from scanner.report.language import safe_catalogue
 from scanner.report.timeline_views import TABLE_CSS, esc, html_text, ltr
 
 
@@ -112,7 +113,7 @@ def print_history_timeline(
     diffs: Sequence[HistoryDiff], console: Console, say: Catalogue | None = None
 ) -> None:
     """The timeline across visits; nothing when there is only one visit."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     events = history_events(diffs)
     if not diffs:
         return
@@ -142,7 +143,7 @@ def history_section(diffs: Sequence[HistoryDiff], say: Catalogue | None = None) 
     """The same timeline as an HTML section (every cell escaped); empty without history."""
     if not diffs:
         return ""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     rows = "".join(
         f"<tr><td>{_between(e, say)}</td>"
         f"<td>{ltr(f'{e.phone_time:%Y-%m-%d %H:%M}') if e.phone_time else '-'}</td>"

@@ -16,14 +16,14 @@ from datetime import UTC, datetime
 from scanner import TOOL_NAME, __version__
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, Helpline, HelplineRegion, load_guidance
-from scanner.i18n import Catalogue, catalogue, isolate_html
+from scanner.i18n import Catalogue, isolate_html
 from scanner.model import Finding, ScanResult, Severity
 from scanner.parse.text import mark_invisible
 from scanner.report import fallback, sections
 from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
 from scanner.report.helpchoice import choose_help, compact_lines, from_region
-from scanner.report.language import language_lines
+from scanner.report.language import language_lines, safe_catalogue
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
 from scanner.report.timeline_views import html_text
@@ -571,7 +571,7 @@ def render(
     """
     demo = result.demo if demo is None else demo
     if texts is None:
-        texts = _load_texts(guidance, helplines, region, say or catalogue())
+        texts = _load_texts(guidance, helplines, region, say or safe_catalogue())
     say = texts.say
     title = texts.ui("screen_title", "Phone check")
     title = sections.demo_title(say, title) if demo else title

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import Package
+from scanner.report.language import safe_catalogue
 
 SHELL = "com.android.shell"
 
@@ -76,7 +77,7 @@ def describe_installer(
 ) -> str:
     """One installer package name in plain words; ``via`` is the app the install was for
     (``originatingPackageName``), e.g. the browser that downloaded the file."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
 
     def w(key: str, **values: str) -> str:
         return say.text(f"installer.{key}", **values)
@@ -115,7 +116,7 @@ def describe_installer(
 
 def installer_words(pkg: Package, say: Catalogue | None = None) -> str:
     """Who installed ``pkg``, preferring the app that really asked for the install."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     asked = pkg.initiating_installer or pkg.installer
     if not asked and pkg.system and not pkg.updated_system:
         return say.text("installer.came_with_phone")

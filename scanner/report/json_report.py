@@ -12,9 +12,10 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import Finding, ScanResult
 from scanner.report.headline import headline
+from scanner.report.language import safe_catalogue
 
 SCHEMA_VERSION = "1.5"
 
@@ -62,7 +63,7 @@ def to_dict(
     was of the built-in simulated phone, so a demo report never passes for a real one;
     ``None``: as the result says (``ScanResult.demo``). ``say``: the language of the
     human sentences (the headline); English by default."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     device = asdict(result.snapshot.device)
     device["serial"] = device.get("serial") or result.capture.serial
     device["connection"] = result.capture.transport

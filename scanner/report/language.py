@@ -11,7 +11,51 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 
-from scanner.i18n import Catalogue, available_languages, catalogue, choose_language, load_catalogue
+from scanner.i18n import (
+    ENGLISH_INFO,
+    Catalogue,
+    MessageError,
+    available_languages,
+    catalogue,
+    choose_language,
+    load_catalogue,
+)
+
+
+class _LastResort(Catalogue):
+    """The catalogue when no message file can be read (a broken install): the code's own
+    words for what matters most (``fallback.MESSAGES``), and for any other message its
+    facts alone (names, numbers), so the report still shows every finding and helpline."""
+
+    __slots__ = ()
+
+    def text(self, key: str, **values: object) -> str:
+        from scanner.report.fallback import MESSAGES
+
+        if key in MESSAGES:
+            return MESSAGES[key].format_map(_Blank(values))
+        shown = [str(v) for v in values.values() if v not in ("", None)]
+        return " ".join(shown) if shown else key.rsplit(".", 1)[-1].replace("_", " ")
+
+    def count(self, key: str, n: int, **values: object) -> str:
+        return self.text(key, count=n, **values)
+
+
+class _Blank(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+_NO_MESSAGES = _LastResort(ENGLISH_INFO, {}, {})
+
+
+def safe_catalogue(lang: str = "en") -> Catalogue:
+    """The installed catalogue for ``lang``; message ids when none can be read."""
+    try:
+        found = catalogue(lang)
+    except (MessageError, OSError, UnicodeDecodeError, ValueError):
+        return _NO_MESSAGES
+    return found if found.english else _NO_MESSAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +87,10 @@ def choose(
 ) -> LanguageChoice:
     """The report language for ``--lang`` ``asked`` (or the system locale when None)."""
     code = choose_language(asked, environ)
-    if code in available_languages(base_dir):
-        say = catalogue(code) if base_dir is None else load_catalogue(code, base_dir)
-    else:
-        say = catalogue() if base_dir is None else load_catalogue("en", base_dir)
-    return LanguageChoice(say, code, by_option=bool(asked))
+    if base_dir is None:
+        return LanguageChoice(safe_catalogue(code), code, by_option=bool(asked))
+    found = code if code in available_languages(base_dir) else "en"
+    return LanguageChoice(load_catalogue(found, base_dir), code, by_option=bool(asked))
 
 
 def language_lines(say: Catalogue) -> tuple[str, ...]:

@@ -12,8 +12,9 @@ from rich.text import Text
 
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, GuidanceText
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import ScanResult, Severity
+from scanner.report.language import safe_catalogue
 from scanner.report.timeline_views import esc
 
 KEY = "legal_route"
@@ -48,7 +49,7 @@ def print_legal_route(
     if not full:
         # Only the terminal's details and an evidence pack's summary hold it: the HTML
         # report keeps to its printed-page budget.
-        say = say or catalogue()
+        say = say or safe_catalogue()
         console.print(Text(say.text("report.legal_route_pointer", title=text.title)))
         return
     console.rule(text.title)
@@ -71,7 +72,7 @@ def legal_route_section(
     text = _text(library)
     if text is None or not applies(result):
         return ""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     before = esc(say.text("report.before_you_change"))
     warning = (
         f'<div class="warning"><strong>{before}</strong><p>{esc(text.removal_warning)}</p></div>'

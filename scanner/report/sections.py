@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scanner.guidance import GuidanceText
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import Finding, ScanResult, Severity
+from scanner.report.language import safe_catalogue
 
 
 def heading(say: Catalogue, section: str) -> str:
@@ -71,7 +72,7 @@ def groups(findings: Sequence[Finding]) -> tuple[FindingGroup, ...]:
 def counts_line(result: ScanResult, discreet: bool = False, say: Catalogue | None = None) -> str:
     """``2 known stalkerware · 3 serious ...``: every severity that has findings
     (``discreet``: in neutral words, for a screen others can see)."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     group = "discreet" if discreet else "count"
     parts = []
     for severity in Severity:
@@ -96,7 +97,7 @@ def subject(result: ScanResult, finding: Finding, say: Catalogue | None = None) 
         # A setting, or an app no longer on the phone: the check's title carries what
         # was found and when (a removed app's dates).
         return finding.title
-    say = say or catalogue()
+    say = say or safe_catalogue()
     label = package.label or None
     name = (
         say.text("report.app_with_package", label=label, package=finding.package)

@@ -27,14 +27,14 @@ from rich.text import Text
 from rich.theme import Theme
 
 from scanner.guidance import Helpline
-from scanner.i18n import ENGLISH, Catalogue, catalogue
+from scanner.i18n import ENGLISH, Catalogue
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
 from scanner.report import sections
 from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
 from scanner.report.helpchoice import UK_NAME, compact_lines
-from scanner.report.language import language_lines
+from scanner.report.language import language_lines, safe_catalogue
 from scanner.report.legal_route import print_legal_route
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
@@ -390,7 +390,7 @@ def render_history(
     """What changed between saved scans of the same phone, oldest first, with dates."""
     console.push_theme(THEME)
     try:
-        _render_history(diffs, console, say or catalogue())
+        _render_history(diffs, console, say or safe_catalogue())
     finally:
         console.pop_theme()
 

@@ -13,9 +13,10 @@ import yaml
 
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, GuidanceText, load_guidance
-from scanner.i18n import Catalogue, MessageError, catalogue, load_catalogue
+from scanner.i18n import Catalogue, MessageError, load_catalogue
 from scanner.report import fallback
 from scanner.report.helpchoice import HelpChoice, choose_help, from_region
+from scanner.report.language import safe_catalogue
 
 
 def _messages(lang: str, base_dir: Traversable | None) -> Catalogue:
@@ -28,7 +29,7 @@ def _messages(lang: str, base_dir: Traversable | None) -> Catalogue:
             found = None
         if found is not None and found.english:
             return found
-    return catalogue(lang)
+    return safe_catalogue(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class ReportTexts:
     library: GuidanceLibrary | None
     help: HelpChoice = field(default_factory=lambda: from_region(fallback.UK_EMERGENCY))
     problems: tuple[str, ...] = field(default_factory=tuple)
-    say: Catalogue = field(default_factory=catalogue)
+    say: Catalogue = field(default_factory=safe_catalogue)
     """The report's messages (headings, counts, labels) in the same language."""
 
     @classmethod
@@ -98,6 +99,8 @@ class ReportTexts:
     @property
     def missing(self) -> str:
         """Said when the advice texts could not be loaded."""
+        if not self.say.english:  # no message file either: the code's own words
+            return fallback.ADVICE_MISSING
         return self.say.text("report.no_guidance")
 
     @property

@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
-from scanner.i18n import Catalogue, catalogue
+from scanner.i18n import Catalogue
 from scanner.model import AppTrace, DeviceSnapshot, Package, ScanResult, Severity, TraceKind
 from scanner.report.installer_words import installer_words
+from scanner.report.language import safe_catalogue
 
 LIVE = ("usb", "tcp")
 """Transports of a phone connected to this computer (the rest are copies made earlier)."""
@@ -47,13 +48,13 @@ class When:
     @property
     def note(self) -> str:
         """The English note on a clock change (``note_text`` gives it in a language)."""
-        return self.note_text(catalogue())
+        return self.note_text(safe_catalogue())
 
     def note_text(self, say: Catalogue) -> str:
         return say.text("timeline.clocks_changed") if self.clock_changed else ""
 
     def text(self, say: Catalogue | None = None) -> str:
-        say = say or catalogue()
+        say = say or safe_catalogue()
         local = f"{self.phone:{_TIME}}"
         note = self.note_text(say)
         if self.utc is None:
@@ -132,7 +133,7 @@ def clock_sentence(
     say: Catalogue | None = None,
 ) -> str:
     """The phone's clock against this computer's, in one plain sentence."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     if clock is None:
         if not live and reading is not None:
             return say.text("timeline.clock_copy", phone=f"{reading:%Y-%m-%d %H:%M:%S}")
@@ -253,7 +254,7 @@ def build_timeline(
     ``clock``: the phone's clock against this computer's; read from ``result`` if None.
     ``say``: the report's language (English by default).
     """
-    say = say or catalogue()
+    say = say or safe_catalogue()
     clock = clock or phone_clock(result)
     snapshot = result.snapshot
     zone_name = snapshot.device.timezone
@@ -298,7 +299,7 @@ def event_line(event: TimelineEvent, say: Catalogue, *, installer: bool = True) 
 
 def timeline_lines(timeline: Timeline, say: Catalogue | None = None) -> Sequence[str]:
     """The timeline as plain lines (phone text inside: clean or escape before display)."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     lines = [timeline.zone_text, timeline.clock]
     if not timeline.events:
         lines.append(say.text("timeline.no_events"))

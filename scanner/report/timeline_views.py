@@ -7,9 +7,10 @@ import html
 from rich.console import Console
 from rich.text import Text
 
-from scanner.i18n import Catalogue, catalogue, isolate_html
+from scanner.i18n import Catalogue, isolate_html
 from scanner.model import ScanResult
 from scanner.parse.text import clean_phone_text, mark_invisible
+from scanner.report.language import safe_catalogue
 from scanner.report.timeline import Timeline, build_timeline
 
 _TIME = "%Y-%m-%d %H:%M"
@@ -43,7 +44,7 @@ def print_timeline(
 
     ``full`` False (the short screen report): one line saying where the timeline is.
     """
-    say = say or catalogue()
+    say = say or safe_catalogue()
     timeline = build_timeline(result, say=say)
     if not timeline.events:
         return
@@ -71,7 +72,7 @@ def print_timeline(
 
 def timeline_table(timeline: Timeline, say: Catalogue | None = None) -> str:
     """The timeline as an HTML table (every cell escaped; times and apps isolated)."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     rows = []
     for event in timeline.events:
         if event.when:
@@ -118,7 +119,7 @@ TABLE_CSS = (
 
 def timeline_section(result: ScanResult, say: Catalogue | None = None) -> str:
     """The HTML section; empty when no app was flagged or removed."""
-    say = say or catalogue()
+    say = say or safe_catalogue()
     timeline = build_timeline(result, say=say)
     if not timeline.events:
         return ""

@@ -107,3 +107,14 @@ def test_the_json_with_language_keeps_the_shared_contract(cli_run: tuple[str, Pa
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_code_s_last_resort_words_match_the_english_catalogue() -> None:
+    from scanner.i18n import read_messages
+    from scanner.report.fallback import MESSAGES
+
+    english = read_messages("en")
+    for key, text in MESSAGES.items():
+        message = english[key]
+        want = message if isinstance(message, str) else message["other"]
+        assert " ".join(text.split()) == " ".join(want.split()), key
