@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from scanner.i18n import Catalogue
 from scanner.model import DeviceSnapshot, Package
 from scanner.sigdb import app_names
 
@@ -49,7 +50,12 @@ def label_for(pkg: Package | None, package: str) -> str | None:
     return name if name and name != package else None
 
 
-def name_for(pkg: Package | None, package: str) -> str:
-    """``Label (package)`` when a label is known, else the package id alone."""
+def name_for(pkg: Package | None, package: str, say: Catalogue | None = None) -> str:
+    """``Label (package)`` (as the language writes it) when a label is known, else the
+    package id alone."""
     label = label_for(pkg, package)
-    return f"{label} ({package})" if label else package
+    if not label:
+        return package
+    if say is None:
+        return f"{label} ({package})"
+    return say.text("report.app_with_package", label=label, package=package)

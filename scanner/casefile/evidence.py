@@ -199,6 +199,7 @@ def write_evidence(
     signing_key: Ed25519PrivateKey | None = None,
     created_at: datetime | None = None,
     case: CaseDetails | None = None,
+    lang: str = "en",
 ) -> EvidencePack:
     """Write an evidence pack for one scan into ``directory`` (new, or an empty folder).
 
@@ -230,6 +231,7 @@ def write_evidence(
             created_at or datetime.now(UTC),
             case or CaseDetails(),
             result,
+            lang,
         )
         if target.exists():
             target.rmdir()
@@ -253,6 +255,7 @@ def _fill(
     created_at: datetime,
     case: CaseDetails,
     result: ScanResult | None,
+    lang: str = "en",
 ) -> EvidencePack:
     make_private_dir(root / RAW_DIR)
     contents: list[tuple[str, bytes]] = []
@@ -283,7 +286,9 @@ def _fill(
         from scanner.casefile.summary import SUMMARY, render_summary
 
         raw = [(rel, hashlib.sha256(data).hexdigest()) for rel, data in contents]
-        page = render_summary(result, case, raw_files=raw, created_at=created_at, signer=signed_by)
+        page = render_summary(
+            result, case, raw_files=raw, created_at=created_at, signer=signed_by, lang=lang
+        )
         head.append((SUMMARY, page.encode("utf-8")))
     contents = head + contents + apk_files
     if apk_files:

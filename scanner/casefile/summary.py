@@ -18,6 +18,7 @@ from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, load_guidance
 from scanner.model import ScanResult
 from scanner.report import html_report
+from scanner.report.language import safe_catalogue
 from scanner.report.legal_route import legal_route_section
 from scanner.report.timeline_views import esc, timeline_section
 
@@ -95,9 +96,9 @@ def _apk_files(result: ScanResult) -> str:
     )
 
 
-def _library() -> GuidanceLibrary | None:
+def _library(lang: str) -> GuidanceLibrary | None:
     try:
-        return load_guidance("en")
+        return load_guidance(lang)
     except GuidanceError:
         return None  # the report itself already says the advice texts are missing
 
@@ -109,13 +110,16 @@ def render_summary(
     raw_files: Sequence[tuple[str, str]],
     created_at: datetime,
     signer: str | None,
+    lang: str = "en",
 ) -> str:
-    """The summary page. ``raw_files``: (path in the pack, SHA-256) of each raw output."""
-    page = html_report.render(result)
+    """The summary page. ``raw_files``: (path in the pack, SHA-256) of each raw output.
+    ``lang``: the language of the report's words (the pack's own facts stay English)."""
+    say = safe_catalogue(lang)
+    page = html_report.render(result, say=say)
     top = _case(case, result)
     bottom = (
-        timeline_section(result)
-        + legal_route_section(result, _library(), full=True)
+        timeline_section(result, say)
+        + legal_route_section(result, _library(say.lang), full=True, say=say)
         + _apk_files(result)
         + _integrity(raw_files, created_at, signer)
     )

@@ -126,6 +126,12 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         "england, scotland, wales, northern-ireland or outside-uk",
     )
     show.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="the language of the reports, e.g. pl, ro, ar, ur, bn (default: this "
+        "computer's language setting, else English)",
+    )
+    show.add_argument(
         "--discreet",
         action="store_true",
         help="for a screen others can see: a short, neutral summary only "

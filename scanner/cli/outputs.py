@@ -19,6 +19,7 @@ from rich.text import Text
 
 from scanner.casefile.casefile import CaseFile
 from scanner.errors import ReportError, WrongPassphrase
+from scanner.i18n import Catalogue
 from scanner.model import ScanResult
 from scanner.report import json_report
 
@@ -106,6 +107,12 @@ def save_to_case(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _say(args: argparse.Namespace) -> Catalogue | None:
+    """The report language chosen for this run (English when none was set)."""
+    found = getattr(args, "report_language", None)
+    return found if isinstance(found, Catalogue) else None
+
+
 def write_outputs(
     args: argparse.Namespace,
     result: ScanResult,
@@ -120,12 +127,13 @@ def write_outputs(
         folder = write_capture(args.capture, result.capture, created_at=datetime.now(UTC))
         console.print(Text(f"Raw capture saved to {folder} (not encrypted: keep it safe)."))
     if args.json:
-        atomic_write(args.json, json_report.render(result, demo=args.demo).encode("utf-8"))
+        report = json_report.render(result, demo=args.demo, say=_say(args))
+        atomic_write(args.json, report.encode("utf-8"))
         console.print(Text(f"JSON report written to {args.json}"))
     if args.html:
         from scanner.report import html_report
 
-        page = html_report.render(result, region=args.region, demo=args.demo)
+        page = html_report.render(result, region=args.region, demo=args.demo, say=_say(args))
         atomic_write(args.html, page.encode("utf-8"))
         console.print(Text(f"HTML report written to {args.html}"))
     if args.evidence:
@@ -135,7 +143,9 @@ def write_outputs(
         key = load_signing_key(args.evidence_key) if args.evidence_key else None
         details = confirm_pack(args, result, console, ask_line)
         if details is not None:
-            pack = write_evidence(args.evidence, result, signing_key=key, case=details)
+            say = _say(args)
+            lang = say.lang if say is not None else "en"
+            pack = write_evidence(args.evidence, result, signing_key=key, case=details, lang=lang)
             console.print(
                 Text(
                     f"Evidence pack written to {pack.directory} (not encrypted: keep it safe). "
@@ -164,11 +174,12 @@ def write_outputs(
             from scanner.report.history_timeline import print_history_timeline, with_history
 
             diffs = history_for(case, build_snapshot)
-            terminal.render_history(diffs, console)
-            print_history_timeline(diffs, console)
+            say = _say(args)
+            terminal.render_history(diffs, console, say)
+            print_history_timeline(diffs, console, say)
             if args.html:
                 from scanner.report import html_report
 
-                page = html_report.render(result, region=args.region, demo=args.demo)
-                atomic_write(args.html, with_history(page, diffs).encode("utf-8"))
+                page = html_report.render(result, region=args.region, demo=args.demo, say=say)
+                atomic_write(args.html, with_history(page, diffs, say).encode("utf-8"))
                 console.print(Text(f"HTML report {args.html} now shows the changes across visits."))

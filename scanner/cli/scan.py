@@ -332,7 +332,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
                 console, f"--serial must look like 192.168.1.20:5555, not {args.serial!r}."
             )
     from scanner.cli.prescan import before_scan
+    from scanner.report.language import choose
     from scanner.report.texts import ReportTexts
+
+    language = choose(getattr(args, "lang", None))
+    args.report_language = language.say
 
     scan_done = False
     try:
@@ -344,7 +348,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
             if keys.enabled:
                 console.print("Quick exit: press Q at any time to clear the screen and close.")
             result = _collect(args, console)
-            texts = ReportTexts.load(region=args.region)
+            texts = ReportTexts.load(language.code, args.region, say=language.say)
+            if language.note:
+                console.print(Text(language.note))
             terminal.render(result, console, texts, _view(args))
             if not (args.demo or _offline(args)) and not result.stopped_by_person:
                 _after_scan_steps(result, console)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scanner.apks import NOT_SYSTEM_ONLY
+from scanner.i18n import Catalogue
 from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
+from scanner.report.language import safe_catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +27,10 @@ class AppChecksText:
     unchecked_apps: int
 
 
-def app_checks_text(result: ScanResult) -> AppChecksText | None:
+def app_checks_text(result: ScanResult, say: Catalogue | None = None) -> AppChecksText | None:
     """None when the apps' files were not checked at all (offline input, or turned off)."""
+    say = say or safe_catalogue()
+    num = say.number
     checks = result.app_checks
     if not checks:
         return None
@@ -36,22 +40,30 @@ def app_checks_text(result: ScanResult) -> AppChecksText | None:
     in_parts = sum(1 for c in certified if c.certificate == CHECKED_IN_PARTS)
     hashed = [c for c in others if c.sha256]
     on_phone = sum(1 for c in hashed if c.sha256 == HASHED_ON_PHONE)
-    summary = (
-        f"Signing certificates were checked for {len(certified)} of the {len(others)} apps "
-        f"that are not part of the phone's own software ({in_parts} read in parts on the "
-        f"phone, {len(certified) - in_parts} from the whole file); file hashes for "
-        f"{len(hashed)} apps ({on_phone} hashed on the phone). {system} system apps were "
-        "not checked."
+    summary = say.text(
+        "app_files.summary",
+        certified=num(len(certified)),
+        others=num(len(others)),
+        in_parts=num(in_parts),
+        whole=num(len(certified) - in_parts),
+        hashed=num(len(hashed)),
+        on_phone=num(on_phone),
+        system=num(system),
     )
     by_reason: dict[str, list[str]] = {}
     for check in others:
         if not check.certificate:
             by_reason.setdefault(check.certificate_not_checked, []).append(check.package)
-    lines = tuple(f"{why} ({', '.join(apps)})" for why, apps in by_reason.items())
+    # The reasons are the APK code's words (moved to the catalogue with it, later).
+    lines = tuple(
+        say.text("app_files.reason_apps", reason=why, apps=", ".join(apps))
+        for why, apps in by_reason.items()
+    )
     unchecked = sum(len(apps) for apps in by_reason.values())
+    counts = {"certified": num(len(certified)), "others": num(len(others))}
     short = (
-        f"Who signed each app was checked for {len(certified)} of the {len(others)} apps that "
-        "did not come with the phone"
-        + (f"; {unchecked} could not be (see --details)." if unchecked else ".")
+        say.count("app_files.short_some_unchecked", unchecked, **counts)
+        if unchecked
+        else say.text("app_files.short", **counts)
     )
     return AppChecksText(summary, short, lines, unchecked)

@@ -18,6 +18,9 @@ REMOVAL_WARNING: Final = (
     "evidence. Please make a safety plan with an advocate before you change anything."
 )
 
+ADVICE_MISSING: Final = "The advice texts could not be loaded, so only the findings are shown."
+"""Said when no guidance or message file can be read (a broken install)."""
+
 UK_EMERGENCY: Final = HelplineRegion(
     code="uk",
     name="United Kingdom",
@@ -51,3 +54,28 @@ UK_EMERGENCY: Final = HelplineRegion(
     ),
 )
 """The emergency numbers shown when ``guidance/helplines.yaml`` cannot be read."""
+
+
+MESSAGES: Final = {
+    # What was not checked, and the section names: a report without them could seem to
+    # say more than the scan checked. Keep in step with guidance/en/messages/.
+    "headline.no_database": "The check for known stalkerware did not run, because no "
+    "stalkerware database could be used. This scan cannot say whether known stalkerware "
+    "is on the phone.",
+    "headline.apps_unread": "The list of apps on the phone could not be read, so no app "
+    "was checked. This scan cannot say whether a spy app is on the phone.",
+    "headline.apps_partly_read": "The list of apps could only be read in part ({count} apps "
+    "read). Apps that were not read were not checked, so this scan cannot say that no known "
+    "stalkerware is on the phone.",
+    "headline.other_parts_unread": "Some other parts of the phone could not be read; the "
+    "report lists them.",
+    "headline.found_known": "The scan found {count} known stalkerware apps.",
+    "report.section_summary": "Summary",
+    "report.section_first": "What to do first",
+    "report.section_helplines": "Helplines",
+    "report.section_found": "What the scan found",
+    "report.section_cannot_see": "What this scan cannot see",
+    "report.section_not_read": "What could not be read",
+}
+"""The code's own words for the messages that matter most, used only when no message
+file can be read (a broken install); every other message then shows its facts alone."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 
 from scanner.guidance import Helpline, HelplineRegion, load_helplines
+from scanner.i18n import Catalogue
+from scanner.report.language import safe_catalogue
 
 UK_NAME = "United Kingdom"
 """How helplines.yaml names the UK region: lines for the whole UK carry no nation label."""
@@ -93,9 +95,10 @@ def from_region(emergency: HelplineRegion) -> HelpChoice:
     )
 
 
-def compact_lines(choice: HelpChoice) -> list[str]:
+def compact_lines(choice: HelpChoice, say: Catalogue | None = None) -> list[str]:
     """The helplines in as few lines as a first screen allows: danger now first, then each
     nation's domestic abuse line, then the specialist lines as one item."""
+    say = say or safe_catalogue()
     out = []
     if choice.urgent:
         out.append(" ".join(line.short or line.description for line in choice.urgent))
@@ -105,17 +108,29 @@ def compact_lines(choice: HelpChoice) -> list[str]:
         # One line per nation would fill the screen: the numbers side by side, named.
         hours = {line.hours or "" for _, line in nations}
         same = next(iter(hours)).lower() if len(hours) == 1 else ""
-        lead = "Domestic abuse helplines" + (f", {same}" if same else "")
-        out.append(f"{lead}: " + " · ".join(f"{where} {line.number}" for where, line in nations))
+        numbers = " · ".join(
+            say.text("report.nation_number", place=where, number=line.number or "")
+            for where, line in nations
+        )
+        if same:
+            out.append(say.text("report.nation_lines_hours", hours=same, numbers=numbers))
+        else:
+            out.append(say.text("report.nation_lines", numbers=numbers))
     else:
         others = [line for _, line in nations] + others
     for line in others:
         contact = ", ".join(x for x in (line.number, line.website) if x)
-        out.append(f"{line.name}: {contact}. {line.short or ''}".strip())
+        key = "report.helpline_short" if line.short else "report.helpline_short_bare"
+        out.append(say.text(key, name=line.name, contact=contact, short=line.short or ""))
     if choice.specialist:
         parts = [
-            f"{line.name} {line.number}" + (f" ({line.short})" if line.short else "")
+            say.text(
+                "report.specialist_line_short" if line.short else "report.specialist_line",
+                name=line.name,
+                number=line.number or "",
+                short=line.short or "",
+            )
             for line in choice.specialist
         ]
-        out.append("Also: " + "; ".join(parts) + ".")
+        out.append(say.text("report.specialist_lines", lines="; ".join(parts)))
     return out

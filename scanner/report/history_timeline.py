@@ -16,20 +16,25 @@ from enum import StrEnum
 from rich.console import Console
 from rich.text import Text
 
+from scanner.i18n import Catalogue
 from scanner.model import ChangeKind, HistoryChange, HistoryDiff
 from scanner.parse.text import clean_phone_text
-from scanner.report.timeline_views import esc
-
-HEADING = "The bigger picture: changes across visits"
+from scanner.report.language import safe_catalogue
+from scanner.report.timeline_views import TABLE_CSS, esc, html_text, ltr
 
 
 class Pattern(StrEnum):
-    APPEARED = "An app appeared"
-    CAME_BACK = "An app came back after it was removed"
-    REMOVED = "An app was removed"
-    ACCESS = "An app's access changed"
-    SETTING = "A setting was switched"
-    OTHER = "Other change"
+    """A kind of change across visits; its words are ``timeline.pattern_<value>``."""
+
+    APPEARED = "appeared"
+    CAME_BACK = "came_back"
+    REMOVED = "removed"
+    ACCESS = "access"
+    SETTING = "setting"
+    OTHER = "other"
+
+    def words(self, say: Catalogue) -> str:
+        return say.text(f"timeline.pattern_{self.value}")
 
 
 _ACCESS = frozenset(
@@ -96,58 +101,70 @@ def history_events(diffs: Sequence[HistoryDiff]) -> tuple[HistoryEvent, ...]:
     return tuple(events)
 
 
-def _window(event: HistoryEvent) -> str:
-    start, end = event.between
-    text = f"between visits on {start:%Y-%m-%d} and {end:%Y-%m-%d} (UTC)"
+def _window(event: HistoryEvent, say: Catalogue) -> str:
+    start, end = (f"{t:%Y-%m-%d}" for t in event.between)
     if event.phone_time is not None:
-        text += f"; the phone says {event.phone_time:%Y-%m-%d %H:%M} (phone time)"
-    return text
+        phone = f"{event.phone_time:%Y-%m-%d %H:%M}"
+        return say.text("timeline.history_window_phone", start=start, end=end, phone=phone)
+    return say.text("timeline.history_window", start=start, end=end)
 
 
-def print_history_timeline(diffs: Sequence[HistoryDiff], console: Console) -> None:
+def print_history_timeline(
+    diffs: Sequence[HistoryDiff], console: Console, say: Catalogue | None = None
+) -> None:
     """The timeline across visits; nothing when there is only one visit."""
+    say = say or safe_catalogue()
     events = history_events(diffs)
     if not diffs:
         return
-    console.rule(HEADING)
+    console.rule(say.text("timeline.history_heading"))
     if not events:
-        console.print(Text("Nothing changed between visits in what the scans could read."))
+        console.print(Text(say.text("timeline.history_nothing")))
     device = None
     for event in events:
         if event.device != device:
             device = event.device
             console.print(Text(clean_phone_text(device), style="bold"))
-        console.print(
-            Text(clean_phone_text(f"- {event.pattern}, {_window(event)}: {event.description}"))
+        line = say.text(
+            "timeline.history_event",
+            pattern=event.pattern.words(say),
+            window=_window(event, say),
+            description=event.description,
         )
+        console.print(Text(clean_phone_text(line)))
 
 
-def history_section(diffs: Sequence[HistoryDiff]) -> str:
+def _between(event: HistoryEvent, say: Catalogue) -> str:
+    start, end = (ltr(f"{t:%Y-%m-%d}") for t in event.between)
+    return html_text(say, "timeline.cell_span", start=start, end=end)
+
+
+def history_section(diffs: Sequence[HistoryDiff], say: Catalogue | None = None) -> str:
     """The same timeline as an HTML section (every cell escaped); empty without history."""
     if not diffs:
         return ""
+    say = say or safe_catalogue()
     rows = "".join(
-        f"<tr><td>{esc(f'{e.between[0]:%Y-%m-%d} to {e.between[1]:%Y-%m-%d}')}</td>"
-        f"<td>{esc(f'{e.phone_time:%Y-%m-%d %H:%M}' if e.phone_time else '-')}</td>"
-        f"<td>{esc(e.pattern)}</td><td class='phone'>{esc(e.device)}: {esc(e.description)}</td>"
-        "</tr>"
+        f"<tr><td>{_between(e, say)}</td>"
+        f"<td>{ltr(f'{e.phone_time:%Y-%m-%d %H:%M}') if e.phone_time else '-'}</td>"
+        f"<td>{esc(e.pattern.words(say))}</td>"
+        f"<td class='phone'>{ltr(e.device)}: {esc(e.description)}</td></tr>"
         for e in history_events(diffs)
     )
-    empty = "<p>Nothing changed between visits in what the scans could read.</p>"
-    table = (
-        '<table class="timeline"><thead><tr><th>Between visits (UTC)</th><th>Phone time</th>'
-        f"<th>What</th><th>Change</th></tr></thead><tbody>{rows}</tbody></table>"
+    empty = f"<p>{esc(say.text('timeline.history_nothing'))}</p>"
+    head = "".join(
+        f"<th>{esc(say.text(f'timeline.col_{c}'))}</th>"
+        for c in ("between", "phone", "pattern", "change")
     )
+    table = f'<table class="timeline"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
     return (
-        "<section><style>table.timeline{border-collapse:collapse;width:100%;font-size:.9rem}"
-        "table.timeline td,table.timeline th{border:1px solid #cfcfcf;padding:.25rem .4rem;"
-        f"text-align:left;vertical-align:top}}</style><h2>{esc(HEADING)}</h2>"
+        f"<section>{TABLE_CSS}<h2>{esc(say.text('timeline.history_heading'))}</h2>"
         f"{table if rows else empty}</section>"
     )
 
 
-def with_history(page: str, diffs: Sequence[HistoryDiff]) -> str:
+def with_history(page: str, diffs: Sequence[HistoryDiff], say: Catalogue | None = None) -> str:
     """An HTML report with the history timeline added at its end."""
-    section = history_section(diffs)
+    section = history_section(diffs, say)
     marker = "</main>" if "</main>" in page else "</body>"
     return page.replace(marker, section + marker, 1) if section else page

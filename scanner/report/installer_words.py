@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from scanner.i18n import Catalogue
 from scanner.model import Package
+from scanner.report.language import safe_catalogue
 
 SHELL = "com.android.shell"
-OVER_A_CABLE = "from a computer over a cable (USB debugging)"
-FROM_A_FILE = "from a file, by someone using the phone"
-NOT_RECORDED = "not recorded by the phone"
-CAME_WITH_PHONE = "came with the phone (part of the system)"
 
 _PACKAGE_INSTALLERS = frozenset(
     {
@@ -28,23 +26,25 @@ _PACKAGE_INSTALLERS = frozenset(
     }
 )
 
+# Package -> message id in installer.yaml (the store's name, in the reader's language).
 _STORES: Mapping[str, str] = MappingProxyType(
     {
-        "com.android.vending": "the Google Play Store",
-        "com.sec.android.app.samsungapps": "the Samsung Galaxy Store",
-        "com.amazon.venezia": "the Amazon Appstore",
-        "com.huawei.appmarket": "Huawei AppGallery",
-        "com.xiaomi.market": "the Xiaomi app store (GetApps)",
-        "com.xiaomi.mipicks": "the Xiaomi app store (GetApps)",
-        "com.heytap.market": "the OPPO / realme app market",
-        "com.oppo.market": "the OPPO app market",
-        "com.bbk.appstore": "the vivo app store",
-        "org.fdroid.fdroid": "F-Droid",
-        "com.aurora.store": "Aurora Store (a copy of Play Store apps)",
-        "com.apkpure.aegon": "APKPure (an app download site)",
+        "com.android.vending": "store_play",
+        "com.sec.android.app.samsungapps": "store_galaxy",
+        "com.amazon.venezia": "store_amazon",
+        "com.huawei.appmarket": "store_huawei",
+        "com.xiaomi.market": "store_xiaomi",
+        "com.xiaomi.mipicks": "store_xiaomi",
+        "com.heytap.market": "store_oppo_realme",
+        "com.oppo.market": "store_oppo",
+        "com.bbk.appstore": "store_vivo",
+        "org.fdroid.fdroid": "store_fdroid",
+        "com.aurora.store": "store_aurora",
+        "com.apkpure.aegon": "store_apkpure",
     }
 )
 
+# Browsers are named by their brand, which no language translates.
 _BROWSERS: Mapping[str, str] = MappingProxyType(
     {
         "com.android.chrome": "Chrome",
@@ -62,58 +62,66 @@ _BROWSERS: Mapping[str, str] = MappingProxyType(
 
 _FILE_MANAGERS: Mapping[str, str] = MappingProxyType(
     {
-        "com.google.android.apps.nbu.files": "Files by Google",
-        "com.google.android.documentsui": "the Files app",
-        "com.android.documentsui": "the Files app",
-        "com.sec.android.app.myfiles": "Samsung My Files",
-        "com.mi.android.globalFileexplorer": "the Xiaomi file manager",
-        "com.estrongs.android.pop": "ES File Explorer",
+        "com.google.android.apps.nbu.files": "files_google",
+        "com.google.android.documentsui": "files_app",
+        "com.android.documentsui": "files_app",
+        "com.sec.android.app.myfiles": "files_samsung",
+        "com.mi.android.globalFileexplorer": "files_xiaomi",
+        "com.estrongs.android.pop": "files_es",
     }
 )
 
 
-def describe_installer(name: str | None, *, via: str | None = None) -> str:
+def describe_installer(
+    name: str | None, *, via: str | None = None, say: Catalogue | None = None
+) -> str:
     """One installer package name in plain words; ``via`` is the app the install was for
     (``originatingPackageName``), e.g. the browser that downloaded the file."""
+    say = say or safe_catalogue()
+
+    def w(key: str, **values: str) -> str:
+        return say.text(f"installer.{key}", **values)
+
     if not name:
-        return NOT_RECORDED
+        return w("not_recorded")
     if name == SHELL:
-        return OVER_A_CABLE
+        return w("over_a_cable")
     if name in _STORES:
-        return f"from {_STORES[name]}"
+        return w("from_store", store=w(_STORES[name]))
     if name in _PACKAGE_INSTALLERS:
         if via and via in _BROWSERS:
-            return f"from a file downloaded in {_BROWSERS[via]}, by someone using the phone"
+            return w("downloaded_in", browser=_BROWSERS[via])
         if via and via in _FILE_MANAGERS:
-            return f"from a file opened in {_FILE_MANAGERS[via]}, by someone using the phone"
-        return FROM_A_FILE
+            return w("opened_in", app=w(_FILE_MANAGERS[via]))
+        return w("from_a_file")
     if name in _BROWSERS:
-        return f"from a file downloaded in the {_BROWSERS[name]} browser"
+        return w("browser_itself", browser=_BROWSERS[name])
     if name in _FILE_MANAGERS:
-        return f"from a file opened in the file manager {_FILE_MANAGERS[name]}"
+        return w("file_manager_itself", app=w(_FILE_MANAGERS[name]))
     # Makers' own installers, browsers and stores the checks know but this list does not.
     # Imported here: the checks use this module, and importing them at load is a cycle.
     from scanner.checks.common import APP_STORES, SIDELOAD_INITIATORS
 
     kind = SIDELOAD_INITIATORS.get(name, "")
     if kind.startswith("the phone's package installer"):
-        return FROM_A_FILE
+        return w("from_a_file")
     if kind == "a web browser":
-        return f"from a file downloaded in a web browser ({name})"
+        return w("some_browser", package=name)
     if kind == "a file manager":
-        return f"from a file opened in a file manager ({name})"
+        return w("some_file_manager", package=name)
     if name in APP_STORES:
-        return f"from an app store ({name})"
-    return f"by another app on the phone ({name})"
+        return w("some_store", package=name)
+    return w("other_app", package=name)
 
 
-def installer_words(pkg: Package) -> str:
+def installer_words(pkg: Package, say: Catalogue | None = None) -> str:
     """Who installed ``pkg``, preferring the app that really asked for the install."""
+    say = say or safe_catalogue()
     asked = pkg.initiating_installer or pkg.installer
     if not asked and pkg.system and not pkg.updated_system:
-        return CAME_WITH_PHONE
-    words = describe_installer(asked, via=pkg.originating_installer)
+        return say.text("installer.came_with_phone")
+    words = describe_installer(asked, via=pkg.originating_installer, say=say)
     claim = pkg.installer_package_name
     if claim and pkg.initiating_installer and claim != pkg.initiating_installer:
-        words += f"; the phone also names {claim}, a name the installing app can choose"
+        words = say.text("installer.also_names", words=words, package=claim)
     return words

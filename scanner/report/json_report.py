@@ -12,9 +12,11 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner import TOOL_NAME, __version__
+from scanner.i18n import Catalogue
 from scanner.labels import NO_LABEL, label_for, label_source
 from scanner.model import AppFileCheck, DeviceSnapshot, Finding, ScanResult
 from scanner.report.headline import headline
+from scanner.report.language import safe_catalogue
 
 SCHEMA_VERSION = "1.5"
 
@@ -58,9 +60,9 @@ def finding_to_dict(finding: Finding, snapshot: DeviceSnapshot | None = None) ->
     }
 
 
-def _summary(result: ScanResult) -> dict[str, Any]:
+def _summary(result: ScanResult, say: Catalogue) -> dict[str, Any]:
     """The report's opening in data: what was not checked first, then what was found."""
-    opening = headline(result)
+    opening = headline(result, say)
     return {
         "headline": list(opening.lines),
         "not_checked": list(opening.not_checked),
@@ -71,10 +73,14 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
+def to_dict(
+    result: ScanResult, demo: bool | None = None, say: Catalogue | None = None
+) -> dict[str, Any]:
     """The report as plain data (what ``render`` serialises). ``demo``: whether the scan
     was of the built-in simulated phone, so a demo report never passes for a real one;
-    ``None``: as the result says (``ScanResult.demo``)."""
+    ``None``: as the result says (``ScanResult.demo``). ``say``: the language of the
+    human sentences (the headline); English by default."""
+    say = say or safe_catalogue()
     device = asdict(result.snapshot.device)
     device["serial"] = device.get("serial") or result.capture.serial
     device["connection"] = result.capture.transport
@@ -110,7 +116,9 @@ def to_dict(result: ScanResult, demo: bool | None = None) -> dict[str, Any]:
         "started_at": _iso(result.started_at),
         "finished_at": _iso(result.finished_at),
         "complete": result.complete,
-        "summary": _summary(result),
+        "language": say.lang,
+        "language_reviewed": say.info.reviewed,
+        "summary": _summary(result, say),
         "device": device,
         "signatures": asdict(result.signatures) if result.signatures is not None else None,
         "packages_scanned": len(result.snapshot.packages),
@@ -165,5 +173,6 @@ def _file_check(how: str, why_not: str) -> dict[str, Any]:
     return {"checked": bool(how), "how": how or None, "why_not": None if how else why_not}
 
 
-def render(result: ScanResult, demo: bool | None = None) -> str:
-    return json.dumps(to_dict(result, demo), indent=2, ensure_ascii=False, default=str) + "\n"
+def render(result: ScanResult, demo: bool | None = None, say: Catalogue | None = None) -> str:
+    data = to_dict(result, demo, say)
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"

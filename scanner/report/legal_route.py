@@ -12,7 +12,9 @@ from rich.text import Text
 
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, GuidanceText
+from scanner.i18n import Catalogue
 from scanner.model import ScanResult, Severity
+from scanner.report.language import safe_catalogue
 from scanner.report.timeline_views import esc
 
 KEY = "legal_route"
@@ -33,7 +35,12 @@ def _text(library: GuidanceLibrary | None) -> GuidanceText | None:
 
 
 def print_legal_route(
-    result: ScanResult, console: Console, library: GuidanceLibrary | None, *, full: bool = True
+    result: ScanResult,
+    console: Console,
+    library: GuidanceLibrary | None,
+    *,
+    full: bool = True,
+    say: Catalogue | None = None,
 ) -> None:
     """The legal route; ``full`` False (the short screen report): its title and where it is."""
     text = _text(library)
@@ -42,7 +49,8 @@ def print_legal_route(
     if not full:
         # Only the terminal's details and an evidence pack's summary hold it: the HTML
         # report keeps to its printed-page budget.
-        console.print(Text(f"{text.title}: see --details, or an evidence pack's summary."))
+        say = say or safe_catalogue()
+        console.print(Text(say.text("report.legal_route_pointer", title=text.title)))
         return
     console.rule(text.title)
     if text.removal_warning:
@@ -53,16 +61,21 @@ def print_legal_route(
 
 
 def legal_route_section(
-    result: ScanResult, library: GuidanceLibrary | None, *, full: bool = False
+    result: ScanResult,
+    library: GuidanceLibrary | None,
+    *,
+    full: bool = False,
+    say: Catalogue | None = None,
 ) -> str:
     """The legal route as an HTML section. The report's removal warning already comes
     before it ("What to do first"); ``full`` repeats this text's own warning (the pack)."""
     text = _text(library)
     if text is None or not applies(result):
         return ""
+    say = say or safe_catalogue()
+    before = esc(say.text("report.before_you_change"))
     warning = (
-        f'<div class="warning"><strong>Before you change anything</strong>'
-        f"<p>{esc(text.removal_warning)}</p></div>"
+        f'<div class="warning"><strong>{before}</strong><p>{esc(text.removal_warning)}</p></div>'
         if text.removal_warning and full
         else ""
     )

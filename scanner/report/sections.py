@@ -9,48 +9,44 @@ apps it applies to.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from scanner.guidance import GuidanceText
+from scanner.i18n import Catalogue
 from scanner.labels import name_for
 from scanner.model import Finding, ScanResult, Severity
+from scanner.report.language import safe_catalogue
 
-SUMMARY = "Summary"
-FIRST = "What to do first"
-HELPLINES = "Helplines"
-FOUND = "What the scan found"
-CANNOT_SEE = "What this scan cannot see"
-NOT_AVAILABLE = "Not available in this kind of input"
-APP_FILES = "App files checked"
-NOT_READ = "What could not be read"
-NEXT_STEPS = "Next steps"
-ABOUT = "About this scan"
 
-SEVERITY_HEADINGS: Mapping[Severity, str] = MappingProxyType(
-    {
-        Severity.STALKERWARE: "Known stalkerware",
-        Severity.HIGH: "Serious: please look at these",
-        Severity.REVIEW: "Worth checking",
-        Severity.INFO: "For your information",
-    }
-)
+def heading(say: Catalogue, section: str) -> str:
+    """A section heading: ``summary``, ``first``, ``helplines``, ``found``, ``cannot_see``,
+    ``not_available``, ``app_files``, ``not_read``, ``next_steps`` or ``about``."""
+    return say.text(f"report.section_{section}")
 
-DISCREET_SEVERITY: Mapping[Severity, str] = MappingProxyType(
-    {
-        Severity.STALKERWARE: "need care first",
-        Severity.HIGH: "important",
-        Severity.REVIEW: "worth a look",
-        Severity.INFO: "notes",
-    }
-)
-"""Neutral words for a screen others can see (``--discreet``)."""
 
-DEMO_MARK = "DEMO"
+def severity_heading(say: Catalogue, severity: Severity) -> str:
+    """The heading over findings of one severity (``Known stalkerware`` ...)."""
+    return say.text(f"report.severity_{severity.value}")
+
+
+def severity_tag(say: Catalogue, severity: Severity) -> str:
+    """The short label on a finding box."""
+    return say.text(f"report.tag_{severity.value}")
+
+
+def demo_mark(say: Catalogue) -> str:
+    return say.text("report.demo_mark")
+
+
+def demo_title(say: Catalogue, title: str) -> str:
+    """The report title marked as a demo."""
+    return say.text("report.title_demo", title=title, mark=demo_mark(say))
+
 
 _WHY_MIN_CHARS = 45
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Sentence ends in the scripts the translations use (Arabic ؟, Urdu ۔, Bengali ।).
+_SENTENCE_END = re.compile(r"(?<=[.!?؟۔।])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +70,16 @@ def groups(findings: Sequence[Finding]) -> tuple[FindingGroup, ...]:
     return tuple(out)
 
 
-def counts_line(result: ScanResult, discreet: bool = False) -> str:
-    """``2 known stalkerware · 3 serious ...``: every severity that has findings."""
-    names = DISCREET_SEVERITY if discreet else SEVERITY_HEADINGS
+def counts_line(result: ScanResult, discreet: bool = False, say: Catalogue | None = None) -> str:
+    """``2 known stalkerware · 3 serious ...``: every severity that has findings
+    (``discreet``: in neutral words, for a screen others can see)."""
+    say = say or safe_catalogue()
+    group = "discreet" if discreet else "count"
     parts = []
     for severity in Severity:
         count = sum(1 for f in result.findings if f.severity is severity)
         if count:
-            label = names[severity] if discreet else names[severity].split(":")[0].lower()
-            parts.append(f"{count} {label}")
+            parts.append(say.count(f"report.{group}_{severity.value}", count))
     return " · ".join(parts)
 
 
@@ -93,7 +90,7 @@ def can_wipe(finding: Finding) -> bool:
     )
 
 
-def subject(result: ScanResult, finding: Finding) -> str:
+def subject(result: ScanResult, finding: Finding, say: Catalogue | None = None) -> str:
     """Who a finding is about, in plain words: the app's name and package, or the title
     the check wrote when the finding is about a setting."""
     package = None if finding.package is None else result.snapshot.package(finding.package)
@@ -101,11 +98,12 @@ def subject(result: ScanResult, finding: Finding) -> str:
         # A setting, or an app no longer on the phone: the check's title carries what
         # was found and when (a removed app's dates).
         return finding.title
-    name = name_for(package, finding.package)
+    say = say or safe_catalogue()
+    name = name_for(package, finding.package, say)
     if finding.family and finding.family.lower() not in name.lower():
-        name += f", known as {finding.family}"
+        name = say.text("report.known_as", name=name, family=finding.family)
     if can_wipe(finding):
-        name += " (can wipe the phone)"
+        name = say.text("report.can_wipe_phone", name=name)
     return name
 
 

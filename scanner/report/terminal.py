@@ -27,12 +27,14 @@ from rich.text import Text
 from rich.theme import Theme
 
 from scanner.guidance import Helpline
+from scanner.i18n import ENGLISH, Catalogue
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
 from scanner.report import sections
 from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
-from scanner.report.helpchoice import compact_lines
+from scanner.report.helpchoice import UK_NAME, compact_lines
+from scanner.report.language import language_lines, safe_catalogue
 from scanner.report.legal_route import print_legal_route
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
@@ -50,15 +52,7 @@ THEME = Theme(
     }
 )
 
-HEADINGS = sections.SEVERITY_HEADINGS
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-# Neutral sentences for --discreet: no word on screen says what the check looks for.
-_DISCREET_PART = "Not everything could be checked, so this is only part of the picture."
-_DISCREET_NONE = (
-    "Nothing was found in what the check could read. That does not prove the phone is safe."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,43 +108,53 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     if view.discreet:
         _discreet(result, console, texts, view)
         return
-    _summary(result, console)
+    say = texts.say
+    _summary(result, console, say)
     _first(result, console, texts, again=False)
     _helplines(console, texts, full=False)
     _found(result, console, texts, view.details)
-    print_timeline(result, console, full=view.details)
-    print_legal_route(result, console, texts.library, full=view.details)
+    print_timeline(result, console, full=view.details, say=say)
+    print_legal_route(result, console, texts.library, full=view.details, say=say)
     _cannot_see(result, console, texts, view.details)
-    _unread(result, console, view.details)
-    _notes(result, console)
-    console.rule(sections.NEXT_STEPS)
+    _unread(result, console, view.details, say)
+    _notes(result, console, say)
+    console.rule(sections.heading(say, "next_steps"))
     console.print(plain(texts.after_scan if view.details else texts.ui("next_steps_short")))
     # Said again at the end: that is where a reader stops.
-    _summary(result, console)
+    _summary(result, console, say)
     _first(result, console, texts, again=True)
     _helplines(console, texts, full=view.details)
-    _database(result, console, view.details)
+    _database(result, console, view.details, say)
+    if say.lang == ENGLISH:
+        console.print(plain(" ".join(language_lines(say)), "muted"))
     if view.demo:
-        console.rule(sections.DEMO_MARK)
+        console.rule(sections.demo_mark(say))
 
 
 def _top(result: ScanResult, console: Console, texts: ReportTexts, view: View) -> None:
-    title = texts.title + (f" ({sections.DEMO_MARK})" if view.demo else "")
-    console.rule(title)
+    say = texts.say
+    console.rule(sections.demo_title(say, texts.title) if view.demo else texts.title)
     if view.demo:
-        console.print(plain(texts.ui("demo_notice", sections.DEMO_MARK), "heading"))
+        console.print(plain(texts.ui("demo_notice", sections.demo_mark(say)), "heading"))
     device = result.snapshot.device
-    name = " ".join(x for x in (device.manufacturer, device.model) if x) or "Unknown phone"
-    version = f"Android {device.android_version}" if device.android_version else "Android"
-    when = f"{result.finished_at:%Y-%m-%d %H:%M} UTC"
-    console.print(
-        phone(f"{name}, {version}. Apps checked: {len(result.snapshot.packages)}. {when}.")
-    )
+    name = " ".join(x for x in (device.manufacturer, device.model) if x)
+    when = say.text("report.time_utc", time=f"{result.finished_at:%Y-%m-%d %H:%M}")
+    values = {
+        "phone": name or say.text("report.unknown_phone"),
+        "version": device.android_version or "",
+        "apps": say.number(len(result.snapshot.packages)),
+        "when": when,
+    }
+    key = "report.phone_line" if device.android_version else "report.phone_line_no_version"
+    console.print(phone(say.text(key, **values)))
+    if say.lang != ENGLISH:
+        # A translation says so at once, and whether a native reader has checked it.
+        console.print(plain(" ".join(language_lines(say)), "muted"))
 
 
-def _summary(result: ScanResult, console: Console) -> None:
-    console.rule(sections.SUMMARY)
-    opening = headline(result)
+def _summary(result: ScanResult, console: Console, say: Catalogue) -> None:
+    console.rule(sections.heading(say, "summary"))
+    opening = headline(result, say)
     # What was not checked comes first: a reader acts on the first lines.
     for line in opening.not_checked:
         console.print(Text(line, style="heading"))
@@ -159,7 +163,7 @@ def _summary(result: ScanResult, console: Console) -> None:
         Text(opening.found, style="calm" if calm and opening.known_ruled_out else "heading")
     )
     if result.findings:
-        console.print(Text(sections.counts_line(result)))
+        console.print(Text(sections.counts_line(result, say=say)))
 
 
 def _serious(result: ScanResult) -> bool:
@@ -167,7 +171,7 @@ def _serious(result: ScanResult) -> bool:
 
 
 def _first(result: ScanResult, console: Console, texts: ReportTexts, again: bool) -> None:
-    console.rule(sections.FIRST)
+    console.rule(sections.heading(texts.say, "first"))
     if not result.complete and not again:
         console.print(plain(texts.incomplete, "heading"))
     if _serious(result) and not again:
@@ -181,20 +185,23 @@ def _first(result: ScanResult, console: Console, texts: ReportTexts, again: bool
         console.print(plain(texts.ui("advocate_explained")))
 
 
-def _line_text(where: str, line: Helpline) -> str:
-    place = f"{where}: " if where and where != "United Kingdom" else ""
+def _line_text(where: str, line: Helpline, say: Catalogue) -> str:
     contact = ", ".join(x for x in (line.number, line.website) if x)
-    hours = f" ({line.hours})" if line.hours else ""
-    return f"{place}{line.name}: {contact}{hours}. {line.description}"
+    key = "report.helpline_full" if line.hours else "report.helpline_full_no_hours"
+    values = {"name": line.name, "contact": contact, "description": line.description}
+    text = say.text(key, hours=line.hours or "", **values)
+    if where and where != UK_NAME:
+        return say.text("report.helpline_place", place=where, line=text)
+    return text
 
 
 def _helplines(console: Console, texts: ReportTexts, full: bool) -> None:
-    console.rule(sections.HELPLINES)
+    console.rule(sections.heading(texts.say, "helplines"))
     if full:
         lines = _full_helplines(texts)
     else:
         pointer = [texts.ui("outside_uk")] if texts.help.outside_uk else []
-        lines = pointer + compact_lines(texts.help)
+        lines = pointer + compact_lines(texts.help, texts.say)
     for line in lines:
         console.print(_indent(plain(f"• {line}")))
 
@@ -203,15 +210,16 @@ def _full_helplines(texts: ReportTexts) -> list[str]:
     choice = texts.help
     lines = [texts.ui("outside_uk")] if choice.outside_uk else []
     lines += [line.description for line in choice.urgent]
-    lines += [_line_text(where, line) for where, line in choice.main]
-    lines += [_line_text("", line) for line in (*choice.specialist, *choice.more)]
+    lines += [_line_text(where, line, texts.say) for where, line in choice.main]
+    lines += [_line_text("", line, texts.say) for line in (*choice.specialist, *choice.more)]
     return lines
 
 
 def _found(result: ScanResult, console: Console, texts: ReportTexts, details: bool) -> None:
     if not result.findings:
         return
-    console.rule(sections.FOUND)
+    say = texts.say
+    console.rule(sections.heading(say, "found"))
     shown: set[str] = {texts.removal_first} if _serious(result) else set()
     severity: Severity | None = None
     number = 0
@@ -219,9 +227,12 @@ def _found(result: ScanResult, console: Console, texts: ReportTexts, details: bo
         if group.severity is not severity:
             severity = group.severity
             size = sum(1 for f in result.findings if f.severity is severity)
-            console.print(
-                Text(f"{HEADINGS[severity]} ({size})", style=f"sev.{severity.value} underline")
+            title = say.text(
+                "report.heading_with_count",
+                heading=sections.severity_heading(say, severity),
+                count=say.number(size),
             )
+            console.print(Text(title, style=f"sev.{severity.value} underline"))
         number = _group(result, group, console, texts, details, shown, number)
     if not details:
         console.print(plain(texts.ui("more_in_full_report"), "muted"))
@@ -247,7 +258,7 @@ def _group(
         listed = group.findings
     if not details:
         for finding in listed:
-            console.print(_indent(phone(f"• {sections.subject(result, finding)}")))
+            console.print(_indent(phone(f"• {sections.subject(result, finding, texts.say)}")))
     advice = details and guide is not None and group.severity is not Severity.INFO
     warning = guide.removal_warning if guide is not None else None
     if advice and warning and warning not in shown:
@@ -265,29 +276,30 @@ def _group(
         new = [option for option in guide.options if option not in shown]
         shown.update(new)
         if new:
-            console.print(_indent(Text("Your choices (nothing has to happen today):")))
+            console.print(_indent(Text(texts.say.text("report.choices_intro"))))
         for option in new:
             console.print(_indent(plain(f"• {option}"), 2))
     if details:
         for finding in group.findings:
             number += 1
-            _evidence(finding, number, console)
+            _evidence(finding, number, console, texts.say)
     return number
 
 
-def _evidence(finding: Finding, number: int, console: Console) -> None:
+def _evidence(finding: Finding, number: int, console: Console, say: Catalogue) -> None:
     console.print(
         _indent(Text.assemble((f"{number}. ", "heading"), phone(finding.title, "heading")))
     )
     if finding.capabilities:
-        console.print(_indent(phone("It can: " + "; ".join(finding.capabilities) + "."), 2))
-    console.print(_indent(Text("What the scan saw:", style="muted"), 2))
+        items = "; ".join(finding.capabilities)
+        console.print(_indent(phone(say.text("report.capabilities", items=items)), 2))
+    console.print(_indent(Text(say.text("report.evidence_intro"), style="muted"), 2))
     for item in finding.evidence:
         console.print(_indent(phone(f"- {item.source}: {item.excerpt}"), 3))
 
 
 def _cannot_see(result: ScanResult, console: Console, texts: ReportTexts, details: bool) -> None:
-    console.rule(sections.CANNOT_SEE)
+    console.rule(sections.heading(texts.say, "cannot_see"))
     if details:
         console.print(plain(texts.cannot_see(clean=result.nothing_found)))
         return
@@ -296,14 +308,14 @@ def _cannot_see(result: ScanResult, console: Console, texts: ReportTexts, detail
     console.print(plain(texts.ui("cannot_see_short")))
 
 
-def _unread(result: ScanResult, console: Console, details: bool) -> None:
+def _unread(result: ScanResult, console: Console, details: bool, say: Catalogue) -> None:
     if result.not_applicable:
-        console.rule(sections.NOT_AVAILABLE)
+        console.rule(sections.heading(say, "not_available"))
         for part in result.not_applicable:
             console.print(plain(f"- {part.reason}"))
-    files = app_checks_text(result)
+    files = app_checks_text(result, say)
     if files is not None:
-        console.rule(sections.APP_FILES)
+        console.rule(sections.heading(say, "app_files"))
         if details:
             console.print(plain(files.summary))
             for line in files.not_checked:
@@ -311,88 +323,95 @@ def _unread(result: ScanResult, console: Console, details: bool) -> None:
         else:
             console.print(plain(files.short))
     if not result.complete:
-        console.rule(sections.NOT_READ)
+        console.rule(sections.heading(say, "not_read"))
         for problem in result.problems:
             console.print(phone(f"- {problem.source}: {problem.message}"))
 
 
-def _notes(result: ScanResult, console: Console) -> None:
+def _notes(result: ScanResult, console: Console, say: Catalogue) -> None:
     notes = []
     certified = [a for a in result.apks.values() if a.cert_sha1 or a.cert_sha256]
-    if certified and not result.app_checks:  # a live scan says more in APP_FILES
+    if certified and not result.app_checks:  # a live scan says more under "app files"
         sources = ", ".join(sorted({a.source for a in certified}))
-        notes.append(f"Signing certificates were checked for {len(certified)} app(s) ({sources}).")
+        notes.append(say.count("report.certificates_checked", len(certified), sources=sources))
     if result.warnings:
-        notes.append(f"{len(result.warnings)} part(s) of the phone's answers were not understood.")
+        notes.append(say.count("report.answers_not_understood", len(result.warnings)))
     if notes:
-        console.print(plain(" ".join(notes) + " The JSON report lists them.", "muted"))
+        console.print(plain(" ".join([*notes, say.text("report.json_lists_them")]), "muted"))
 
 
-def _database(result: ScanResult, console: Console, details: bool) -> None:
+def _database(result: ScanResult, console: Console, details: bool, say: Catalogue) -> None:
     sig = result.signatures
     if sig is None:
         return
     if details:
-        console.rule(sections.ABOUT)
-        line = (
-            f"Database: {sig.source} ({sig.date}), {sig.families} app families. "
-            f"Fingerprint (SHA-256): {sig.sha256}"
+        console.rule(sections.heading(say, "about"))
+        line = say.count(
+            "report.database_full",
+            sig.families,
+            source=sig.source,
+            date=sig.date,
+            sha256=sig.sha256,
         )
     else:
-        line = f"Stalkerware database of {sig.date}, {sig.families} app families."
+        line = say.count("report.database_short", sig.families, date=sig.date)
     console.print(plain(line, "muted"))
 
 
 def _discreet(result: ScanResult, console: Console, texts: ReportTexts, view: View) -> None:
     """A neutral summary: counts, what to do first, helplines, and where the rest is."""
-    console.rule(sections.SUMMARY)
-    if headline(result).not_checked:
-        console.print(Text(_DISCREET_PART, style="heading"))
+    say = texts.say
+    console.rule(sections.heading(say, "summary"))
+    if headline(result, say).not_checked:
+        console.print(Text(say.text("report.discreet_partial"), style="heading"))
     if result.findings:
-        console.print(Text(f"The check found: {sections.counts_line(result, discreet=True)}."))
+        counts = sections.counts_line(result, discreet=True, say=say)
+        console.print(Text(say.text("report.discreet_found", counts=counts)))
     else:
-        console.print(Text(_DISCREET_NONE))
+        console.print(Text(say.text("report.discreet_none")))
     console.print(plain(texts.ui("discreet_notice" if view.saved else "discreet_no_files")))
-    console.rule(sections.FIRST)
+    console.rule(sections.heading(say, "first"))
     if _serious(result):
         console.print(plain(texts.removal_first, "heading"))
     console.print(plain(texts.ui("first_step")))
     console.print(plain(texts.ui("advocate_explained")))
     _helplines(console, texts, full=False)
     if view.demo:
-        console.rule(sections.DEMO_MARK)
+        console.rule(sections.demo_mark(say))
 
 
 def _worst(findings: Sequence[Finding]) -> Severity:
     return min((f.severity for f in findings), key=lambda s: s.rank)
 
 
-def render_history(diffs: Sequence[HistoryDiff], console: Console) -> None:
+def render_history(
+    diffs: Sequence[HistoryDiff], console: Console, say: Catalogue | None = None
+) -> None:
     """What changed between saved scans of the same phone, oldest first, with dates."""
     console.push_theme(THEME)
     try:
-        _render_history(diffs, console)
+        _render_history(diffs, console, say or safe_catalogue())
     finally:
         console.pop_theme()
 
 
-def _render_history(diffs: Sequence[HistoryDiff], console: Console) -> None:
-    console.rule("Changes since earlier scans of this phone")
+def _render_history(diffs: Sequence[HistoryDiff], console: Console, say: Catalogue) -> None:
+    console.rule(say.text("report.history_heading"))
     if not diffs:
-        console.print("This is the first scan of this phone in the case file.")
+        console.print(Text(say.text("report.history_first")))
         return
     for diff in diffs:
+        start, end = (f"{t:%Y-%m-%d %H:%M}" for t in (diff.earlier_time, diff.later_time))
         console.print(
-            plain(
-                f"Between {diff.earlier_time:%Y-%m-%d %H:%M} and "
-                f"{diff.later_time:%Y-%m-%d %H:%M} UTC:"
-            ),
-            style="heading",
+            plain(say.text("report.history_between", start=start, end=end)), style="heading"
         )
         if not diff.changes:
-            console.print("  Nothing changed in what both scans could read.")
+            console.print(Text("  " + say.text("report.history_nothing")))
         for change in diff.changes:
             when = f" ({change.when:%Y-%m-%d})" if change.when else ""
             console.print(phone(f"  - {change.description}{when}"))
         if diff.not_compared:
-            console.print(plain("  Not compared: " + ", ".join(diff.not_compared)), style="muted")
+            items = ", ".join(diff.not_compared)
+            console.print(
+                plain("  " + say.text("report.history_not_compared", items=items)), style="muted"
+            )

@@ -9,12 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 
+import yaml
+
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, GuidanceText, load_guidance
+from scanner.i18n import Catalogue, MessageError, load_catalogue
 from scanner.report import fallback
 from scanner.report.helpchoice import HelpChoice, choose_help, from_region
+from scanner.report.language import safe_catalogue
 
-_MISSING = "The advice texts could not be loaded, so only the findings are shown."
+
+def _messages(lang: str, base_dir: Traversable | None) -> Catalogue:
+    """The messages from ``base_dir`` when it has them, else the installed ones: headings
+    and counts are part of the program, and a folder without them must not stop a report."""
+    if base_dir is not None:
+        try:
+            found = load_catalogue(lang, base_dir)
+        except (MessageError, OSError, UnicodeDecodeError, yaml.YAMLError):
+            found = None
+        if found is not None and found.english:
+            return found
+    return safe_catalogue(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +39,16 @@ class ReportTexts:
     library: GuidanceLibrary | None
     help: HelpChoice = field(default_factory=lambda: from_region(fallback.UK_EMERGENCY))
     problems: tuple[str, ...] = field(default_factory=tuple)
+    say: Catalogue = field(default_factory=safe_catalogue)
+    """The report's messages (headings, counts, labels) in the same language."""
 
     @classmethod
     def load(
-        cls, lang: str = "en", region: str = "uk", base_dir: Traversable | None = None
+        cls,
+        lang: str = "en",
+        region: str = "uk",
+        base_dir: Traversable | None = None,
+        say: Catalogue | None = None,
     ) -> ReportTexts:
         """The texts from ``guidance/`` (or ``base_dir``); what cannot be read is named in
         ``problems`` and the code's own safety words stand in for it."""
@@ -44,7 +65,7 @@ class ReportTexts:
             # The emergency numbers never depend on a file that can break.
             help_choice = from_region(fallback.UK_EMERGENCY)
             problems.append(f"{exc.message} {exc.detail}".strip())
-        return cls(library, help_choice, tuple(problems))
+        return cls(library, help_choice, tuple(problems), say or _messages(lang, base_dir))
 
     def ui(self, key: str, default: str = "") -> str:
         """A fixed report text, or ``default`` when the guidance cannot give it."""
@@ -76,8 +97,15 @@ class ReportTexts:
         return self.ui("screen_title", "Phone check")
 
     @property
+    def missing(self) -> str:
+        """Said when the advice texts could not be loaded."""
+        if not self.say.english:  # no message file either: the code's own words
+            return fallback.ADVICE_MISSING
+        return self.say.text("report.no_guidance")
+
+    @property
     def incomplete(self) -> str:
-        return self.ui("scan_incomplete", _MISSING)
+        return self.ui("scan_incomplete", self.missing)
 
     @property
     def removal_first(self) -> str:
@@ -88,11 +116,11 @@ class ReportTexts:
     def cannot_see(self, clean: bool) -> str:
         """What the scan cannot see, in full; ``clean``: nothing worth a look was found."""
         if self.library is None:
-            return _MISSING
+            return self.missing
         items = self.ui_list("clean_result_cannot_see_list")
         body = self.ui("clean_result" if clean else "found_result_cannot_see")
         return "\n".join([body, *(f"• {item}" for item in items)]).strip()
 
     @property
     def after_scan(self) -> str:
-        return self.ui("after_scan", _MISSING)
+        return self.ui("after_scan", self.missing)

@@ -16,19 +16,23 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
+from scanner.i18n import Catalogue
 from scanner.labels import name_for
 from scanner.model import AppTrace, DeviceSnapshot, Package, ScanResult, Severity, TraceKind
 from scanner.report.installer_words import installer_words
+from scanner.report.language import safe_catalogue
 
 LIVE = ("usb", "tcp")
 """Transports of a phone connected to this computer (the rest are copies made earlier)."""
 
+# Message ids in timeline.yaml for each kind of trace.
 _TRACE_WORDS = {
-    TraceKind.INSTALLED_OR_UPDATED: "Installed or updated (the phone's daily battery record)",
-    TraceKind.REMOVED: "Removed (the phone's daily battery record)",
-    TraceKind.USED_DATABASE: "Last used its own data (the phone's database records)",
-    TraceKind.APP_OPS: "Records of what it used are still kept (app-ops)",
+    TraceKind.INSTALLED_OR_UPDATED: "timeline.trace_installed_or_updated",
+    TraceKind.REMOVED: "timeline.trace_removed",
+    TraceKind.USED_DATABASE: "timeline.trace_used_database",
+    TraceKind.APP_OPS: "timeline.trace_app_ops",
 }
+_TIME = "%Y-%m-%d %H:%M"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +43,26 @@ class When:
     """Phone-local, naive."""
     utc: datetime | None
     """None when the phone's time zone is unknown."""
-    note: str = ""
-    """Set when the local time is ambiguous or skipped (a clock change that night)."""
+    clock_changed: bool = False
+    """True when the local time is ambiguous or skipped (a clock change that night)."""
 
-    def text(self) -> str:
-        local = f"{self.phone:%Y-%m-%d %H:%M} phone time"
-        utc = f"{self.utc:%Y-%m-%d %H:%M} UTC" if self.utc is not None else "UTC not known"
-        return f"{local} ({utc}{'; ' + self.note if self.note else ''})"
+    @property
+    def note(self) -> str:
+        """The English note on a clock change (``note_text`` gives it in a language)."""
+        return self.note_text(safe_catalogue())
+
+    def note_text(self, say: Catalogue) -> str:
+        return say.text("timeline.clocks_changed") if self.clock_changed else ""
+
+    def text(self, say: Catalogue | None = None) -> str:
+        say = say or safe_catalogue()
+        local = f"{self.phone:{_TIME}}"
+        note = self.note_text(say)
+        if self.utc is None:
+            key = "timeline.when_no_utc_note" if note else "timeline.when_no_utc"
+            return say.text(key, local=local, note=note)
+        key = "timeline.when_note" if note else "timeline.when"
+        return say.text(key, local=local, utc=f"{self.utc:{_TIME}}", note=note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +105,8 @@ class Timeline:
     clock: str
     """One plain sentence on the phone's clock against this computer's."""
     events: tuple[TimelineEvent, ...]
-
-    @property
-    def zone_text(self) -> str:
-        if not self.zone:
-            return "The phone's time zone was not read, so its times cannot be put in UTC."
-        return f"The phone's time zone is {self.zone}; times are shown in it and in UTC."
+    zone_text: str = ""
+    """One plain sentence on the phone's time zone, in the report's language."""
 
 
 def _zone(name: str) -> ZoneInfo | None:
@@ -109,64 +122,67 @@ def to_when(local: datetime, zone: ZoneInfo | None) -> When:
         return When(local, None)
     early = local.replace(tzinfo=zone, fold=0)
     late = local.replace(tzinfo=zone, fold=1)
-    note = ""
-    if early.utcoffset() != late.utcoffset():
-        # The clocks went back (an hour happens twice) or forward (an hour is skipped).
-        note = "the clocks changed that night, so this may be an hour out"
-    return When(local, early.astimezone(UTC).replace(tzinfo=None), note)
+    # The clocks went back (an hour happens twice) or forward (an hour is skipped).
+    changed = early.utcoffset() != late.utcoffset()
+    return When(local, early.astimezone(UTC).replace(tzinfo=None), changed)
 
 
-def clock_sentence(clock: PhoneClock | None, live: bool, reading: datetime | None = None) -> str:
+def clock_sentence(
+    clock: PhoneClock | None,
+    live: bool,
+    reading: datetime | None = None,
+    say: Catalogue | None = None,
+) -> str:
     """The phone's clock against this computer's, in one plain sentence."""
+    say = say or safe_catalogue()
     if clock is None:
         if not live and reading is not None:
-            return (
-                f"The phone's clock said {reading:%Y-%m-%d %H:%M:%S} UTC when this copy of its "
-                "data was collected; it could not be compared with this computer's clock then."
-            )
+            return say.text("timeline.clock_copy", phone=f"{reading:%Y-%m-%d %H:%M:%S}")
         if not live:
-            return (
-                "The phone's clock could not be compared with this computer's: this input "
-                "was collected earlier, not read from a connected phone."
-            )
-        return "The phone's clock could not be read, so it was not compared with this computer's."
+            return say.text("timeline.clock_copy_unknown")
+        return say.text("timeline.clock_unread")
     seconds = clock.offset.total_seconds()
     margin = max(clock.uncertainty_s, 1.0)
-    base = (
-        f"The phone's clock said {clock.phone_utc:%Y-%m-%d %H:%M:%S} UTC when this computer's "
-        f"said {clock.computer_utc:%Y-%m-%d %H:%M:%S} UTC"
-    )
+    times = {
+        "phone": f"{clock.phone_utc:%Y-%m-%d %H:%M:%S}",
+        "computer": f"{clock.computer_utc:%Y-%m-%d %H:%M:%S}",
+        "margin": _span(margin, say),
+    }
     if abs(seconds) <= margin:
-        return f"{base}: the two agree (within {_span(margin)})."
-    way = "ahead of" if seconds > 0 else "behind"
-    return (
-        f"{base}: the phone was {_span(abs(seconds))} {way} this computer "
-        f"(give or take {_span(margin)})."
-    )
+        return say.text("timeline.clock_agree", **times)
+    key = "timeline.clock_ahead" if seconds > 0 else "timeline.clock_behind"
+    return say.text(key, span=_span(abs(seconds), say), **times)
 
 
-def _span(seconds: float) -> str:
+def _span(seconds: float, say: Catalogue) -> str:
+    """A span of time in its two largest units, e.g. "2 hours, 5 minutes"."""
     whole = round(seconds)
     days, rest = divmod(whole, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second")]
-    words = [f"{n} {unit}{'s' * (n != 1)}" for n, unit in parts if n]
-    return ", ".join(words[:2]) or "0 seconds"
+    parts = [(days, "days"), (hours, "hours"), (minutes, "minutes"), (secs, "seconds")]
+    words = [say.count(f"timeline.{unit}", n) for n, unit in parts if n]
+    if not words:
+        return say.count("timeline.seconds", 0)
+    if len(words) == 1:
+        return words[0]
+    return say.text("timeline.span_two", first=words[0], second=words[1])
 
 
-def _name(pkg: Package | None, package: str) -> str:
-    return name_for(pkg, package)
+def _name(pkg: Package | None, package: str, say: Catalogue | None = None) -> str:
+    return name_for(pkg, package, say)
 
 
-def _package_events(pkg: Package, why: str, zone: ZoneInfo | None) -> list[TimelineEvent]:
-    name = _name(pkg, pkg.package)
-    words = installer_words(pkg)
+def _package_events(
+    pkg: Package, why: str, zone: ZoneInfo | None, say: Catalogue
+) -> list[TimelineEvent]:
+    name = _name(pkg, pkg.package, say)
+    words = installer_words(pkg, say)
     events = [
         TimelineEvent(
             pkg.package,
             name,
-            "First installed",
+            say.text("timeline.first_installed"),
             to_when(pkg.first_install, zone) if pkg.first_install else None,
             installer=words,
             why=why,
@@ -178,7 +194,7 @@ def _package_events(pkg: Package, why: str, zone: ZoneInfo | None) -> list[Timel
             TimelineEvent(
                 pkg.package,
                 name,
-                "Last updated",
+                say.text("timeline.last_updated"),
                 to_when(pkg.last_update, zone),
                 why=why,
                 source=DUMPSYS_PACKAGE,
@@ -188,14 +204,14 @@ def _package_events(pkg: Package, why: str, zone: ZoneInfo | None) -> list[Timel
 
 
 def _trace_event(
-    trace: AppTrace, pkg: Package | None, why: str, zone: ZoneInfo | None
+    trace: AppTrace, pkg: Package | None, why: str, zone: ZoneInfo | None, say: Catalogue
 ) -> TimelineEvent:
     start = trace.earliest or trace.latest
     end = trace.latest if trace.earliest and trace.latest else None
     return TimelineEvent(
         trace.package,
         _name(pkg, trace.package),
-        _TRACE_WORDS.get(trace.kind, trace.kind.value),
+        say.text(_TRACE_WORDS[trace.kind]) if trace.kind in _TRACE_WORDS else trace.kind.value,
         to_when(start, zone) if start else None,
         until=to_when(end, zone) if end and end != start else None,
         why=why,
@@ -229,11 +245,15 @@ def phone_clock(result: ScanResult) -> PhoneClock | None:
     return PhoneClock(reading, started + timedelta(seconds=took / 2), took / 2 + 1.0)
 
 
-def build_timeline(result: ScanResult, clock: PhoneClock | None = None) -> Timeline:
+def build_timeline(
+    result: ScanResult, clock: PhoneClock | None = None, say: Catalogue | None = None
+) -> Timeline:
     """Every flagged app's install and update, and every trace of a removed app, in order.
 
     ``clock``: the phone's clock against this computer's; read from ``result`` if None.
+    ``say``: the report's language (English by default).
     """
+    say = say or safe_catalogue()
     clock = clock or phone_clock(result)
     snapshot = result.snapshot
     zone_name = snapshot.device.timezone
@@ -243,35 +263,44 @@ def build_timeline(result: ScanResult, clock: PhoneClock | None = None) -> Timel
     for package, why in flagged.items():
         pkg = snapshot.package(package)
         if pkg is not None and pkg.installed and not pkg.partial:
-            events.extend(_package_events(pkg, why, zone))
-    events.extend(_traces(snapshot, flagged, zone))
+            events.extend(_package_events(pkg, why, zone, say))
+    events.extend(_traces(snapshot, flagged, zone, say))
     ordered = sorted(events, key=lambda e: (e.when is None, e.when.phone if e.when else 0, e.app))
     live = result.capture.transport in LIVE
+    known = zone_name if zone is not None else ""
     return Timeline(
-        zone_name if zone is not None else "",
-        clock_sentence(clock, live, snapshot.phone_clock),
+        known,
+        clock_sentence(clock, live, snapshot.phone_clock, say),
         tuple(ordered),
+        say.text("timeline.zone_known", zone=known) if known else say.text("timeline.zone_unknown"),
     )
 
 
 def _traces(
-    snapshot: DeviceSnapshot, flagged: dict[str, str], zone: ZoneInfo | None
+    snapshot: DeviceSnapshot, flagged: dict[str, str], zone: ZoneInfo | None, say: Catalogue
 ) -> Iterable[TimelineEvent]:
     removed = {t.package for t in snapshot.app_traces if t.kind is TraceKind.REMOVED}
     for trace in snapshot.app_traces:
         if trace.package in flagged or trace.package in removed:
-            why = flagged.get(trace.package) or "removed from the phone"
-            yield _trace_event(trace, snapshot.package(trace.package), why, zone)
+            why = flagged.get(trace.package) or say.text("timeline.removed_from_phone")
+            yield _trace_event(trace, snapshot.package(trace.package), why, zone, say)
 
 
-def timeline_lines(timeline: Timeline) -> Sequence[str]:
+def event_line(event: TimelineEvent, say: Catalogue, *, installer: bool = True) -> str:
+    """One event as a sentence (phone text inside: clean or escape before display)."""
+    when = event.when.text(say) if event.when else say.text("timeline.not_recorded")
+    values = {"when": when, "what": event.what, "app": event.app, "installer": event.installer}
+    key = "timeline.event" + ("_span" if event.until else "")
+    key += "_installed" if installer and event.installer else ""
+    until = event.until.text(say) if event.until else ""
+    return say.text(key, until=until, **values)
+
+
+def timeline_lines(timeline: Timeline, say: Catalogue | None = None) -> Sequence[str]:
     """The timeline as plain lines (phone text inside: clean or escape before display)."""
+    say = say or safe_catalogue()
     lines = [timeline.zone_text, timeline.clock]
     if not timeline.events:
-        lines.append("No app the scan flagged, and no removed app, has dates on the phone.")
-    for event in timeline.events:
-        when = event.when.text() if event.when else "date not recorded"
-        span = f" to {event.until.text()}" if event.until else ""
-        how = f", {event.installer}" if event.installer else ""
-        lines.append(f"{when}{span}: {event.what}: {event.app}{how}.")
+        lines.append(say.text("timeline.no_events"))
+    lines.extend(event_line(event, say) for event in timeline.events)
     return lines

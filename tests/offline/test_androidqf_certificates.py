@@ -134,7 +134,7 @@ def test_report_says_which_apps_certificates_were_and_were_not_checked(tmp_path,
     out = io.StringIO()
     terminal.render(result, Console(file=out, width=80, color_system=None))
     text = " ".join(out.getvalue().split())
-    assert "Signing certificates were checked for 1 app(s) (androidqf packages.json)" in text
+    assert "Signing certificates were checked for 1 app (androidqf packages.json)" in text
     assert "im.agg.imagedemo: androidqf recorded no signing certificate" in text
 
 

@@ -9,7 +9,9 @@ from types import MappingProxyType
 import pytest
 
 from scanner.guidance import GuidanceLibrary, load_guidance, load_helplines
-from scanner.report import html_report
+from scanner.i18n import catalogue
+from scanner.model import Severity
+from scanner.report import html_report, sections
 from scanner.report.headline import headline
 from tests.report.sample import (
     DB_SHA256,
@@ -96,7 +98,9 @@ def test_title_and_calm_summary_come_first(library: GuidanceLibrary) -> None:
 
 def test_findings_are_grouped_most_severe_first() -> None:
     page = _render(findings=ALL)  # given least severe first
-    order = [page.index(html_report._e(h)) for h in html_report.SEVERITY_HEADINGS.values()]
+    say = catalogue()
+    headings = [sections.severity_heading(say, severity) for severity in Severity]
+    order = [page.index(html_report._e(h)) for h in headings]
     assert order == sorted(order)
 
 
@@ -116,7 +120,7 @@ def test_each_finding_shows_its_evidence_and_app() -> None:
     page = _render(findings=ALL, label="Spy Notes")
     assert "package com.example.spy is installed" in page
     assert "com.example.reader/.Service is enabled" in page
-    assert 'App: <span class="phone">Spy Notes</span>' in page
+    assert 'App: <span class="phone" dir="auto">Spy Notes</span>' in page
     assert "read your messages" in page  # capabilities
 
 

@@ -48,6 +48,6 @@ def test_access_and_settings_changes_are_named() -> None:
 def test_the_html_section_gives_the_visits_and_escapes_descriptions() -> None:
     diff = _diff(DAY1, DAY2, HistoryChange(ChangeKind.APP_ADDED, "x", "New app: <b>x</b>.", None))
     page = history_section([diff])
-    assert "2026-11-01 to 2026-11-08" in page
+    assert '2026-11-01</bdi> to <bdi dir="ltr">2026-11-08' in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     assert history_section([]) == ""
