@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -79,6 +79,9 @@ _TEXT_REQUIRED = ("id", "title", "what_it_means", "options")
 _TEXT_OPTIONAL = ("removal_warning",)
 _LINE_REQUIRED = ("id", "name", "description", "sources")
 _LINE_OPTIONAL = ("number", "website", "email", "hours", "kind", "short")
+HELPLINE_WORDS = ("description", "short", "hours")
+"""The helpline fields a translation may give (``guidance/<lang>/helplines.yaml``); numbers,
+sites and sources stay in ``guidance/helplines.yaml`` for every language."""
 HELPLINE_KINDS = ("urgent", "main", "specialist", "more")
 """How prominent a helpline is: danger now, the first screen, help for particular people,
 or the full report only."""
@@ -176,6 +179,8 @@ class Helpline:
     """One of ``HELPLINE_KINDS``."""
     short: str | None = None
     """One line for the first screen of a report (the description is the full text)."""
+    translated: frozenset[str] = frozenset()
+    """Which of ``HELPLINE_WORDS`` are in the language asked for; the rest are English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,19 +470,88 @@ def _load_regions(base_dir: Traversable | None) -> dict[str, HelplineRegion]:
     return loaded
 
 
+def _helpline_words(
+    base_dir: Traversable | None, lang: str, regions: Mapping[str, HelplineRegion]
+) -> dict[str, tuple[str | None, dict[str, dict[str, str]]]]:
+    """``guidance/<lang>/helplines.yaml``: a region's name and its lines' words, by id.
+
+    Only words: a number or web address here would go unchecked, so it is refused."""
+    base = DEFAULT_BASE_DIR if base_dir is None else base_dir
+    path = _lang_dir(base, lang) / "helplines.yaml"
+    if lang == FALLBACK_LANG or not path.is_file():
+        return {}
+    shown = _display(lang, "helplines.yaml")
+    data = _read_mapping(path, shown)
+    _check_fields(data, ("regions",), (), shown)
+    raw = data["regions"]
+    if not isinstance(raw, dict):
+        raise _fail(shown, "regions must map region codes (like uk) to their words")
+    found: dict[str, tuple[str | None, dict[str, dict[str, str]]]] = {}
+    for code, body in raw.items():
+        if code not in regions:
+            raise _fail(shown, f"region {code!r} is not in guidance/helplines.yaml")
+        if not isinstance(body, dict):
+            raise _fail(shown, f"regions.{code} must be a mapping with name and lines")
+        _check_fields(body, (), ("name", "lines"), shown, f"regions.{code}")
+        name = _text(body["name"], shown, f"regions.{code}.name") if "name" in body else None
+        known = {line.id for line in regions[code].lines}
+        lines: dict[str, dict[str, str]] = {}
+        raw_lines = body.get("lines") or {}
+        if not isinstance(raw_lines, dict):
+            raise _fail(shown, f"regions.{code}.lines must map helpline ids to their words")
+        for line_id, words in raw_lines.items():
+            where = f"regions.{code}.lines.{line_id}"
+            if line_id not in known:
+                raise _fail(shown, f"{where}: no helpline {line_id!r} in region {code!r}")
+            if not isinstance(words, dict):
+                raise _fail(shown, f"{where} must be a mapping of field: words")
+            _check_fields(words, (), HELPLINE_WORDS, shown, where)
+            lines[str(line_id)] = {
+                field_name: _text(value, shown, f"{where}.{field_name}")
+                for field_name, value in words.items()
+            }
+        found[str(code)] = (name, lines)
+    return found
+
+
+def _in_language(
+    region: HelplineRegion, words: tuple[str | None, dict[str, dict[str, str]]]
+) -> HelplineRegion:
+    """The region with each field the translation gives; every other field stays English."""
+    name, by_line = words
+    lines = []
+    for line in region.lines:
+        own = by_line.get(line.id, {})
+        lines.append(
+            replace(
+                line,
+                description=own.get("description", line.description),
+                short=own.get("short", line.short),
+                hours=own.get("hours", line.hours),
+                translated=frozenset(own),
+            )
+        )
+    return HelplineRegion(code=region.code, name=name or region.name, lines=tuple(lines))
+
+
 def helpline_regions(base_dir: Traversable | None = None) -> tuple[str, ...]:
     """The region codes that have helplines, in file order (UK first)."""
     return tuple(_load_regions(base_dir))
 
 
-def load_helplines(region: str = "uk", base_dir: Traversable | None = None) -> HelplineRegion:
-    """The validated helplines for ``region``; raises ``GuidanceError`` for an unknown one."""
+def load_helplines(
+    region: str = "uk", base_dir: Traversable | None = None, lang: str = FALLBACK_LANG
+) -> HelplineRegion:
+    """The validated helplines for ``region``, their words in ``lang`` where translated
+    (English field by field otherwise); raises ``GuidanceError`` for an unknown region."""
     regions = _load_regions(base_dir)
     try:
-        return regions[region]
+        found = regions[region]
     except KeyError:
         raise GuidanceError(
             f"There is no helpline list for the region {region!r}. "
             f"Known regions: {', '.join(regions)}.",
             f"helplines.yaml has no region {region!r}",
         ) from None
+    words = _helpline_words(base_dir, lang, regions).get(region)
+    return found if words is None else _in_language(found, words)
