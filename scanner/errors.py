@@ -37,9 +37,13 @@ class ScannerError(Exception):
     @classmethod
     def said(cls, message_id: str, detail: str = "", **values: object) -> Self:
         """The error named by ``message_id``, its English words from the catalogue."""
-        from scanner.i18n import catalogue
+        try:
+            from scanner.i18n import catalogue
 
-        english = catalogue().text(message_id, **values)
+            english = catalogue().text(message_id, **values)
+        except Exception:  # the words' own files are damaged: still say which error it was
+            facts = ", ".join(f"{k}={v}" for k, v in values.items())
+            english = f"{message_id} ({facts})" if facts else message_id
         return cls(english, detail, message_id=message_id, values=values)
 
 

@@ -83,21 +83,23 @@ def _connect_usb(
     from scanner.cli.setup import step_printer
     from scanner.device.discovery import NoUsablePhone, SeveralPhones, wait_for_phone
     from scanner.device.obstacles import before_connect, obstacle_for_error
+    from scanner.setup_guide import guide_for
 
     say = words_for(args)
+    guide = guide_for(say.lang)
     console.print(Text(say.text("scan.waiting_usb")))
     try:
         phone = wait_for_phone(
-            on_step=step_printer(console),
+            on_step=step_printer(console, guide),
             serial=args.usb_serial,
             # No interactive chooser: the quick-exit listener owns the keyboard. With
             # several phones, the obstacle says which serials to pass with --usb-serial.
             choose=None,
         )
     except (SeveralPhones, NoUsablePhone) as exc:
-        raise NotConnected(obstacle_text(exc.obstacle), detail=exc.detail) from exc
+        raise NotConnected(obstacle_text(exc.obstacle, guide), detail=exc.detail) from exc
     for obstacle in before_connect(phone):
-        console.print(Text(obstacle_text(obstacle)))
+        console.print(Text(obstacle_text(obstacle, guide)))
     try:
         return PhoneConnection.connect_usb(
             signer,
@@ -109,7 +111,7 @@ def _connect_usb(
         known = obstacle_for_error(exc, phone)
         if known is None:
             raise
-        raise NotConnected(obstacle_text(known), detail=repr(exc)) from exc
+        raise NotConnected(obstacle_text(known, guide), detail=repr(exc)) from exc
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
