@@ -31,7 +31,8 @@ def _verify(args: argparse.Namespace, console: Console, say: Catalogue) -> int:
     for check in result.checks:
         mark_id = _MARKS.get(check.outcome.value)
         mark = say.text(mark_id) if mark_id else check.outcome.value
-        console.print(Text(say.text("commands.verify_line", mark=mark, sentence=check.sentence)))
+        sentence = check.words(say)
+        console.print(Text(say.text("commands.verify_line", mark=mark, sentence=sentence)))
     if result.signer is not None:
         signer = result.signer
         console.print(
@@ -48,7 +49,7 @@ def _verify(args: argparse.Namespace, console: Console, say: Catalogue) -> int:
                 else say.text("commands.handed_over", **facts)
             )
         )
-    console.print(Text(result.summary), style="bold")
+    console.print(Text(result.summary_in(say)), style="bold")
     return Exit.OK if result.ok else Exit.EVIDENCE_FAILED
 
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = sorted((ROOT / "scanner").rglob("*.py"))
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 SAYING = {"text", "count", "said"}
+FILE_ENDINGS = (".yaml", ".json", ".py", ".txt", ".md")
 
 
 def _trees() -> list[tuple[Path, ast.Module]]:
@@ -27,20 +28,23 @@ def _trees() -> list[tuple[Path, ast.Module]]:
 
 
 def _ids_said() -> dict[str, str]:
-    """Literal first arguments of ``….text(…)``, ``….count(…)`` and ``….said(…)`` calls."""
+    """Literal message ids given to calls: the first argument of ``….text(…)``,
+    ``….count(…)`` and ``….said(…)``, and any argument naming a message group (such as
+    ``_check(topic, outcome, "verify.unsigned")``)."""
+    groups = {key.split(".")[0] for key in ENGLISH}
     found: dict[str, str] = {}
     for path, tree in _trees():
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in SAYING
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-                and ID_RE.match(node.args[0].value)
-            ):
-                found[node.args[0].value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if not isinstance(node, ast.Call):
+                continue
+            saying = isinstance(node.func, ast.Attribute) and node.func.attr in SAYING
+            for index, arg in enumerate(node.args):
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    continue
+                if not ID_RE.match(arg.value) or arg.value.endswith(FILE_ENDINGS):
+                    continue  # not an id, or a file name such as capabilities.yaml
+                if (saying and index == 0) or arg.value.split(".")[0] in groups:
+                    found[arg.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
     return found
 
 
