@@ -14,6 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Self
 
+WORDS_UNREADABLE = (
+    "Something went wrong, and the scanner's own files with its words are missing or "
+    "damaged, so it cannot say more. Please reinstall it."
+)
+"""What an error says when no message catalogue can be read (English, kept in code)."""
+
 
 class ScannerError(Exception):
     """Base of every error the scanner raises on purpose."""
@@ -41,9 +47,8 @@ class ScannerError(Exception):
             from scanner.i18n import catalogue
 
             english = catalogue().text(message_id, **values)
-        except Exception:  # the words' own files are damaged: still say which error it was
-            facts = ", ".join(f"{k}={v}" for k, v in values.items())
-            english = f"{message_id} ({facts})" if facts else message_id
+        except Exception:  # no catalogue can be read: the one sentence that needs none
+            english = f"{WORDS_UNREADABLE} ({message_id})"
         return cls(english, detail, message_id=message_id, values=values)
 
 

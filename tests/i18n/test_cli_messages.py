@@ -12,7 +12,7 @@ import pytest
 
 from scanner.cli.main import main
 from scanner.cli.words import error_words
-from scanner.errors import NotConnected
+from scanner.errors import WORDS_UNREADABLE, NotConnected
 from scanner.i18n import Catalogue, LanguageInfo, catalogue, placeholders, read_messages
 from scanner.sigdb.model import CAPABILITY_IDS, CAPABILITY_WORDS
 
@@ -132,3 +132,12 @@ def test_a_device_error_reaches_the_screen_in_catalogue_words_with_exit_3(
     say = catalogue()
     expected = say.text("device.unreachable_check_on", label=f"127.0.0.1:{port}")
     assert f"{say.text('scan.lead_stopped')} {expected}" in shown
+
+
+def test_an_error_whose_words_cannot_be_found_still_says_plain_words() -> None:
+    # Damaged or missing catalogue files end the same way as an unknown id: one sentence
+    # that needs no catalogue, naming the id for whoever fixes it; never a traceback.
+    error = NotConnected.said("device.no_such_message_anywhere", detail="d", label="x")
+    assert error.message == f"{WORDS_UNREADABLE} (device.no_such_message_anywhere)"
+    assert error_words(error, catalogue()) == error.message
+    assert (error.detail, error.exit_code) == ("d", 3)
