@@ -132,8 +132,8 @@ class GuidanceLibrary:
         try:
             return self.texts[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner has no advice text for one of its results.",
+            raise GuidanceError.said(
+                "errors.no_advice_text",
                 f"unknown guidance key {key!r}; known: {', '.join(sorted(self.texts))}",
             ) from None
 
@@ -146,8 +146,8 @@ class GuidanceLibrary:
         try:
             return self.ui_texts[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its report texts.",
+            raise GuidanceError.said(
+                "errors.report_text_missing",
                 f"unknown UI text {key!r}; known: {', '.join(sorted(self.ui_texts))}",
             ) from None
 
@@ -156,8 +156,8 @@ class GuidanceLibrary:
         try:
             return self.ui_lists[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its report texts.",
+            raise GuidanceError.said(
+                "errors.report_text_missing",
                 f"unknown UI list {key!r}; known: {', '.join(sorted(self.ui_lists))}",
             ) from None
 
@@ -205,9 +205,8 @@ def _display(*parts: str) -> str:
 
 
 def _fail(shown: str, problem: str) -> GuidanceError:
-    return GuidanceError(
-        f"The advice file {shown} is damaged or incomplete: {problem}",
-        f"{shown}: {problem}",
+    return GuidanceError.said(
+        "errors.advice_file_damaged", f"{shown}: {problem}", file=shown, problem=problem
     )
 
 
@@ -215,16 +214,16 @@ def _read_mapping(path: Traversable, shown: str) -> dict[str, object]:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise GuidanceError(
-            f"The advice file {shown} could not be read.", f"{shown}: {exc}"
+        raise GuidanceError.said(
+            "errors.advice_file_unreadable", f"{shown}: {exc}", file=shown
         ) from exc
     except UnicodeDecodeError as exc:
         raise _fail(shown, "it is not UTF-8 text") from exc
     try:
         data = yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise GuidanceError(
-            f"The advice file {shown} is not valid YAML.", f"{shown}: {exc}"
+        raise GuidanceError.said(
+            "errors.advice_file_not_yaml", f"{shown}: {exc}", file=shown
         ) from exc
     if not isinstance(data, dict):
         raise _fail(shown, "the top level must be a mapping of field: value")
@@ -306,9 +305,10 @@ def _parse_ui(path: Traversable, shown: str) -> tuple[dict[str, str], dict[str, 
 
 def _lang_dir(base_dir: Traversable, lang: str) -> Traversable:
     if not _LANG_RE.match(lang):
-        raise GuidanceError(
-            f"{lang!r} is not a language code the scanner understands (try 'en').",
+        raise GuidanceError.said(
+            "errors.not_a_language_we_know",
             f"language code {lang!r} does not match {_LANG_RE.pattern}",
+            lang=repr(lang),
         )
     return base_dir / lang
 
@@ -352,10 +352,7 @@ def load_guidance(
     base = DEFAULT_BASE_DIR if base_dir is None else base_dir
     en_dir = base / FALLBACK_LANG
     if not en_dir.is_dir():
-        raise GuidanceError(
-            "The scanner's advice texts are missing. Please reinstall it.",
-            f"no folder {en_dir}",
-        )
+        raise GuidanceError.said("errors.advice_missing", f"no folder {en_dir}")
     texts, ui_texts, ui_lists = _load_language(base, FALLBACK_LANG)
     missing = [key for key in (*FINDING_KEYS, *REPORT_KEYS) if key not in texts]
     missing += [
@@ -364,8 +361,8 @@ def load_guidance(
         if key not in ui_texts and key not in ui_lists
     ]
     if missing:
-        raise GuidanceError(
-            "The scanner's English advice texts are incomplete. Please reinstall it.",
+        raise GuidanceError.said(
+            "errors.advice_incomplete",
             f"{en_dir}: missing {', '.join(missing)}",
         )
 
@@ -374,9 +371,10 @@ def load_guidance(
         own_texts, own_ui, own_lists = _load_language(base, lang)
         extra = sorted(set(own_texts) - set(texts))
         if extra:
-            raise GuidanceError(
-                f"The advice texts for {lang!r} do not match the English ones.",
+            raise GuidanceError.said(
+                "errors.advice_mismatch",
                 f"{base / lang}: keys with no English original: {', '.join(extra)}",
+                lang=repr(lang),
             )
         fallbacks = frozenset(
             [key for key in texts if key not in own_texts]
@@ -548,10 +546,11 @@ def load_helplines(
     try:
         found = regions[region]
     except KeyError:
-        raise GuidanceError(
-            f"There is no helpline list for the region {region!r}. "
-            f"Known regions: {', '.join(regions)}.",
+        raise GuidanceError.said(
+            "errors.no_region",
             f"helplines.yaml has no region {region!r}",
+            region=repr(region),
+            known=", ".join(regions),
         ) from None
     words = _helpline_words(base_dir, lang, regions).get(region)
     return found if words is None else _in_language(found, words)

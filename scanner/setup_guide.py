@@ -461,7 +461,7 @@ def load_setup_guide(lang: str = "en", base_dir: Traversable | None = None) -> S
     Raises ``GuidanceError`` naming the file when one is missing or malformed.
     """
     if not _LANG_RE.match(lang):
-        raise GuidanceError.said("errors.not_a_language", lang, lang=lang)
+        raise GuidanceError.said("errors.not_a_language", lang, lang=repr(lang))
     base = DEFAULT_BASE_DIR if base_dir is None else base_dir
     english = _load_english(base)
     if lang == "en":
