@@ -345,7 +345,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             ask = keys.ask_secret if keys.enabled else None
             outputs.write_outputs(args, result, console, ask, keys.ask_line if ask else None)
             if not result.stopped_by_person:
-                keys.wait_for_close()
+                keys.wait_for_close(say=say)
     except KeyboardInterrupt:
         # Ctrl-C outside the reading (connecting, or while writing): nothing more to keep.
         console.print()
