@@ -33,11 +33,18 @@ from scanner.cli.quickexit import (
     backend_name,
     interactive,
 )
-from scanner.cli.words import error_words, words_for
+from scanner.cli.words import error_words, readable, words_for
 from scanner.errors import GuidanceError
 from scanner.i18n import Catalogue
 
 _POLL_S = 0.2
+# The warning matters most when no words can be read at all, so it is kept here too.
+_FALLBACK_HEADING = "Before the check"
+_FALLBACK_NOTE = (
+    "This check is not invisible. An app that watches the phone could see its screen "
+    "while you get it ready. (The full advice text could not be read.)"
+)
+_FALLBACK_KEYS = "Press Enter to go on, or Q to stop."
 
 
 class Route(enum.Enum):
@@ -122,6 +129,8 @@ def _texts(route: Route, say: Catalogue, *, discreet: bool = False) -> tuple[tup
         return tuple(library.ui(key) for key in keys), library.ui("before_scan_keys")
     except GuidanceError as exc:
         # The warning matters more than its exact words: say it in short, and why.
+        if not readable(say):
+            return (_FALLBACK_NOTE, exc.message), _FALLBACK_KEYS
         return (
             (say.text("prescan.fallback_note"), error_words(exc, say)),
             say.text("prescan.fallback_keys"),
@@ -145,7 +154,8 @@ def before_scan(
     say = words_for(args)
     paragraphs, keys = _texts(route, say, discreet=getattr(args, "discreet", False))
     console.print()
-    console.print(Text(say.text("prescan.heading"), style="bold"))
+    heading = say.text("prescan.heading") if readable(say) else _FALLBACK_HEADING
+    console.print(Text(heading, style="bold"))
     for paragraph in paragraphs:
         console.print(Text(paragraph))
         console.print()

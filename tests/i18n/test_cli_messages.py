@@ -141,3 +141,16 @@ def test_an_error_whose_words_cannot_be_found_still_says_plain_words() -> None:
     assert error.message == f"{WORDS_UNREADABLE} (device.no_such_message_anywhere)"
     assert error_words(error, catalogue()) == error.message
     assert (error.detail, error.exit_code) == ("d", 3)
+
+
+def test_with_no_message_files_the_cli_words_are_the_last_resort_sentence() -> None:
+    from scanner.cli.words import _LAST_RESORT, readable
+
+    say = Catalogue(LanguageInfo("en", "English", "English"), _LAST_RESORT, _LAST_RESORT)
+    assert not readable(say) and readable(catalogue())
+    assert say.text("scan.internal", name="KeyError") == f"{WORDS_UNREADABLE} (scan.internal)"
+    assert say.count("forget.done", 3) == f"{WORDS_UNREADABLE} (forget.done)"
+    # An error raised with English words keeps them rather than the last resort.
+    assert error_words(NotConnected.said("device.connection_lost"), say) == (
+        "The connection to the phone was lost."
+    )
