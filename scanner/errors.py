@@ -3,9 +3,22 @@
 Every error carries ``message`` (plain words a frightened non-expert can act on) and
 ``detail`` (technical, shown only with ``--debug``). ``cli.py`` maps each class to one
 documented exit code.
+
+An error may also name its words by id (``message_id``, a ``guidance/<lang>/messages``
+key) with the facts that fill them (``values``): the command line then shows them in the
+reader's language, and ``message`` keeps the English words for logs and reports.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Self
+
+WORDS_UNREADABLE = (
+    "Something went wrong, and the scanner's own files with its words are missing or "
+    "damaged, so it cannot say more. Please reinstall it."
+)
+"""What an error says when no message catalogue can be read (English, kept in code)."""
 
 
 class ScannerError(Exception):
@@ -13,10 +26,30 @@ class ScannerError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        detail: str = "",
+        *,
+        message_id: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail
+        self.message_id = message_id
+        self.values: dict[str, object] = dict(values or {})
+
+    @classmethod
+    def said(cls, message_id: str, detail: str = "", **values: object) -> Self:
+        """The error named by ``message_id``, its English words from the catalogue."""
+        try:
+            from scanner.i18n import catalogue
+
+            english = catalogue().text(message_id, **values)
+        except Exception:  # no catalogue can be read: the one sentence that needs none
+            english = f"{WORDS_UNREADABLE} ({message_id})"
+        return cls(english, detail, message_id=message_id, values=values)
 
 
 class DeviceError(ScannerError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -79,6 +79,9 @@ _TEXT_REQUIRED = ("id", "title", "what_it_means", "options")
 _TEXT_OPTIONAL = ("removal_warning",)
 _LINE_REQUIRED = ("id", "name", "description", "sources")
 _LINE_OPTIONAL = ("number", "website", "email", "hours", "kind", "short")
+HELPLINE_WORDS = ("description", "short", "hours")
+"""The helpline fields a translation may give (``guidance/<lang>/helplines.yaml``); numbers,
+sites and sources stay in ``guidance/helplines.yaml`` for every language."""
 HELPLINE_KINDS = ("urgent", "main", "specialist", "more")
 """How prominent a helpline is: danger now, the first screen, help for particular people,
 or the full report only."""
@@ -129,8 +132,8 @@ class GuidanceLibrary:
         try:
             return self.texts[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner has no advice text for one of its results.",
+            raise GuidanceError.said(
+                "errors.no_advice_text",
                 f"unknown guidance key {key!r}; known: {', '.join(sorted(self.texts))}",
             ) from None
 
@@ -143,8 +146,8 @@ class GuidanceLibrary:
         try:
             return self.ui_texts[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its report texts.",
+            raise GuidanceError.said(
+                "errors.report_text_missing",
                 f"unknown UI text {key!r}; known: {', '.join(sorted(self.ui_texts))}",
             ) from None
 
@@ -153,8 +156,8 @@ class GuidanceLibrary:
         try:
             return self.ui_lists[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its report texts.",
+            raise GuidanceError.said(
+                "errors.report_text_missing",
                 f"unknown UI list {key!r}; known: {', '.join(sorted(self.ui_lists))}",
             ) from None
 
@@ -176,6 +179,8 @@ class Helpline:
     """One of ``HELPLINE_KINDS``."""
     short: str | None = None
     """One line for the first screen of a report (the description is the full text)."""
+    translated: frozenset[str] = frozenset()
+    """Which of ``HELPLINE_WORDS`` are in the language asked for; the rest are English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +205,8 @@ def _display(*parts: str) -> str:
 
 
 def _fail(shown: str, problem: str) -> GuidanceError:
-    return GuidanceError(
-        f"The advice file {shown} is damaged or incomplete: {problem}",
-        f"{shown}: {problem}",
+    return GuidanceError.said(
+        "errors.advice_file_damaged", f"{shown}: {problem}", file=shown, problem=problem
     )
 
 
@@ -210,16 +214,16 @@ def _read_mapping(path: Traversable, shown: str) -> dict[str, object]:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise GuidanceError(
-            f"The advice file {shown} could not be read.", f"{shown}: {exc}"
+        raise GuidanceError.said(
+            "errors.advice_file_unreadable", f"{shown}: {exc}", file=shown
         ) from exc
     except UnicodeDecodeError as exc:
         raise _fail(shown, "it is not UTF-8 text") from exc
     try:
         data = yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise GuidanceError(
-            f"The advice file {shown} is not valid YAML.", f"{shown}: {exc}"
+        raise GuidanceError.said(
+            "errors.advice_file_not_yaml", f"{shown}: {exc}", file=shown
         ) from exc
     if not isinstance(data, dict):
         raise _fail(shown, "the top level must be a mapping of field: value")
@@ -301,9 +305,10 @@ def _parse_ui(path: Traversable, shown: str) -> tuple[dict[str, str], dict[str, 
 
 def _lang_dir(base_dir: Traversable, lang: str) -> Traversable:
     if not _LANG_RE.match(lang):
-        raise GuidanceError(
-            f"{lang!r} is not a language code the scanner understands (try 'en').",
+        raise GuidanceError.said(
+            "errors.not_a_language_we_know",
             f"language code {lang!r} does not match {_LANG_RE.pattern}",
+            lang=repr(lang),
         )
     return base_dir / lang
 
@@ -347,10 +352,7 @@ def load_guidance(
     base = DEFAULT_BASE_DIR if base_dir is None else base_dir
     en_dir = base / FALLBACK_LANG
     if not en_dir.is_dir():
-        raise GuidanceError(
-            "The scanner's advice texts are missing. Please reinstall it.",
-            f"no folder {en_dir}",
-        )
+        raise GuidanceError.said("errors.advice_missing", f"no folder {en_dir}")
     texts, ui_texts, ui_lists = _load_language(base, FALLBACK_LANG)
     missing = [key for key in (*FINDING_KEYS, *REPORT_KEYS) if key not in texts]
     missing += [
@@ -359,8 +361,8 @@ def load_guidance(
         if key not in ui_texts and key not in ui_lists
     ]
     if missing:
-        raise GuidanceError(
-            "The scanner's English advice texts are incomplete. Please reinstall it.",
+        raise GuidanceError.said(
+            "errors.advice_incomplete",
             f"{en_dir}: missing {', '.join(missing)}",
         )
 
@@ -369,9 +371,10 @@ def load_guidance(
         own_texts, own_ui, own_lists = _load_language(base, lang)
         extra = sorted(set(own_texts) - set(texts))
         if extra:
-            raise GuidanceError(
-                f"The advice texts for {lang!r} do not match the English ones.",
+            raise GuidanceError.said(
+                "errors.advice_mismatch",
                 f"{base / lang}: keys with no English original: {', '.join(extra)}",
+                lang=repr(lang),
             )
         fallbacks = frozenset(
             [key for key in texts if key not in own_texts]
@@ -465,19 +468,89 @@ def _load_regions(base_dir: Traversable | None) -> dict[str, HelplineRegion]:
     return loaded
 
 
+def _helpline_words(
+    base_dir: Traversable | None, lang: str, regions: Mapping[str, HelplineRegion]
+) -> dict[str, tuple[str | None, dict[str, dict[str, str]]]]:
+    """``guidance/<lang>/helplines.yaml``: a region's name and its lines' words, by id.
+
+    Only words: a number or web address here would go unchecked, so it is refused."""
+    base = DEFAULT_BASE_DIR if base_dir is None else base_dir
+    path = _lang_dir(base, lang) / "helplines.yaml"
+    if lang == FALLBACK_LANG or not path.is_file():
+        return {}
+    shown = _display(lang, "helplines.yaml")
+    data = _read_mapping(path, shown)
+    _check_fields(data, ("regions",), (), shown)
+    raw = data["regions"]
+    if not isinstance(raw, dict):
+        raise _fail(shown, "regions must map region codes (like uk) to their words")
+    found: dict[str, tuple[str | None, dict[str, dict[str, str]]]] = {}
+    for code, body in raw.items():
+        if code not in regions:
+            raise _fail(shown, f"region {code!r} is not in guidance/helplines.yaml")
+        if not isinstance(body, dict):
+            raise _fail(shown, f"regions.{code} must be a mapping with name and lines")
+        _check_fields(body, (), ("name", "lines"), shown, f"regions.{code}")
+        name = _text(body["name"], shown, f"regions.{code}.name") if "name" in body else None
+        known = {line.id for line in regions[code].lines}
+        lines: dict[str, dict[str, str]] = {}
+        raw_lines = body.get("lines") or {}
+        if not isinstance(raw_lines, dict):
+            raise _fail(shown, f"regions.{code}.lines must map helpline ids to their words")
+        for line_id, words in raw_lines.items():
+            where = f"regions.{code}.lines.{line_id}"
+            if line_id not in known:
+                raise _fail(shown, f"{where}: no helpline {line_id!r} in region {code!r}")
+            if not isinstance(words, dict):
+                raise _fail(shown, f"{where} must be a mapping of field: words")
+            _check_fields(words, (), HELPLINE_WORDS, shown, where)
+            lines[str(line_id)] = {
+                field_name: _text(value, shown, f"{where}.{field_name}")
+                for field_name, value in words.items()
+            }
+        found[str(code)] = (name, lines)
+    return found
+
+
+def _in_language(
+    region: HelplineRegion, words: tuple[str | None, dict[str, dict[str, str]]]
+) -> HelplineRegion:
+    """The region with each field the translation gives; every other field stays English."""
+    name, by_line = words
+    lines = []
+    for line in region.lines:
+        own = by_line.get(line.id, {})
+        lines.append(
+            replace(
+                line,
+                description=own.get("description", line.description),
+                short=own.get("short", line.short),
+                hours=own.get("hours", line.hours),
+                translated=frozenset(own),
+            )
+        )
+    return HelplineRegion(code=region.code, name=name or region.name, lines=tuple(lines))
+
+
 def helpline_regions(base_dir: Traversable | None = None) -> tuple[str, ...]:
     """The region codes that have helplines, in file order (UK first)."""
     return tuple(_load_regions(base_dir))
 
 
-def load_helplines(region: str = "uk", base_dir: Traversable | None = None) -> HelplineRegion:
-    """The validated helplines for ``region``; raises ``GuidanceError`` for an unknown one."""
+def load_helplines(
+    region: str = "uk", base_dir: Traversable | None = None, lang: str = FALLBACK_LANG
+) -> HelplineRegion:
+    """The validated helplines for ``region``, their words in ``lang`` where translated
+    (English field by field otherwise); raises ``GuidanceError`` for an unknown region."""
     regions = _load_regions(base_dir)
     try:
-        return regions[region]
+        found = regions[region]
     except KeyError:
-        raise GuidanceError(
-            f"There is no helpline list for the region {region!r}. "
-            f"Known regions: {', '.join(regions)}.",
+        raise GuidanceError.said(
+            "errors.no_region",
             f"helplines.yaml has no region {region!r}",
+            region=repr(region),
+            known=", ".join(regions),
         ) from None
+    words = _helpline_words(base_dir, lang, regions).get(region)
+    return found if words is None else _in_language(found, words)

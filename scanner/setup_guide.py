@@ -11,6 +11,10 @@ is not involved:
 - ``obstacles.yaml``: what went wrong and what to try, one entry per obstacle id in
   ``scanner/device/obstacles.py``.
 
+English is complete. Another language may give any part of these files: each text it
+lacks (a vendor's step list, a message, an obstacle's message or fix) is served in
+English, and the facts (vendor ids, aliases, USB ids) always come from English.
+
 This module checks the files' shape and hands the texts out; the wording rules (reading
 ease, short sentences, the removal caveat in after-scan texts) are enforced by
 ``tests/discovery/``.
@@ -22,7 +26,7 @@ import functools
 import re
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
 from pathlib import PurePosixPath
 from types import MappingProxyType
@@ -132,6 +136,8 @@ class SetupGuide:
     messages: Mapping[str, str]
     message_lists: Mapping[str, tuple[str, ...]]
     obstacles: Mapping[str, ObstacleText]
+    fallbacks: frozenset[str] = field(default_factory=frozenset)
+    """Texts served in English because the translation lacks them (``file:key``)."""
 
     def vendor(self, name: str) -> VendorGuide:
         """The guide for a vendor id or alias ("pixel", "redmi"); raises for an unknown one."""
@@ -141,9 +147,11 @@ class SetupGuide:
         for guide in self.vendors.values():
             if key in guide.aliases:
                 return guide
-        raise GuidanceError(
-            f"There are no setup steps for {name!r}. Known: {', '.join(self.vendor_ids())}.",
+        raise GuidanceError.said(
+            "errors.no_vendor_steps",
             f"unknown vendor {name!r}",
+            name=repr(name),
+            known=", ".join(self.vendor_ids()),
         )
 
     def vendor_ids(self) -> tuple[str, ...]:
@@ -180,8 +188,8 @@ class SetupGuide:
         try:
             text = self.messages[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its setup texts.", f"unknown message {key!r}"
+            raise GuidanceError.said(
+                "errors.setup_text_missing", f"unknown message {key!r}"
             ) from None
         return _fill(text, values) if MESSAGE_PLACEHOLDERS.get(key) else text
 
@@ -190,18 +198,15 @@ class SetupGuide:
         try:
             return self.message_lists[key]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its setup texts.", f"unknown list {key!r}"
-            ) from None
+            raise GuidanceError.said("errors.setup_text_missing", f"unknown list {key!r}") from None
 
     def obstacle(self, obstacle_id: str, **values: str) -> ObstacleText:
         """The words for one obstacle, placeholders filled from ``values``."""
         try:
             text = self.obstacles[obstacle_id]
         except KeyError:
-            raise GuidanceError(
-                "The scanner is missing one of its setup texts.",
-                f"unknown obstacle {obstacle_id!r}",
+            raise GuidanceError.said(
+                "errors.setup_text_missing", f"unknown obstacle {obstacle_id!r}"
             ) from None
         if not OBSTACLE_PLACEHOLDERS.get(obstacle_id):
             return text
@@ -217,8 +222,8 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
 
 
 def _fail(shown: str, problem: str) -> GuidanceError:
-    return GuidanceError(
-        f"The setup file {shown} is damaged or incomplete: {problem}", f"{shown}: {problem}"
+    return GuidanceError.said(
+        "errors.setup_file_damaged", f"{shown}: {problem}", file=shown, problem=problem
     )
 
 
@@ -226,7 +231,7 @@ def _read(path: Traversable, shown: str) -> dict[str, object]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except OSError as exc:
-        raise GuidanceError(f"The setup file {shown} could not be read.", repr(exc)) from exc
+        raise GuidanceError.said("errors.setup_file_unreadable", repr(exc), file=shown) from exc
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise _fail(shown, f"it is not valid UTF-8 YAML ({exc})") from exc
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
@@ -343,19 +348,135 @@ def _parse_obstacles(path: Traversable, shown: str) -> dict[str, ObstacleText]:
     return loaded
 
 
+_VENDOR_WORDS = ("name", "developer_options", "usb_debugging", "after_scan", "notes")
+"""The parts of a vendor file a translation gives; the rest are facts, kept from English."""
+
+
+def _translated_vendor(path: Traversable, shown: str, english: VendorGuide) -> VendorGuide:
+    data = _read(path, shown)
+    _check_fields(data, (), ("id", *_VENDOR_WORDS, "aliases", "usb_vendor_ids"), shown)
+    steps = {
+        name: _texts(data[name], shown, name)
+        for name in ("developer_options", "usb_debugging", "after_scan", "notes")
+        if name in data
+    }
+    for name, items in steps.items():
+        for index, item in enumerate(items):
+            _check_placeholders(item, frozenset(), shown, f"{name}[{index}]")
+    return replace(
+        english,
+        name=_text(data["name"], shown, "name") if "name" in data else english.name,
+        developer_options=steps.get("developer_options", english.developer_options),
+        usb_debugging=steps.get("usb_debugging", english.usb_debugging),
+        after_scan=steps.get("after_scan", english.after_scan),
+        notes=steps.get("notes", english.notes),
+    )
+
+
+def _translated_messages(
+    path: Traversable, shown: str
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    data = _read(path, shown)
+    _check_fields(data, (), ("id", *MESSAGE_KEYS, *MESSAGE_LIST_KEYS), shown)
+    texts = {key: _text(data[key], shown, key) for key in MESSAGE_KEYS if key in data}
+    lists = {key: _texts(data[key], shown, key) for key in MESSAGE_LIST_KEYS if key in data}
+    for key, text in texts.items():
+        _check_placeholders(text, MESSAGE_PLACEHOLDERS.get(key, frozenset()), shown, key)
+    return texts, lists
+
+
+def _translated_obstacles(
+    path: Traversable, shown: str, english: Mapping[str, ObstacleText]
+) -> tuple[dict[str, ObstacleText], set[str]]:
+    """The obstacles a translation gives, each part it lacks in English; and those parts."""
+    data = _read(path, shown)
+    _check_fields(data, (), ("id", *OBSTACLE_IDS), shown)
+    loaded: dict[str, ObstacleText] = {}
+    lacking: set[str] = set()
+    for obstacle_id in OBSTACLE_IDS:
+        body = data.get(obstacle_id)
+        if body is None:
+            continue
+        if not isinstance(body, dict):
+            raise _fail(shown, f"{obstacle_id} must be a mapping with message and fix")
+        _check_fields(body, (), ("message", "fix"), f"{shown} ({obstacle_id})")
+        allowed = OBSTACLE_PLACEHOLDERS.get(obstacle_id, frozenset())
+        parts = {}
+        for part in ("message", "fix"):
+            if part in body:
+                parts[part] = _text(body[part], shown, f"{obstacle_id}.{part}")
+                _check_placeholders(parts[part], allowed, shown, f"{obstacle_id}.{part}")
+            else:
+                lacking.add(f"obstacles:{obstacle_id}.{part}")
+        loaded[obstacle_id] = replace(english[obstacle_id], **parts)
+    return loaded, lacking
+
+
+def _in_language(english: SetupGuide, folder: Traversable, lang: str) -> SetupGuide:
+    """``english`` with every text the translation in ``folder`` gives."""
+    vendors = dict(english.vendors)
+    messages = dict(english.messages)
+    lists = dict(english.message_lists)
+    obstacles = dict(english.obstacles)
+    given: set[str] = set()
+    lacking: set[str] = set()
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        shown = f"guidance/{lang}/setup/{path.name}"
+        name = PurePosixPath(path.name)
+        if name.suffix != ".yaml":
+            raise _fail(shown, "only lower-case .yaml files belong in the setup folder")
+        if name.stem == MESSAGES_FILE:
+            own_texts, own_lists = _translated_messages(path, shown)
+            messages.update(own_texts)
+            lists.update(own_lists)
+            given |= {f"messages:{key}" for key in (*own_texts, *own_lists)}
+        elif name.stem == OBSTACLES_FILE:
+            own, parts_lacking = _translated_obstacles(path, shown, english.obstacles)
+            obstacles.update(own)
+            given |= {f"obstacles:{key}.{part}" for key in own for part in ("message", "fix")}
+            lacking |= parts_lacking
+        elif name.stem in english.vendors:
+            vendors[name.stem] = _translated_vendor(path, shown, english.vendors[name.stem])
+            given.add(f"vendor:{name.stem}")
+        else:
+            raise _fail(shown, f"there is no English setup file {name.stem}.yaml to translate")
+    every = {f"messages:{k}" for k in (*english.messages, *english.message_lists)}
+    every |= {f"obstacles:{k}.{part}" for k in english.obstacles for part in ("message", "fix")}
+    every |= {f"vendor:{k}" for k in english.vendors}
+    return SetupGuide(
+        lang=lang,
+        vendors=MappingProxyType(vendors),
+        messages=MappingProxyType(messages),
+        message_lists=MappingProxyType(lists),
+        obstacles=MappingProxyType(obstacles),
+        fallbacks=frozenset((every - given) | lacking),
+    )
+
+
 def load_setup_guide(lang: str = "en", base_dir: Traversable | None = None) -> SetupGuide:
-    """Load and validate every setup text for ``lang`` (English only for now).
+    """Load and validate every setup text for ``lang``, English where it lacks one.
 
     Raises ``GuidanceError`` naming the file when one is missing or malformed.
     """
     if not _LANG_RE.match(lang):
-        raise GuidanceError(f"{lang!r} is not a language code (try 'en').", lang)
+        raise GuidanceError.said("errors.not_a_language", lang, lang=repr(lang))
     base = DEFAULT_BASE_DIR if base_dir is None else base_dir
+    english = _load_english(base)
+    if lang == "en":
+        return english
     folder = base / lang / "setup"
     if not folder.is_dir():
-        raise GuidanceError(
-            "The scanner's setup steps are missing. Please reinstall it.", f"no folder {folder}"
-        )
+        return replace(english, lang=lang, fallbacks=frozenset({"*"}))
+    return _in_language(english, folder, lang)
+
+
+def _load_english(base: Traversable) -> SetupGuide:
+    lang = "en"
+    folder = base / lang / "setup"
+    if not folder.is_dir():
+        raise GuidanceError.said("errors.setup_missing", f"no folder {folder}")
     vendors: dict[str, VendorGuide] = {}
     messages: dict[str, str] = {}
     lists: dict[str, tuple[str, ...]] = {}
@@ -383,8 +504,8 @@ def load_setup_guide(lang: str = "en", base_dir: Traversable | None = None) -> S
         if not have
     ]
     if missing:
-        raise GuidanceError(
-            "The scanner's setup steps are incomplete. Please reinstall it.",
+        raise GuidanceError.said(
+            "errors.setup_incomplete",
             f"{folder}: missing {', '.join(f'{m}.yaml' for m in missing)}",
         )
     return SetupGuide(
@@ -400,3 +521,9 @@ def load_setup_guide(lang: str = "en", base_dir: Traversable | None = None) -> S
 def default_guide() -> SetupGuide:
     """The shipped English setup texts, loaded once."""
     return load_setup_guide()
+
+
+@functools.cache
+def guide_for(lang: str) -> SetupGuide:
+    """The shipped setup texts in ``lang`` (English per text where not translated), loaded once."""
+    return default_guide() if lang == "en" else load_setup_guide(lang)

@@ -125,7 +125,7 @@ def save_scan(
     """
     file = Path(path)
     if file.is_dir():
-        raise ReportError(f"{file} is a folder. Give a file name for the case file.")
+        raise ReportError.said("casefile.is_a_folder", path=file)
     record = as_record(scan)
     try:
         make_missing_parents(file)
@@ -135,12 +135,12 @@ def save_scan(
             else:
                 strong, why = passphrase_strength(passphrase)
                 if not strong:
-                    raise WeakPassphrase(f"{why} The scan was not saved to the case file.")
+                    raise WeakPassphrase.said("casefile.weak_not_saved", why=why)
                 earlier = ()
             case = CaseFile((*earlier, record))
             atomic_write(file, seal(_encode(case), passphrase, scrypt), write=write)
     except LockBusy as exc:
-        raise CaseFileBusy(CASE_FILE_BUSY, str(exc)) from exc
+        raise CaseFileBusy(CASE_FILE_BUSY, str(exc), message_id="casefile.busy") from exc
     except OSError as exc:  # the lock file or a missing folder could not be made
         raise write_error(file, exc) from exc
     return case
@@ -150,9 +150,9 @@ def _read(file: Path) -> bytes:
     try:
         return file.read_bytes()
     except FileNotFoundError as exc:
-        raise ReportError(f"There is no case file at {file}.", str(exc)) from exc
+        raise ReportError.said("casefile.no_case_file", str(exc), path=file) from exc
     except OSError as exc:
-        raise ReportError(f"The case file {file} could not be read.", str(exc)) from exc
+        raise ReportError.said("casefile.case_unreadable", str(exc), path=file) from exc
 
 
 def _iso(value: datetime) -> str:
@@ -199,9 +199,8 @@ def _decode(plaintext: bytes, name: str) -> CaseFile:
             raise ValueError("not a phone-check case payload")
         return CaseFile(tuple(_scan_from_json(s) for s in payload["scans"]))
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
-        raise CaseFileDamaged(
-            f"The case file {name} opened, but its content is not in the expected form.",
-            f"{type(exc).__name__}: {exc}",
+        raise CaseFileDamaged.said(
+            "casefile.content_unexpected", f"{type(exc).__name__}: {exc}", name=name
         ) from exc
 
 

@@ -99,7 +99,7 @@ def _derive(passphrase: str, salt: bytes, params: ScryptParams) -> tuple[bytes, 
 def seal(plaintext: bytes, passphrase: str, params: ScryptParams = DEFAULT_SCRYPT) -> bytes:
     """Compress and encrypt ``plaintext`` into a complete case file image."""
     if not passphrase:
-        raise ReportError("Please choose a passphrase: a case file is never saved without one.")
+        raise ReportError.said("casefile.passphrase_needed")
     salt = secrets.token_bytes(SALT_BYTES)
     nonce = secrets.token_bytes(NONCE_BYTES)
     key, key_check = _derive(passphrase, salt, params)
@@ -112,27 +112,24 @@ def seal(plaintext: bytes, passphrase: str, params: ScryptParams = DEFAULT_SCRYP
 
 def open_sealed(data: bytes, passphrase: str, name: str) -> bytes:
     """Decrypt a case file image; ``name`` is used in error messages only."""
-    damaged = (
-        f"The case file {name} is damaged or was changed after it was saved, "
-        "so it cannot be opened."
-    )
     head = data[: len(MAGIC)]
     if head != MAGIC[: len(head)]:
-        raise CaseFileDamaged(
-            f"{name} is not a phone-check case file, or its beginning is damaged.",
-            f"starts with {head!r}, expected {MAGIC!r}",
+        raise CaseFileDamaged.said(
+            "casefile.not_a_case_file", f"starts with {head!r}, expected {MAGIC!r}", name=name
         )
     if len(data) < HEADER_BYTES + _GCM_TAG_BYTES:
-        raise CaseFileDamaged(damaged, f"only {len(data)} bytes: the file was cut short")
+        raise _damaged(name, f"only {len(data)} bytes: the file was cut short")
     fields, digest = data[: _FIELDS.size], data[_FIELDS.size : HEADER_BYTES]
     if not hmac.compare_digest(hashlib.sha256(fields).digest(), digest):
-        raise CaseFileDamaged(damaged, "header checksum does not match")
+        raise _damaged(name, "header checksum does not match")
     _, version, log2_n, r, p, salt, nonce, key_check = _FIELDS.unpack(fields)
     if version != FORMAT_VERSION:
-        raise CaseFileDamaged(
-            f"The case file {name} was written by a different version of phone-check "
-            f"(format {version}); this version reads format {FORMAT_VERSION}.",
+        raise CaseFileDamaged.said(
+            "casefile.other_version",
             f"format version {version}",
+            name=name,
+            version=version,
+            ours=FORMAT_VERSION,
         )
     if not (
         1 <= log2_n <= _MAX_LOG2_N
@@ -140,18 +137,22 @@ def open_sealed(data: bytes, passphrase: str, name: str) -> bytes:
         and 1 <= p <= _MAX_P
         and 128 * r * (1 << log2_n) <= _MAX_SCRYPT_BYTES
     ):
-        raise CaseFileDamaged(damaged, f"scrypt parameters out of range: {log2_n=} {r=} {p=}")
+        raise _damaged(name, f"scrypt parameters out of range: {log2_n=} {r=} {p=}")
     key, expected_check = _derive(passphrase, salt, ScryptParams(log2_n, r, p))
     if not hmac.compare_digest(key_check, expected_check):
-        raise WrongPassphrase("The passphrase does not open this case file. Nothing was changed.")
+        raise WrongPassphrase.said("casefile.wrong_passphrase")
     try:
         compressed = AESGCM(key).decrypt(nonce, data[HEADER_BYTES:], data[:HEADER_BYTES])
     except InvalidTag as exc:
-        raise CaseFileDamaged(damaged, "authentication tag does not match") from exc
+        raise _damaged(name, "authentication tag does not match") from exc
     try:
         return zlib.decompress(compressed)
     except zlib.error as exc:  # authenticated, so only a bug in an old writer gets here
-        raise CaseFileDamaged(damaged, f"content does not decompress: {exc}") from exc
+        raise _damaged(name, f"content does not decompress: {exc}") from exc
+
+
+def _damaged(name: str, detail: str) -> CaseFileDamaged:
+    return CaseFileDamaged.said("casefile.damaged", detail, name=name)
 
 
 def atomic_write(path: Path, data: bytes, write: Writer = os.write) -> None:
@@ -200,15 +201,9 @@ def _fsync_directory(directory: Path) -> None:
 
 def write_error(path: Path, exc: OSError) -> ReportError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        message = (
-            f"There is not enough free space to save {path}. "
-            "Any earlier copy of the file was left as it was."
-        )
+        message_id = "casefile.no_space"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        message = (
-            f"This computer does not allow writing {path}. Choose another folder. "
-            "Any earlier copy of the file was left as it was."
-        )
+        message_id = "casefile.not_allowed"
     else:
-        message = f"{path} could not be saved. Any earlier copy of the file was left as it was."
-    return ReportError(message, f"{type(exc).__name__}: {exc}")
+        message_id = "casefile.not_saved"
+    return ReportError.said(message_id, f"{type(exc).__name__}: {exc}", path=path)

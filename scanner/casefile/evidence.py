@@ -148,11 +148,11 @@ def generate_evidence_key(
     )
     for existing in (private_path, public_path):
         if existing.exists():
-            raise EvidenceError(f"{existing} already exists; it was not replaced.")
+            raise EvidenceError.said("casefile.exists_not_replaced", path=existing)
     try:
         make_missing_parents(private_path)
     except OSError as exc:
-        raise EvidenceError(f"The folder for {private_path} could not be made.", str(exc)) from exc
+        raise EvidenceError.said("casefile.folder_not_made", str(exc), path=private_path) from exc
     _write_new(private_path, private_pem)
     try:
         _write_new(public_path, public_pem)
@@ -172,11 +172,9 @@ def load_signing_key(
             data, passphrase.encode("utf-8") if passphrase else None
         )
     except (ValueError, TypeError) as exc:
-        raise EvidenceError(
-            f"{path} is not a usable signing key (or its passphrase is wrong).", str(exc)
-        ) from exc
+        raise EvidenceError.said("casefile.key_unusable", str(exc), path=path) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise EvidenceError(f"{path} is not an Ed25519 signing key.", type(key).__name__)
+        raise EvidenceError.said("casefile.key_not_ed25519", type(key).__name__, path=path)
     return key
 
 
@@ -186,9 +184,9 @@ def load_public_key(path: str | os.PathLike[str]) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError as exc:
-        raise EvidenceError(f"{path} is not a usable public key.", str(exc)) from exc
+        raise EvidenceError.said("casefile.public_key_unusable", str(exc), path=path) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise EvidenceError(f"{path} is not an Ed25519 public key.", type(key).__name__)
+        raise EvidenceError.said("casefile.public_key_not_ed25519", type(key).__name__, path=path)
     return key
 
 
@@ -212,16 +210,13 @@ def write_evidence(
     result = scan if isinstance(scan, ScanResult) else None
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise EvidenceError(
-            f"{target} already exists and is not an empty folder. "
-            "Choose a new folder name so no earlier evidence is mixed in or replaced."
-        )
+        raise EvidenceError.said("casefile.evidence_folder_in_use", path=target)
     try:
         make_missing_parents(target)
         staging = make_private_temp_dir(target.parent, prefix=f".{target.name}.")
     except OSError as exc:
-        raise EvidenceError(
-            f"The evidence folder {target} could not be created.", str(exc)
+        raise EvidenceError.said(
+            "casefile.evidence_folder_not_made", str(exc), path=target
         ) from exc
     try:
         pack = _fill(
@@ -238,9 +233,8 @@ def write_evidence(
         staging.rename(target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise EvidenceError(
-            f"The evidence pack could not be written to {target}. Nothing was left there.",
-            f"{type(exc).__name__}: {exc}",
+        raise EvidenceError.said(
+            "casefile.evidence_not_written", f"{type(exc).__name__}: {exc}", path=target
         ) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -440,7 +434,7 @@ def _read_key_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise EvidenceError(f"The key file {path} could not be read.", str(exc)) from exc
+        raise EvidenceError.said("casefile.key_file_unreadable", str(exc), path=path) from exc
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -448,9 +442,9 @@ def _write_new(path: Path, data: bytes) -> None:
     try:
         write_private_file(path, data)
     except FileExistsError as exc:
-        raise EvidenceError(f"{path} already exists; it was not replaced.") from exc
+        raise EvidenceError.said("casefile.exists_not_replaced", path=path) from exc
     except OSError as exc:
-        raise EvidenceError(f"{path} could not be written.", str(exc)) from exc
+        raise EvidenceError.said("casefile.not_written", str(exc), path=path) from exc
 
 
 def _fsync_path(path: Path) -> None:

@@ -95,27 +95,35 @@ def parse_handovers(text: bytes, start: bytes) -> HandoverLog:
             return _stop(
                 records,
                 link,
-                f"Handover record {number} cannot be read ({type(exc).__name__}: {exc}), so "
-                "it and any after it were not checked.",
+                _english(
+                    "casefile.handover_unreadable",
+                    number=number,
+                    problem=f"{type(exc).__name__}: {exc}",
+                ),
             )
         if index != number:
             return _stop(
                 records,
                 link,
-                f"Handover record {number} says it is number {index}: records were removed "
-                "or reordered.",
+                _english("casefile.handover_renumbered", number=number, index=index),
             )
         expected = record_link(link, index, received_by, when, note)
         if expected.hex() != recorded:
             return _stop(
                 records,
                 link,
-                f"Handover record {number} (to {received_by}) was changed, or something "
-                "before it was removed or replaced: the chain breaks there.",
+                _english("casefile.handover_changed", number=number, name=received_by),
             )
         records.append(Handover(index, received_by, when, note, recorded))
         link = expected
     return HandoverLog(tuple(records), (), link.hex())
+
+
+def _english(message_id: str, **values: object) -> str:
+    """A problem sentence in English: the pack's records and verify's checks quote it."""
+    from scanner.i18n import catalogue
+
+    return catalogue().text(message_id, **values)
 
 
 def _stop(records: list[Handover], good: bytes, problem: str) -> HandoverLog:
@@ -134,20 +142,18 @@ def append_handover(
     root = Path(directory)
     name = received_by.strip()
     if not name:
-        raise EvidenceError("Say who received the evidence pack: the name was empty.")
+        raise EvidenceError.said("casefile.handover_no_name")
     manifest_path = root / MANIFEST
     try:
         manifest_bytes = manifest_path.read_bytes()
         head = bytes.fromhex(json.loads(manifest_bytes.decode("utf-8"))["chain"]["head"])
     except OSError as exc:
-        raise EvidenceError(
-            f"{manifest_path} is missing or cannot be read, so no handover was recorded.",
-            str(exc),
+        raise EvidenceError.said(
+            "casefile.handover_no_manifest", str(exc), path=manifest_path
         ) from exc
     except (ValueError, KeyError, TypeError) as exc:
-        raise EvidenceError(
-            f"{manifest_path} is not a readable evidence manifest, so no handover was recorded.",
-            f"{type(exc).__name__}: {exc}",
+        raise EvidenceError.said(
+            "casefile.handover_bad_manifest", f"{type(exc).__name__}: {exc}", path=manifest_path
         ) from exc
     path = root / HANDOVERS
     try:
@@ -155,10 +161,7 @@ def append_handover(
             earlier = path.read_bytes() if path.exists() else b""
             log = parse_handovers(earlier, start_link(head, manifest_bytes))
             if log.problems:
-                raise EvidenceError(
-                    "The handover records already in the pack do not follow on from its "
-                    "manifest, so a new one was not added. " + log.problems[0]
-                )
+                raise EvidenceError.said("casefile.handover_broken_chain", problem=log.problems[0])
             index = len(log.records) + 1
             stamp = utc_iso(when)
             link = record_link(bytes.fromhex(log.last_link), index, name, stamp, note)
@@ -169,10 +172,7 @@ def append_handover(
                 earlier += b"\n"
             atomic_write(path, earlier + line.encode("utf-8") + b"\n")
     except LockBusy as exc:
-        raise EvidenceError(
-            "Another handover is being recorded in this pack; try again when it has finished.",
-            str(exc),
-        ) from exc
+        raise EvidenceError.said("casefile.handover_busy", str(exc)) from exc
     except OSError as exc:
-        raise EvidenceError(f"The handover could not be recorded in {root}.", str(exc)) from exc
+        raise EvidenceError.said("casefile.handover_not_recorded", str(exc), path=root) from exc
     return record

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,6 +34,7 @@ from scanner.casefile.evidence import (
     load_public_key,
 )
 from scanner.casefile.handover import HANDOVERS, Handover, parse_handovers, start_link
+from scanner.i18n import Catalogue, catalogue
 
 
 class Outcome(StrEnum):
@@ -59,6 +60,27 @@ class Check:
     topic: Topic
     outcome: Outcome
     sentence: str
+    """In English (the message ``message_id`` with ``values``)."""
+    message_id: str = ""
+    values: Mapping[str, object] = field(default_factory=dict)
+    count: int | None = None
+    """The number a plural message is chosen by, where it has one."""
+
+    def words(self, say: Catalogue) -> str:
+        """The sentence in ``say``'s language (the English one when it has no id)."""
+        if not self.message_id:
+            return self.sentence
+        if self.count is not None:
+            return say.count(self.message_id, self.count, **self.values)
+        return say.text(self.message_id, **self.values)
+
+
+def _check(
+    topic: Topic, outcome: Outcome, message_id: str, count: int | None = None, **values: object
+) -> Check:
+    """A check whose sentence is the catalogue's message ``message_id``."""
+    check = Check(topic, outcome, "", message_id, values, count)
+    return Check(topic, outcome, check.words(catalogue()), message_id, values, count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,19 +120,15 @@ class VerificationResult:
 
     @property
     def summary(self) -> str:
+        return self.summary_in(catalogue())
+
+    def summary_in(self, say: Catalogue) -> str:
+        """The one-line outcome in ``say``'s language."""
         if not self.ok:
-            count = len(self.problems)
-            return f"The evidence pack does not verify: {count} problem{'s' * (count != 1)}."
+            return say.count("verify.fails", len(self.problems))
         if self.signed_by_a_named_key:
-            return (
-                "The evidence pack verifies: every file matches, the chain is intact, and it "
-                "was signed by a key you named."
-            )
-        return (
-            "The files match the manifest and the chain is intact, but the pack is not "
-            "signed, so this does not show who made it or that the files and the manifest "
-            "were not rewritten together."
-        )
+            return say.text("verify.verifies_signed")
+        return say.text("verify.verifies_unsigned")
 
 
 def load_trusted_keys(folder: str | os.PathLike[str]) -> tuple[Ed25519PublicKey, ...]:
@@ -137,22 +155,14 @@ def verify_evidence(
     try:
         manifest_bytes = manifest_path.read_bytes()
     except OSError:
-        return _stopped(root, f"{MANIFEST} is missing or cannot be read, so nothing was checked.")
+        return _stopped(root, "verify.manifest_unreadable")
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
     except ValueError:
-        return _stopped(
-            root,
-            f"{MANIFEST} is cut short or damaged (it is not valid JSON), so nothing else "
-            "could be checked.",
-        )
+        return _stopped(root, "verify.manifest_damaged")
     files, chain = _manifest_parts(manifest)
     if files is None or chain is None:
-        return _stopped(
-            root,
-            f"{MANIFEST} is not a phone-check evidence manifest, or its list of files or its "
-            "chain is missing, so nothing else could be checked.",
-        )
+        return _stopped(root, "verify.manifest_not_ours")
 
     checks = _check_files(root, files)
     checks += _check_case(root, manifest)
@@ -167,15 +177,13 @@ def verify_evidence(
         handover_check, handovers, latest = _check_handovers(root, head, manifest_bytes)
         checks.append(handover_check)
     elif (root / HANDOVERS).exists():
-        sentence = "The handover records were not checked: the chain they continue is broken."
-        checks.append(Check(Topic.HANDOVERS, Outcome.NOT_CHECKED, sentence))
+        checks.append(_check(Topic.HANDOVERS, Outcome.NOT_CHECKED, "verify.handovers_not_checked"))
     return VerificationResult(root, tuple(checks), signer, handovers, latest)
 
 
-def _stopped(root: Path, sentence: str) -> VerificationResult:
-    return VerificationResult(
-        root, (Check(Topic.MANIFEST, Outcome.FAILED, sentence),), None, (), None
-    )
+def _stopped(root: Path, message_id: str) -> VerificationResult:
+    check = _check(Topic.MANIFEST, Outcome.FAILED, message_id, manifest=MANIFEST)
+    return VerificationResult(root, (check,), None, (), None)
 
 
 def _manifest_parts(manifest: Any) -> tuple[list[Any] | None, Mapping[str, Any] | None]:
@@ -188,44 +196,35 @@ def _manifest_parts(manifest: Any) -> tuple[list[Any] | None, Mapping[str, Any] 
 
 
 def _check_files(root: Path, files: Sequence[Any]) -> list[Check]:
-    failed: list[str] = []
+    failed: list[Check] = []
+
+    def fail(message_id: str, **values: object) -> None:
+        failed.append(_check(Topic.FILES, Outcome.FAILED, message_id, None, **values))
+
     listed = {MANIFEST, SIGNATURE, HANDOVERS}
     for index, entry in enumerate(files, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-            failed.append(f"Manifest entry {index} is incomplete, so its file was not checked.")
+            fail("verify.entry_incomplete", index=index)
             continue
         rel = entry["path"]
         listed.add(rel)
         if not _safe_relative(rel):
-            failed.append(f"Manifest entry {index} names a path outside the pack: {rel!r}.")
+            fail("verify.entry_outside", index=index, file=repr(rel))
             continue
         try:
             data = (root / rel).read_bytes()
         except OSError:
-            failed.append(f"{rel} is listed in the manifest but missing from the folder.")
+            fail("verify.file_missing", file=rel)
             continue
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-            failed.append(
-                f"{rel} has changed since the pack was made: its SHA-256 does not match the "
-                "manifest."
-            )
+            fail("verify.file_changed", file=rel)
         elif entry.get("size_bytes") != len(data):
-            failed.append(f"{rel}: the manifest gives a size that is not the file's size.")
-    failed += [
-        f"{extra} is in the folder but not listed in the manifest."
-        for extra in sorted(_all_files(root) - listed)
-    ]
+            fail("verify.file_size", file=rel)
+    for extra in sorted(_all_files(root) - listed):
+        fail("verify.file_extra", file=extra)
     if failed:
-        return [Check(Topic.FILES, Outcome.FAILED, sentence) for sentence in failed]
-    count = len(files)
-    return [
-        Check(
-            Topic.FILES,
-            Outcome.PASSED,
-            f"All {count} files listed in the manifest are present, each one's SHA-256 "
-            "matches, and there are no other files.",
-        )
-    ]
+        return failed
+    return [_check(Topic.FILES, Outcome.PASSED, "verify.files_hold", len(files))]
 
 
 def _check_case(root: Path, manifest: Mapping[str, Any]) -> list[Check]:
@@ -238,13 +237,13 @@ def _check_case(root: Path, manifest: Mapping[str, Any]) -> list[Check]:
     except (OSError, ValueError):
         held = None
     if held is None or held != manifest.get("case"):
-        sentence = (
-            f"The case details in {MANIFEST} and in {CASE} differ (or one is missing): "
-            "one of them was edited after the pack was made."
+        differs = _check(
+            Topic.MANIFEST, Outcome.FAILED, "verify.case_differs", manifest=MANIFEST, case=CASE
         )
-        return [Check(Topic.MANIFEST, Outcome.FAILED, sentence)]
-    sentence = f"The case details in {MANIFEST} are the same as in the chained {CASE}."
-    return [Check(Topic.MANIFEST, Outcome.PASSED, sentence)]
+        return [differs]
+    return [
+        _check(Topic.MANIFEST, Outcome.PASSED, "verify.case_same", manifest=MANIFEST, case=CASE)
+    ]
 
 
 def _check_apks(manifest: Mapping[str, Any], files: Sequence[Any]) -> list[Check]:
@@ -299,19 +298,13 @@ def _check_chain(
             intact = False
             rel = f"entry {index}"
         if not intact:
-            sentence = (
-                f"The hash chain breaks at entry {index} ({rel}): files were removed, added, "
-                "renamed or reordered, or the chain was edited."
+            breaks = _check(
+                Topic.CHAIN, Outcome.FAILED, "verify.chain_breaks", index=index, where=rel
             )
-            return [Check(Topic.CHAIN, Outcome.FAILED, sentence)], None
+            return [breaks], None
     if link.hex() != chain.get("head"):
-        sentence = (
-            "The hash chain's recorded head does not match its last link: the manifest's "
-            "chain was edited."
-        )
-        return [Check(Topic.CHAIN, Outcome.FAILED, sentence)], None
-    sentence = f"The hash chain is intact from the first file to the last (head {link.hex()})."
-    return [Check(Topic.CHAIN, Outcome.PASSED, sentence)], link
+        return [_check(Topic.CHAIN, Outcome.FAILED, "verify.chain_head_wrong")], None
+    return [_check(Topic.CHAIN, Outcome.PASSED, "verify.chain_intact", head=link.hex())], link
 
 
 def _check_signature(
@@ -324,65 +317,49 @@ def _check_signature(
     sig_path = root / SIGNATURE
     if info is None:
         if sig_path.exists():
-            sentence = (
-                f"{SIGNATURE} is present, but the manifest does not say the pack is signed: "
-                "the manifest may have been rewritten to drop its signature."
+            dropped = _check(
+                Topic.SIGNATURE, Outcome.FAILED, "verify.signature_dropped", signature=SIGNATURE
             )
-            return [Check(Topic.SIGNATURE, Outcome.FAILED, sentence)], None
+            return [dropped], None
         if named:
-            sentence = (
-                "The pack is not signed, but you asked for a signature by a key you gave or "
-                "trust. Nothing shows who made this pack."
-            )
-            return [Check(Topic.SIGNATURE, Outcome.FAILED, sentence)], None
-        sentence = (
-            "The pack is not signed. Only its own consistency was checked: someone who "
-            "changed files and rewrote the manifest to match would not be caught."
-        )
-        return [Check(Topic.SIGNATURE, Outcome.NOT_CHECKED, sentence)], None
+            return [_check(Topic.SIGNATURE, Outcome.FAILED, "verify.unsigned_but_asked")], None
+        return [_check(Topic.SIGNATURE, Outcome.NOT_CHECKED, "verify.unsigned")], None
     try:
         signature = sig_path.read_bytes()
     except OSError:
-        sentence = (
-            f"The manifest says the pack is signed, but {SIGNATURE} is missing, so the "
-            "signature could not be checked."
+        missing = _check(
+            Topic.SIGNATURE, Outcome.FAILED, "verify.signature_missing", signature=SIGNATURE
         )
-        return [Check(Topic.SIGNATURE, Outcome.FAILED, sentence)], None
+        return [missing], None
 
     for candidate, how in named:
         if _verifies(candidate, signature, manifest_bytes):
             fingerprint = key_fingerprint(candidate)
             signer = Signer(key_id(fingerprint), fingerprint, how)
-            whose = "the key you gave" if how == "given" else "one of the keys you trust"
-            return [
-                _signed_check(signer),
-                Check(Topic.TRUST, Outcome.PASSED, f"That key is {whose}."),
-            ], signer
+            whose = "verify.key_given" if how == "given" else "verify.key_trusted"
+            return [_signed_check(signer), _check(Topic.TRUST, Outcome.PASSED, whose)], signer
 
     embedded = _embedded_key(info)
     if embedded is not None and _verifies(embedded, signature, manifest_bytes):
         fingerprint = key_fingerprint(embedded)
         signer = Signer(key_id(fingerprint), fingerprint, None)
-        sentence = (
-            f"The pack is signed, but by a key you have not said you trust (key "
-            f"{signer.key_id}). Anyone can make a key and sign a changed pack with it: give "
-            "the public key of the person who made the pack to check it was them."
+        untrusted = _check(
+            Topic.TRUST, Outcome.FAILED, "verify.key_not_trusted", key_id=signer.key_id
         )
-        return [_signed_check(signer), Check(Topic.TRUST, Outcome.FAILED, sentence)], signer
-    sentence = (
-        f"The signature does not match {MANIFEST}: the manifest or the signature was changed "
-        "after signing, or it was signed by a key that is neither named in the manifest nor "
-        "one you gave."
-    )
-    return [Check(Topic.SIGNATURE, Outcome.FAILED, sentence)], None
+        return [_signed_check(signer), untrusted], signer
+    return [
+        _check(Topic.SIGNATURE, Outcome.FAILED, "verify.signature_wrong", manifest=MANIFEST)
+    ], None
 
 
 def _signed_check(signer: Signer) -> Check:
-    return Check(
+    return _check(
         Topic.SIGNATURE,
         Outcome.PASSED,
-        f"The signature on {MANIFEST} is valid: it was made by key {signer.key_id} "
-        f"(fingerprint {signer.fingerprint}).",
+        "verify.signature_valid",
+        manifest=MANIFEST,
+        key_id=signer.key_id,
+        fingerprint=signer.fingerprint,
     )
 
 
@@ -408,22 +385,29 @@ def _check_handovers(
     try:
         text = (root / HANDOVERS).read_bytes()
     except FileNotFoundError:
-        return Check(Topic.HANDOVERS, Outcome.PASSED, "No handovers are recorded."), (), head.hex()
+        return _check(Topic.HANDOVERS, Outcome.PASSED, "verify.no_handovers"), (), head.hex()
     except OSError:
-        sentence = f"{HANDOVERS} cannot be read, so the handovers were not checked."
-        return Check(Topic.HANDOVERS, Outcome.FAILED, sentence), (), head.hex()
+        unreadable = _check(
+            Topic.HANDOVERS, Outcome.FAILED, "verify.handovers_unreadable", handovers=HANDOVERS
+        )
+        return unreadable, (), head.hex()
     log = parse_handovers(text, start)
     if log.problems:
         return Check(Topic.HANDOVERS, Outcome.FAILED, log.problems[0]), log.records, log.last_link
-    listed = "; ".join(f"{h.index}. to {h.received_by} at {h.when}" for h in log.records)
-    count = len(log.records)
-    records = "1 handover record follows" if count == 1 else f"{count} handover records follow"
-    sentence = (
-        f"{records} on from the manifest without a break ({listed}). The latest chain value "
-        f"is {log.last_link}: a receipt showing a later value means records were removed. "
-        "Handover records are not signed."
+    say = catalogue()
+    listed = "; ".join(
+        say.text("verify.handover_item", index=h.index, name=h.received_by, when=h.when)
+        for h in log.records
     )
-    return Check(Topic.HANDOVERS, Outcome.PASSED, sentence), log.records, log.last_link
+    holds = _check(
+        Topic.HANDOVERS,
+        Outcome.PASSED,
+        "verify.handovers_hold",
+        len(log.records),
+        records=listed,
+        link=log.last_link,
+    )
+    return holds, log.records, log.last_link
 
 
 def _all_files(root: Path) -> set[str]:

@@ -30,7 +30,9 @@ from scanner.casefile.crypto import MAGIC
 from scanner.cli.exits import Exit
 from scanner.cli.prescan import Choice, terminal_keyboard, wait_for_choice
 from scanner.cli.quickexit import CLEAR, Keyboard
+from scanner.cli.words import error_words, words_for
 from scanner.errors import GuidanceError
+from scanner.i18n import Catalogue
 
 UDEV_RULES_DIR = Path("/etc/udev/rules.d")
 UDEV_RULE_NAME = "51-android-phone-check.rules"
@@ -41,11 +43,12 @@ _HISTORY_FILES = (
     "AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt",
 )
 _NAMES = {
-    "adbkey": "the connection key the phone knows this computer by",
-    "adbkey.pub": "the public half of that key",
-    "signatures": "the stalkerware database you downloaded or imported",
-    "trusted-keys": "the keys of organisations whose databases you trusted",
+    "adbkey": "forget.what_adbkey",
+    "adbkey.pub": "forget.what_adbkey_pub",
+    "signatures": "forget.what_signatures",
+    "trusted-keys": "forget.what_trusted_keys",
 }
+"""What each of the tool's own files is, by message id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class Item:
 
     path: Path
     what: str
+    """The message id saying what it is (``forget.what_…``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,7 @@ def is_case_file(path: Path) -> bool:
 
 
 def _describe(relative: Path) -> str:
-    return _NAMES.get(relative.parts[0], "a file the tool keeps") if relative.parts else ""
+    return _NAMES.get(relative.parts[0], "forget.what_other") if relative.parts else ""
 
 
 def _walk(folder: Path) -> tuple[list[Item], list[Path]]:
@@ -113,12 +117,12 @@ def make_plan(
     with contextlib.suppress(OSError):
         kept += [path for path in sorted(here.iterdir()) if is_case_file(path)]
     named = [path.resolve() for path in named_case_files]
-    remove += [Item(path, "a case file you named (evidence)") for path in named]
+    remove += [Item(path, "forget.what_named_case_file") for path in named]
     kept = [path for path in dict.fromkeys(kept) if path.resolve() not in named]
     return Plan(tuple(remove), existing, tuple(kept))
 
 
-def _remove(plan: Plan) -> list[str]:
+def _remove(plan: Plan, say: Catalogue) -> list[str]:
     """Take the plan's items away; each failure as a line to show."""
     failed: list[str] = []
     for item in plan.remove:
@@ -127,7 +131,9 @@ def _remove(plan: Plan) -> list[str]:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            failed.append(f"{item.path}: {exc.strerror or exc}")
+            failed.append(
+                say.text("forget.item_failed", path=item.path, problem=exc.strerror or exc)
+            )
     for folder in plan.folders:
         # Deepest first; a folder still holding a kept case file stays.
         for root, dirs, _ in os.walk(folder, topdown=False):
@@ -138,7 +144,7 @@ def _remove(plan: Plan) -> list[str]:
             folder.rmdir()
         except OSError:
             if not any(case.is_relative_to(folder) for case in plan.kept_case_files):
-                failed.append(f"{folder}: the folder could not be taken away")
+                failed.append(say.text("forget.folder_failed", path=folder))
     return failed
 
 
@@ -150,46 +156,32 @@ def _shell_history(home: Path) -> list[Path]:
     return found
 
 
-def _program_hint() -> str:
+def _program_hint(say: Catalogue) -> str:
     place = Path(__file__).resolve().parents[2]
     if "pipx" in place.parts:
-        return f"The program itself: run 'pipx uninstall {TOOL_NAME}'."
+        return say.text("forget.program_pipx", tool=TOOL_NAME)
     if (place / "pyproject.toml").is_file():
-        return f"The program itself is the folder {place}; delete it when you are done with it."
-    return f"The program itself: run 'pip uninstall {TOOL_NAME}' (or 'pipx uninstall {TOOL_NAME}')."
+        return say.text("forget.program_folder", path=place)
+    return say.text("forget.program_pip", tool=TOOL_NAME)
 
 
-def _cannot_remove(console: Console, udev_dir: Path, home: Path) -> None:
+def _cannot_remove(console: Console, udev_dir: Path, home: Path, say: Catalogue) -> None:
     lines: list[str] = []
     history = _shell_history(home)
     if history:
-        lines.append(
-            "Your shell keeps the commands you typed, and they name this tool: "
-            + ", ".join(str(path) for path in history)
-            + ". Open the file in a text editor and delete the lines with "
-            f"'{TOOL_NAME}' or 'scan.py'. In bash, 'history -c && history -w' empties the "
-            "whole list instead."
-        )
+        files = ", ".join(str(path) for path in history)
+        lines.append(say.text("forget.history_found", files=files, tool=TOOL_NAME))
     else:
-        lines.append(
-            "Your shell may keep the commands you typed (no history file was found in "
-            f"{home}). If it does, delete the lines with '{TOOL_NAME}' or 'scan.py'."
-        )
+        lines.append(say.text("forget.history_maybe", home=home, tool=TOOL_NAME))
     rule = udev_dir / UDEV_RULE_NAME
     if rule.exists():
-        lines.append(
-            f"The udev rule {rule} needs the administrator: run "
-            f"'sudo rm {rule} && sudo udevadm control --reload-rules'."
-        )
+        lines.append(say.text("forget.udev_rule", rule=rule))
     elif sys.platform.startswith("linux"):
-        lines.append(f"No udev rule of this tool is installed in {udev_dir}.")
+        lines.append(say.text("forget.no_udev_rule", folder=udev_dir))
     adb_home = home / ".android"
     if (adb_home / "adbkey").exists():
-        lines.append(
-            f"Android's own adb tool keeps a separate key in {adb_home}; forget leaves it, "
-            "as it may not be this tool's."
-        )
-    lines.append(_program_hint())
+        lines.append(say.text("forget.adb_key_left", folder=adb_home))
+    lines.append(_program_hint(say))
     _bullets(console, lines)
 
 
@@ -203,37 +195,34 @@ def _bullets(console: Console, lines: Iterable[str]) -> None:
     console.print(grid)
 
 
-def _show_plan(console: Console, plan: Plan) -> None:
-    console.print(Text("Forget will take away:", style="bold"))
-    _bullets(console, (f"{item.path} ({item.what})" for item in plan.remove))
-    if plan.kept_case_files:
-        console.print(Text("Kept (case files are evidence; name one with --case-file):"))
-        _bullets(console, (str(path) for path in plan.kept_case_files))
-    console.print(
-        Text(
-            "Case files, reports and evidence packs are wherever you saved them (--save, "
-            "--json, --html, --evidence, --capture); forget does not take them unless you "
-            "name a case file with --case-file."
-        )
+def _show_plan(console: Console, plan: Plan, say: Catalogue) -> None:
+    console.print(Text(say.text("forget.will_take"), style="bold"))
+    _bullets(
+        console,
+        (say.text("forget.item", path=item.path, what=say.text(item.what)) for item in plan.remove),
     )
+    if plan.kept_case_files:
+        console.print(Text(say.text("forget.kept_heading")))
+        _bullets(console, (str(path) for path in plan.kept_case_files))
+    console.print(Text(say.text("forget.saved_elsewhere")))
 
 
-def _guidance(key: str) -> str:
+def _guidance(key: str, say: Catalogue) -> str:
     from scanner.guidance import load_guidance
 
     try:
-        return load_guidance().ui(key)
+        return load_guidance(say.lang).ui(key)
     except GuidanceError as exc:
-        return exc.message
+        return error_words(exc, say)
 
 
-def _bad_case_files(named: Iterable[Path]) -> list[str]:
+def _bad_case_files(named: Iterable[Path], say: Catalogue) -> list[str]:
     problems = []
     for path in named:
         if not path.exists():
-            problems.append(f"{path} is not there.")
+            problems.append(say.text("forget.not_there", path=path))
         elif not is_case_file(path):
-            problems.append(f"{path} is not a case file, so forget will not take it away.")
+            problems.append(say.text("forget.not_a_case_file", path=path))
     return problems
 
 
@@ -246,13 +235,16 @@ def run(
     out: TextIO | None = None,
 ) -> int:
     """The forget subcommand; returns the exit code (Ctrl-C: 130, never a traceback)."""
+    say = words_for(args)
     try:
-        return _run(args, console, keyboard, udev_dir, out)
+        return _run(args, console, keyboard, udev_dir, out, say)
     except KeyboardInterrupt:
-        console.print(Text("\nStopped. What was not yet taken away is still there."))
+        console.print()
+        console.print(Text(say.text("forget.stopped")))
         return Exit.STOPPED
     except OSError as exc:
-        console.print(Text(f"\nA file or folder could not be read: {exc}"))
+        console.print()
+        console.print(Text(say.text("forget.unreadable", problem=exc)))
         return Exit.FILE_PROBLEM
 
 
@@ -262,47 +254,42 @@ def _run(
     keyboard: Keyboard | None,
     udev_dir: Path,
     out: TextIO | None,
+    say: Catalogue,
 ) -> int:
     named = [Path(path) for path in args.case_file or ()]
-    problems = _bad_case_files(named)
+    problems = _bad_case_files(named, say)
     if problems:
-        console.print(Text(" ".join(problems) + " Nothing was taken away."))
+        console.print(Text(say.text("forget.nothing_taken", problems=" ".join(problems))))
         return Exit.FILE_PROBLEM
-    console.print(Text(_guidance("cleaning_up_computer")))
+    console.print(Text(_guidance("cleaning_up_computer", say)))
     console.print()
     plan = make_plan(paths.kept_dirs(), named)
     if plan.remove:
-        _show_plan(console, plan)
+        _show_plan(console, plan, say)
         if not args.yes:
             keyboard = keyboard if keyboard is not None else terminal_keyboard()
             if keyboard is None:
-                console.print(
-                    Text(
-                        "Forget asks before it takes anything away, and there is no "
-                        "terminal to ask in. Run it again with --yes to go on without "
-                        "being asked. Nothing was taken away."
-                    )
-                )
+                console.print(Text(say.text("forget.no_terminal")))
                 return Exit.USAGE
-            prompt = Text(_guidance("forget_keys"), style="bold")
+            prompt = Text(_guidance("forget_keys", say), style="bold")
             if wait_for_choice(keyboard, lambda: console.print(prompt)) is Choice.LEAVE:
                 out = sys.stdout if out is None else out
                 out.write(CLEAR)
                 out.flush()
                 return Exit.STOPPED
-        failed = _remove(plan)
+        failed = _remove(plan, say)
     else:
-        console.print(Text("The tool keeps nothing on this computer now."))
+        console.print(Text(say.text("forget.nothing_kept")))
         failed = []
     if failed:
-        console.print(Text("These could not be taken away:", style="bold"))
+        console.print(Text(say.text("forget.failed_heading"), style="bold"))
         _bullets(console, failed)
     elif plan.remove:
-        console.print(Text(f"Done: {len(plan.remove)} file(s) taken away."))
+        console.print(Text(say.count("forget.done", len(plan.remove))))
     console.print()
-    console.print(Text("What forget cannot reach on this computer", style="bold"))
-    _cannot_remove(console, udev_dir, Path.home())
+    console.print(Text(say.text("forget.cannot_reach_heading"), style="bold"))
+    _cannot_remove(console, udev_dir, Path.home(), say)
     console.print()
-    console.print(Text("On the phone", style="bold"))
-    console.print(Text(_guidance("cleaning_up_phone")))
+    console.print(Text(say.text("forget.phone_heading"), style="bold"))
+    console.print(Text(_guidance("cleaning_up_phone", say)))
     return Exit.FILE_PROBLEM if failed else Exit.OK

@@ -25,8 +25,13 @@ class _Parser(argparse.ArgumentParser):
     from deep inside, so tests and callers see the code."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's own words stay English; the pointer to --help is the reader's.
+        # Only a mistake loads the catalogue, so --help and --version stay light.
+        from scanner.cli.words import words_for
+
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: {message}\nTry '{PROG} --help'.\n")
+        sys.stderr.write(f"{self.prog}: {message}\n")
+        sys.stderr.write(words_for().text("commands.try_help", command=f"{PROG} --help") + "\n")
         raise SystemExit(Exit.USAGE)
 
 

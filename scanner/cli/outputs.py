@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from scanner.casefile.casefile import CaseFile
+from scanner.cli.words import words_for
 from scanner.errors import ReportError, WrongPassphrase
 from scanner.i18n import Catalogue
 from scanner.model import ScanResult
@@ -52,58 +53,62 @@ def _can_ask() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def passphrase(path: Path, console: Console, ask: AskSecret | None = None) -> str:
+def passphrase(
+    path: Path, console: Console, ask: AskSecret | None = None, say: Catalogue | None = None
+) -> str:
     """The case file's passphrase: from the environment (scripts) or asked for.
 
     Raises ``ReportError`` with a plain message when there is no terminal to ask on.
     """
+    say = words_for() if say is None else say
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if ask is None:
         if not _can_ask():
-            raise ReportError(
-                f"The case file {path} needs a passphrase, but there is no terminal to type "
-                f"it in. Run the scanner in a terminal, or set {PASSPHRASE_ENV}. The scan "
-                "was not added to the case file; the other reports you asked for were written.",
+            raise ReportError.said(
+                "outputs.no_terminal_for_passphrase",
                 "stdin is not a terminal",
+                path=path,
+                variable=PASSPHRASE_ENV,
             )
         ask = _default_ask
     if path.exists():
-        return ask(f"Passphrase for {path}: ")
+        return ask(say.text("outputs.ask_passphrase", path=path))
     from scanner.casefile.passphrase import WeakPassphrase, passphrase_strength
 
-    console.print(
-        "This creates a new encrypted case file. Choose a passphrase the other person "
-        "cannot guess: a few words are easier to remember than a short password. If it "
-        "is lost, the file cannot be opened."
-    )
+    console.print(Text(say.text("outputs.new_case_file")))
     for attempt in range(1, PASSPHRASE_TRIES + 1):
-        first = ask("New passphrase: ")
+        first = ask(say.text("outputs.ask_new_passphrase"))
         strong, why = passphrase_strength(first)
         if strong:
             break
         if attempt == PASSPHRASE_TRIES:
-            raise WeakPassphrase(f"{why} The scan was not saved to the case file.")
-        console.print(Text(f"{why} Please choose another."))
-    if first != ask("Type it again: "):
-        raise ReportError("The two passphrases were different. The scan was not saved.")
+            raise WeakPassphrase.said("outputs.weak_not_saved", why=why)
+        console.print(Text(say.text("outputs.weak_choose_another", why=why)))
+    if first != ask(say.text("outputs.ask_again")):
+        raise ReportError.said("outputs.passphrases_differ")
     return first
 
 
 def save_to_case(
-    path: Path, result: ScanResult, console: Console, ask: AskSecret | None = None
+    path: Path,
+    result: ScanResult,
+    console: Console,
+    ask: AskSecret | None = None,
+    say: Catalogue | None = None,
 ) -> CaseFile:
     """Add the scan to the case file, asking again (up to three times) for a wrong passphrase."""
     from scanner.casefile import save_scan
 
+    say = words_for() if say is None else say
     for attempt in range(1, PASSPHRASE_TRIES + 1):
-        secret = passphrase(path, console, ask)
+        secret = passphrase(path, console, ask, say)
         try:
             return save_scan(path, result, secret)
         except WrongPassphrase:
             if os.environ.get(PASSPHRASE_ENV) or attempt == PASSPHRASE_TRIES:
                 raise
-            console.print(Text(f"That passphrase does not open {path}. Please try again."))
+            console.print(Text(say.text("outputs.wrong_passphrase_retry", path=path)))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -121,21 +126,22 @@ def write_outputs(
     ask_line: AskSecret | None = None,
 ) -> None:
     """Everything the person asked to be written, in order; raises on the first failure."""
+    say = words_for(args)
     if args.capture:
         from scanner.offline import write_capture
 
         folder = write_capture(args.capture, result.capture, created_at=datetime.now(UTC))
-        console.print(Text(f"Raw capture saved to {folder} (not encrypted: keep it safe)."))
+        console.print(Text(say.text("outputs.capture_saved", folder=folder)))
     if args.json:
         report = json_report.render(result, demo=args.demo, say=_say(args))
         atomic_write(args.json, report.encode("utf-8"))
-        console.print(Text(f"JSON report written to {args.json}"))
+        console.print(Text(say.text("outputs.json_written", path=args.json)))
     if args.html:
         from scanner.report import html_report
 
         page = html_report.render(result, region=args.region, demo=args.demo, say=_say(args))
         atomic_write(args.html, page.encode("utf-8"))
-        console.print(Text(f"HTML report written to {args.html}"))
+        console.print(Text(say.text("outputs.html_written", path=args.html)))
     if args.evidence:
         from scanner.casefile import load_signing_key, write_evidence
         from scanner.cli.case_prompt import confirm_pack
@@ -143,21 +149,27 @@ def write_outputs(
         key = load_signing_key(args.evidence_key) if args.evidence_key else None
         details = confirm_pack(args, result, console, ask_line)
         if details is not None:
-            say = _say(args)
-            lang = say.lang if say is not None else "en"
+            report_say = _say(args)
+            lang = report_say.lang if report_say is not None else "en"
             pack = write_evidence(args.evidence, result, signing_key=key, case=details, lang=lang)
             console.print(
                 Text(
-                    f"Evidence pack written to {pack.directory} (not encrypted: keep it safe). "
-                    f"Chain head {pack.chain_head[:16]}..."
+                    say.text(
+                        "outputs.evidence_written",
+                        folder=pack.directory,
+                        chain=pack.chain_head[:16],
+                    )
                 )
             )
             held = sum(apk.data is not None for apk in result.evidence_apks)
             if result.evidence_apks:
                 console.print(
                     Text(
-                        f"It holds the files of {held} of the {len(result.evidence_apks)} apps "
-                        "that matter; the pack's summary says why any other is not there."
+                        say.text(
+                            "outputs.evidence_apks_held",
+                            held=say.number(held),
+                            total=say.number(len(result.evidence_apks)),
+                        )
                     )
                 )
     if args.save:
@@ -165,21 +177,22 @@ def write_outputs(
         from scanner.parse.snapshot import build_snapshot
         from scanner.report import terminal
 
-        case = save_to_case(args.save, result, console, ask)
-        console.print(Text(f"Scan saved to the encrypted case file {args.save}."))
+        case = save_to_case(args.save, result, console, ask, say)
+        console.print(Text(say.text("outputs.case_saved", path=args.save)))
         if args.history and getattr(args, "discreet", False):
             # The changes name what was found: on a screen others can see, not shown.
-            console.print(Text("The changes since earlier scans are kept in the case file."))
+            console.print(Text(say.text("outputs.history_kept")))
         elif args.history:
             from scanner.report.history_timeline import print_history_timeline, with_history
 
             diffs = history_for(case, build_snapshot)
-            say = _say(args)
-            terminal.render_history(diffs, console, say)
-            print_history_timeline(diffs, console, say)
+            terminal.render_history(diffs, console, _say(args))
+            print_history_timeline(diffs, console, _say(args))
             if args.html:
                 from scanner.report import html_report
 
-                page = html_report.render(result, region=args.region, demo=args.demo, say=say)
-                atomic_write(args.html, with_history(page, diffs, say).encode("utf-8"))
-                console.print(Text(f"HTML report {args.html} now shows the changes across visits."))
+                page = html_report.render(
+                    result, region=args.region, demo=args.demo, say=_say(args)
+                )
+                atomic_write(args.html, with_history(page, diffs, _say(args)).encode("utf-8"))
+                console.print(Text(say.text("outputs.html_with_history", path=args.html)))

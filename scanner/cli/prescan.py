@@ -33,14 +33,18 @@ from scanner.cli.quickexit import (
     backend_name,
     interactive,
 )
+from scanner.cli.words import error_words, readable, words_for
 from scanner.errors import GuidanceError
+from scanner.i18n import Catalogue
 
 _POLL_S = 0.2
-_FALLBACK = (
+# The warning matters most when no words can be read at all, so it is kept here too.
+_FALLBACK_HEADING = "Before the check"
+_FALLBACK_NOTE = (
     "This check is not invisible. An app that watches the phone could see its screen "
     "while you get it ready. (The full advice text could not be read.)"
 )
-_KEYS_FALLBACK = "Press Enter to go on, or Q to stop."
+_FALLBACK_KEYS = "Press Enter to go on, or Q to stop."
 
 
 class Route(enum.Enum):
@@ -116,16 +120,21 @@ def wait_for_choice(keyboard: Keyboard, show_prompt: Callable[[], None]) -> Choi
         keyboard.close()
 
 
-def _texts(route: Route, *, discreet: bool = False) -> tuple[tuple[str, ...], str]:
+def _texts(route: Route, say: Catalogue, *, discreet: bool = False) -> tuple[tuple[str, ...], str]:
     from scanner.guidance import load_guidance
 
     keys = ("before_scan_discreet",) if discreet else TEXT_KEYS[route]
     try:
-        library = load_guidance()
+        library = load_guidance(say.lang)
         return tuple(library.ui(key) for key in keys), library.ui("before_scan_keys")
     except GuidanceError as exc:
         # The warning matters more than its exact words: say it in short, and why.
-        return (_FALLBACK, exc.message), _KEYS_FALLBACK
+        if not readable(say):
+            return (_FALLBACK_NOTE, exc.message), _FALLBACK_KEYS
+        return (
+            (say.text("prescan.fallback_note"), error_words(exc, say)),
+            say.text("prescan.fallback_keys"),
+        )
 
 
 def before_scan(
@@ -142,9 +151,11 @@ def before_scan(
     if route is None:
         return None
     # On a screen others may see, the note keeps its warning in neutral words.
-    paragraphs, keys = _texts(route, discreet=getattr(args, "discreet", False))
+    say = words_for(args)
+    paragraphs, keys = _texts(route, say, discreet=getattr(args, "discreet", False))
     console.print()
-    console.print(Text("Before the check", style="bold"))
+    heading = say.text("prescan.heading") if readable(say) else _FALLBACK_HEADING
+    console.print(Text(heading, style="bold"))
     for paragraph in paragraphs:
         console.print(Text(paragraph))
         console.print()

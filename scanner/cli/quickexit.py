@@ -18,7 +18,10 @@ import queue
 import sys
 import threading
 from types import TracebackType
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+if TYPE_CHECKING:  # the catalogue loads only when the closing prompt is shown
+    from scanner.i18n import Catalogue
 
 CLEAR = "\x1b[2J\x1b[3J\x1b[H"
 """Erase the screen, erase the scrollback, move to the top."""
@@ -214,14 +217,17 @@ class QuickExit:
             out.flush()
         return "".join(typed)
 
-    def wait_for_close(self, out: TextIO | None = None) -> None:
+    def wait_for_close(self, out: TextIO | None = None, say: Catalogue | None = None) -> None:
         """After the report: ``q``/``Esc`` clears the screen; Enter closes and keeps it."""
         out = sys.stdout if out is None else out
         if self._thread is None:
             return
         self._prompting.set()  # Enter arrives here; q and Esc still clear the screen
         try:
-            out.write("\nPress Q to clear the screen and close, or Enter to close.\n")
+            from scanner.cli.words import words_for
+
+            words = words_for() if say is None else say
+            out.write(f"\n{words.text('scan.close_keys')}\n")
             out.flush()
             while True:
                 key = self._keys.get()

@@ -13,16 +13,17 @@ import logging
 from dataclasses import dataclass, replace
 
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from scanner.cli import outputs
 from scanner.cli.console import setup_logging
 from scanner.cli.exits import DATABASE_SOURCE, Exit, for_scan
 from scanner.cli.quickexit import QuickExit
+from scanner.cli.words import error_words, words_for
 from scanner.device.connection import PhoneConnection, Timeouts
 from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_signer
 from scanner.errors import NotConnected, ScannerError, SignatureDBError
+from scanner.i18n import Catalogue
 from scanner.model import ScanProblem, ScanResult
 from scanner.pipeline import scan_phone
 from scanner.report import terminal
@@ -49,21 +50,27 @@ def _parse_serial(value: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _auth_prompt(console: Console) -> None:
+def _auth_prompt(console: Console, say: Catalogue) -> None:
+    console.print()
     console.print(
-        "\n[bold]Look at the phone now.[/bold] Unlock it. A message asks "
-        '"Allow USB debugging?". Tap [bold]Allow[/bold].\n'
-        "The scanner waits for you. It does not change anything on the phone.\n"
+        Text.assemble((say.text("scan.auth_look"), "bold"), " ", say.text("scan.auth_steps"))
     )
+    console.print(Text(say.text("scan.auth_waits")))
+    console.print()
 
 
 def _connect(args: argparse.Namespace, signer: AdbSigner, console: Console) -> PhoneConnection:
     timeouts = _timeouts(args)
+    say = words_for(args)
     if args.serial:
         host, port = _parse_serial(args.serial)
-        console.print(f"Connecting to the phone at {host}:{port}...")
+        console.print(Text(say.text("scan.connecting", address=f"{host}:{port}")))
         return PhoneConnection.connect_tcp(
-            host, port, signer, on_auth_prompt=lambda: _auth_prompt(console), timeouts=timeouts
+            host,
+            port,
+            signer,
+            on_auth_prompt=lambda: _auth_prompt(console, say),
+            timeouts=timeouts,
         )
     return _connect_usb(args, signer, console, timeouts)
 
@@ -76,40 +83,45 @@ def _connect_usb(
     from scanner.cli.setup import step_printer
     from scanner.device.discovery import NoUsablePhone, SeveralPhones, wait_for_phone
     from scanner.device.obstacles import before_connect, obstacle_for_error
+    from scanner.setup_guide import guide_for
 
-    console.print("Waiting for a phone on USB. Plug it in and unlock it. (Ctrl-C to stop.)")
+    say = words_for(args)
+    guide = guide_for(say.lang)
+    console.print(Text(say.text("scan.waiting_usb")))
     try:
         phone = wait_for_phone(
-            on_step=step_printer(console),
+            on_step=step_printer(console, guide),
             serial=args.usb_serial,
             # No interactive chooser: the quick-exit listener owns the keyboard. With
             # several phones, the obstacle says which serials to pass with --usb-serial.
             choose=None,
         )
     except (SeveralPhones, NoUsablePhone) as exc:
-        raise NotConnected(obstacle_text(exc.obstacle), detail=exc.detail) from exc
+        raise NotConnected(obstacle_text(exc.obstacle, guide), detail=exc.detail) from exc
     for obstacle in before_connect(phone):
-        console.print(Text(obstacle_text(obstacle)))
+        console.print(Text(obstacle_text(obstacle, guide)))
     try:
         return PhoneConnection.connect_usb(
             signer,
             serial=phone.serial or args.usb_serial,
-            on_auth_prompt=lambda: _auth_prompt(console),
+            on_auth_prompt=lambda: _auth_prompt(console, say),
             timeouts=timeouts,
         )
     except Exception as exc:  # libusb raises its own types; each known one has a fix
         known = obstacle_for_error(exc, phone)
         if known is None:
             raise
-        raise NotConnected(obstacle_text(known), detail=repr(exc)) from exc
+        raise NotConnected(obstacle_text(known, guide), detail=repr(exc)) from exc
 
 
 def _run_live(args: argparse.Namespace, console: Console) -> ScanResult:
-    database = load_database(console, discreet=args.discreet)
+    database = load_database(console, discreet=args.discreet, say=words_for(args))
     signer = load_or_create_signer()
     connection = _connect(args, signer, console)
     try:
-        return _scan(connection, console, database, signer, evidence=bool(args.evidence))
+        return _scan(
+            connection, console, database, signer, words_for(args), evidence=bool(args.evidence)
+        )
     finally:
         connection.close()
 
@@ -120,16 +132,17 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
 
     from scanner import offline
 
-    database = load_database(console, discreet=args.discreet)
+    say = words_for(args)
+    database = load_database(console, discreet=args.discreet, say=say)
     started = datetime.now(UTC)
     if args.bugreport:
-        console.print(Text(f"Reading the bug report {args.bugreport}..."))
+        console.print(Text(say.text("scan.reading_bugreport", path=args.bugreport)))
         source = offline.read_input("bugreport", args.bugreport)
     elif args.androidqf:
-        console.print(Text(f"Reading the androidqf acquisition {args.androidqf}..."))
+        console.print(Text(say.text("scan.reading_androidqf", path=args.androidqf)))
         source = offline.read_input("androidqf", args.androidqf)
     else:
-        console.print(Text(f"Reading the saved capture {args.from_capture}..."))
+        console.print(Text(say.text("scan.reading_capture", path=args.from_capture)))
         source = offline.read_input("capture", args.from_capture)
     # What a kind of input cannot hold (e.g. a bug report's launcher list) is named in
     # the report, not counted as a failure.
@@ -147,9 +160,10 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
     from scanner.simulator import SimulatedPhone, load_profile
 
-    database = load_database(console, discreet=args.discreet)
+    say = words_for(args)
+    database = load_database(console, discreet=args.discreet, say=say)
     profile = load_profile(args.demo_profile)
-    console.print(f"Demo: scanning the simulated phone '{profile.name}'. No real phone is touched.")
+    console.print(Text(say.text("scan.demo_start", name=profile.name)))
     with SimulatedPhone(profile) as phone:
         # A throwaway key: the demo writes nothing to disk.
         signer = ephemeral_signer()
@@ -162,7 +176,9 @@ def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
             timeouts=_timeouts(args),
         )
         try:
-            scanned = _scan(connection, console, database, signer, evidence=bool(args.evidence))
+            scanned = _scan(
+                connection, console, database, signer, say, evidence=bool(args.evidence)
+            )
             return replace(scanned, demo=True)
         finally:
             connection.close()
@@ -180,12 +196,15 @@ def _refused(exc: SignatureDBError) -> ScanProblem:
     return ScanProblem(message=exc.message, source=DATABASE_SOURCE, detail=exc.detail)
 
 
-def load_database(console: Console, *, discreet: bool = False) -> DatabaseChoice:
+def load_database(
+    console: Console, *, discreet: bool = False, say: Catalogue | None = None
+) -> DatabaseChoice:
     """The user's database, else the shipped one; each refusal is named, never silent.
 
     ``discreet``: the screen says it in neutral words (the saved reports keep the full
     reason, from the ``ScanProblem``).
     """
+    say = words_for() if say is None else say
     problems: tuple[ScanProblem, ...] = ()
     try:
         user = sigdb.load_user_db()
@@ -194,9 +213,9 @@ def load_database(console: Console, *, discreet: bool = False) -> DatabaseChoice
     except SignatureDBError as exc:
         console.print(
             Text(
-                "The list of known apps you installed could not be used."
+                say.text("scan.user_db_refused_discreet")
                 if discreet
-                else "The stalkerware database you installed was refused. " + exc.message
+                else say.text("scan.user_db_refused", reason=error_words(exc, say))
             )
         )
         problems = (_refused(exc),)
@@ -205,21 +224,19 @@ def load_database(console: Console, *, discreet: bool = False) -> DatabaseChoice
     except SignatureDBError as exc:
         console.print(
             Text(
-                "The list of known apps that came with this tool could not be used, so "
-                "this check cannot recognise apps by name. The other checks still run."
+                say.text("scan.shipped_db_refused_discreet")
                 if discreet
-                else "The stalkerware database that came with the scanner was refused: "
-                + exc.message
-                + " Known stalkerware cannot be recognised in this scan; the other checks "
-                "still run."
+                else say.text("scan.shipped_db_refused", reason=error_words(exc, say))
             )
         )
         return DatabaseChoice(None, (*problems, _refused(exc)))
     if problems:
         console.print(
-            "The check uses the list that came with this tool instead."
-            if discreet
-            else "The scan uses the database that came with the scanner instead."
+            Text(
+                say.text("scan.shipped_db_instead_discreet")
+                if discreet
+                else say.text("scan.shipped_db_instead")
+            )
         )
     return DatabaseChoice(db, problems)
 
@@ -229,17 +246,24 @@ def _scan(
     console: Console,
     database: DatabaseChoice,
     signer: AdbSigner,
+    say: Catalogue,
     *,
     evidence: bool = False,
 ) -> ScanResult:
     """Scan; with ``evidence``, also copy the whole APKs of the apps that matter."""
-    with console.status("Reading the phone (this only reads, it changes nothing)...") as status:
+    with console.status(Text(say.text("scan.reading"))) as status:
 
         def progress(command: str, index: int, total: int) -> None:
             if command == "pull":
-                status.update("Checking who signed each app (parts of its file, read on the phone)")
+                status.update(Text(say.text("scan.reading_signers")))
             else:
-                status.update(f"Reading the phone: step {index + 1} of {total}")
+                status.update(
+                    Text(
+                        say.text(
+                            "scan.reading_step", step=say.number(index + 1), total=say.number(total)
+                        )
+                    )
+                )
 
         result = scan_phone(
             connection,
@@ -316,21 +340,20 @@ def run(args: argparse.Namespace, console: Console) -> int:
     setup_logging(args.debug)
     if args.list_checks:
         return _list_checks(console)
+    say = words_for(args)
     if args.history and not args.save:
-        return _usage(console, "--history needs --save CASEFILE (history is kept there).")
+        return _usage(console, say.text("scan.history_needs_save"))
     if args.evidence_key and not args.evidence:
-        return _usage(console, "--evidence-key needs --evidence DIR (the pack it signs).")
+        return _usage(console, say.text("scan.key_needs_evidence"))
     from scanner.cli.case_prompt import any_given
 
     if any_given(args) and not args.evidence:
-        return _usage(console, "The case details need --evidence DIR (the pack they go in).")
+        return _usage(console, say.text("scan.case_needs_evidence"))
     if args.serial:
         try:
             _parse_serial(args.serial)
         except ValueError:
-            return _usage(
-                console, f"--serial must look like 192.168.1.20:5555, not {args.serial!r}."
-            )
+            return _usage(console, say.text("scan.serial_form", given=repr(args.serial)))
     from scanner.cli.prescan import before_scan
     from scanner.report.language import choose
     from scanner.report.texts import ReportTexts
@@ -346,7 +369,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             return left
         with QuickExit() as keys:
             if keys.enabled:
-                console.print("Quick exit: press Q at any time to clear the screen and close.")
+                console.print(Text(say.text("scan.quick_exit")))
             result = _collect(args, console)
             texts = ReportTexts.load(language.code, args.region, say=language.say)
             if language.note:
@@ -358,35 +381,36 @@ def run(args: argparse.Namespace, console: Console) -> int:
             ask = keys.ask_secret if keys.enabled else None
             outputs.write_outputs(args, result, console, ask, keys.ask_line if ask else None)
             if not result.stopped_by_person:
-                keys.wait_for_close()
+                keys.wait_for_close(say=say)
     except KeyboardInterrupt:
         # Ctrl-C outside the reading (connecting, or while writing): nothing more to keep.
-        console.print("\nStopped. Nothing was changed on the phone.")
+        console.print()
+        console.print(Text(say.text("scan.stopped_nothing_changed")))
         return Exit.STOPPED
     except ScannerError as exc:
-        lead = "The scan finished." if scan_done else "The scan could not go on."
-        console.print(f"\n[bold]{lead}[/bold] {escape(exc.message)}")
+        lead = say.text("scan.lead_finished" if scan_done else "scan.lead_stopped")
+        console.print()
+        console.print(Text.assemble((lead, "bold"), " ", error_words(exc, say)))
         if args.debug and exc.detail:
-            console.print(f"Detail: {exc.detail}", markup=False)
+            console.print(Text(say.text("scan.detail", detail=exc.detail)))
         return exc.exit_code
     except OSError as exc:
-        console.print(f"\nA file could not be written or read: {exc}", markup=False)
+        console.print()
+        console.print(Text(say.text("scan.file_problem", problem=str(exc))))
         return Exit.FILE_PROBLEM
     except Exception as exc:  # a bug: say so plainly, never a traceback on screen
         logger.debug("internal error", exc_info=True)
-        console.print(
-            Text(
-                "\nSomething went wrong inside the scanner (a bug). Nothing was changed on "
-                f"the phone. Please report this: {type(exc).__name__}. Run again with "
-                "--debug for the details."
-            )
-        )
+        console.print()
+        console.print(Text(say.text("scan.internal", name=type(exc).__name__)))
         return Exit.INTERNAL
     if result.stopped_by_person:
         console.print(
-            "Stopped. What was read before Ctrl-C is in the report above"
-            + (" and in the files you asked for." if args.json or args.html else ".")
+            Text(
+                say.text("scan.stopped_kept_files")
+                if args.json or args.html
+                else say.text("scan.stopped_kept")
+            )
         )
     if texts.problems:
-        console.print(Text("The advice texts could not be read: " + " ".join(texts.problems)))
+        console.print(Text(say.text("scan.advice_unread", problems=" ".join(texts.problems))))
     return for_scan(result, advice_missing=bool(texts.problems))

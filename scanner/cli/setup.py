@@ -16,11 +16,13 @@ from rich.text import Text
 
 from scanner.cli.exits import Exit
 from scanner.cli.obstacle_text import obstacle_text
+from scanner.cli.words import error_words, words_for
 from scanner.device.discovery import DetectedPhone, list_phones
 from scanner.device.obstacles import Obstacle
 from scanner.errors import GuidanceError
+from scanner.i18n import Catalogue
 from scanner.resources import udev_rule
-from scanner.setup_guide import FALLBACK_VENDOR, SetupGuide, VendorGuide, load_setup_guide
+from scanner.setup_guide import FALLBACK_VENDOR, SetupGuide, VendorGuide, guide_for
 
 
 def _heading(console: Console, text: str) -> None:
@@ -46,7 +48,7 @@ def print_setup(console: Console, vendor: VendorGuide, guide: SetupGuide) -> Non
     console.print(Text(guide.message("setup_intro")))
     # Same words as the report's "before the check" note, so the two never disagree.
     console.print()
-    console.print(Text(load_guidance().ui("before_scan")))
+    console.print(Text(load_guidance(guide.lang).ui("before_scan")))
     _heading(console, f"{guide.message('developer_options_heading')} ({vendor.name})")
     _steps(console, vendor.developer_options)
     _heading(console, guide.message("usb_debugging_heading"))
@@ -68,28 +70,30 @@ def print_after_scan(console: Console, vendor: VendorGuide, guide: SetupGuide) -
     _steps(console, vendor.after_scan)
 
 
-def step_printer(console: Console) -> Callable[[Obstacle], None]:
+def step_printer(console: Console, guide: SetupGuide | None = None) -> Callable[[Obstacle], None]:
     """An ``on_step`` for ``wait_for_phone``: each step in words, as plain text (phone
     names escaped)."""
 
     def show(step: Obstacle) -> None:
         console.print()
-        console.print(Text(obstacle_text(step)))
+        console.print(Text(obstacle_text(step, guide)))
 
     return show
 
 
 def phone_chooser(
-    console: Console, ask: Callable[[str], str] = input
+    console: Console, ask: Callable[[str], str] = input, say: Catalogue | None = None
 ) -> Callable[[Sequence[DetectedPhone]], DetectedPhone]:
     """A ``choose`` for ``wait_for_phone``: list the phones and ask for a number."""
+
+    words = words_for() if say is None else say
 
     def choose(phones: Sequence[DetectedPhone]) -> DetectedPhone:
         console.print()
         for number, phone in enumerate(phones, start=1):
             console.print(Text(f"{number:>2}. {phone.label}"))
         while True:
-            answer = ask(f"Which phone should be checked? (1-{len(phones)}) ").strip()
+            answer = ask(words.text("setup.which_phone", last=words.number(len(phones)))).strip()
             if answer.isdigit() and 1 <= int(answer) <= len(phones):
                 return phones[int(answer) - 1]
 
@@ -99,6 +103,7 @@ def phone_chooser(
 def _print_vendors(console: Console, guide: SetupGuide) -> None:
     _heading(console, guide.message("vendors_heading"))
     for vendor_id in guide.vendor_ids():
+        # A maker's name and the option are the same in every language.
         console.print(Text(f"  {guide.vendors[vendor_id].name}: --vendor {vendor_id}"))
 
 
@@ -112,16 +117,17 @@ def run(
     if args.udev_rule:
         console.print(udev_rule().read_text(encoding="utf-8"), end="", markup=False)
         return Exit.OK
+    say = words_for(args)
     try:
-        guide = load_setup_guide()
+        guide = guide_for(say.lang)
     except GuidanceError as exc:
-        console.print(Text(exc.message))
+        console.print(Text(error_words(exc, say)))
         return exc.exit_code
     if args.vendor:
         try:
             vendor = guide.vendor(args.vendor)
         except GuidanceError as exc:
-            console.print(Text(exc.message))
+            console.print(Text(error_words(exc, say)))
             return Exit.USAGE
     else:
         vendor = _vendor_of((detect or list_phones)(), guide)

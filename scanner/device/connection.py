@@ -92,12 +92,6 @@ class ShellOutput:
 
 AuthPrompt = Callable[[], None]
 
-_OTHER_HOST_HINT = (
-    "If another computer or program (adb, Android Studio, scrcpy) is connected to the "
-    "phone, close it first: a phone serves one computer at a time. Otherwise turn wireless "
-    "debugging off and on again on the phone, and try again."
-)
-
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 """Per-command cap: beyond this the scanner stops reading (bounded memory)."""
 
@@ -132,10 +126,11 @@ class _CappedBuffer(io.BytesIO):
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
         if self.tell() + len(data) > self._limit:
-            raise FileTooLarge(
-                f"The file {self._device_path} is larger than {self._limit // 1_000_000} MB, "
-                "so it was not read or checked.",
+            raise FileTooLarge.said(
+                "device.file_too_large",
                 detail=f"limit {self._limit} bytes",
+                path=self._device_path,
+                megabytes=self._limit // 1_000_000,
             )
         return super().write(data)
 
@@ -205,29 +200,15 @@ class PhoneConnection:
         try:
             from adb_shell.transport.usb_transport import UsbTransport
         except (ImportError, OSError) as exc:
-            raise UsbUnavailable(
-                "USB support is missing on this computer. Install libusb "
-                "(Debian/Ubuntu: sudo apt install libusb-1.0-0; Fedora: sudo dnf install "
-                "libusb1; macOS: brew install libusb), or connect over wireless debugging "
-                "with --serial HOST:PORT.",
-                detail=repr(exc),
-            ) from exc
+            raise UsbUnavailable.said("device.usb_missing", detail=repr(exc)) from exc
         try:
             inner = UsbTransport.find_adb(
                 serial=serial, default_transport_timeout_s=timeouts.transport_s
             )
         except adb_exc.UsbDeviceNotFoundError as exc:
-            raise NotConnected(
-                "No phone was found on USB. Check the cable is plugged in at both ends, "
-                "that the phone is unlocked, and that USB debugging is on.",
-                detail=repr(exc),
-            ) from exc
+            raise NotConnected.said("device.no_phone_on_usb", detail=repr(exc)) from exc
         except Exception as exc:  # libusb raises its own types (usb1.USBError...)
-            raise UsbUnavailable(
-                "The computer could not use its USB ports for the phone. On Linux this "
-                "is often a missing permission: see the README section on the udev rule.",
-                detail=repr(exc),
-            ) from exc
+            raise UsbUnavailable.said("device.usb_ports_unusable", detail=repr(exc)) from exc
         label = serial or "USB"
         transport = GuardedTransport(inner, label)
         return cls._open(transport, label, "usb", signer, on_auth_prompt, timeouts)
@@ -261,66 +242,40 @@ class PhoneConnection:
             )
         except ProtocolViolation as exc:
             transport.close()
-            raise NotConnected(
-                f"Something at {label} answered, but it does not behave like an Android "
-                f"phone. {exc.message}",
-                detail=exc.detail,
+            raise NotConnected.said(
+                "device.not_android_because", detail=exc.detail, label=label, reason=exc.message
             ) from exc
         except Disconnected as exc:
             transport.close()
             if prompted:
-                raise AuthRefused(
-                    'The phone did not allow this computer. If you saw "Allow USB '
-                    'debugging?", it may have been declined. Unlock the phone, plug it in '
-                    'again and tap "Allow".',
-                    detail=exc.detail,
-                ) from exc
+                raise AuthRefused.said("device.auth_declined", detail=exc.detail) from exc
             if transport.reached:
                 # Reached, then shut before the handshake: adbd serving another host
                 # does this, as does a phone restarting its debugging service.
-                raise NotConnected(
-                    f"The phone at {label} answered, then closed the connection before the "
-                    f"scan could start. {_OTHER_HOST_HINT}",
-                    detail=exc.detail,
+                raise NotConnected.said(
+                    "device.closed_before_start", detail=exc.detail, label=label
                 ) from exc
-            raise NotConnected(
-                f"Could not reach the phone at {label}. Check that it is on, unlocked "
-                "and that debugging is switched on.",
-                detail=exc.detail,
+            raise NotConnected.said(
+                "device.unreachable_check_on", detail=exc.detail, label=label
             ) from exc
         except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
             transport.close()
             if prompted:
-                raise AuthRefused(
-                    'The phone did not answer the "Allow USB debugging?" question in '
-                    'time. Unlock the phone, look for that message and tap "Allow", '
-                    "then run the scan again.",
-                    detail=repr(exc),
-                ) from exc
-            raise NotConnected(
-                f"The phone at {label} did not answer. {_OTHER_HOST_HINT}", detail=repr(exc)
-            ) from exc
+                raise AuthRefused.said("device.auth_timed_out", detail=repr(exc)) from exc
+            raise NotConnected.said("device.no_answer", detail=repr(exc), label=label) from exc
         except adb_exc.DeviceAuthError as exc:
             transport.close()
-            raise AuthRefused(
-                "The phone asked for permission but the scanner had no key to offer.",
-                detail=repr(exc),
-            ) from exc
+            raise AuthRefused.said("device.no_key_to_offer", detail=repr(exc)) from exc
         except _MISREAD as exc:
             transport.close()
-            raise NotConnected(
-                f"Something at {label} answered, but it does not behave like an Android phone.",
-                detail=repr(exc),
-            ) from exc
+            raise NotConnected.said("device.not_android", detail=repr(exc), label=label) from exc
         return cls(device=device, transport=transport, serial=label, kind=kind, timeouts=timeouts)
 
     def shell(self, command: str, *, max_bytes: int = MAX_OUTPUT_BYTES) -> ShellOutput:
         """Run one allowlisted, read-only command and return its raw output."""
         if not is_allowed(command):
-            raise CommandRefused(
-                "The scanner stopped a command that is not on its read-only list. "
-                "Nothing was sent to the phone.",
-                detail=f"refused shell command {command!r}",
+            raise CommandRefused.said(
+                "device.command_refused", detail=f"refused shell command {command!r}"
             )
         self.sent_commands.append(command)
         started = time.monotonic()
@@ -346,28 +301,23 @@ class PhoneConnection:
                             del buffer[max_bytes:]
                             break
             except Overdue as exc:
-                raise CommandTimeout(
-                    f"The phone took too long to answer '{command}'.",
+                raise CommandTimeout.said(
+                    "device.command_too_slow",
                     detail=f"over {self.timeouts.command_s} s ({exc.detail})",
+                    command=command,
                 ) from exc
             except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
-                raise CommandTimeout(
-                    f"The phone stopped answering '{command}'.", detail=repr(exc)
+                raise CommandTimeout.said(
+                    "device.command_stopped", detail=repr(exc), command=command
                 ) from exc
             except (
                 adb_exc.UsbReadFailedError,
                 adb_exc.UsbWriteFailedError,
                 adb_exc.AdbConnectionError,
             ) as exc:
-                raise Disconnected(
-                    "The connection to the phone was lost.", detail=repr(exc)
-                ) from exc
+                raise Disconnected.said("device.connection_lost", detail=repr(exc)) from exc
             except _MISREAD as exc:
-                raise Disconnected(
-                    "The phone sent something the scanner could not understand, so the "
-                    "connection was closed.",
-                    detail=repr(exc),
-                ) from exc
+                raise Disconnected.said("device.misread_closed", detail=repr(exc)) from exc
         except DeviceError as exc:
             exc.partial = bytes(buffer)  # what came before the fault is evidence too
             if isinstance(exc, CommandTimeout):
@@ -441,18 +391,15 @@ def _pull_errors(device_path: str) -> Iterator[None]:
     try:
         yield
     except (adb_exc.TcpTimeoutException, adb_exc.AdbTimeoutError) as exc:
-        raise CommandTimeout(
-            f"The phone stopped sending the file {device_path}.", detail=repr(exc)
+        raise CommandTimeout.said(
+            "device.file_stopped", detail=repr(exc), path=device_path
         ) from exc
     except (adb_exc.AdbCommandFailureException, adb_exc.DevicePathInvalidError) as exc:
-        raise DeviceError(
-            f"The phone would not send the file {device_path}.", detail=repr(exc)
-        ) from exc
+        raise DeviceError.said("device.file_refused", detail=repr(exc), path=device_path) from exc
     except adb_exc.InvalidResponseError as exc:
         # A sync reply out of order: this file is lost, the link may still work.
-        raise DeviceError(
-            f"The phone sent something unexpected instead of the file {device_path}.",
-            detail=repr(exc),
+        raise DeviceError.said(
+            "device.file_unexpected", detail=repr(exc), path=device_path
         ) from exc
     except (
         adb_exc.UsbReadFailedError,
@@ -461,7 +408,7 @@ def _pull_errors(device_path: str) -> Iterator[None]:
         adb_exc.InvalidCommandError,
         adb_exc.InvalidChecksumError,
     ) as exc:
-        raise Disconnected("The connection to the phone was lost.", detail=repr(exc)) from exc
+        raise Disconnected.said("device.connection_lost", detail=repr(exc)) from exc
 
 
 class SyncReader:
@@ -494,7 +441,7 @@ class SyncReader:
             return self._connection.pull(device_path, max_bytes=max_bytes)
         if not device_path:
             # As adb-shell's own pull: refused before anything is sent.
-            raise DeviceError("The phone would not send the file .", detail="empty device path")
+            raise DeviceError.said("device.file_refused", detail="empty device path", path="")
         connection = self._connection
         device = connection.device
         timeouts = connection.timeouts
@@ -578,10 +525,10 @@ def _receive(
         if ident not in (_SYNC_DATA, _SYNC_FAIL):
             raise adb_exc.InvalidResponseError(f"sync reply {bytes(head[:4])!r}")
         if size > SYNC_DATA_MAX:
-            raise ProtocolViolation(
-                f"The phone announced a piece of a file of {plain_size(size)}, more than "
-                f"the {plain_size(SYNC_DATA_MAX)} a phone sends at once, so the scanner "
-                "stopped reading from it.",
+            raise ProtocolViolation.said(
+                "device.piece_too_large",
+                size=plain_size(size),
+                limit=plain_size(SYNC_DATA_MAX),
                 detail=f"{device_path}: sync {bytes(head[:4])!r} size {size}",
             )
         data = device._filesync_read_buffered(size, stream, state)

@@ -143,9 +143,8 @@ def check_destination(destination: bytes) -> None:
         return
     if text.startswith("shell:") and is_allowed(text[len("shell:") :]):
         return
-    raise CommandRefused(
-        "The scanner stopped a command that is not on its read-only list. "
-        "Nothing was sent to the phone.",
+    raise CommandRefused.said(
+        "device.command_refused",
         detail=f"refused ADB destination {text!r}",
     )
 
@@ -206,8 +205,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         try:
             self._inner.connect(transport_timeout_s)
         except OSError as exc:
-            raise Disconnected(
-                f"Could not reach the phone at {self.label}.", detail=repr(exc)
+            raise Disconnected.said(
+                "device.unreachable", detail=repr(exc), label=self.label
             ) from exc
         self.reached = True
         sock = getattr(self._inner, "_connection", None)
@@ -308,16 +307,14 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         try:
             data: bytes = self._inner.bulk_read(size, wait)
         except OSError as exc:
-            raise Disconnected("The connection to the phone was lost.", detail=repr(exc)) from exc
+            raise Disconnected.said("device.connection_lost", detail=repr(exc)) from exc
         except Exception:  # adb-shell's own time-outs (TCP or USB)
             if soonest is not None:
                 self._overdue(soonest)
             raise
         if not data:
             # A TCP socket that reads empty is closed: the phone (or cable) went away.
-            raise Disconnected(
-                "The connection to the phone was lost.", detail="socket closed by peer"
-            )
+            raise Disconnected.said("device.connection_lost", detail="socket closed by peer")
         self.counters.bytes_received += len(data)
         for deadline in self._deadlines:
             deadline.add(len(data))
@@ -472,8 +469,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
                 self._inspect(command, arg0, arg1, data)
                 self._write(header, transport_timeout_s)
                 return self._write(data, transport_timeout_s)
-            raise CommandRefused(
-                "The scanner stopped a message it could not check. Nothing was sent.",
+            raise CommandRefused.said(
+                "device.message_refused",
                 detail=f"unframed write of {len(data)} bytes",
             )
 
@@ -488,9 +485,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
                 self._sync_streams.add(local_id)
         elif command == _WRTE:
             if local_id in self._sync_streams and payload[:4] not in _SYNC_READ_REQUESTS:
-                raise CommandRefused(
-                    "The scanner stopped a file request that could change the phone. "
-                    "Nothing was sent.",
+                raise CommandRefused.said(
+                    "device.file_request_refused",
                     detail=f"refused sync request {payload[:4]!r}",
                 )
             if stream is not None:
@@ -505,6 +501,6 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         try:
             written: int = self._inner.bulk_write(data, transport_timeout_s)
         except OSError as exc:
-            raise Disconnected("The connection to the phone was lost.", detail=repr(exc)) from exc
+            raise Disconnected.said("device.connection_lost", detail=repr(exc)) from exc
         self.counters.bytes_sent += len(data)
         return written

@@ -110,10 +110,7 @@ def load_or_create_signer(directory: Path | None = None) -> AdbSigner:
         write_private_file(pub, signer.public_key_bytes + b"\n")
         return signer
     except (OSError, ValueError) as exc:
-        raise DeviceError(
-            "The scanner could not read or create its connection key.",
-            detail=f"{path}: {exc}",
-        ) from exc
+        raise DeviceError.said("device.key_unusable", detail=f"{path}: {exc}") from exc
 
 
 def _refresh_public_file(pub: Path, signer: AdbSigner) -> None:

@@ -37,12 +37,8 @@ def load_shipped_db(
         shipped_dir, pinned_sha256 = store.shipped_dir(), pinned.SHIPPED_SHA256
     db = store.load_verified(shipped_dir)
     if pinned_sha256 is not None and db.sha256 != pinned_sha256:
-        raise Tampered(
-            "The stalkerware database that came with the scanner has been changed: its "
-            "fingerprint (SHA-256) is not the one this version of the scanner was built "
-            "with. Someone with access to this computer may have edited it, for example "
-            "to hide an app from the scan. Reinstall the scanner from a source you trust.",
-            f"expected sha256 {pinned_sha256}, found {db.sha256}",
+        raise Tampered.said(
+            "sigdb.shipped_changed", f"expected sha256 {pinned_sha256}, found {db.sha256}"
         )
     return db
 
@@ -248,12 +244,8 @@ def _with_capabilities(
 
 def _require_unsigned_ok(path: Path, allow_unsigned: bool) -> None:
     if not allow_unsigned:
-        raise Untrusted(
-            f"{path} is not a signed bundle, so there is no way to check who made it or "
-            "whether it was changed. It was not imported. If you are sure where it came from "
-            "(for example you downloaded it yourself from Echap), import it again allowing "
-            "unsigned files.",
-            "unsigned input refused (allow_unsigned=False)",
+        raise Untrusted.said(
+            "sigdb.unsigned_refused", "unsigned input refused (allow_unsigned=False)", path=path
         )
 
 
@@ -261,7 +253,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SignatureDBError(f"The file {path} could not be read.", str(exc)) from exc
+        raise SignatureDBError.said("sigdb.file_unreadable", str(exc), path=path) from exc
 
 
 def _today() -> str:

@@ -11,7 +11,10 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # the catalogue (and YAML) load only when words are asked for
+    from scanner.i18n import Catalogue
 
 SCHEMA_VERSION: Final = 1
 
@@ -40,7 +43,26 @@ CAPABILITY_WORDS: Final[Mapping[str, str]] = MappingProxyType(
         "remote_control": "be controlled from far away, for example to lock or wipe the phone",
     }
 )
-"""Every capability keyword the schema accepts, with the plain words a report can show."""
+"""Every capability keyword the schema accepts, with the plain English words a report can
+show. The words shown in other languages come from the catalogue (``CAPABILITY_IDS``); the
+signed database holds only the keywords, so translating never changes its hash."""
+
+CAPABILITY_IDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "messages": "capabilities.messages",
+        "location": "capabilities.location",
+        "calls": "capabilities.calls",
+        "microphone": "capabilities.microphone",
+        "camera": "capabilities.camera",
+        "contacts": "capabilities.contacts",
+        "photos": "capabilities.photos",
+        "browsing": "capabilities.browsing",
+        "keylogging": "capabilities.keylogging",
+        "social_apps": "capabilities.social_apps",
+        "remote_control": "capabilities.remote_control",
+    }
+)
+"""Each capability keyword's message id in ``guidance/<lang>/messages/capabilities.yaml``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +116,12 @@ class Family:
     stores: tuple[str, ...] = ()
     """Where it is sold, in ISDi's words: ``playstore``, ``offstore`` (outside app stores)."""
 
-    def capability_words(self) -> tuple[str, ...]:
-        """The capabilities as plain phrases, in the order listed."""
-        return tuple(CAPABILITY_WORDS[c] for c in self.capabilities if c in CAPABILITY_WORDS)
+    def capability_words(self, say: Catalogue | None = None) -> tuple[str, ...]:
+        """The capabilities as plain phrases, in the order listed (in ``say``'s language
+        when given)."""
+        if say is None:
+            return tuple(CAPABILITY_WORDS[c] for c in self.capabilities if c in CAPABILITY_WORDS)
+        return tuple(say.text(CAPABILITY_IDS[c]) for c in self.capabilities if c in CAPABILITY_IDS)
 
 
 @dataclass(frozen=True, slots=True)

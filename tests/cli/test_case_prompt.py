@@ -83,6 +83,6 @@ def test_a_discreet_screen_counts_the_accounts_and_apps_instead_of_listing_them(
     )
     assert case is not None
     shown = out.getvalue()
-    assert "The accounts on the phone (1), listed in the pack." in shown
+    assert "The account on the phone (1), listed in the pack." in shown
     assert "someone.else@example.com" not in shown and SPY_PACKAGE not in shown
     assert "Every app on the phone (" in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,51 @@ def test_every_number_appears_in_the_safety_facts_and_every_line_has_a_source() 
 def test_unknown_region_is_a_guidance_error_listing_the_known_ones() -> None:
     with pytest.raises(GuidanceError, match="uk"):
         load_helplines("zz")
+
+
+def _translated_helplines(tmp_path: Path, words: str) -> Path:
+    """The shipped guidance folder with one more language's helpline words."""
+    shipped = Path(__file__).resolve().parents[2] / "guidance"
+    (tmp_path / "helplines.yaml").write_bytes((shipped / "helplines.yaml").read_bytes())
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "helplines.yaml").write_text(words, encoding="utf-8")
+    return tmp_path
+
+
+def test_helpline_words_come_from_the_language_and_fall_back_to_english_per_field(
+    tmp_path: Path,
+) -> None:
+    base = _translated_helplines(
+        tmp_path,
+        "regions:\n  uk:\n    name: Zjednoczone Królestwo\n    lines:\n"
+        "      emergency:\n        short: Zadzwoń pod 999.\n",
+    )
+    english = {line.id: line for line in load_helplines("uk")}
+    shown = load_helplines("uk", base, lang="xx")
+    assert shown.name == "Zjednoczone Królestwo"
+    emergency = next(line for line in shown if line.id == "emergency")
+    assert emergency.short == "Zadzwoń pod 999."
+    assert emergency.translated == frozenset({"short"})
+    # Words it does not give stay English; numbers and sources are never translated.
+    assert emergency.description == english["emergency"].description
+    assert emergency.hours == english["emergency"].hours
+    assert emergency.number == english["emergency"].number
+    assert emergency.sources == english["emergency"].sources
+    other = next(line for line in shown if line.id != "emergency")
+    assert other == english[other.id] and not other.translated
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "regions:\n  uk:\n    lines:\n      emergency:\n        number: '112'\n",
+        "regions:\n  uk:\n    lines:\n      no_such_line:\n        short: x\n",
+        "regions:\n  nowhere:\n    name: x\n",
+    ],
+)
+def test_a_translation_cannot_change_numbers_or_name_lines_that_do_not_exist(
+    tmp_path: Path, words: str
+) -> None:
+    base = _translated_helplines(tmp_path, words)
+    with pytest.raises(GuidanceError):
+        load_helplines("uk", base, lang="xx")
