@@ -286,12 +286,20 @@ def _traces(
             yield _trace_event(trace, snapshot.package(trace.package), why, zone, say)
 
 
+_EVENT_IDS = {
+    (False, False): "timeline.event",
+    (True, False): "timeline.event_span",
+    (False, True): "timeline.event_installed",
+    (True, True): "timeline.event_span_installed",
+}
+"""By (a span of time, the installer named): literal ids the catalogue tests can find."""
+
+
 def event_line(event: TimelineEvent, say: Catalogue, *, installer: bool = True) -> str:
     """One event as a sentence (phone text inside: clean or escape before display)."""
     when = event.when.text(say) if event.when else say.text("timeline.not_recorded")
     values = {"when": when, "what": event.what, "app": event.app, "installer": event.installer}
-    key = "timeline.event" + ("_span" if event.until else "")
-    key += "_installed" if installer and event.installer else ""
+    key = _EVENT_IDS[(bool(event.until), bool(installer and event.installer))]
     until = event.until.text(say) if event.until else ""
     return say.text(key, until=until, **values)
 
