@@ -3,7 +3,9 @@ usage access, drawing over other apps.
 
 Each is what stalkerware asks for to read the screen, stay installed, read messages as
 they arrive or hide itself. Legitimate apps use them too, so a user app holding one is
-``review``; system apps are listed at ``info`` for accessibility only (TalkBack and
+``review``, unless its kind needs that access and an app store really installed it
+(``app_kinds.purpose``: a password manager's accessibility, a watch companion's
+notification access), which is listed at ``info`` with that reason; system apps are listed at ``info`` for accessibility only (TalkBack and
 similar are normal), and otherwise skipped to keep a clean phone quiet.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scanner.checks.app_kinds import ACCESSIBILITY, DEVICE_ADMIN, NOTIFICATIONS, purpose
 from scanner.checks.common import app_name, from_store, is_system, package_of
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import (
@@ -22,6 +25,24 @@ from scanner.commands import (
 )
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 from scanner.parse.common import normalize_component
+
+
+def _explained(snapshot: DeviceSnapshot, package: str, access: str) -> Evidence | None:
+    """Why this access is expected, when the app's kind needs it and an app store really
+    installed it under the maker's id (``app_kinds.purpose``); None otherwise.
+
+    Such an app is still listed, at ``info``, so the person can see everything that holds
+    this access; it is not put among the things to check (issue 15: an ordinary phone's
+    watch companion, keyboard or password manager must not crowd out a real warning).
+    """
+    pkg = snapshot.package(package)
+    kind = purpose(pkg, snapshot) if pkg is not None else None
+    if kind is None or access not in kind.explains:
+        return None
+    return Evidence(
+        DUMPSYS_PACKAGE,
+        f"{package} is {kind.words}, installed from an app store: apps of its kind need this",
+    )
 
 
 @check(
@@ -52,13 +73,14 @@ def accessibility_services(
     for component, evidence in seen.items():
         pkg = package_of(component)
         system = is_system(snapshot, pkg)
+        why = None if system else _explained(snapshot, pkg, ACCESSIBILITY)
         yield me.finding(
             title=f"{app_name(snapshot, pkg)} can see and control the screen "
             "(accessibility service)",
-            evidence=evidence,
+            evidence=[*evidence, *([why] if why else [])],
             package=pkg,
             subject=component,
-            severity=Severity.INFO if system else Severity.REVIEW,
+            severity=Severity.INFO if system or why else Severity.REVIEW,
         )
 
 
@@ -79,11 +101,13 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
             evidence.append(
                 Evidence(DUMPSYS_DEVICE_POLICY, "policies: " + ", ".join(admin.policies))
             )
+        why = _explained(snapshot, admin.package, DEVICE_ADMIN)
         yield me.finding(
             title=f"{app_name(snapshot, admin.package)} is a device administrator",
-            evidence=evidence,
+            evidence=[*evidence, *([why] if why else [])],
             package=admin.package,
             subject=admin.component,
+            severity=Severity.INFO if why else Severity.REVIEW,
         )
 
 
@@ -133,16 +157,19 @@ def notification_listeners(
     for listener in snapshot.notification_listeners:
         if is_system(snapshot, listener.package):
             continue
+        why = _explained(snapshot, listener.package, NOTIFICATIONS)
         yield me.finding(
             title=f"{app_name(snapshot, listener.package)} can read all notifications",
             evidence=[
                 Evidence(
                     SETTINGS_SECURE,
                     f"enabled_notification_listeners includes {listener.component}",
-                )
+                ),
+                *([why] if why else []),
             ],
             package=listener.package,
             subject=listener.component,
+            severity=Severity.INFO if why else Severity.REVIEW,
         )
 
 

@@ -29,6 +29,7 @@ from typing import Final
 from scanner.checks import app_kinds as k
 from scanner.checks.common import app_name, install_source
 from scanner.checks.installer_claim import imitated_maker
+from scanner.checks.label_kinds import named_kind
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
@@ -67,6 +68,7 @@ WORDS: Final[Mapping[str, str]] = MappingProxyType(
         k.CAMERA: "camera",
         k.CONTACTS: "contacts",
         "breadth": "{count} kinds",
+        "off_purpose": "its name says it is {kind}, which has no use for {what}",
         k.USAGE: "usage access",
         k.OVERLAY: "drawing over apps",
         "access": "special access",
@@ -102,11 +104,13 @@ POINTS: Final[Mapping[str, int]] = MappingProxyType(
         k.CAMERA: 1,
         k.CONTACTS: 1,
         "breadth": 1,
+        "off_purpose": 2,
         k.USAGE: 1,
         k.OVERLAY: 1,
         "recent": 1,
     }
 )
+
 BREADTH = 4
 """This many kinds of personal data, unexplained, earn the ``breadth`` point."""
 
@@ -211,6 +215,12 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
             add(key)
     if len(data - explained) >= BREADTH:
         add("breadth", count=len(data - explained))
+    # Only where the app's name is known (its own file, or the catalogue): a store app's
+    # name is not read, so this adds to, and never replaces, the signals above.
+    claimed = named_kind(pkg.label) if kind is None else None
+    unneeded = [w for w in _DATA_ORDER if w in data and claimed and w not in claimed.needs]
+    if claimed is not None and unneeded:
+        add("off_purpose", kind=claimed.words, what=", ".join(WORDS[w] for w in unneeded))
     ops = {
         _OPS[op.op]
         for op in snapshot.appops

@@ -108,12 +108,23 @@ def test_held_back_ordinary_phones_have_no_stalkerware_no_serious_and_no_explain
 
 
 @pytest.mark.silent("SPY-001")
+def test_held_back_ordinary_phones_but_one_have_at_most_three_review_items_from_every_check():
+    # Every check counts (special access, dual-use, behaviour), not only SPY-001.
+    reviews = sorted(held_back().reviews)
+    assert reviews[-2] <= 3, reviews
+
+
+@pytest.mark.silent("SPY-001")
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: an unknown store app with camera, microphone, location and contacts "
-    "scores 5 like the calculator vault; one held-back phone (seed 5001) has five such apps",
+    reason="known gap: one held-back phone (seed 5001) has five unknown store apps with "
+    "camera, microphone, location and contacts; without their names (not read for store "
+    "apps) they score 5, as a calculator vault from Play does",
 )
-def test_held_back_ordinary_phones_have_at_most_three_spy_review_items_each():
+def test_held_back_ordinary_phones_have_at_most_three_review_items_each_from_every_check():
+    # Every check counts (special access, dual-use, behaviour), not only SPY-001: an
+    # ordinary phone's watch companion or password manager must not crowd the report.
+    assert max(held_back().reviews) <= 3
     assert max(held_back().spy_reviews) <= 3
 
 
@@ -189,7 +200,8 @@ def test_an_unlisted_watch_companion_gets_the_same_credit_as_a_listed_one():
 
 @pytest.mark.silent("SPY-001")
 def test_an_enabled_keyboard_from_a_store_is_credited_by_its_input_method_service():
-    keyboard = app("com.example.keys", "Keys", (*MIC, *CONTACTS, *LOCATION, *CAMERA))
+    # No icon of its own, as keyboards have: hidden +2 unless its kind explains it.
+    keyboard = app("com.example.keys", "Keys", (*MIC, *CONTACTS, *LOCATION, *CAMERA), launcher="")
     spec = with_app(PIXEL_SEED, keyboard)
     secure = dict(spec.secure_settings)
     secure["enabled_input_methods"] += ":com.example.keys/com.example.keys.Ime"
@@ -265,3 +277,37 @@ def test_a_google_package_claiming_play_but_installed_by_adb_is_an_imitation():
     )
     assert found is not None and found.severity is Severity.HIGH
     assert any("uses Google's package names" in e.excerpt for e in found.evidence)
+
+
+# ------------------------------------------------- what an app's name says it is
+
+
+def spy_findings_named(spec: PhoneSpec, names: dict[str, str]) -> list[Finding]:
+    """As ``spy_findings``, with the app names a scan reads from the apps' own files."""
+    snapshot = build_snapshot(
+        RawCapture(tuple(CommandResult(c, o) for c, o in render(spec).items()))
+    )
+    named = tuple(
+        replace(p, label=names[p.package], label_source="apk") if p.package in names else p
+        for p in snapshot.packages
+    )
+    snapshot = replace(snapshot, packages=named)
+    (meta,) = [c for c in all_checks() if c.id == "SPY-001"]
+    return list(meta(snapshot, CheckContext(now=NOW, signatures=shipped_index())))
+
+
+@pytest.mark.fires("SPY-001")
+def test_a_named_calculator_asking_for_microphone_and_contacts_scores_its_name():
+    vault = app("com.calcvault.safe", "Calculator Vault", (*CAMERA, *MIC, *LOCATION, *CONTACTS))
+    spec = with_app(PIXEL_SEED, vault)
+    found = about(spy_findings_named(spec, {vault.package: "Calculator Vault"}), vault.package)
+    assert found is not None and found.severity is Severity.REVIEW
+    assert found.evidence[-1].excerpt == "7 points; review from 5, serious from 8"
+    assert any("its name says it is a calculator" in e.excerpt for e in found.evidence)
+
+
+@pytest.mark.silent("SPY-001")
+def test_a_name_with_no_simple_kind_adds_nothing():
+    chat = app("io.quietmoss.talk", "Quietmoss Chat", (*CAMERA, *MIC, *LOCATION))
+    spec = with_app(PIXEL_SEED, chat)
+    assert about(spy_findings_named(spec, {chat.package: "Quietmoss Chat"}), chat.package) is None
