@@ -43,7 +43,7 @@ def _guidance(root: Path, lang: str) -> dict[str, Any]:
     """Every guidance value of one language as ``file.field`` (lists kept as lists)."""
     out: dict[str, Any] = {}
     for path in sorted((root / lang).glob("*.yaml")):
-        if path.name == "language.yaml":
+        if path.name in ("language.yaml", "helplines.yaml"):  # not guidance texts
             continue
         for field, value in _load(path).items():
             out[f"{path.stem}.{field}"] = value
