@@ -37,6 +37,8 @@ class HelpChoice:
     """Shown in the full report only."""
     outside_uk: bool = False
     """True when the reader is outside the UK: a pointer comes before the lines."""
+    uk_name: str = UK_NAME
+    """The UK region's name in the report's language (lines for the whole UK carry it)."""
 
     @property
     def all_lines(self) -> tuple[Helpline, ...]:
@@ -51,11 +53,14 @@ def _kind(region: HelplineRegion, kind: str) -> tuple[Helpline, ...]:
     return tuple(line for line in region if line.kind == kind)
 
 
-def choose_help(region: str = "uk", base_dir: Traversable | None = None) -> HelpChoice:
-    """The lines for ``region`` (one of ``REGIONS``); raises ``GuidanceError`` when the
-    helpline file cannot be read or lacks the region."""
+def choose_help(
+    region: str = "uk", base_dir: Traversable | None = None, lang: str = "en"
+) -> HelpChoice:
+    """The lines for ``region`` (one of ``REGIONS``), their words in ``lang`` where
+    translated; raises ``GuidanceError`` when the helpline file cannot be read or lacks
+    the region."""
     if region == "outside-uk":
-        abroad = load_helplines("outside-uk", base_dir)
+        abroad = load_helplines("outside-uk", base_dir, lang)
         return HelpChoice(
             region=region,
             name=abroad.name,
@@ -65,14 +70,15 @@ def choose_help(region: str = "uk", base_dir: Traversable | None = None) -> Help
             more=(),
             outside_uk=True,
         )
-    uk = load_helplines("uk", base_dir)
+    uk = load_helplines("uk", base_dir, lang)
     nations = NATIONS if region == "uk" else (region,)
     main: list[tuple[str, Helpline]] = []
     for nation in nations:
-        lines = load_helplines(nation, base_dir)
+        lines = load_helplines(nation, base_dir, lang)
         main.extend((lines.name, line) for line in lines)
     main.extend((uk.name, line) for line in _kind(uk, "main"))
-    name = uk.name if region == "uk" else f"{load_helplines(region, base_dir).name}, {uk.name}"
+    here = load_helplines(region, base_dir, lang).name
+    name = uk.name if region == "uk" else f"{here}, {uk.name}"
     return HelpChoice(
         region=region,
         name=name,
@@ -80,6 +86,7 @@ def choose_help(region: str = "uk", base_dir: Traversable | None = None) -> Help
         main=tuple(main),
         specialist=_kind(uk, "specialist"),
         more=_kind(uk, "more"),
+        uk_name=uk.name,
     )
 
 
@@ -102,8 +109,8 @@ def compact_lines(choice: HelpChoice, say: Catalogue | None = None) -> list[str]
     out = []
     if choice.urgent:
         out.append(" ".join(line.short or line.description for line in choice.urgent))
-    nations = [(where, line) for where, line in choice.main if where != UK_NAME]
-    others = [line for where, line in choice.main if where == UK_NAME]
+    nations = [(where, line) for where, line in choice.main if where != choice.uk_name]
+    others = [line for where, line in choice.main if where == choice.uk_name]
     if len(nations) > 1:
         # One line per nation would fill the screen: the numbers side by side, named.
         hours = {line.hours or "" for _, line in nations}

@@ -190,7 +190,7 @@ def _load_texts(
     if helplines is not None:
         return ReportTexts(guidance, from_region(helplines), tuple(problems), say)
     try:
-        help_choice = choose_help(region)
+        help_choice = choose_help(region, lang=say.lang)
     except GuidanceError as exc:
         # The emergency numbers never depend on a file that can break.
         help_choice = from_region(fallback.UK_EMERGENCY)

@@ -33,7 +33,7 @@ from scanner.parse.text import clean_phone_text
 from scanner.report import sections
 from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
-from scanner.report.helpchoice import UK_NAME, compact_lines
+from scanner.report.helpchoice import compact_lines
 from scanner.report.language import language_lines, safe_catalogue
 from scanner.report.legal_route import print_legal_route
 from scanner.report.sections import FindingGroup
@@ -185,12 +185,12 @@ def _first(result: ScanResult, console: Console, texts: ReportTexts, again: bool
         console.print(plain(texts.ui("advocate_explained")))
 
 
-def _line_text(where: str, line: Helpline, say: Catalogue) -> str:
+def _line_text(where: str, line: Helpline, say: Catalogue, uk_name: str) -> str:
     contact = ", ".join(x for x in (line.number, line.website) if x)
     key = "report.helpline_full" if line.hours else "report.helpline_full_no_hours"
     values = {"name": line.name, "contact": contact, "description": line.description}
     text = say.text(key, hours=line.hours or "", **values)
-    if where and where != UK_NAME:
+    if where and where != uk_name:
         return say.text("report.helpline_place", place=where, line=text)
     return text
 
@@ -210,8 +210,9 @@ def _full_helplines(texts: ReportTexts) -> list[str]:
     choice = texts.help
     lines = [texts.ui("outside_uk")] if choice.outside_uk else []
     lines += [line.description for line in choice.urgent]
-    lines += [_line_text(where, line, texts.say) for where, line in choice.main]
-    lines += [_line_text("", line, texts.say) for line in (*choice.specialist, *choice.more)]
+    uk = choice.uk_name
+    lines += [_line_text(where, line, texts.say, uk) for where, line in choice.main]
+    lines += [_line_text("", line, texts.say, uk) for line in (*choice.specialist, *choice.more)]
     return lines
 
 

@@ -60,7 +60,7 @@ class ReportTexts:
             library = None
             problems.append(f"{exc.message} {exc.detail}".strip())
         try:
-            help_choice = choose_help(region, base_dir)
+            help_choice = choose_help(region, base_dir, lang)
         except GuidanceError as exc:
             # The emergency numbers never depend on a file that can break.
             help_choice = from_region(fallback.UK_EMERGENCY)
