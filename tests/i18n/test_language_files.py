@@ -214,7 +214,7 @@ def _prose(root: Path, lang: str) -> list[tuple[str, str]]:
     """The fields the English rule reads, from the language's own files (no fallback)."""
     out = []
     for path in sorted((root / lang).glob("*.yaml")):
-        if path.name in ("language.yaml", "helplines.yaml"):  # not guidance texts
+        if path.name == "language.yaml":
             continue
         data = _load(path)
         out.extend(
