@@ -52,6 +52,11 @@ def said(source: str, key: str, **values: Value) -> Evidence:
     return Evidence(source, render(message), message)
 
 
+def setting(source: str, value: str) -> Evidence:
+    """A setting as the phone printed it (``name=value``), quoted as it is."""
+    return said(source, "checks.setting_value", setting=value)
+
+
 def excerpt(item: Evidence, say: Catalogue | None) -> str:
     """An evidence line in the reader's language; a line with no message as it was."""
     if item.words is None or say is None:

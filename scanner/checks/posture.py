@@ -21,7 +21,7 @@ from scanner.commands import (
     WHICH_SU,
 )
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity, Words
-from scanner.phrases import said, words
+from scanner.phrases import said, setting, words
 
 # Android 8 (SDK 26) replaced the global "unknown sources" switch with a per-app grant
 # (app-op REQUEST_INSTALL_PACKAGES); the old setting still reads 1 there and means nothing.
@@ -313,8 +313,3 @@ def _accounts_title(account_type: str, count: int) -> Words:
     if kind is None:
         return words("checks.accounts_of_type", count=count, type=account_type)
     return words("checks.accounts_of_kind", count=count, kind=kind)
-
-
-def setting(source: str, value: str) -> Evidence:
-    """A setting as the phone printed it (``name=value``), quoted as it is."""
-    return said(source, "checks.setting_value", setting=value)
