@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scanner.i18n import ENGLISH, Catalogue, catalogue
-from scanner.model import Evidence, WordValue, Words
+from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
+from scanner.model import Evidence, Finding, WordValue, Words
 
 Value = str | int | Words | Iterable[Words]
 
@@ -61,7 +61,20 @@ def excerpt(item: Evidence, say: Catalogue | None) -> str:
     """An evidence line in the reader's language; a line with no message as it was."""
     if item.words is None or say is None:
         return item.excerpt
-    return render(item.words, say)
+    try:
+        return render(item.words, say)
+    except MessageError:  # a broken install: the English the check wrote is kept
+        return item.excerpt
+
+
+def title(finding: Finding, say: Catalogue | None) -> str:
+    """A finding's title in the reader's language; a title with no message as it was."""
+    if finding.title_words is None or say is None:
+        return finding.title
+    try:
+        return render(finding.title_words, say)
+    except MessageError:  # a broken install: the English the check wrote is kept
+        return finding.title
 
 
 def values_of(said_words: Words) -> list[str]:

@@ -167,12 +167,17 @@ def _safe(meta: Check, snapshot: DeviceSnapshot, context: CheckContext) -> Itera
     try:
         yield from meta(snapshot, context)
     except Exception as exc:  # a bug in one check must not lose the others' findings
+        from scanner.phrases import render, setting, words
+
+        # The check's own name stays English until the checks' metadata is catalogued.
+        title = words("checks.check_failed", check=meta.title)
         yield Finding(
             id=f"{meta.id}:error",
             check=meta.id,
             severity=Severity.INFO,
-            title=f"One check could not run ({meta.title})",
-            evidence=(Evidence("scanner", f"{type(exc).__name__}: {exc}"),),
+            title=render(title),
+            evidence=(setting("scanner", f"{type(exc).__name__}: {exc}"),),
             guidance=CHECK_FAILED_GUIDANCE,
             confidence=Confidence.LOW,
+            title_words=title,
         )
