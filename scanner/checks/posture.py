@@ -311,5 +311,9 @@ def _accounts_title(account_type: str, count: int) -> Words:
     """``2 Google accounts are signed in: do you know each one?``, in plain words."""
     kind = ACCOUNT_KINDS.get(account_type)
     if kind is None:
+        if count == 1:
+            return words("checks.account_of_type", type=account_type)
         return words("checks.accounts_of_type", count=count, type=account_type)
+    if count == 1:
+        return words("checks.account_of_kind", kind=kind)
     return words("checks.accounts_of_kind", count=count, kind=kind)

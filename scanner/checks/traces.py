@@ -179,20 +179,21 @@ def _period(trace: AppTrace) -> Words | None:
 
 
 _WHAT: Final = {
-    TraceKind.INSTALLED_OR_UPDATED: "checks.trace_installed",
-    TraceKind.REMOVED: "checks.trace_removed",
+    TraceKind.INSTALLED_OR_UPDATED: ("checks.trace_installed", "checks.trace_installed_when"),
+    TraceKind.REMOVED: ("checks.trace_removed", "checks.trace_removed_when"),
 }
+"""What a record says happened: without a time, and with one."""
 
 
 def _trace_evidence(trace: AppTrace) -> Evidence:
     """A record of the phone's, quoted (``detail``), with what it says happened and when."""
-    key = _WHAT.get(trace.kind)
-    if key is None:
+    keys = _WHAT.get(trace.kind)
+    if keys is None:
         return said(trace.source, "checks.setting_value", setting=trace.detail)
     when = _period(trace)
     if when is None:
-        return said(trace.source, key, record=trace.detail)
-    return said(trace.source, f"{key}_when", record=trace.detail, when=when)
+        return said(trace.source, keys[0], record=trace.detail)
+    return said(trace.source, keys[1], record=trace.detail, when=when)
 
 
 def _title(package: str, family: Family, traces: Iterable[AppTrace], in_full: bool) -> Words:
