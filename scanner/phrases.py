@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
-from scanner.model import Evidence, Finding, WordValue, Words
+from scanner.model import Evidence, Finding, Words, WordValue
 
 Value = str | int | Words | Iterable[Words]
 

@@ -20,7 +20,7 @@ from scanner.commands import (
     SETTINGS_SECURE,
     WHICH_SU,
 )
-from scanner.model import DeviceSnapshot, Evidence, Finding, Severity, Words
+from scanner.model import DeviceSnapshot, Finding, Severity, Words
 from scanner.phrases import said, setting, words
 
 # Android 8 (SDK 26) replaced the global "unknown sources" switch with a per-app grant
@@ -219,9 +219,7 @@ def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterat
     host = _host_of(proxy)
     family = _known_server(ctx, host)
     yield me.finding(
-        title=words("checks.proxy_known", family=family)
-        if family
-        else words("checks.proxy"),
+        title=words("checks.proxy_known", family=family) if family else words("checks.proxy"),
         evidence=[setting(SETTINGS_GLOBAL, f"http_proxy={proxy}")],
         subject="http_proxy",
         severity=Severity.HIGH if family else Severity.REVIEW,

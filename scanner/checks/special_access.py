@@ -24,8 +24,8 @@ from scanner.commands import (
     SETTINGS_SECURE,
 )
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
-from scanner.phrases import said, words
 from scanner.parse.common import normalize_component
+from scanner.phrases import said, words
 
 
 def _explained(snapshot: DeviceSnapshot, package: str, access: str) -> Evidence | None:
@@ -218,9 +218,7 @@ def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, key: str) -> I
 )
 def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Usage access shows which apps are used and when."""
-    yield from _appop_findings(
-        snapshot, "GET_USAGE_STATS", me, "checks.usage_access"
-    )
+    yield from _appop_findings(snapshot, "GET_USAGE_STATS", me, "checks.usage_access")
 
 
 @check(

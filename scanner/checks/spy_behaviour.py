@@ -185,8 +185,11 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
         text = words(_message(key), **fill)
         group = _GROUPS.get(key, "")
         if key in explained and kind is not None:
-            why = words("checks.spy_explained_item" if group else "checks.spy_explained",
-                        what=text, kind=words(f"checks.kind_{kind.key}"))
+            why = words(
+                "checks.spy_explained_item" if group else "checks.spy_explained",
+                what=text,
+                kind=words(f"checks.kind_{kind.key}"),
+            )
             signals.append(Signal(0, why, group))
         elif group:
             item = words("checks.spy_item", what=text, points=POINTS[key])
@@ -319,7 +322,9 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Ite
                     said("behaviour", "checks.spy_line", points=n, reason=reason)
                     for n, reason in evidence_lines(signals)
                 ),
-                said("score", "checks.spy_scale", score=score, review=REVIEW_SCORE, high=HIGH_SCORE),
+                said(
+                    "score", "checks.spy_scale", score=score, review=REVIEW_SCORE, high=HIGH_SCORE
+                ),
             ],
             package=pkg.package,
             severity=Severity.HIGH if high else Severity.REVIEW,

@@ -31,14 +31,13 @@ from scanner.model import (
     TrustedComputer,
     Words,
 )
-from scanner.phrases import said, words
 from scanner.parse.adb_keys import is_this_computer
+from scanner.phrases import said, words
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import Family, Kind
 
 MAX_TRACE_EVIDENCE: Final = 12
 """A removed app's records quoted in its finding; the rest are counted."""
-
 
 
 def _index(ctx: CheckContext) -> SignatureIndex | None:
@@ -69,7 +68,12 @@ def _last_connection(computer: TrustedComputer) -> Evidence:
 
 def _computer_evidence(computer: TrustedComputer) -> list[Evidence]:
     key = (
-        said(DUMPSYS_ADB, "checks.trusted_key", fingerprint=computer.fingerprint, name=_name(computer))
+        said(
+            DUMPSYS_ADB,
+            "checks.trusted_key",
+            fingerprint=computer.fingerprint,
+            name=_name(computer),
+        )
         if computer.fingerprint
         else said(DUMPSYS_ADB, "checks.trusted_key_unreadable", name=_name(computer))
     )
@@ -251,7 +255,9 @@ def removed_stalkerware(
             evidence.append(said(DUMPSYS_PACKAGE, "checks.not_in_app_list", package=package))
         if family.sources:
             sources = ", ".join(family.sources)
-            evidence.append(said("signatures", "checks.listed_in", family=family.name, sources=sources))
+            evidence.append(
+                said("signatures", "checks.listed_in", family=family.name, sources=sources)
+            )
         else:
             evidence.append(said("signatures", "checks.listed_in_database", family=family.name))
         yield me.finding(

@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from scanner import TOOL_NAME, __version__
+from scanner import TOOL_NAME, __version__, phrases
 from scanner.errors import GuidanceError
 from scanner.guidance import (
     GuidanceLibrary,
@@ -21,7 +21,6 @@ from scanner.guidance import (
     HelplineRegion,
     load_guidance,
 )
-from scanner import phrases
 from scanner.i18n import Catalogue, isolate_html
 from scanner.labels import label_for
 from scanner.model import Finding, ScanResult, Severity
@@ -389,7 +388,8 @@ def _finding(result: ScanResult, finding: Finding, say: Catalogue) -> str:
     # worded in the reader's language around the quoted facts.
     evidence = "".join(
         f'<li><span class="src">{_ltr(item.source)}</span>'
-        f'<code dir="{"auto" if item.words else "ltr"}">{_e(phrases.excerpt(item, say))}</code></li>'
+        f'<code dir="{"auto" if item.words else "ltr"}">'
+        f"{_e(phrases.excerpt(item, say))}</code></li>"
         for item in finding.evidence
     )
     parts.append(f'<ul class="evidence">{evidence}</ul>')

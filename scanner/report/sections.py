@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scanner.guidance import GuidanceText
 from scanner import phrases
+from scanner.guidance import GuidanceText
 from scanner.i18n import Catalogue
 from scanner.labels import name_for
 from scanner.model import Finding, ScanResult, Severity

@@ -26,8 +26,8 @@ from rich.padding import Padding
 from rich.text import Text
 from rich.theme import Theme
 
-from scanner.guidance import Helpline
 from scanner import phrases
+from scanner.guidance import Helpline
 from scanner.i18n import ENGLISH, Catalogue
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
 from scanner.parse.text import clean_phone_text
@@ -290,7 +290,9 @@ def _group(
 
 def _evidence(finding: Finding, number: int, console: Console, say: Catalogue) -> None:
     console.print(
-        _indent(Text.assemble((f"{number}. ", "heading"), phone(phrases.title(finding, say), "heading")))
+        _indent(
+            Text.assemble((f"{number}. ", "heading"), phone(phrases.title(finding, say), "heading"))
+        )
     )
     if finding.capabilities:
         items = "; ".join(finding.capabilities)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
 from scanner import phrases
+from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
 from scanner.i18n import Catalogue
 from scanner.labels import name_for
 from scanner.model import AppTrace, DeviceSnapshot, Package, ScanResult, Severity, TraceKind
