@@ -5,8 +5,9 @@ Each is what stalkerware asks for to read the screen, stay installed, read messa
 they arrive or hide itself. Legitimate apps use them too, so a user app holding one is
 ``review``, unless its kind needs that access and an app store really installed it
 (``app_kinds.purpose``: a password manager's accessibility, a watch companion's
-notification access), which is listed at ``info`` with that reason; system apps are listed at ``info`` for accessibility only (TalkBack and
-similar are normal), and otherwise skipped to keep a clean phone quiet.
+notification access), which is listed at ``info`` with that reason; system apps are
+listed at ``info`` for accessibility only (TalkBack and similar are normal), and
+otherwise skipped to keep a clean phone quiet.
 """
 
 from __future__ import annotations
