@@ -389,13 +389,32 @@ class Confidence(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """A catalogue message by id with its named values, so a report can say it in the
+    reader's language (``scanner.phrases`` renders it).
+
+    A value is a raw fact quoted from the phone or the database (never translated), a
+    nested message, or a tuple of messages (a list, joined the language's way). A value
+    named ``count`` picks the plural form.
+    """
+
+    key: str
+    values: tuple[tuple[str, WordValue], ...] = ()
+
+
+WordValue = str | Words | tuple[Words, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One fact that made a check fire, quoting where it came from."""
 
     source: str
     """The command or data the fact was read from."""
     excerpt: str
-    """The fact itself, e.g. ``accessibility service com.x/.Spy is enabled``."""
+    """The fact itself in English, e.g. ``accessibility service com.x/.Spy is enabled``."""
+    words: Words | None = None
+    """The same fact as a catalogue message, for reports in other languages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +438,8 @@ class Finding:
     kinds: tuple[str, ...] = ()
     """Every kind the databases list the app under (``stalkerware``, ``dual_use``), for a
     database finding; empty otherwise."""
+    title_words: Words | None = None
+    """``title`` as a catalogue message, for reports in other languages."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from types import MappingProxyType
 from typing import Final
 
 from scanner.labels import name_for
-from scanner.model import DeviceSnapshot, Package
+from scanner.model import DeviceSnapshot, Package, Words
+from scanner.phrases import words
 
 APP_STORES: Final[frozenset[str]] = frozenset(
     {
@@ -127,6 +128,24 @@ def install_source(pkg: Package, snapshot: DeviceSnapshot | None = None) -> Inst
     if initiator is not None:
         return InstallSource(True, claim, initiator)
     return InstallSource(claims_store, claim, initiator)
+
+
+_HOW_KEYS: Final = {
+    "adb from a computer (the phone's shell)": "checks.how_shell",
+    "the phone's package installer (an APK file opened on the phone)": "checks.how_installer",
+    "a web browser": "checks.how_browser",
+    "a file manager": "checks.how_file_manager",
+    "a file on the phone": "checks.how_local_file",
+    "a downloaded file": "checks.how_downloaded_file",
+}
+
+
+def how_words(source: InstallSource) -> Words:
+    """``source.how`` as a catalogue message (the initiating app's id stays as it is)."""
+    key = _HOW_KEYS.get(source.how)
+    if key is not None:
+        return words(key)
+    return words("checks.how_other_app", package=source.initiator or "")
 
 
 def _is_system(snapshot: DeviceSnapshot | None, package: str) -> bool:

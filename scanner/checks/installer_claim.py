@@ -17,13 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.checks.common import APP_STORES, LOCAL_FILE_SOURCES, app_name, install_source
+from scanner.checks.common import APP_STORES, app_name, how_words, install_source
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import DUMPSYS_PACKAGE
-from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Package, Severity
+from scanner.model import Confidence, DeviceSnapshot, Finding, Package, Severity
+from scanner.phrases import said, setting, words
 
-_SOURCES = {0: "not said", 1: "other", 2: "an app store", **LOCAL_FILE_SOURCES}
-"""``PackageInstaller.PACKAGE_SOURCE_*`` in words."""
+_SOURCES = {
+    0: "checks.source_unspecified",
+    1: "checks.source_other",
+    2: "checks.source_store",
+    3: "checks.how_local_file",
+    4: "checks.how_downloaded_file",
+}
+"""``PackageInstaller.PACKAGE_SOURCE_*`` in words (3 and 4 as ``LOCAL_FILE_SOURCES``)."""
 
 
 @check(
@@ -45,28 +52,28 @@ def installer_claim_mismatch(
         if not source.mismatch:
             continue
         evidence = [
-            Evidence(DUMPSYS_PACKAGE, f"installerPackageName={source.claim}"),
-            Evidence(DUMPSYS_PACKAGE, f"initiatingPackageName={source.initiator or 'null'}"),
+            setting(DUMPSYS_PACKAGE, f"installerPackageName={source.claim}"),
+            setting(DUMPSYS_PACKAGE, f"initiatingPackageName={source.initiator or 'null'}"),
         ]
         if pkg.originating_installer:
             evidence.append(
-                Evidence(DUMPSYS_PACKAGE, f"originatingPackageName={pkg.originating_installer}")
+                setting(DUMPSYS_PACKAGE, f"originatingPackageName={pkg.originating_installer}")
             )
         if pkg.package_source is not None:
-            words = _SOURCES.get(pkg.package_source, "unknown")
             evidence.append(
-                Evidence(DUMPSYS_PACKAGE, f"packageSource={pkg.package_source} ({words})")
+                said(
+                    DUMPSYS_PACKAGE,
+                    "checks.package_source",
+                    setting=f"packageSource={pkg.package_source}",
+                    meaning=words(_SOURCES.get(pkg.package_source, "checks.source_unknown")),
+                )
             )
+        how = how_words(source)
         evidence.append(
-            Evidence(
-                "installer",
-                f"the installer name says {source.claim}, an app store, but the app was "
-                f"installed by {source.how}",
-            )
+            said("installer", "checks.claim_vs_initiator", claim=source.claim or "", how=how)
         )
         yield me.finding(
-            title=f"{app_name(snapshot, pkg.package)} claims to come from an app store, "
-            f"but was installed by {source.how}",
+            title=words("checks.claims_store", app=app_name(snapshot, pkg.package), how=how),
             evidence=evidence,
             package=pkg.package,
         )

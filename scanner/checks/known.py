@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from scanner.checks.common import app_name
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import DUMPSYS_PACKAGE
-from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity
+from scanner.model import ApkFacts, DeviceSnapshot, Evidence, Finding, Package, Severity, Words
+from scanner.phrases import render, said, setting, words
 from scanner.sigdb.index import Match, SignatureIndex
 from scanner.sigdb.model import Family, Kind
 
@@ -26,52 +27,55 @@ def _index(ctx: CheckContext) -> SignatureIndex | None:
 def _package_evidence(pkg: Package, zone: str = "") -> list[Evidence]:
     """What the phone says of the app; its times are the phone's local time, so the zone
     the phone was set to is named with them (``zone``: ``persist.sys.timezone``)."""
-    evidence = [Evidence(DUMPSYS_PACKAGE, f"package {pkg.package} is installed")]
+    evidence = [said(DUMPSYS_PACKAGE, "checks.package_installed", package=pkg.package)]
     if pkg.partial:
         # The id alone is a database hit; the rest of the app's entry never arrived.
-        evidence.append(
-            Evidence(
-                DUMPSYS_PACKAGE,
-                "details cut short: the phone's answer stopped inside this app's entry, "
-                "so only its name was read",
-            )
-        )
+        evidence.append(said(DUMPSYS_PACKAGE, "checks.details_cut_short"))
         return evidence
     if pkg.apk_path:
-        evidence.append(Evidence(DUMPSYS_PACKAGE, f"codePath={pkg.apk_path}"))
+        evidence.append(setting(DUMPSYS_PACKAGE, f"codePath={pkg.apk_path}"))
     claim = pkg.installer_package_name
     if claim is None and pkg.initiating_installer is None:
         claim = pkg.installer  # a Package built without the separate installer fields
-    evidence.append(Evidence(DUMPSYS_PACKAGE, f"installerPackageName={claim or 'null'}"))
+    evidence.append(setting(DUMPSYS_PACKAGE, f"installerPackageName={claim or 'null'}"))
     if pkg.initiating_installer:
         evidence.append(
-            Evidence(DUMPSYS_PACKAGE, f"initiatingPackageName={pkg.initiating_installer}")
+            setting(DUMPSYS_PACKAGE, f"initiatingPackageName={pkg.initiating_installer}")
         )
     if pkg.first_install:
+        when = f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S}"
         evidence.append(
-            Evidence(
-                DUMPSYS_PACKAGE,
-                f"firstInstallTime={pkg.first_install:%Y-%m-%d %H:%M:%S} (the phone's local "
-                f"time{f', {zone}' if zone else ', time zone unknown'})",
-            )
+            said(DUMPSYS_PACKAGE, "checks.install_time_in_zone", setting=when, zone=zone)
+            if zone
+            else said(DUMPSYS_PACKAGE, "checks.install_time_no_zone", setting=when)
         )
     return evidence
 
 
 def _source_note(family: Family) -> Evidence:
-    sources = ", ".join(family.sources) or "signature database"
-    return Evidence("signatures", f"listed as {family.name} ({family.kind.value}) in {sources}")
+    kind = family.kind.value
+    if family.sources:
+        return said(
+            "signatures",
+            "checks.listed_as_in",
+            family=family.name,
+            kind=kind,
+            sources=", ".join(family.sources),
+        )
+    return said("signatures", "checks.listed_as", family=family.name, kind=kind)
 
 
 def _file_evidence(apk: ApkFacts) -> Evidence:
     """Where the file facts came from: a pulled APK, or an offline record of it."""
     if apk.source == "apk pull":
-        return Evidence("apk pull", f"pulled {apk.path} (sha256 {apk.sha256})")
+        return said("apk pull", "checks.apk_pulled", path=apk.path, sha256=apk.sha256)
     if apk.source == "apk read on the phone":  # scanner.apks.SOURCE_PARTS
-        digest = f", sha256 {apk.sha256} computed by the phone" if apk.sha256 else ""
-        return Evidence("apk pull", f"read {apk.path} in parts on the phone{digest}")
-    digest = f" (sha256 {apk.sha256})" if apk.sha256 else ""
-    return Evidence(apk.source, f"{apk.path}{digest}, as recorded there")
+        if apk.sha256:
+            return said("apk pull", "checks.apk_parts_hashed", path=apk.path, sha256=apk.sha256)
+        return said("apk pull", "checks.apk_parts", path=apk.path)
+    if apk.sha256:
+        return said(apk.source, "checks.apk_recorded_hashed", path=apk.path, sha256=apk.sha256)
+    return said(apk.source, "checks.apk_recorded", path=apk.path)
 
 
 def _split(matches: Iterable[Match]) -> tuple[list[Match], list[Match]]:
@@ -93,11 +97,7 @@ def _also_sold_note(family: Family) -> Evidence | None:
     """For stalkerware also listed as a monitoring app: that it is sold openly as well."""
     if Kind.DUAL_USE not in family.also_listed_as:
         return None
-    return Evidence(
-        "signatures",
-        f"{family.name} is also listed as a monitoring app that does not hide: it is sold "
-        "openly too, for example as a parental-control or remote-support app",
-    )
+    return said("signatures", "checks.also_sold_openly", family=family.name)
 
 
 @check(
@@ -124,10 +124,13 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> 
             continue
         family = spy[0].family
         also = _also_sold_note(family)
-        also_sold = ", also sold as a parental or remote-support app" if also else ""
+        name = app_name(snapshot, pkg.package)
         yield me.finding(
-            title=f"{app_name(snapshot, pkg.package)} is known stalkerware "
-            f"({family.name}){also_sold}",
+            title=words(
+                "checks.known_stalkerware_also_sold" if also else "checks.known_stalkerware",
+                app=name,
+                family=family.name,
+            ),
             evidence=[
                 *_package_evidence(pkg, snapshot.device.timezone),
                 *(_source_note(m.family) for m in spy),
@@ -142,15 +145,20 @@ def known_by_package(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> 
 
 def special_access(package: str, snapshot: DeviceSnapshot) -> tuple[str, ...]:
     """The special access an app holds that lets it watch the phone, in plain words."""
-    access: list[str] = []
+    return tuple(render(w) for w in special_access_words(package, snapshot))
+
+
+def special_access_words(package: str, snapshot: DeviceSnapshot) -> tuple[Words, ...]:
+    """``special_access`` as catalogue messages."""
+    access: list[Words] = []
     if any(s.package == package for s in snapshot.accessibility) or any(
         c.split("/", 1)[0] == package for c in snapshot.settings.enabled_accessibility_services
     ):
-        access.append("accessibility")
+        access.append(words("checks.access_accessibility"))
     if any(n.package == package for n in snapshot.notification_listeners):
-        access.append("notification access")
+        access.append(words("checks.access_notifications"))
     if any(a.package == package for a in snapshot.device_admins):
-        access.append("device admin")
+        access.append(words("checks.access_device_admin"))
     return tuple(access)
 
 
@@ -180,17 +188,14 @@ def dual_use_by_package(
         if spy or not dual or pkg.system:
             continue
         family = dual[0].family
-        access = special_access(pkg.package, snapshot)
+        access = special_access_words(pkg.package, snapshot)
         evidence = [*_package_evidence(pkg, snapshot.device.timezone), _source_note(family)]
         if Kind.STALKERWARE in family.also_listed_as:
-            evidence.append(
-                Evidence("signatures", f"another list names {family.name} as stalkerware")
-            )
+            evidence.append(said("signatures", "checks.other_list_stalkerware", family=family.name))
         if access:
-            evidence.append(Evidence("special access", f"it holds {', '.join(access)}"))
+            evidence.append(said("special access", "checks.holds_access", access=access))
         yield me.finding(
-            title=f"{app_name(snapshot, pkg.package)} can be used to watch someone: "
-            "check that you set it up",
+            title=words("checks.dual_use", app=app_name(snapshot, pkg.package)),
             evidence=evidence,
             package=pkg.package,
             family=family.name,
@@ -200,6 +205,9 @@ def dual_use_by_package(
         )
 
 
+SIGNER = "signing certificate"
+
+
 def _certificate_matches(index: SignatureIndex, apk: ApkFacts) -> list[tuple[Match, str]]:
     """Database entries the app's signer or its rotation keys match, each with what matched.
 
@@ -207,7 +215,7 @@ def _certificate_matches(index: SignatureIndex, apk: ApkFacts) -> list[tuple[Mat
     key-rotation history count: other certificates in the file are not the app's identity.
     """
     found: list[tuple[Match, str]] = []
-    signer = "signing certificate"
+    signer = SIGNER
     for fp in (*apk.cert_sha1, *apk.cert_sha256):
         found.extend((m, signer) for m in index.by_certificate(fp))
     for org in apk.cert_organizations:
@@ -254,12 +262,24 @@ def known_by_certificate(
         family = chosen[0][0].family
         evidence = [
             _file_evidence(apk),
-            *(Evidence("apk signature", f"{what} {m.field}: {m.value}") for m, what in chosen),
+            *(
+                said(
+                    "apk signature",
+                    "checks.certificate_match",
+                    what=words("checks.signing_certificate") if what == SIGNER else what,
+                    field=m.field,
+                    value=m.value,
+                )
+                for m, what in chosen
+            ),
             _source_note(family),
         ]
         yield me.finding(
-            title=f"{app_name(snapshot, package)} is signed like {family.name}"
-            + (" stalkerware" if spy else ", a monitoring app"),
+            title=words(
+                "checks.signed_like_stalkerware" if spy else "checks.signed_like_monitoring",
+                app=app_name(snapshot, package),
+                family=family.name,
+            ),
             evidence=evidence,
             package=package,
             family=family.name,
@@ -292,10 +312,10 @@ def known_by_sample(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> I
         family = chosen[0].family
         known = sorted({d for d, m in hits if m in chosen})
         yield me.finding(
-            title=f"{app_name(snapshot, package)} is a known copy of {family.name}",
+            title=words("checks.known_copy", app=app_name(snapshot, package), family=family.name),
             evidence=[
                 _file_evidence(apk),
-                *(Evidence("apk hash", f"sha256 {d} is a known sample") for d in known),
+                *(said("apk hash", "checks.known_sample", sha256=d) for d in known),
                 _source_note(family),
             ],
             package=package,

@@ -20,7 +20,8 @@ from scanner.commands import (
     SETTINGS_SECURE,
     WHICH_SU,
 )
-from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
+from scanner.model import DeviceSnapshot, Finding, Severity, Words
+from scanner.phrases import said, setting, words
 
 # Android 8 (SDK 26) replaced the global "unknown sources" switch with a per-app grant
 # (app-op REQUEST_INSTALL_PACKAGES); the old setting still reads 1 there and means nothing.
@@ -40,8 +41,8 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> 
     sdk = snapshot.device.sdk
     if snapshot.settings.unknown_sources and (sdk is None or sdk < _PER_APP_INSTALL_SDK):
         yield me.finding(
-            title="This phone allows apps from outside an app store",
-            evidence=[Evidence(SETTINGS_SECURE, "install_non_market_apps=1")],
+            title=words("checks.unknown_sources_on"),
+            evidence=[setting(SETTINGS_SECURE, "install_non_market_apps=1")],
             subject="global",
         )
     for entry in snapshot.appops:
@@ -50,9 +51,14 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> 
         if is_system(snapshot, entry.package) and entry.package.startswith("com.android."):
             continue
         yield me.finding(
-            title=f"{app_name(snapshot, entry.package)} is allowed to install other apps",
+            title=words("checks.may_install_apps", app=app_name(snapshot, entry.package)),
             evidence=[
-                Evidence(DUMPSYS_APPOPS, f"{entry.package}: REQUEST_INSTALL_PACKAGES allowed")
+                said(
+                    DUMPSYS_APPOPS,
+                    "checks.appop_allowed",
+                    package=entry.package,
+                    op="REQUEST_INSTALL_PACKAGES",
+                )
             ],
             package=entry.package,
         )
@@ -69,8 +75,8 @@ def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) ->
     """Stalkerware install guides tell the buyer to switch Play Protect off first."""
     if snapshot.settings.package_verifier is False:
         yield me.finding(
-            title="Play Protect scanning of apps is switched off",
-            evidence=[Evidence(SETTINGS_GLOBAL, "package_verifier_enable=0")],
+            title=words("checks.play_protect_off"),
+            evidence=[setting(SETTINGS_GLOBAL, "package_verifier_enable=0")],
         )
 
 
@@ -85,8 +91,8 @@ def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -
     """Needed for this scan; worth switching off afterwards."""
     if snapshot.settings.development_settings:
         yield me.finding(
-            title="Developer options are switched on",
-            evidence=[Evidence(SETTINGS_GLOBAL, "development_settings_enabled=1")],
+            title=words("checks.developer_options_on"),
+            evidence=[setting(SETTINGS_GLOBAL, "development_settings_enabled=1")],
         )
 
 
@@ -101,8 +107,8 @@ def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
     """Needed for a USB scan; anyone with the phone and a trusted computer can use it."""
     if snapshot.settings.adb_enabled:
         yield me.finding(
-            title="USB debugging is switched on",
-            evidence=[Evidence(SETTINGS_GLOBAL, "adb_enabled=1")],
+            title=words("checks.usb_debugging_on"),
+            evidence=[setting(SETTINGS_GLOBAL, "adb_enabled=1")],
         )
 
 
@@ -119,8 +125,8 @@ def wireless_debugging(
     """Wireless debugging lets a paired computer on the same network control the phone."""
     if snapshot.settings.adb_wifi_enabled:
         yield me.finding(
-            title="Wireless debugging is switched on",
-            evidence=[Evidence(SETTINGS_GLOBAL, "adb_wifi_enabled=1")],
+            title=words("checks.wireless_debugging_on"),
+            evidence=[setting(SETTINGS_GLOBAL, "adb_wifi_enabled=1")],
         )
 
 
@@ -134,15 +140,15 @@ def wireless_debugging(
 def rooted(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Root lets any app read everything, including other apps' private data."""
     root = snapshot.root
-    evidence = [Evidence(WHICH_SU, f"su found at {path}") for path in root.su_paths]
+    evidence = [said(WHICH_SU, "checks.su_found", path=path) for path in root.su_paths]
     evidence += [
-        Evidence(DUMPSYS_PACKAGE, f"root manager app installed: {pkg}")
+        said(DUMPSYS_PACKAGE, "checks.root_manager_installed", package=pkg)
         for pkg in root.root_packages
     ]
     if root.ro_secure_off:
-        evidence.append(Evidence(GETPROP, "ro.secure=0"))
+        evidence.append(setting(GETPROP, "ro.secure=0"))
     if evidence:
-        yield me.finding(title="This phone is rooted", evidence=evidence)
+        yield me.finding(title=words("checks.rooted"), evidence=evidence)
 
 
 def _patch_date(text: str) -> date | None:
@@ -167,11 +173,13 @@ def old_security_patch(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -
     age_days = (ctx.now.date() - patch).days
     if age_days > PATCH_MAX_AGE_DAYS:
         yield me.finding(
-            title=f"The last security update is from {patch.isoformat()}",
+            title=words("checks.old_patch", date=patch.isoformat()),
             evidence=[
-                Evidence(
+                said(
                     GETPROP,
-                    f"ro.build.version.security_patch={patch.isoformat()} ({age_days} days old)",
+                    "checks.patch_age",
+                    setting=f"ro.build.version.security_patch={patch.isoformat()}",
+                    count=age_days,
                 )
             ],
         )
@@ -211,9 +219,8 @@ def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterat
     host = _host_of(proxy)
     family = _known_server(ctx, host)
     yield me.finding(
-        title="The phone sends web traffic through a proxy"
-        + (f" run by known stalkerware ({family})" if family else ""),
-        evidence=[Evidence(SETTINGS_GLOBAL, f"http_proxy={proxy}")],
+        title=words("checks.proxy_known", family=family) if family else words("checks.proxy"),
+        evidence=[setting(SETTINGS_GLOBAL, f"http_proxy={proxy}")],
         subject="http_proxy",
         severity=Severity.HIGH if family else Severity.REVIEW,
         guidance="proxy_known_stalkerware" if family else "http_proxy",
@@ -237,11 +244,12 @@ def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Itera
     host = _host_of(settings.private_dns_host)
     family = _known_server(ctx, host)
     yield me.finding(
-        title=f"Private DNS is set to {host}"
-        + (f", a known stalkerware server ({family})" if family else ""),
+        title=words("checks.private_dns_known", host=host, family=family)
+        if family
+        else words("checks.private_dns", host=host),
         evidence=[
-            Evidence(SETTINGS_GLOBAL, "private_dns_mode=hostname"),
-            Evidence(SETTINGS_GLOBAL, f"private_dns_specifier={settings.private_dns_host}"),
+            setting(SETTINGS_GLOBAL, "private_dns_mode=hostname"),
+            setting(SETTINGS_GLOBAL, f"private_dns_specifier={settings.private_dns_host}"),
         ],
         subject="private_dns",
         severity=Severity.HIGH if family else Severity.REVIEW,
@@ -270,7 +278,8 @@ def accounts(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterato
         yield me.finding(
             title=_accounts_title(account_type, len(names)),
             evidence=[
-                Evidence(DUMPSYS_ACCOUNT, f"account {name} (type {account_type})") for name in names
+                said(DUMPSYS_ACCOUNT, "checks.account", name=name, type=account_type)
+                for name in names
             ],
             subject=account_type,
             severity=Severity.REVIEW if len(names) > 1 else Severity.INFO,
@@ -296,13 +305,13 @@ ACCOUNT_KINDS = {
 """Account types Android reports, by the name people know them by."""
 
 
-def _accounts_title(account_type: str, count: int) -> str:
+def _accounts_title(account_type: str, count: int) -> Words:
     """``2 Google accounts are signed in: do you know each one?``, in plain words."""
     kind = ACCOUNT_KINDS.get(account_type)
     if kind is None:
         if count == 1:
-            return f"An account of the kind '{account_type}' is signed in: do you know it?"
-        return f"{count} accounts of the kind '{account_type}' are signed in: do you know each one?"
+            return words("checks.account_of_type", type=account_type)
+        return words("checks.accounts_of_type", count=count, type=account_type)
     if count == 1:
-        return f"A {kind} account is signed in: do you know it?"
-    return f"{count} {kind} accounts are signed in: do you know each one?"
+        return words("checks.account_of_kind", kind=kind)
+    return words("checks.accounts_of_kind", count=count, kind=kind)

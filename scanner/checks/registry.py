@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scanner.model import ApkFacts, Confidence, DeviceSnapshot, Evidence, Finding, Severity
+from scanner.model import (
+    ApkFacts,
+    Confidence,
+    DeviceSnapshot,
+    Evidence,
+    Finding,
+    Severity,
+    Words,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +76,7 @@ class Check:
     def finding(
         self,
         *,
-        title: str,
+        title: str | Words,
         evidence: Iterable[Evidence],
         package: str | None = None,
         severity: Severity | None = None,
@@ -86,6 +94,11 @@ class Check:
         if guidance is not None and guidance not in self.guidance_keys:
             raise ValueError(f"{self.id} names guidance {guidance!r} it did not declare")
         key = subject or package or "device"
+        title_words = title if isinstance(title, Words) else None
+        if isinstance(title, Words):
+            from scanner.phrases import render  # the catalogue loads only when checks run
+
+            title = render(title)
         return Finding(
             id=f"{self.id}:{key}",
             check=self.id,
@@ -98,6 +111,7 @@ class Check:
             family=family,
             capabilities=capabilities,
             kinds=kinds,
+            title_words=title_words,
         )
 
 
@@ -153,12 +167,17 @@ def _safe(meta: Check, snapshot: DeviceSnapshot, context: CheckContext) -> Itera
     try:
         yield from meta(snapshot, context)
     except Exception as exc:  # a bug in one check must not lose the others' findings
+        from scanner.phrases import render, setting, words
+
+        # The check's own name stays English until the checks' metadata is catalogued.
+        title = words("checks.check_failed", check=meta.title)
         yield Finding(
             id=f"{meta.id}:error",
             check=meta.id,
             severity=Severity.INFO,
-            title=f"One check could not run ({meta.title})",
-            evidence=(Evidence("scanner", f"{type(exc).__name__}: {exc}"),),
+            title=render(title),
+            evidence=(setting("scanner", f"{type(exc).__name__}: {exc}"),),
             guidance=CHECK_FAILED_GUIDANCE,
             confidence=Confidence.LOW,
+            title_words=title,
         )

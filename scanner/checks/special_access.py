@@ -6,8 +6,8 @@ they arrive or hide itself. Legitimate apps use them too, so a user app holding 
 ``review``, unless its kind needs that access and an app store really installed it
 (``app_kinds.purpose``: a password manager's accessibility, a watch companion's
 notification access), which is listed at ``info`` with that reason; system apps are
-listed at ``info`` for accessibility only (TalkBack and
-similar are normal), and otherwise skipped to keep a clean phone quiet.
+listed at ``info`` for accessibility only (TalkBack and similar are normal), and
+otherwise skipped to keep a clean phone quiet.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from scanner.commands import (
 )
 from scanner.model import DeviceSnapshot, Evidence, Finding, Severity
 from scanner.parse.common import normalize_component
+from scanner.phrases import said, words
 
 
 def _explained(snapshot: DeviceSnapshot, package: str, access: str) -> Evidence | None:
@@ -40,9 +41,11 @@ def _explained(snapshot: DeviceSnapshot, package: str, access: str) -> Evidence 
     kind = purpose(pkg, snapshot) if pkg is not None else None
     if kind is None or access not in kind.explains:
         return None
-    return Evidence(
+    return said(
         DUMPSYS_PACKAGE,
-        f"{package} is {kind.words}, installed from an app store: apps of its kind need this",
+        "checks.kind_needs_access",
+        package=package,
+        kind=words(f"checks.kind_{kind.key}"),
     )
 
 
@@ -60,15 +63,17 @@ def accessibility_services(
     # The same service is printed short (pkg/.Svc) in one place and long in another.
     seen: dict[str, list[Evidence]] = {}
     for svc in snapshot.accessibility:
-        state = "running" if svc.bound else "switched on"
+        state = "checks.accessibility_running" if svc.bound else "checks.accessibility_on"
         seen.setdefault(normalize_component(svc.component), []).append(
-            Evidence(DUMPSYS_ACCESSIBILITY, f"accessibility service {svc.component} is {state}")
+            said(DUMPSYS_ACCESSIBILITY, state, component=svc.component)
         )
     for component in snapshot.settings.enabled_accessibility_services:
         seen.setdefault(normalize_component(component), []).append(
-            Evidence(
+            said(
                 SETTINGS_SECURE,
-                f"enabled_accessibility_services includes {component}",
+                "checks.setting_includes",
+                setting="enabled_accessibility_services",
+                component=component,
             )
         )
     for component, evidence in seen.items():
@@ -76,8 +81,7 @@ def accessibility_services(
         system = is_system(snapshot, pkg)
         why = None if system else _explained(snapshot, pkg, ACCESSIBILITY)
         yield me.finding(
-            title=f"{app_name(snapshot, pkg)} can see and control the screen "
-            "(accessibility service)",
+            title=words("checks.accessibility", app=app_name(snapshot, pkg)),
             evidence=[*evidence, *([why] if why else [])],
             package=pkg,
             subject=component,
@@ -97,14 +101,14 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
     for admin in snapshot.device_admins:
         if admin.role != "admin" or is_system(snapshot, admin.package):
             continue
-        evidence = [Evidence(DUMPSYS_DEVICE_POLICY, f"active device admin {admin.component}")]
+        evidence = [said(DUMPSYS_DEVICE_POLICY, "checks.active_admin", component=admin.component)]
         if admin.policies:
             evidence.append(
-                Evidence(DUMPSYS_DEVICE_POLICY, "policies: " + ", ".join(admin.policies))
+                said(DUMPSYS_DEVICE_POLICY, "checks.policies", policies=", ".join(admin.policies))
             )
         why = _explained(snapshot, admin.package, DEVICE_ADMIN)
         yield me.finding(
-            title=f"{app_name(snapshot, admin.package)} is a device administrator",
+            title=words("checks.device_admin", app=app_name(snapshot, admin.package)),
             evidence=[*evidence, *([why] if why else [])],
             package=admin.package,
             subject=admin.component,
@@ -131,12 +135,19 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
             continue
         pkg = snapshot.package(admin.package)
         trusted = pkg is not None and (pkg.system or from_store(pkg, snapshot))
-        role = "device owner" if admin.role == "device_owner" else "profile owner"
-        manages = "the whole phone" if admin.role == "device_owner" else "a work profile"
+        owner = admin.role == "device_owner"
         yield me.finding(
-            title=f"{app_name(snapshot, admin.package)} is in charge of {manages}",
+            title=words(
+                "checks.in_charge_of_phone" if owner else "checks.in_charge_of_profile",
+                app=app_name(snapshot, admin.package),
+            ),
             evidence=[
-                Evidence(DUMPSYS_DEVICE_POLICY, f"{role}: {admin.component} (user {admin.user})")
+                said(
+                    DUMPSYS_DEVICE_POLICY,
+                    "checks.device_owner" if owner else "checks.profile_owner",
+                    component=admin.component,
+                    user=str(admin.user),
+                )
             ],
             package=admin.package,
             subject=f"{admin.role}:{admin.component}",
@@ -160,11 +171,13 @@ def notification_listeners(
             continue
         why = _explained(snapshot, listener.package, NOTIFICATIONS)
         yield me.finding(
-            title=f"{app_name(snapshot, listener.package)} can read all notifications",
+            title=words("checks.notification_listener", app=app_name(snapshot, listener.package)),
             evidence=[
-                Evidence(
+                said(
                     SETTINGS_SECURE,
-                    f"enabled_notification_listeners includes {listener.component}",
+                    "checks.setting_includes",
+                    setting="enabled_notification_listeners",
+                    component=listener.component,
                 ),
                 *([why] if why else []),
             ],
@@ -174,14 +187,22 @@ def notification_listeners(
         )
 
 
-def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, what: str) -> Iterator[Finding]:
+def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, key: str) -> Iterator[Finding]:
     for entry in snapshot.appops:
         if entry.op != op or entry.mode != "allow" or is_system(snapshot, entry.package):
             continue
         pkg = snapshot.package(entry.package)
         yield me.finding(
-            title=f"{app_name(snapshot, entry.package)} {what}",
-            evidence=[Evidence(DUMPSYS_APPOPS, f"{entry.package}: {op} mode={entry.mode}")],
+            title=words(key, app=app_name(snapshot, entry.package)),
+            evidence=[
+                said(
+                    DUMPSYS_APPOPS,
+                    "checks.appop_mode",
+                    package=entry.package,
+                    op=op,
+                    mode=entry.mode,
+                )
+            ],
             package=entry.package,
             severity=(
                 Severity.INFO if pkg is not None and from_store(pkg, snapshot) else Severity.REVIEW
@@ -198,9 +219,7 @@ def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, what: str) -> 
 )
 def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Usage access shows which apps are used and when."""
-    yield from _appop_findings(
-        snapshot, "GET_USAGE_STATS", me, "can see which apps you use and when"
-    )
+    yield from _appop_findings(snapshot, "GET_USAGE_STATS", me, "checks.usage_access")
 
 
 @check(
@@ -212,4 +231,4 @@ def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Ite
 )
 def draw_over_apps(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Iterator[Finding]:
     """Drawing over other apps can cover the screen or fake a system window."""
-    yield from _appop_findings(snapshot, "SYSTEM_ALERT_WINDOW", me, "can draw over other apps")
+    yield from _appop_findings(snapshot, "SYSTEM_ALERT_WINDOW", me, "checks.draw_over_apps")

@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Final
 
 from scanner.checks import app_kinds as k
-from scanner.checks.common import app_name, install_source
+from scanner.checks.common import app_name, how_words, install_source
 from scanner.checks.installer_claim import imitated_maker
 from scanner.checks.label_kinds import named_kind
 from scanner.checks.registry import Check, CheckContext, check
@@ -38,7 +38,8 @@ from scanner.commands import (
     DUMPSYS_PACKAGE,
     SETTINGS_SECURE,
 )
-from scanner.model import Confidence, DeviceSnapshot, Evidence, Finding, Package, Severity
+from scanner.model import Confidence, DeviceSnapshot, Finding, Package, Severity, Words
+from scanner.phrases import render, said, words
 
 HIGH_SCORE = 8
 REVIEW_SCORE = 5
@@ -46,43 +47,44 @@ RECENT = timedelta(days=30)
 
 # ----------------------------------------------------------------- points and words
 # Every user-visible sentence of this check is here, in one table, for translation.
-WORDS: Final[Mapping[str, str]] = MappingProxyType(
+_MESSAGE: Final[Mapping[str, str]] = MappingProxyType(
     {
-        k.HIDDEN: "no icon in the app drawer (hidden)",
-        "sideloaded": "installed from outside an app store, by {how}",
-        "sideloaded_by": "installed from outside an app store (installer: {installer})",
-        "spoofed": "installed from outside an app store, by {how}, though its installer "
-        "name claims {claim}, an app store",
-        "imitation": "uses {maker}'s package names, but is not a system app and not from "
-        "{maker}'s store",
-        "systemish": "name '{label}' looks like part of the system",
-        k.ACCESSIBILITY: "accessibility",
-        k.NOTIFICATIONS: "notifications",
-        k.DEVICE_ADMIN: "device admin",
-        "all_three": "all three",
-        k.LOCATION: "location",
-        k.BACKGROUND_LOCATION: "background location",
-        k.SMS: "texts",
-        k.CALL_LOG: "call history",
-        k.MICROPHONE: "microphone",
-        k.CAMERA: "camera",
-        k.CONTACTS: "contacts",
-        "breadth": "{count} kinds",
-        "off_purpose": "its name says it is {kind}, which has no use for {what}",
-        k.USAGE: "usage access",
-        k.OVERLAY: "drawing over apps",
-        "access": "special access",
-        "data": "can reach",
-        "item": "{what} +{points}",
-        "explained_item": "{what} +0 (expected of {kind}, from an app store)",
-        "recent": "installed recently ({date})",
-        "explained": "{what} (no points: expected of {kind}, from an app store)",
-        "scale": "{score} points; review from {review}, serious from {high}",
-        "title_high": "{name} behaves like a spy app",
-        "title_review": "{name} has some signs of a spy app",
-        "none_recorded": "none recorded",
+        k.HIDDEN: "checks.spy_hidden",
+        k.ACCESSIBILITY: "checks.spy_accessibility",
+        k.NOTIFICATIONS: "checks.spy_notifications",
+        k.DEVICE_ADMIN: "checks.spy_device_admin",
+        k.LOCATION: "checks.spy_location",
+        k.BACKGROUND_LOCATION: "checks.spy_background_location",
+        k.SMS: "checks.spy_sms",
+        k.CALL_LOG: "checks.spy_call_log",
+        k.MICROPHONE: "checks.spy_microphone",
+        k.CAMERA: "checks.spy_camera",
+        k.CONTACTS: "checks.spy_contacts",
+        k.USAGE: "checks.spy_usage",
+        k.OVERLAY: "checks.spy_overlay",
     }
 )
+"""Each signal's words in ``guidance/en/messages/checks.yaml``; the others are
+``checks.spy_<key>``."""
+
+
+_NAMED_KINDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "a calculator": "checks.named_calculator",
+        "a torch": "checks.named_torch",
+        "a cleaner or battery saver": "checks.named_cleaner",
+        "a clock or alarm": "checks.named_clock",
+        "a compass or level": "checks.named_compass",
+        "a wallpaper app": "checks.named_wallpaper",
+        "a QR code reader": "checks.named_qr_reader",
+    }
+)
+"""The simple kinds an app's name claims (``label_kinds``), by their English words."""
+
+
+def _message(key: str) -> str:
+    return _MESSAGE.get(key) or f"checks.spy_{key}"
+
 
 POINTS: Final[Mapping[str, int]] = MappingProxyType(
     {
@@ -104,13 +106,12 @@ POINTS: Final[Mapping[str, int]] = MappingProxyType(
         k.CAMERA: 1,
         k.CONTACTS: 1,
         "breadth": 1,
-        "off_purpose": 2,
         k.USAGE: 1,
         k.OVERLAY: 1,
         "recent": 1,
+        "off_purpose": 2,
     }
 )
-
 BREADTH = 4
 """This many kinds of personal data, unexplained, earn the ``breadth`` point."""
 
@@ -164,9 +165,14 @@ _GROUPS: Final[Mapping[str, str]] = MappingProxyType(
 @dataclass(frozen=True, slots=True)
 class Signal:
     points: int
-    reason: str
+    said: Words
     group: str = ""
     """``access`` or ``data`` for signals listed on a shared line, else empty."""
+
+    @property
+    def reason(self) -> str:
+        """The signal in English."""
+        return render(self.said)
 
 
 def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> list[Signal]:
@@ -175,14 +181,18 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     explained = kind.explains if kind else frozenset()
     signals: list[Signal] = []
 
-    def add(key: str, **fill: object) -> None:
-        text = WORDS[key].format(**fill)
+    def add(key: str, **fill: str | int | Words | list[Words]) -> None:
+        text = words(_message(key), **fill)
         group = _GROUPS.get(key, "")
         if key in explained and kind is not None:
-            words = WORDS["explained_item" if group else "explained"]
-            signals.append(Signal(0, words.format(what=text, kind=kind.words), group))
+            why = words(
+                "checks.spy_explained_item" if group else "checks.spy_explained",
+                what=text,
+                kind=words(f"checks.kind_{kind.key}"),
+            )
+            signals.append(Signal(0, why, group))
         elif group:
-            item = WORDS["item"].format(what=text, points=POINTS[key])
+            item = words("checks.spy_item", what=text, points=POINTS[key])
             signals.append(Signal(POINTS[key], item, group))
         else:
             signals.append(Signal(POINTS[key], text))
@@ -191,15 +201,17 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
         add(k.HIDDEN)
     source = install_source(pkg, snapshot)
     if source.mismatch:
-        add("spoofed", claim=source.claim, how=source.how)
+        add("spoofed", claim=source.claim or "", how=how_words(source))
     elif not source.from_store:
         if source.how:
-            add("sideloaded", how=source.how)
+            add("sideloaded", how=how_words(source))
+        elif pkg.installer:
+            add("sideloaded_by", installer=pkg.installer)
         else:
-            add("sideloaded_by", installer=pkg.installer or WORDS["none_recorded"])
+            add("sideloaded_by", installer=words("checks.spy_none_recorded"))
     maker = imitated_maker(pkg, snapshot)
     if maker is not None:
-        add("imitation", package=pkg.package, maker=maker)
+        add("imitation", maker=maker)
     if kind is None and pkg.label and _SYSTEMISH_LABEL.search(pkg.label):
         add("systemish", label=pkg.label)
     access = _special_access(pkg.package, snapshot)
@@ -220,7 +232,12 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     claimed = named_kind(pkg.label) if kind is None else None
     unneeded = [w for w in _DATA_ORDER if w in data and claimed and w not in claimed.needs]
     if claimed is not None and unneeded:
-        add("off_purpose", kind=claimed.words, what=", ".join(WORDS[w] for w in unneeded))
+        named = _NAMED_KINDS.get(claimed.words)
+        add(
+            "off_purpose",
+            kind=words(named) if named else claimed.words,
+            what=[words(_message(w)) for w in unneeded],
+        )
     ops = {
         _OPS[op.op]
         for op in snapshot.appops
@@ -235,18 +252,18 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     return signals
 
 
-def evidence_lines(signals: list[Signal]) -> list[tuple[int, str]]:
+def evidence_lines(signals: list[Signal]) -> list[tuple[int, Words]]:
     """One line per ungrouped signal; grouped ones share a line where the first stood."""
-    lines: list[tuple[int, str]] = []
+    lines: list[tuple[int, Words]] = []
     done: set[str] = set()
     for signal in signals:
         if not signal.group:
-            lines.append((signal.points, signal.reason))
+            lines.append((signal.points, signal.said))
         elif signal.group not in done:
             done.add(signal.group)
             members = [s for s in signals if s.group == signal.group]
-            items = ", ".join(s.reason for s in members)
-            lines.append((sum(s.points for s in members), f"{WORDS[signal.group]}: {items}"))
+            group = words(f"checks.spy_group_{signal.group}", items=[s.said for s in members])
+            lines.append((sum(s.points for s in members), group))
     return lines
 
 
@@ -298,12 +315,16 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Ite
             continue
         high = score >= HIGH_SCORE
         name = app_name(snapshot, pkg.package)
-        scale = WORDS["scale"].format(score=score, review=REVIEW_SCORE, high=HIGH_SCORE)
         yield me.finding(
-            title=WORDS["title_high" if high else "title_review"].format(name=name),
+            title=words("checks.spy_title_high" if high else "checks.spy_title_review", app=name),
             evidence=[
-                *(Evidence("behaviour", f"+{n} {text}") for n, text in evidence_lines(signals)),
-                Evidence("score", scale),
+                *(
+                    said("behaviour", "checks.spy_line", points=n, reason=reason)
+                    for n, reason in evidence_lines(signals)
+                ),
+                said(
+                    "score", "checks.spy_scale", score=score, review=REVIEW_SCORE, high=HIGH_SCORE
+                ),
             ],
             package=pkg.package,
             severity=Severity.HIGH if high else Severity.REVIEW,

@@ -29,15 +29,15 @@ from scanner.model import (
     Severity,
     TraceKind,
     TrustedComputer,
+    Words,
 )
 from scanner.parse.adb_keys import is_this_computer
+from scanner.phrases import said, words
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import Family, Kind
 
 MAX_TRACE_EVIDENCE: Final = 12
 """A removed app's records quoted in its finding; the rest are counted."""
-
-_NO_NAME: Final = "a computer that gave no name"
 
 
 def _index(ctx: CheckContext) -> SignatureIndex | None:
@@ -52,34 +52,34 @@ def _minute(when: datetime) -> str:
 # --------------------------------------------------------------------------- trusted computers
 
 
-def _name(computer: TrustedComputer) -> str:
-    return computer.comment or _NO_NAME
+def _name(computer: TrustedComputer) -> str | Words:
+    """The name the computer gave itself (quoted as it is), or words saying it gave none."""
+    return computer.comment or words("checks.computer_no_name")
 
 
 def _last_connection(computer: TrustedComputer) -> Evidence:
     if computer.last_connection is not None:
-        said = f"last connected {_minute(computer.last_connection)} UTC, as the phone records it"
-    elif computer.last_connection_unreadable:
-        said = (
-            "when it last connected is kept by the phone in a binary file that this check "
-            "cannot read"
-        )
-    else:
-        said = "the phone gives no time for its last connection"
-    return Evidence(DUMPSYS_ADB, said)
+        when = _minute(computer.last_connection)
+        return said(DUMPSYS_ADB, "checks.last_connected", time=when)
+    if computer.last_connection_unreadable:
+        return said(DUMPSYS_ADB, "checks.last_connected_unreadable")
+    return said(DUMPSYS_ADB, "checks.last_connected_unknown")
 
 
 def _computer_evidence(computer: TrustedComputer) -> list[Evidence]:
-    evidence = [
-        Evidence(
+    key = (
+        said(
             DUMPSYS_ADB,
-            f"trusted key {computer.fingerprint or 'with an unreadable fingerprint'}, "
-            f"named '{_name(computer)}' by that computer",
-        ),
-        _last_connection(computer),
-    ]
+            "checks.trusted_key",
+            fingerprint=computer.fingerprint,
+            name=_name(computer),
+        )
+        if computer.fingerprint
+        else said(DUMPSYS_ADB, "checks.trusted_key_unreadable", name=_name(computer))
+    )
+    evidence = [key, _last_connection(computer)]
     if computer.last_to_ask:
-        evidence.append(Evidence(DUMPSYS_ADB, "the last computer to ask this phone for permission"))
+        evidence.append(said(DUMPSYS_ADB, "checks.last_to_ask"))
     return evidence
 
 
@@ -113,16 +113,10 @@ def other_trusted_computer(
             continue
         evidence = _computer_evidence(computer)
         if not known_ours:
-            evidence.append(
-                Evidence(
-                    "scanner",
-                    "this scan cannot tell whether it is the computer that collected this "
-                    "copy of the phone's data",
-                )
-            )
-        which = "another computer" if known_ours else "a computer"
+            evidence.append(said("scanner", "checks.cannot_tell_collector"))
+        which = "checks.trusts_another_computer" if known_ours else "checks.trusts_a_computer"
         yield me.finding(
-            title=f"The phone trusts {which} for USB debugging: {_name(computer)}",
+            title=words(which, name=_name(computer)),
             evidence=evidence,
             subject=computer.fingerprint or computer.key[:24],
             confidence=Confidence.HIGH if known_ours else Confidence.LOW,
@@ -149,10 +143,9 @@ def this_computer_trusted(
     for computer in snapshot.trusted_computers:
         if _is_ours(computer, ctx):
             evidence = _computer_evidence(computer)
-            evidence.insert(1, Evidence("scanner", "this is the key of this computer"))
+            evidence.insert(1, said("scanner", "checks.this_computers_key"))
             yield me.finding(
-                title="The phone trusts this computer (the one running the check) "
-                "for USB debugging",
+                title=words("checks.trusts_this_computer"),
                 evidence=evidence,
                 subject="this-computer",
             )
@@ -178,40 +171,46 @@ def app_list_read_in_full(snapshot: DeviceSnapshot) -> bool:
     )
 
 
-def _period(trace: AppTrace) -> str:
+def _period(trace: AppTrace) -> Words | None:
+    """When a record says something happened, in phone time; None when it gives no time."""
     if trace.earliest is not None and trace.latest is not None:
-        return f"between {_minute(trace.earliest)} and {_minute(trace.latest)}"
+        return words("checks.between", start=_minute(trace.earliest), end=_minute(trace.latest))
     if trace.earliest is not None:
-        return f"after {_minute(trace.earliest)}"
+        return words("checks.after", time=_minute(trace.earliest))
     if trace.latest is not None:
-        return f"at {_minute(trace.latest)}"
-    return ""
+        return words("checks.at", time=_minute(trace.latest))
+    return None
 
 
 _WHAT: Final = {
-    TraceKind.INSTALLED_OR_UPDATED: "installed or updated",
-    TraceKind.REMOVED: "removed",
+    TraceKind.INSTALLED_OR_UPDATED: ("checks.trace_installed", "checks.trace_installed_when"),
+    TraceKind.REMOVED: ("checks.trace_removed", "checks.trace_removed_when"),
 }
+"""What a record says happened: without a time, and with one."""
 
 
 def _trace_evidence(trace: AppTrace) -> Evidence:
-    if trace.kind in _WHAT:
-        when = _period(trace)
-        said = f"{trace.detail}: {_WHAT[trace.kind]}" + (f" {when} (phone time)" if when else "")
-    else:
-        said = trace.detail
-    return Evidence(trace.source, said)
+    """A record of the phone's, quoted (``detail``), with what it says happened and when."""
+    keys = _WHAT.get(trace.kind)
+    if keys is None:
+        return said(trace.source, "checks.setting_value", setting=trace.detail)
+    when = _period(trace)
+    if when is None:
+        return said(trace.source, keys[0], record=trace.detail)
+    return said(trace.source, keys[1], record=trace.detail, when=when)
 
 
-def _title(package: str, family: Family, traces: Iterable[AppTrace], in_full: bool) -> str:
-    known = f"Known stalkerware ({family.name}, {package}) was on this phone"
+def _title(package: str, family: Family, traces: Iterable[AppTrace], in_full: bool) -> Words:
+    facts = {"family": family.name, "package": package}
     if not in_full:
-        return known + "; the list of apps could not be read in full, so it may still be there"
+        return words("checks.was_here_list_incomplete", **facts)
     removals = [t for t in traces if t.kind is TraceKind.REMOVED]
     if not removals:
-        return known + " and is no longer installed"
+        return words("checks.was_here_gone", **facts)
     when = _period(removals[-1])
-    return known + " and was removed" + (f" {when} (phone time)" if when else "")
+    if when is None:
+        return words("checks.was_here_removed", **facts)
+    return words("checks.was_here_removed_when", when=when, **facts)
 
 
 def _order(traces: list[AppTrace]) -> list[AppTrace]:
@@ -250,11 +249,17 @@ def removed_stalkerware(
         traces = _order(missing[package])
         evidence = [_trace_evidence(t) for t in traces[:MAX_TRACE_EVIDENCE]]
         if len(traces) > MAX_TRACE_EVIDENCE:
-            evidence.append(Evidence("scanner", f"{len(traces) - MAX_TRACE_EVIDENCE} more records"))
+            more = len(traces) - MAX_TRACE_EVIDENCE
+            evidence.append(said("scanner", "checks.more_records", count=more))
         if in_full:
-            evidence.append(Evidence(DUMPSYS_PACKAGE, f"{package} is not in the list of apps"))
-        sources = ", ".join(family.sources) or "signature database"
-        evidence.append(Evidence("signatures", f"listed as {family.name} in {sources}"))
+            evidence.append(said(DUMPSYS_PACKAGE, "checks.not_in_app_list", package=package))
+        if family.sources:
+            sources = ", ".join(family.sources)
+            evidence.append(
+                said("signatures", "checks.listed_in", family=family.name, sources=sources)
+            )
+        else:
+            evidence.append(said("signatures", "checks.listed_in_database", family=family.name))
         yield me.finding(
             title=_title(package, family, traces, in_full),
             evidence=evidence,

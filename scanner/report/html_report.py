@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from scanner import TOOL_NAME, __version__
+from scanner import TOOL_NAME, __version__, phrases
 from scanner.errors import GuidanceError
 from scanner.guidance import (
     GuidanceLibrary,
@@ -231,7 +231,7 @@ def _summary(result: ScanResult, texts: ReportTexts) -> str:
                 severity = group.severity
                 items.append(f"</ul><h4>{_e(sections.severity_heading(say, severity))}</h4><ul>")
             guide = texts.guidance(group.guidance)
-            title = guide.title if guide is not None else group.findings[0].title
+            title = guide.title if guide is not None else phrases.title(group.findings[0], say)
             names = "; ".join(_subject(result, f, say) for f in group.findings)
             items.append(f'<li>{_e(title)}: <span class="phone" dir="auto">{names}</span></li>')
         # The list opens with "</ul>" before the first heading: drop it and close the last.
@@ -328,7 +328,7 @@ def _group(result: ScanResult, group: FindingGroup, texts: ReportTexts, shown: s
     say = texts.say
     guide = texts.guidance(group.guidance)
     parts = [f'<article class="finding sev-{_e(group.severity.value)}">']
-    title = guide.title if guide is not None else group.findings[0].title
+    title = guide.title if guide is not None else phrases.title(group.findings[0], say)
     parts.append(
         f'<h3><span class="tag">{_e(sections.severity_tag(say, group.severity))}</span>'
         f'<span class="phone" dir="auto">{_e(title)}</span></h3>'
@@ -360,7 +360,8 @@ def _group(result: ScanResult, group: FindingGroup, texts: ReportTexts, shown: s
 def _finding(result: ScanResult, finding: Finding, say: Catalogue) -> str:
     meta = []
     label = _app_label(result, finding)
-    if label and label not in finding.title:  # most titles already name the app
+    title = phrases.title(finding, say)
+    if label and label not in title:  # most titles already name the app
         meta.append(
             html_text(
                 say, "report.meta_app", label=f'<span class="phone" dir="auto">{_e(label)}</span>'
@@ -377,16 +378,18 @@ def _finding(result: ScanResult, finding: Finding, say: Catalogue) -> str:
     meta.append(_e(say.text("report.evidence_intro")))
     # Title and facts on one line: the printout stays short enough to hand over.
     parts = [
-        f'<p class="finding-title"><strong class="phone" dir="auto">{_e(finding.title)}</strong> '
+        f'<p class="finding-title"><strong class="phone" dir="auto">{_e(title)}</strong> '
         f'<span class="meta small">{" · ".join(meta)}</span></p>'
     ]
     if finding.capabilities:
         items = "; ".join(finding.capabilities)
         parts.append(_p(say.text("report.capabilities", items=items), "small"))
-    # Evidence is what the phone printed: left to right, as it was.
+    # Evidence quotes what the phone printed: left to right, as it was, unless it is
+    # worded in the reader's language around the quoted facts.
     evidence = "".join(
         f'<li><span class="src">{_ltr(item.source)}</span>'
-        f'<code dir="ltr">{_e(item.excerpt)}</code></li>'
+        f'<code dir="{"auto" if item.words else "ltr"}">'
+        f"{_e(phrases.excerpt(item, say))}</code></li>"
         for item in finding.evidence
     )
     parts.append(f'<ul class="evidence">{evidence}</ul>')

@@ -11,14 +11,14 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from scanner import TOOL_NAME, __version__
+from scanner import TOOL_NAME, __version__, phrases
 from scanner.i18n import Catalogue
 from scanner.labels import NO_LABEL, label_for, label_source
-from scanner.model import AppFileCheck, DeviceSnapshot, Finding, ScanResult
+from scanner.model import AppFileCheck, DeviceSnapshot, Finding, ScanResult, Words
 from scanner.report.headline import headline
 from scanner.report.language import safe_catalogue
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 
 def _iso(value: object) -> str:
@@ -42,6 +42,11 @@ def app_label(snapshot: DeviceSnapshot | None, package: str | None) -> dict[str,
     return {"label": label, "label_source": source}
 
 
+def _message(name: str, said: Words | None) -> dict[str, Any]:
+    """The catalogue message behind an English text, so a reader can word it again."""
+    return {} if said is None else {name: phrases.as_json(said)}
+
+
 def finding_to_dict(finding: Finding, snapshot: DeviceSnapshot | None = None) -> dict[str, Any]:
     kinds = {"kinds": list(finding.kinds)} if finding.kinds else {}
     return {
@@ -52,8 +57,12 @@ def finding_to_dict(finding: Finding, snapshot: DeviceSnapshot | None = None) ->
         "package": finding.package,
         "family": finding.family,
         "title": finding.title,
+        **_message("title_message", finding.title_words),
         "capabilities": list(finding.capabilities),
-        "evidence": [{"source": e.source, "excerpt": e.excerpt} for e in finding.evidence],
+        "evidence": [
+            {"source": e.source, "excerpt": e.excerpt, **_message("message", e.words)}
+            for e in finding.evidence
+        ],
         "guidance": finding.guidance,
         **app_label(snapshot, finding.package),
         **kinds,

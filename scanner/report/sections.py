@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scanner import phrases
 from scanner.guidance import GuidanceText
 from scanner.i18n import Catalogue
 from scanner.labels import name_for
@@ -112,7 +113,7 @@ def subject(result: ScanResult, finding: Finding, say: Catalogue | None = None) 
     if finding.package is None or package is None:
         # A setting, or an app no longer on the phone: the check's title carries what
         # was found and when (a removed app's dates).
-        return finding.title
+        return phrases.title(finding, say or safe_catalogue())
     say = say or safe_catalogue()
     name = name_for(package, finding.package, say)
     if finding.family and finding.family.lower() not in name.lower():

@@ -26,6 +26,7 @@ from rich.padding import Padding
 from rich.text import Text
 from rich.theme import Theme
 
+from scanner import phrases
 from scanner.guidance import Helpline
 from scanner.i18n import ENGLISH, Catalogue
 from scanner.model import Finding, HistoryDiff, ScanResult, Severity
@@ -251,7 +252,8 @@ def _group(
     guide = texts.guidance(group.guidance)
     one_setting = len(group.findings) == 1 and group.findings[0].package is None
     if guide is None or (one_setting and not details):
-        heading = group.findings[0].title if len(group.findings) == 1 else group.findings[0].check
+        first = group.findings[0]
+        heading = phrases.title(first, texts.say) if len(group.findings) == 1 else first.check
         console.print(phone(heading, "heading"))
         listed = () if len(group.findings) == 1 else group.findings
     else:
@@ -289,14 +291,16 @@ def _group(
 
 def _evidence(finding: Finding, number: int, console: Console, say: Catalogue) -> None:
     console.print(
-        _indent(Text.assemble((f"{number}. ", "heading"), phone(finding.title, "heading")))
+        _indent(
+            Text.assemble((f"{number}. ", "heading"), phone(phrases.title(finding, say), "heading"))
+        )
     )
     if finding.capabilities:
         items = "; ".join(finding.capabilities)
         console.print(_indent(phone(say.text("report.capabilities", items=items)), 2))
     console.print(_indent(Text(say.text("report.evidence_intro"), style="muted"), 2))
     for item in finding.evidence:
-        console.print(_indent(phone(f"- {item.source}: {item.excerpt}"), 3))
+        console.print(_indent(phone(f"- {item.source}: {phrases.excerpt(item, say)}"), 3))
 
 
 def _cannot_see(result: ScanResult, console: Console, texts: ReportTexts, details: bool) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scanner import phrases
 from scanner.commands import DUMPSYS_PACKAGE, PHONE_CLOCK
 from scanner.i18n import Catalogue
 from scanner.labels import name_for
@@ -219,12 +220,12 @@ def _trace_event(
     )
 
 
-def _flagged(result: ScanResult) -> dict[str, str]:
+def _flagged(result: ScanResult, say: Catalogue) -> dict[str, str]:
     reasons: dict[str, list[str]] = {}
     for finding in result.findings:
         # "For your information" findings name ordinary apps: not what a timeline is for.
         if finding.package and finding.severity is not Severity.INFO:
-            reasons.setdefault(finding.package, []).append(finding.title)
+            reasons.setdefault(finding.package, []).append(phrases.title(finding, say))
     return {package: "; ".join(titles) for package, titles in reasons.items()}
 
 
@@ -258,7 +259,7 @@ def build_timeline(
     snapshot = result.snapshot
     zone_name = snapshot.device.timezone
     zone = _zone(zone_name)
-    flagged = _flagged(result)
+    flagged = _flagged(result, say)
     events: list[TimelineEvent] = []
     for package, why in flagged.items():
         pkg = snapshot.package(package)

@@ -1,0 +1,104 @@
+"""Check wording as catalogue messages: built once with its facts, said in any language.
+
+Checks name a message and its values (``words("checks.x", app=...)``); the English text
+is kept beside it on the finding, so JSON and history read as before, and each report
+renders the message again through the reader's catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
+from scanner.model import Evidence, Finding, Words, WordValue
+
+Value = str | int | Words | Iterable[Words]
+
+
+def words(key: str, **values: Value) -> Words:
+    """Message ``key`` with its named values; ints become text, lists become tuples."""
+    return Words(key, tuple((name, _value(v)) for name, v in values.items()))
+
+
+def _value(value: Value) -> WordValue:
+    if isinstance(value, str | Words):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return tuple(value)
+
+
+def render(said: Words, say: Catalogue | None = None) -> str:
+    """The message in ``say``'s language (English when none is given)."""
+    say = say or catalogue(ENGLISH)
+    filled: dict[str, str] = {}
+    for name, value in said.values:
+        if isinstance(value, Words):
+            filled[name] = render(value, say)
+        elif isinstance(value, tuple):
+            joiner = say.text("checks.list_joiner")
+            filled[name] = joiner.join(render(item, say) for item in value)
+        else:
+            filled[name] = value
+    if "count" in filled:
+        n = int(filled.pop("count"))
+        return say.count(said.key, n, **filled)
+    return say.text(said.key, **filled)
+
+
+def said(source: str, key: str, **values: Value) -> Evidence:
+    """Evidence from ``source`` worded by message ``key`` (English kept as the excerpt)."""
+    message = words(key, **values)
+    return Evidence(source, render(message), message)
+
+
+def setting(source: str, value: str) -> Evidence:
+    """A setting as the phone printed it (``name=value``), quoted as it is."""
+    return said(source, "checks.setting_value", setting=value)
+
+
+def excerpt(item: Evidence, say: Catalogue | None) -> str:
+    """An evidence line in the reader's language; a line with no message as it was."""
+    if item.words is None or say is None:
+        return item.excerpt
+    try:
+        return render(item.words, say)
+    except MessageError:  # a broken install: the English the check wrote is kept
+        return item.excerpt
+
+
+def title(finding: Finding, say: Catalogue | None) -> str:
+    """A finding's title in the reader's language; a title with no message as it was."""
+    if finding.title_words is None or say is None:
+        return finding.title
+    try:
+        return render(finding.title_words, say)
+    except MessageError:  # a broken install: the English the check wrote is kept
+        return finding.title
+
+
+def values_of(said_words: Words) -> list[str]:
+    """Every raw fact inside a message (nested ones too), e.g. to find them in a report."""
+    out: list[str] = []
+    for _name, value in said_words.values:
+        if isinstance(value, Words):
+            out += values_of(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                out += values_of(item)
+        else:
+            out.append(value)
+    return out
+
+
+def as_json(said_words: Words) -> dict[str, object]:
+    """The message id and its values, for the JSON report."""
+    values: dict[str, object] = {}
+    for name, value in said_words.values:
+        if isinstance(value, Words):
+            values[name] = as_json(value)
+        elif isinstance(value, tuple):
+            values[name] = [as_json(item) for item in value]
+        else:
+            values[name] = value
+    return {"key": said_words.key, "values": values}
