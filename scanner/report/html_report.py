@@ -382,7 +382,7 @@ def _finding(result: ScanResult, finding: Finding, say: Catalogue) -> str:
         f'<span class="meta small">{" · ".join(meta)}</span></p>'
     ]
     if finding.capabilities:
-        items = "; ".join(finding.capabilities)
+        items = sections.capability_items(say, finding.capabilities)
         parts.append(_p(say.text("report.capabilities", items=items), "small"))
     # Evidence quotes what the phone printed: left to right, as it was, unless it is
     # worded in the reader's language around the quoted facts.

@@ -86,6 +86,15 @@ _DISCREET_COUNT_IDS = {
 """Message ids kept literal so the catalogue tests can find every one in use."""
 
 
+def capability_items(say: Catalogue, capabilities: Sequence[str]) -> str:
+    """What a known app can do, in the report's language: a finding carries the English
+    phrases (``CAPABILITY_WORDS``, as the JSON shows them), each shown by its message."""
+    from scanner.sigdb.model import CAPABILITY_IDS, CAPABILITY_WORDS
+
+    by_words = {words: CAPABILITY_IDS[key] for key, words in CAPABILITY_WORDS.items()}
+    return "; ".join(say.text(by_words[c]) if c in by_words else c for c in capabilities)
+
+
 def counts_line(result: ScanResult, discreet: bool = False, say: Catalogue | None = None) -> str:
     """``2 known stalkerware · 3 serious ...``: every severity that has findings
     (``discreet``: in neutral words, for a screen others can see)."""

@@ -296,7 +296,7 @@ def _evidence(finding: Finding, number: int, console: Console, say: Catalogue) -
         )
     )
     if finding.capabilities:
-        items = "; ".join(finding.capabilities)
+        items = sections.capability_items(say, finding.capabilities)
         console.print(_indent(phone(say.text("report.capabilities", items=items)), 2))
     console.print(_indent(Text(say.text("report.evidence_intro"), style="muted"), 2))
     for item in finding.evidence:
