@@ -29,17 +29,24 @@ def _value(value: Value) -> WordValue:
 
 
 def render(said: Words, say: Catalogue | None = None) -> str:
-    """The message in ``say``'s language (English when none is given)."""
+    """The message in ``say``'s language (English when none is given).
+
+    On an install whose message files are gone (no catalogue has the message) the facts
+    alone are given, joined, so checks still report what they found; the report already
+    says its words could not be read.
+    """
     say = say or catalogue(ENGLISH)
     filled: dict[str, str] = {}
     for name, value in said.values:
         if isinstance(value, Words):
             filled[name] = render(value, say)
         elif isinstance(value, tuple):
-            joiner = say.text("checks.list_joiner")
+            joiner = say.text("checks.list_joiner") if say.has("checks.list_joiner") else ", "
             filled[name] = joiner.join(render(item, say) for item in value)
         else:
             filled[name] = value
+    if not say.has(said.key):
+        return " · ".join(v for v in filled.values() if v) or said.key
     if "count" in filled:
         n = int(filled.pop("count"))
         return say.count(said.key, n, **filled)

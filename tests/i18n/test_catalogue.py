@@ -125,3 +125,11 @@ def test_choose_language(asked: str | None, env: dict[str, str], expected: str) 
 def test_installed_english_catalogue_has_headline_messages() -> None:
     found = catalogue().count("headline.found_known", 2)
     assert found == "The scan found 2 known stalkerware apps."
+
+
+def test_a_message_no_catalogue_has_is_said_by_its_facts_alone() -> None:
+    # An install whose message files are gone still names what a check found.
+    from scanner.phrases import render, words
+
+    said = words("checks.no_such_message", app="Spy (com.spy)", family="SpyCo")
+    assert render(said) == "Spy (com.spy) · SpyCo"
