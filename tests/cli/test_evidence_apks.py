@@ -15,28 +15,11 @@ from typing import Any
 import pytest
 
 import scanner.evidence_apks as evidence_apks
-from scanner.cli import main
 from scanner.cli.exits import Exit
 from scanner.simulator import load_profile
+from tests.cli.helpers import private_dirs, run  # noqa: F401 - private_dirs applies here
 
 APKSIGNER = "/usr/bin/apksigner"
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    text = " ".join((captured.out + captured.err).split())
-    assert "Traceback" not in text
-    return code, text
 
 
 def apps_in(pack: Path) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from scanner.cli import main
 from scanner.cli.exits import Exit
 from scanner.cli.outputs import PASSPHRASE_ENV
 from scanner.simulator.profile import BUILTIN_PROFILES_DIR
+from tests.cli.helpers import private_dirs, run  # noqa: F401 - private_dirs applies here
 from tests.report.test_html_in_browser import BROWSERS, QUIET_FLAGS, TIMEOUT_S
 
 GOOD = "plum lantern under seventy kites"
@@ -28,23 +29,6 @@ CASE_OPTIONS = (
     "--present", "Sam Okafor; the survivor",
     "--consent", "apps and accounts may be recorded; not messages",
 )  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    text = " ".join((captured.out + captured.err).split())
-    assert "Traceback" not in text
-    return code, text
 
 
 @pytest.fixture(scope="module")

@@ -9,28 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from scanner.cli import main
 from scanner.cli.exits import Exit
 from scanner.cli.outputs import PASSPHRASE_ENV
+from tests.cli.helpers import private_dirs, run  # noqa: F401 - private_dirs applies here
 
 GOOD = "plum lantern under seventy kites"
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    text = " ".join((captured.out + captured.err).split())
-    assert "Traceback" not in text
-    return code, text
 
 
 def test_saving_twice_shows_the_history_of_the_phone(
