@@ -161,7 +161,9 @@ def read_androidqf(path: str | Path) -> OfflineInput:
     if not given.is_file():
         raise InputMissing.said("input_errors.no_androidqf", path=given)
     if given.name.endswith(".age") or _starts_with(given, _AGE_MAGIC):
-        raise InputDamaged.said("input_errors.androidqf_encrypted", "age-encrypted file", path=given)
+        raise InputDamaged.said(
+            "input_errors.androidqf_encrypted", "age-encrypted file", path=given
+        )
     if not zipfile.is_zipfile(given):
         raise InputNotRecognised.said(
             "input_errors.androidqf_not_zip", "no zip end-of-central-directory record", path=given

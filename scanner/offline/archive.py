@@ -41,7 +41,9 @@ class ZipInput:
         infos = self._archive.infolist()
         if len(infos) > MAX_ENTRIES:
             self._archive.close()
-            raise self._refusal(InputUnsafe, "input_errors.too_many_files_", f"{len(infos)} entries")
+            raise self._refusal(
+                InputUnsafe, "input_errors.too_many_files_", f"{len(infos)} entries"
+            )
         self.entries: dict[str, zipfile.ZipInfo] = {i.filename: i for i in infos if not i.is_dir()}
 
     def __enter__(self) -> Self:
@@ -60,7 +62,9 @@ class ZipInput:
         info = self.entries[name]
         if stat.S_ISLNK(info.external_attr >> 16):
             # A link entry's bytes are a path on the sender's computer, not the file.
-            raise self._refusal(InputUnsafe, "input_errors.link_", f"{name}: symbolic link entry", name=name)
+            raise self._refusal(
+                InputUnsafe, "input_errors.link_", f"{name}: symbolic link entry", name=name
+            )
         if info.flag_bits & 0x1:
             raise self._refusal(InputDamaged, "input_errors.locked_", f"{name}: encrypted entry")
         if info.file_size > limit:

@@ -287,7 +287,9 @@ def _load_json(path: Path) -> dict[str, object]:
         with path.open("rb") as handle:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
-        raise InputMissing.said("input_errors.unreadable_capture_file", str(exc), path=path) from exc
+        raise InputMissing.said(
+            "input_errors.unreadable_capture_file", str(exc), path=path
+        ) from exc
     if len(raw) > MAX_MANIFEST_BYTES:
         raise _damaged(path, "larger than any capture.json")
     try:
@@ -336,7 +338,9 @@ def _read_verified(path: Path, real: Path, entry: Mapping[str, object]) -> bytes
         with real.open("rb") as handle:
             data = handle.read(MAX_COMMAND_BYTES + 1)
     except OSError as exc:
-        raise InputMissing.said("input_errors.unreadable_capture_file", str(exc), path=path) from exc
+        raise InputMissing.said(
+            "input_errors.unreadable_capture_file", str(exc), path=path
+        ) from exc
     actual_hash = hashlib.sha256(data).hexdigest()
     if len(data) != expected_size or actual_hash != expected_hash.lower():
         raise InputChanged.said(
