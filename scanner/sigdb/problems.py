@@ -39,3 +39,9 @@ def malformed_file(file: str, problem: str, detail: str = "") -> Malformed:
     return Malformed.said(
         "database_errors.file_unusable", detail or f"{file}: {problem}", file=file, problem=problem
     )
+
+
+def unusable_file(file: str, message_id: str, detail: str = "", **values: object) -> Malformed:
+    """A ``Malformed`` about the file as a whole for a plain reason, said by its own
+    ``database_errors`` message (naming ``file``) in the reader's language."""
+    return Malformed.said(message_id, detail, file=file, **values)

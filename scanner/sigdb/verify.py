@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from scanner.errors import SignatureDBError, Tampered, Untrusted
-from scanner.sigdb.problems import malformed_file
+from scanner.sigdb.problems import malformed_file, unusable_file
 from scanner.sigdb.schema import parse_db
 from scanner.sigdb.store import trusted_keys_dir
 
@@ -151,14 +151,15 @@ def verify_bundle(
     try:
         raw = json.loads(_read(path))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise malformed_file(
-            file, "it is not a signature bundle (not valid JSON)", str(exc)
-        ) from exc
+        raise unusable_file(file, "database_errors.not_bundle", str(exc)) from exc
     if not isinstance(raw, dict) or raw.get("format") != BUNDLE_FORMAT:
-        raise malformed_file(file, "it is not a phone-check signature bundle")
+        raise unusable_file(file, "database_errors.not_bundle")
     if raw.get("version") != BUNDLE_VERSION:
-        raise malformed_file(
-            file, f"it is bundle version {raw.get('version')!r}; this scanner reads version 1"
+        raise unusable_file(
+            file,
+            "database_errors.bundle_version",
+            version=repr(raw.get("version")),
+            ours=BUNDLE_VERSION,
         )
     try:
         data = base64.b64decode(str(raw.get("db", "")), validate=True)
