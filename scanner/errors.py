@@ -12,13 +12,28 @@ reader's language, and ``message`` keeps the English words for logs and reports.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from scanner.i18n import Catalogue
 
 WORDS_UNREADABLE = (
     "Something went wrong, and the scanner's own files with its words are missing or "
     "damaged, so it cannot say more. Please reinstall it."
 )
 """What an error says when no message catalogue can be read (English, kept in code)."""
+
+
+def said_values(values: Mapping[str, object], say: Catalogue | None) -> dict[str, object]:
+    """``values`` ready to fill a message: a nested message (a ``Words``, such as a
+    passphrase's reason) said in ``say``'s language (a ``Catalogue``; English for None)."""
+    from scanner.model import Words
+
+    if not any(isinstance(v, Words) for v in values.values()):
+        return dict(values)
+    from scanner.phrases import render
+
+    return {k: render(v, say) if isinstance(v, Words) else v for k, v in values.items()}
 
 
 class ScannerError(Exception):
@@ -46,7 +61,7 @@ class ScannerError(Exception):
         try:
             from scanner.i18n import catalogue
 
-            english = catalogue().text(message_id, **values)
+            english = catalogue().text(message_id, **said_values(values, None))
         except Exception:  # no catalogue can be read: the one sentence that needs none
             english = f"{WORDS_UNREADABLE} ({message_id})"
         return cls(english, detail, message_id=message_id, values=values)

@@ -27,6 +27,8 @@ from scanner.casefile.crypto import atomic_write
 from scanner.casefile.evidence import MANIFEST, chain_link, utc_iso
 from scanner.casefile.filelock import LockBusy, exclusive_lock
 from scanner.errors import EvidenceError
+from scanner.model import Words
+from scanner.phrases import render, words
 
 HANDOVERS = "handovers.jsonl"
 _LOCK_WAIT_S = 10.0
@@ -53,8 +55,11 @@ class HandoverLog:
     records: tuple[Handover, ...]
     """The records that follow on from the manifest, up to the first one that does not."""
     problems: tuple[str, ...]
+    """What is wrong, in English (quoted by verify's checks and the pack's records)."""
     last_link: str
     """Hex chain link after the last good record (the start link when there are none)."""
+    problem_words: tuple[Words, ...] = ()
+    """The same problems by message id, to be said in the reader's language."""
 
 
 def start_link(chain_head: bytes, manifest_bytes: bytes) -> bytes:
@@ -95,7 +100,7 @@ def parse_handovers(text: bytes, start: bytes) -> HandoverLog:
             return _stop(
                 records,
                 link,
-                _english(
+                words(
                     "casefile.handover_unreadable",
                     number=number,
                     problem=f"{type(exc).__name__}: {exc}",
@@ -105,29 +110,23 @@ def parse_handovers(text: bytes, start: bytes) -> HandoverLog:
             return _stop(
                 records,
                 link,
-                _english("casefile.handover_renumbered", number=number, index=index),
+                words("casefile.handover_renumbered", number=number, index=index),
             )
         expected = record_link(link, index, received_by, when, note)
         if expected.hex() != recorded:
             return _stop(
                 records,
                 link,
-                _english("casefile.handover_changed", number=number, name=received_by),
+                words("casefile.handover_changed", number=number, name=received_by),
             )
         records.append(Handover(index, received_by, when, note, recorded))
         link = expected
     return HandoverLog(tuple(records), (), link.hex())
 
 
-def _english(message_id: str, **values: object) -> str:
-    """A problem sentence in English: the pack's records and verify's checks quote it."""
-    from scanner.i18n import catalogue
-
-    return catalogue().text(message_id, **values)
-
-
-def _stop(records: list[Handover], good: bytes, problem: str) -> HandoverLog:
-    return HandoverLog(tuple(records), (problem,), good.hex())
+def _stop(records: list[Handover], good: bytes, problem: Words) -> HandoverLog:
+    # English kept for the pack's records and verify's checks; the words for the reader.
+    return HandoverLog(tuple(records), (render(problem),), good.hex(), (problem,))
 
 
 def append_handover(
@@ -161,7 +160,9 @@ def append_handover(
             earlier = path.read_bytes() if path.exists() else b""
             log = parse_handovers(earlier, start_link(head, manifest_bytes))
             if log.problems:
-                raise EvidenceError.said("casefile.handover_broken_chain", problem=log.problems[0])
+                raise EvidenceError.said(
+                    "casefile.handover_broken_chain", problem=log.problem_words[0]
+                )
             index = len(log.records) + 1
             stamp = utc_iso(when)
             link = record_link(bytes.fromhex(log.last_link), index, name, stamp, note)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import unicodedata
 
 from scanner.errors import ReportError
+from scanner.model import Words
+from scanner.phrases import words
 
 MIN_LENGTH = 8
 
 
 class WeakPassphrase(ReportError):
-    """A new case file was refused its passphrase; ``message`` says why in plain words."""
+    """A new case file was refused its passphrase; ``message`` says why in plain words,
+    and ``values["why"]`` holds the reason by id for the reader's language."""
 
 
 _COMMON = frozenset(
@@ -85,35 +88,26 @@ _COMMON = frozenset(
 
 _RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
-TOO_SHORT = (
-    "That passphrase is too short: use at least {n} characters. A few words that do not "
-    "belong together are long enough and easy to remember."
-)
-TOO_COMMON = (
-    "That passphrase is one of the most common ones, which are tried first. Choose "
-    "something the other person could not guess, such as a few words that do not "
-    "belong together."
-)
-TOO_SIMPLE = (
-    "That passphrase is a simple run like 12345678 or abcabcabc, or a character or two "
-    "repeated, which is tried first. Choose something the other person could not guess, "
-    "such as a few words that do not belong together."
-)
-GOOD_ENOUGH = "The passphrase is long enough and not one of the common ones."
+# Message ids (guidance/<lang>/messages/passphrase.yaml): the reason is said in the
+# reader's language where it is shown.
+TOO_SHORT = "passphrase.too_short"
+TOO_COMMON = "passphrase.too_common"
+TOO_SIMPLE = "passphrase.too_simple"
+GOOD_ENOUGH = "passphrase.good_enough"
 
 
-def passphrase_strength(passphrase: str) -> tuple[bool, str]:
-    """(whether ``passphrase`` may protect a new case file, a plain sentence saying why)."""
+def passphrase_strength(passphrase: str) -> tuple[bool, Words]:
+    """(whether ``passphrase`` may protect a new case file, the words saying why)."""
     # NFC, as the key derivation does, so the length counts what the user typed.
     text = unicodedata.normalize("NFC", passphrase)
     if len(text.strip()) < MIN_LENGTH:
-        return False, TOO_SHORT.format(n=MIN_LENGTH)
+        return False, words(TOO_SHORT, n=MIN_LENGTH)
     folded = " ".join(text.casefold().split())
     if folded in _COMMON or folded.replace(" ", "") in _COMMON:
-        return False, TOO_COMMON
+        return False, words(TOO_COMMON)
     if _is_repetition(folded.replace(" ", "")):
-        return False, TOO_SIMPLE
-    return True, GOOD_ENOUGH
+        return False, words(TOO_SIMPLE)
+    return True, words(GOOD_ENOUGH)
 
 
 def _is_repetition(text: str) -> bool:

@@ -254,34 +254,47 @@ def _check_apks(manifest: Mapping[str, Any], files: Sequence[Any]) -> list[Check
         return []
     apps = section.get("apps") if isinstance(section, dict) else None
     if not isinstance(apps, list):
-        sentence = f"The list of app files in {MANIFEST} is damaged, so it was not checked."
-        return [Check(Topic.MANIFEST, Outcome.FAILED, sentence)]
+        return [
+            _check(
+                Topic.MANIFEST,
+                Outcome.FAILED,
+                "casefile_errors.app_list_damaged",
+                manifest=MANIFEST,
+            )
+        ]
     chained = {
         entry["path"]: entry.get("sha256")
         for entry in files
         if isinstance(entry, dict) and isinstance(entry.get("path"), str)
     }
-    failed = []
+    failed: list[Check] = []
     held = 0
     for app in apps:
         rel = app.get("file") if isinstance(app, dict) else None
         if rel is None:
             if not (isinstance(app, dict) and app.get("not_pulled")):
-                failed.append("An app in the list of app files has neither a file nor a reason.")
+                failed.append(
+                    _check(Topic.MANIFEST, Outcome.FAILED, "casefile_errors.app_without_reason")
+                )
             continue
         held += 1
         if not isinstance(rel, str) or rel not in chained or chained[rel] != app.get("sha256"):
             failed.append(
-                f"The app file {rel!r} is not one of the chained files with the SHA-256 the "
-                "list of app files gives."
+                _check(
+                    Topic.MANIFEST, Outcome.FAILED, "casefile_errors.app_not_chained", file=str(rel)
+                )
             )
     if failed:
-        return [Check(Topic.MANIFEST, Outcome.FAILED, sentence) for sentence in failed]
-    sentence = (
-        f"The {held} app files the manifest lists are chained files with matching SHA-256; "
-        f"the {len(apps) - held} apps not copied each say why."
-    )
-    return [Check(Topic.MANIFEST, Outcome.PASSED, sentence)]
+        return failed
+    return [
+        _check(
+            Topic.MANIFEST,
+            Outcome.PASSED,
+            "casefile_errors.app_files_chained",
+            held,
+            not_copied=len(apps) - held,
+        )
+    ]
 
 
 def _check_chain(
@@ -392,8 +405,11 @@ def _check_handovers(
         )
         return unreadable, (), head.hex()
     log = parse_handovers(text, start)
-    if log.problems:
-        return Check(Topic.HANDOVERS, Outcome.FAILED, log.problems[0]), log.records, log.last_link
+    if log.problem_words:
+        problem = log.problem_words[0]
+        values: dict[str, object] = dict(problem.values)
+        failed = _check(Topic.HANDOVERS, Outcome.FAILED, problem.key, None, **values)
+        return failed, log.records, log.last_link
     say = catalogue()
     listed = "; ".join(
         say.text("verify.handover_item", index=h.index, name=h.received_by, when=h.when)

@@ -75,6 +75,7 @@ def passphrase(
     if path.exists():
         return ask(say.text("outputs.ask_passphrase", path=path))
     from scanner.casefile.passphrase import WeakPassphrase, passphrase_strength
+    from scanner.phrases import render
 
     console.print(Text(say.text("outputs.new_case_file")))
     for attempt in range(1, PASSPHRASE_TRIES + 1):
@@ -84,7 +85,7 @@ def passphrase(
             break
         if attempt == PASSPHRASE_TRIES:
             raise WeakPassphrase.said("outputs.weak_not_saved", why=why)
-        console.print(Text(say.text("outputs.weak_choose_another", why=why)))
+        console.print(Text(say.text("outputs.weak_choose_another", why=render(why, say))))
     if first != ask(say.text("outputs.ask_again")):
         raise ReportError.said("outputs.passphrases_differ")
     return first

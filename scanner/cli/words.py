@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator, Mapping
 
-from scanner.errors import WORDS_UNREADABLE, ScannerError
+from scanner.errors import WORDS_UNREADABLE, ScannerError, said_values
 from scanner.i18n import ENGLISH_INFO, Catalogue, MessageError, catalogue, choose_language
 
 
@@ -50,5 +50,5 @@ def error_words(exc: ScannerError, say: Catalogue) -> str:
     """What to tell the person about ``exc``: its message id in ``say``'s language, or
     the words it was raised with when it names no id."""
     if exc.message_id and readable(say) and say.has(exc.message_id):
-        return say.text(exc.message_id, **exc.values)
+        return say.text(exc.message_id, **said_values(exc.values, say))
     return exc.message

@@ -378,10 +378,12 @@ class PhoneConnection:
 
 def _too_slow(device_path: str, exc: Overdue) -> CommandTimeout:
     got = exc.deadline
-    return CommandTimeout(
-        f"The phone sent the file {device_path} too slowly (only {plain_size(got.received)} "
-        f"in {got.elapsed_s():.0f} s), so it was not read or checked.",
-        detail=exc.detail,
+    return CommandTimeout.said(
+        "input_errors.too_slow",
+        exc.detail,
+        path=device_path,
+        size=plain_size(got.received),
+        seconds=f"{got.elapsed_s():.0f}",
     )
 
 
@@ -471,10 +473,10 @@ class SyncReader:
         return buffer.getvalue()
 
     def _time_spent(self) -> PullTimeSpent:
-        return PullTimeSpent(
-            "Not read or checked: reading the apps' files took longer than the "
-            f"{self._budget.allowance_s:.0f} s allowed for all of them.",
-            detail=f"{self._budget.received} bytes in {self._budget.elapsed_s():.1f} s",
+        return PullTimeSpent.said(
+            "input_errors.pull_time_spent",
+            f"{self._budget.received} bytes in {self._budget.elapsed_s():.1f} s",
+            seconds=f"{self._budget.allowance_s:.0f}",
         )
 
     def _end(self, stream: object, exc: BaseException) -> None:

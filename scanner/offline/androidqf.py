@@ -115,17 +115,17 @@ class _Folder:
         try:
             children = sorted(self.folder.iterdir())
         except OSError as exc:
-            raise InputMissing(
-                f"The androidqf folder {self.folder} could not be read.", str(exc)
+            raise InputMissing.said(
+                "input_errors.unreadable_androidqf_folder", str(exc), path=self.folder
             ) from exc
         return [child.name for child in children if child.is_dir()]
 
     def read(self, name: str, limit: int) -> bytes:
-        real = inside(self.real, self.folder / name, "androidqf folder")
-        return read_capped(real, limit, "androidqf file")
+        real = inside(self.real, self.folder / name, "androidqf_folder")
+        return read_capped(real, limit, "androidqf_file")
 
     def check_inside(self, name: str) -> None:
-        inside(self.real, self.folder / name, "androidqf folder")
+        inside(self.real, self.folder / name, "androidqf_folder")
 
 
 class _Zip:
@@ -159,20 +159,16 @@ def read_androidqf(path: str | Path) -> OfflineInput:
     if given.is_dir():
         return _read(_Folder(given), given)
     if not given.is_file():
-        raise InputMissing(f"There is no androidqf folder or file at {given}.")
+        raise InputMissing.said("input_errors.no_androidqf", path=given)
     if given.name.endswith(".age") or _starts_with(given, _AGE_MAGIC):
-        raise InputDamaged(
-            f"{given} is an encrypted androidqf acquisition. Decrypt it first with age and "
-            "its private key, then scan the .zip that gives.",
-            "age-encrypted file",
+        raise InputDamaged.said(
+            "input_errors.androidqf_encrypted", "age-encrypted file", path=given
         )
     if not zipfile.is_zipfile(given):
-        raise InputNotRecognised(
-            f"{given} is neither an androidqf folder nor a zip of one; it may be damaged "
-            "or only partly copied.",
-            "no zip end-of-central-directory record",
+        raise InputNotRecognised.said(
+            "input_errors.androidqf_not_zip", "no zip end-of-central-directory record", path=given
         )
-    with ZipInput(given, "androidqf zip") as archive:
+    with ZipInput(given, "androidqf_zip") as archive:
         return _read(_Zip(archive), given)
 
 
@@ -277,13 +273,13 @@ def _acquisition_prefix(source: _Source, given: Path) -> str:
             source.check_inside(inner[0])  # a linked sub-folder must not lead elsewhere
         return f"{inner[0]}/"
     if len(inner) > 1:
-        raise InputNotRecognised(
-            f"{given} holds several androidqf acquisitions; choose one of them.",
-            ", ".join(inner),
+        raise InputNotRecognised.said(
+            "input_errors.androidqf_several", ", ".join(inner), path=given
         )
-    raise InputNotRecognised(
-        f"{given} does not look like an androidqf folder.",
+    raise InputNotRecognised.said(
+        "input_errors.androidqf_not_recognised",
         f"none of {', '.join(_MARKER_FILES)} in it or in a sub-folder",
+        path=given,
     )
 
 
@@ -296,7 +292,9 @@ def _starts_with(path: Path, magic: bytes) -> bool:
         with path.open("rb") as handle:
             return handle.read(len(magic)) == magic
     except OSError as exc:
-        raise InputMissing(f"The androidqf file {path} could not be read.", str(exc)) from exc
+        raise InputMissing.said(
+            "input_errors.unreadable_androidqf_file", str(exc), path=path
+        ) from exc
 
 
 def _which_su(source: _Source, name: str, given: Path) -> bytes | None:
@@ -307,7 +305,9 @@ def _which_su(source: _Source, name: str, given: Path) -> bytes | None:
     try:
         entries = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputDamaged(f"The androidqf file {given / name} is damaged.", str(exc)) from exc
+        raise InputDamaged.said(
+            "input_errors.damaged_androidqf_file", str(exc), path=given / name
+        ) from exc
     if not isinstance(entries, list):
         return None
     # Each entry is one ``which -a <name>`` output (paths, one a line); ``which su``

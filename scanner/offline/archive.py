@@ -12,12 +12,14 @@ import zipfile
 import zlib
 from pathlib import Path
 from types import TracebackType
-from typing import Final, Self
+from typing import Final, Self, TypeVar
 
-from scanner.errors import InputDamaged, InputMissing, InputUnsafe
+from scanner.errors import InputDamaged, InputMissing, InputUnsafe, ScannerError
 
 MAX_ENTRIES: Final = 500_000
 """A real bug report holds a few thousand entries; past this the listing itself is an attack."""
+
+_E = TypeVar("_E", bound=ScannerError)
 
 _ZIP_ERRORS: Final = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError)
 
@@ -25,21 +27,22 @@ _ZIP_ERRORS: Final = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedEr
 class ZipInput:
     """An open zip whose entries are read whole into memory, one at a time, with limits."""
 
-    def __init__(self, path: Path, what: str) -> None:
+    def __init__(self, path: Path, kind: str) -> None:
+        # ``kind`` (``androidqf_zip`` or ``bug_report``) names the input in the message
+        # ids: each refusal is its own whole sentence in every language.
         self.path = path
-        self.what = what
+        self.kind = kind
         try:
             self._archive = zipfile.ZipFile(path)
         except OSError as exc:
-            raise InputMissing(f"The {what} {path} could not be read.", str(exc)) from exc
+            raise self._refusal(InputMissing, "input_errors.unreadable_", str(exc)) from exc
         except _ZIP_ERRORS as exc:
-            raise InputDamaged(f"The {what} {path} is damaged.", repr(exc)) from exc
+            raise self._refusal(InputDamaged, "input_errors.damaged_", repr(exc)) from exc
         infos = self._archive.infolist()
         if len(infos) > MAX_ENTRIES:
             self._archive.close()
-            raise InputUnsafe(
-                f"The {what} {path} holds far more files than any real one; it was not read.",
-                f"{len(infos)} entries",
+            raise self._refusal(
+                InputUnsafe, "input_errors.too_many_files_", f"{len(infos)} entries"
             )
         self.entries: dict[str, zipfile.ZipInfo] = {i.filename: i for i in infos if not i.is_dir()}
 
@@ -59,35 +62,29 @@ class ZipInput:
         info = self.entries[name]
         if stat.S_ISLNK(info.external_attr >> 16):
             # A link entry's bytes are a path on the sender's computer, not the file.
-            raise InputUnsafe(
-                f"The {self.what} {self.path} holds {name} as a link to somewhere else; "
-                "it was not read.",
-                f"{name}: symbolic link entry",
+            raise self._refusal(
+                InputUnsafe, "input_errors.link_", f"{name}: symbolic link entry", name=name
             )
         if info.flag_bits & 0x1:
-            raise InputDamaged(
-                f"The {self.what} {self.path} is password protected; it cannot be read.",
-                f"{name}: encrypted entry",
-            )
+            raise self._refusal(InputDamaged, "input_errors.locked_", f"{name}: encrypted entry")
         if info.file_size > limit:
             raise self._too_large(f"{name}: {info.file_size} bytes uncompressed")
         try:
             with self._archive.open(info) as handle:
                 data = handle.read(limit + 1)
         except OSError as exc:
-            raise InputMissing(f"The {self.what} {self.path} could not be read.", str(exc)) from exc
+            raise self._refusal(InputMissing, "input_errors.unreadable_", str(exc)) from exc
         except RuntimeError as exc:  # zipfile's "File is encrypted, password required"
-            raise InputDamaged(
-                f"The {self.what} {self.path} is password protected; it cannot be read.",
-                repr(exc),
-            ) from exc
+            raise self._refusal(InputDamaged, "input_errors.locked_", repr(exc)) from exc
         except _ZIP_ERRORS as exc:
-            raise InputDamaged(f"The {self.what} {self.path} is damaged.", repr(exc)) from exc
+            raise self._refusal(InputDamaged, "input_errors.damaged_", repr(exc)) from exc
         if len(data) > limit:
             raise self._too_large(f"{name}: bigger than its zip header says")
         return data
 
     def _too_large(self, detail: str) -> InputUnsafe:
-        return InputUnsafe(
-            f"The {self.what} {self.path} is larger than any real one; it was not read.", detail
-        )
+        return self._refusal(InputUnsafe, "input_errors.too_large_", detail)
+
+    def _refusal(self, error: type[_E], prefix: str, detail: str, **values: str) -> _E:
+        """``error`` worded by the message ``prefix`` + this zip's kind, naming the zip."""
+        return error.said(f"{prefix}{self.kind}", detail, path=self.path, **values)

@@ -77,20 +77,20 @@ def load_bugreport(path: str | Path) -> RawCapture:
     """
     source = Path(path)
     if not source.is_file():
-        raise InputMissing(f"There is no bug report file at {source}.")
+        raise InputMissing.said("input_errors.no_bug_report", path=source)
     if zipfile.is_zipfile(source):
         text = _main_text_from_zip(source)
     elif source.suffix.lower() == ".zip":
-        raise InputNotRecognised(
-            f"{source} is not a zip file; it may be damaged or only partly copied.",
-            "no zip end-of-central-directory record",
+        raise InputNotRecognised.said(
+            "input_errors.bug_report_not_zip", "no zip end-of-central-directory record", path=source
         )
     else:
-        text = read_capped(source, MAX_MAIN_BYTES, "bug report")
+        text = read_capped(source, MAX_MAIN_BYTES, "bug_report")
     if not any(marker in text for marker in _MARKERS):
-        raise InputNotRecognised(
-            f"{source} does not look like an Android bug report.",
+        raise InputNotRecognised.said(
+            "input_errors.bug_report_not_recognised",
             "no 'DUMP OF SERVICE' block and no 'SYSTEM PROPERTIES' section in the main text",
+            path=source,
         )
     return capture_from_bugreport_text(text)
 
@@ -148,7 +148,7 @@ def settings_result(
 
 
 def _main_text_from_zip(source: Path) -> bytes:
-    with ZipInput(source, "bug report") as archive:
+    with ZipInput(source, "bug_report") as archive:
         return archive.read(_main_entry(archive, source), MAX_MAIN_BYTES)
 
 
@@ -168,7 +168,8 @@ def _main_entry(archive: ZipInput, source: Path) -> str:
         if matches:
             # Several (should not happen): the largest is the full report.
             return max(matches, key=lambda name: entries[name].file_size)
-    raise InputNotRecognised(
-        f"{source} is a zip file but has no bug report text in it.",
+    raise InputNotRecognised.said(
+        "input_errors.bug_report_zip_empty",
         f"none of main_entry.txt, {', '.join(_MAIN_PATTERNS)} at the top level",
+        path=source,
     )

@@ -146,13 +146,14 @@ def read_manifest(folder: str | Path) -> CaptureManifest:
     """Read and verify a capture folder, keeping what ``capture.json`` says about it."""
     root = Path(folder)
     if not root.is_dir():
-        raise InputMissing(f"There is no capture folder at {root}.")
+        raise InputMissing.said("input_errors.no_capture", path=root)
     real = root.resolve()  # every file must stay inside the folder the user gave
-    spec = _load_json(inside(real, root / MANIFEST, "capture folder"))
+    spec = _load_json(inside(real, root / MANIFEST, "capture_folder"))
     if spec.get("format") != FORMAT or spec.get("format_version") != FORMAT_VERSION:
-        raise InputNotRecognised(
-            f"{root} is not a capture this version of the scanner can read.",
+        raise InputNotRecognised.said(
+            "input_errors.capture_other_version",
             f"format {spec.get('format')!r} version {spec.get('format_version')!r}",
+            path=root,
         )
     commands = spec.get("commands")
     if not isinstance(commands, list):
@@ -216,7 +217,7 @@ def capture_to_profile(folder: str | Path, out_dir: str | Path) -> Path:
     contents[PROFILE_FILE] = yaml.safe_dump(
         spec, sort_keys=False, allow_unicode=True, width=1000
     ).encode()
-    return _write_private_folder(target, contents, "simulator profile")
+    return _write_private_folder(target, contents, "simulator_profile")
 
 
 def _file_name(index: int, command: str) -> str:
@@ -241,7 +242,7 @@ def _parse_time(value: object, root: Path) -> datetime:
 
 
 def _damaged(path: Path, detail: str) -> InputDamaged:
-    return InputDamaged(f"The capture file {path} is damaged or was changed.", detail)
+    return InputDamaged.said("input_errors.capture_damaged", detail, path=path)
 
 
 def _not_applicable(
@@ -279,12 +280,16 @@ def _text(spec: Mapping[str, object], key: str, root: Path) -> str:
 
 def _load_json(path: Path) -> dict[str, object]:
     if not path.is_file():
-        raise InputNotRecognised(f"{path.parent} is not a capture folder: it has no {MANIFEST}.")
+        raise InputNotRecognised.said(
+            "input_errors.capture_no_manifest", path=path.parent, name=MANIFEST
+        )
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
-        raise InputMissing(f"The capture file {path} could not be read.", str(exc)) from exc
+        raise InputMissing.said(
+            "input_errors.unreadable_capture_file", str(exc), path=path
+        ) from exc
     if len(raw) > MAX_MANIFEST_BYTES:
         raise _damaged(path, "larger than any capture.json")
     try:
@@ -315,7 +320,7 @@ def _verified_result(root: Path, real: Path, entry: object) -> tuple[CommandResu
         return CommandResult(command, None, error, float(duration_s), truncated), None
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name) or name == MANIFEST:
         raise _damaged(manifest, f"the file name for {command!r} is not allowed: {name!r:.120}")
-    data = _read_verified(root / name, inside(real, root / name, "capture folder"), entry)
+    data = _read_verified(root / name, inside(real, root / name, "capture_folder"), entry)
     return CommandResult(command, data, error, float(duration_s), truncated), name
 
 
@@ -326,32 +331,36 @@ def _read_verified(path: Path, real: Path, entry: Mapping[str, object]) -> bytes
     if not isinstance(expected_hash, str) or not isinstance(expected_size, int):
         raise _damaged(path.parent / MANIFEST, f"no hash or size recorded for {path.name}")
     if not real.is_file():
-        raise InputChanged(
-            f"The capture is incomplete: {path.name} is missing; the capture was not used.",
-            f"{path} is not a regular file",
+        raise InputChanged.said(
+            "input_errors.capture_incomplete", f"{path} is not a regular file", name=path.name
         )
     try:
         with real.open("rb") as handle:
             data = handle.read(MAX_COMMAND_BYTES + 1)
     except OSError as exc:
-        raise InputMissing(f"The capture file {path} could not be read.", str(exc)) from exc
+        raise InputMissing.said(
+            "input_errors.unreadable_capture_file", str(exc), path=path
+        ) from exc
     actual_hash = hashlib.sha256(data).hexdigest()
     if len(data) != expected_size or actual_hash != expected_hash.lower():
-        raise InputChanged(
-            f"The capture file {path.name} was changed after it was saved; "
-            "the capture was not used.",
+        raise InputChanged.said(
+            "input_errors.capture_changed",
             f"{path}: expected {expected_size} bytes sha256 {expected_hash}, "
             f"found {len(data)} bytes sha256 {actual_hash}",
+            name=path.name,
         )
     return data
 
 
-def _write_private_folder(target: Path, contents: Mapping[str, bytes], what: str) -> Path:
-    """Write every file into a private temporary folder, then rename it to ``target``."""
+def _write_private_folder(target: Path, contents: Mapping[str, bytes], kind: str) -> Path:
+    """Write every file into a private temporary folder, then rename it to ``target``.
+
+    ``kind`` (``capture`` or ``simulator_profile``) names what is saved in the message ids."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ReportError(
-            f"{target} already exists; choose a new folder for the {what}.",
+        raise ReportError.said(
+            f"input_errors.exists_{kind}",
             "refusing to write into a folder that already holds files",
+            path=target,
         )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -363,7 +372,7 @@ def _write_private_folder(target: Path, contents: Mapping[str, bytes], what: str
                 target.rmdir()  # empty, checked above; rename cannot replace it on Windows
             os.rename(temporary, target)
     except OSError as exc:
-        raise ReportError(f"The {what} could not be written to {target}.", str(exc)) from exc
+        raise ReportError.said(f"input_errors.not_written_{kind}", str(exc), path=target) from exc
     return target
 
 

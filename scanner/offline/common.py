@@ -78,8 +78,11 @@ def not_applicable(
     )
 
 
-def inside(base: Path, path: Path, what: str) -> Path:
+def inside(base: Path, path: Path, kind: str) -> Path:
     """``path`` with every link followed, refused unless it stays inside ``base``.
+
+    ``kind`` names the folder in the refusal's message id (``androidqf_folder`` or
+    ``capture_folder``: each its own whole sentence in every language).
 
     ``base`` is the folder the user gave, resolved once: a link (a file or a sub-folder)
     that leads out of it would make the scan read, and an evidence pack keep, something
@@ -87,25 +90,24 @@ def inside(base: Path, path: Path, what: str) -> Path:
     """
     real = path.resolve()
     if not real.is_relative_to(base):
-        raise InputUnsafe(
-            f"{path} leads outside the {what} you gave, so it was not read and "
-            "nothing from this input was used.",
-            f"resolves to {real}, outside {base}",
+        raise InputUnsafe.said(
+            f"input_errors.outside_{kind}", f"resolves to {real}, outside {base}", path=path
         )
     return real
 
 
-def read_capped(path: Path, limit: int, what: str) -> bytes:
-    """Read a whole file, refusing one larger than ``limit`` (checked while reading)."""
+def read_capped(path: Path, limit: int, kind: str) -> bytes:
+    """Read a whole file, refusing one larger than ``limit`` (checked while reading).
+
+    ``kind`` (``androidqf_file`` or ``bug_report``) names the file in the message ids."""
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputMissing(f"The {what} {path} could not be read.", str(exc)) from exc
+        raise InputMissing.said(f"input_errors.unreadable_{kind}", str(exc), path=path) from exc
     if len(data) > limit:
-        raise InputUnsafe(
-            f"The {what} {path} is larger than any real one, so it was not read.",
-            f"more than {limit} bytes",
+        raise InputUnsafe.said(
+            f"input_errors.too_large_{kind}", f"more than {limit} bytes", path=path
         )
     return data
 

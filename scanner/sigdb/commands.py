@@ -18,7 +18,7 @@ from scanner.sigdb import build, echap, pinned, stix2, store, verify
 from scanner.sigdb.fetch import ECHAP_RAW_BASE, Fetcher, https_fetch
 from scanner.sigdb.merge import merge_families
 from scanner.sigdb.model import Family, Header, SignatureDB
-from scanner.sigdb.problems import malformed_file
+from scanner.sigdb.problems import unusable_file
 from scanner.sigdb.schema import build_db, load_yaml, parse_db
 
 CAPABILITIES_FILE = "capabilities.yaml"
@@ -113,11 +113,7 @@ def import_file(
             store.install(user_dir, data, db, imported_at=_now())
             return store.check_installed(user_dir, db)
         if not isinstance(raw, list):
-            raise malformed_file(
-                str(path),
-                "it is not a format this scanner knows (Echap ioc.yaml, watchware.yaml, "
-                "samples.csv, STIX 2.1, a phone-check database or a signed bundle)",
-            )
+            raise unusable_file(str(path), "database_errors.unknown_format")
         families = echap.parse_indicators_yaml(data, str(path), ref)
     active = load_active_db(data_dir, shipped_dir=shipped_dir)
     header = replace(

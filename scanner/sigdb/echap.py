@@ -15,7 +15,7 @@ from typing import Final
 from scanner.sigdb import normalise
 from scanner.sigdb.merge import unique
 from scanner.sigdb.model import Family, Kind, Sample
-from scanner.sigdb.problems import malformed_entry, malformed_file
+from scanner.sigdb.problems import malformed_entry, unusable_file
 from scanner.sigdb.schema import load_yaml
 
 _KINDS: Final[Mapping[str, Kind]] = {"stalkerware": Kind.STALKERWARE, "watchware": Kind.DUAL_USE}
@@ -40,7 +40,7 @@ def parse_indicators_yaml(data: bytes | str, file: str, source_ref: str) -> tupl
     """Families from ``ioc.yaml`` or ``watchware.yaml``; ``source_ref`` is recorded on each."""
     raw = load_yaml(data, file)
     if not isinstance(raw, list):
-        raise malformed_file(file, "it is not a list of app families (Echap ioc.yaml format)")
+        raise unusable_file(file, "database_errors.not_echap")
     families: list[Family] = []
     for index, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict):
@@ -117,10 +117,12 @@ def parse_samples_csv(
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
-        raise malformed_file(file, "it is not UTF-8 text", str(exc)) from exc
+        raise unusable_file(file, "database_errors.not_text", str(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if reader.fieldnames is None or not set(SAMPLES_COLUMNS) <= set(reader.fieldnames):
-        raise malformed_file(file, f"its first line is not the header {','.join(SAMPLES_COLUMNS)}")
+        raise unusable_file(
+            file, "database_errors.not_csv_header", header=",".join(SAMPLES_COLUMNS)
+        )
     resolve = _resolver(families)
     samples: dict[str, list[Sample]] = {}
     unmatched: dict[str, Family] = {}
@@ -129,8 +131,8 @@ def parse_samples_csv(
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise malformed_file(
-            file, f"it is not valid CSV (line {reader.line_num})", str(exc)
+        raise unusable_file(
+            file, "database_errors.not_csv", str(exc), line=reader.line_num
         ) from exc
     for line, row in enumerate(rows, start=2):
         app = (row.get("App") or "").strip()

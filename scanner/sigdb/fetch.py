@@ -21,22 +21,17 @@ TIMEOUT_S: Final = 30.0
 def https_fetch(url: str) -> bytes:
     """GET an https URL with a time and size limit."""
     if not url.startswith("https://"):
-        raise SignatureDBError(
-            "The signature update address must start with https://.", f"refused url {url!r}"
-        )
+        raise SignatureDBError.said("database_errors.update_not_https", f"refused url {url!r}")
     request = urllib.request.Request(url, headers={"User-Agent": "phone-check"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
             data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
     except OSError as exc:
-        raise SignatureDBError(
-            "The signature update could not be downloaded. Check the internet connection and "
-            "try again; the database in use has not changed.",
-            f"{url}: {exc}",
+        raise SignatureDBError.said(
+            "database_errors.update_not_downloaded", f"{url}: {exc}"
         ) from exc
     if len(data) > MAX_DOWNLOAD_BYTES:
-        raise SignatureDBError(
-            "The signature update was larger than expected and was not used.",
-            f"{url}: more than {MAX_DOWNLOAD_BYTES} bytes",
+        raise SignatureDBError.said(
+            "database_errors.update_too_large", f"{url}: more than {MAX_DOWNLOAD_BYTES} bytes"
         )
     return data

@@ -27,7 +27,7 @@ from scanner.sigdb.model import (
     Sample,
     SignatureDB,
 )
-from scanner.sigdb.problems import malformed_entry, malformed_file
+from scanner.sigdb.problems import malformed_entry, malformed_file, unusable_file
 
 # libyaml is ten times faster; the pure-Python classes give the same result.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -73,7 +73,7 @@ def parse_db(data: bytes, file: str) -> SignatureDB:
     """Read and validate a database file's bytes; ``file`` names it in error messages."""
     raw = load_yaml(data, file)
     if not isinstance(raw, dict) or "families" not in raw:
-        raise malformed_file(file, "it is not a phone-check signature database")
+        raise unusable_file(file, "database_errors.not_database")
     header = _header(raw, file)
     entries = raw["families"]
     if not isinstance(entries, list):
@@ -101,8 +101,11 @@ def load_yaml(data: bytes | str, file: str) -> object:
         return yaml.load(data, Loader=_Loader)  # noqa: S506 - a safe loader class
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (near line {mark.line + 1})" if mark is not None else ""
-        raise malformed_file(file, f"it is not valid YAML{where}", str(exc)) from exc
+        if mark is not None:
+            raise unusable_file(
+                file, "database_errors.not_yaml_at", str(exc), line=mark.line + 1
+            ) from exc
+        raise unusable_file(file, "database_errors.not_yaml", str(exc)) from exc
 
 
 def dump_db(header: Header, families: Sequence[Family]) -> bytes:
@@ -272,10 +275,8 @@ def _header(raw: Mapping[str, object], file: str) -> Header:
         raise malformed_file(file, f"unknown header field(s): {names}")
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise malformed_file(
-            file,
-            f"it uses schema version {version!r}, and this scanner reads version "
-            f"{SCHEMA_VERSION} (a newer scanner may be needed)",
+        raise unusable_file(
+            file, "database_errors.schema_version", version=repr(version), ours=SCHEMA_VERSION
         )
     values: dict[str, str] = {}
     for key in _HEADER_KEYS[1:]:

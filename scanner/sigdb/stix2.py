@@ -18,7 +18,7 @@ from typing import Final
 from scanner.sigdb import normalise
 from scanner.sigdb.merge import unique
 from scanner.sigdb.model import Family, Kind, Sample
-from scanner.sigdb.problems import malformed_entry, malformed_file
+from scanner.sigdb.problems import malformed_entry, malformed_file, unusable_file
 
 # Object path (as written in the pattern) -> (our field, normaliser).
 _PATHS: Final[Mapping[str, tuple[str, Callable[[object], str]]]] = {
@@ -61,9 +61,9 @@ def parse_stix2(data: bytes | str, file: str, source_ref: str) -> StixImport:
     try:
         bundle = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise malformed_file(file, "it is not valid JSON", str(exc)) from exc
+        raise unusable_file(file, "database_errors.not_json", str(exc)) from exc
     if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
-        raise malformed_file(file, 'it is not a STIX 2 bundle (no "type": "bundle")')
+        raise unusable_file(file, "database_errors.not_stix", 'no "type": "bundle"')
     objects = bundle.get("objects")
     if not isinstance(objects, list):
         raise malformed_file(file, "the bundle has no list of 'objects'")

@@ -31,10 +31,6 @@ from scanner.sigdb.schema import parse_db
 MANIFEST_NAME: Final = "installed.json"
 SHIPPED_FILE: Final = "stalkerware.yaml"
 _INSTALLED_PREFIX: Final = "stalkerware-"
-_WHY: Final = (
-    "Someone with access to this computer may have edited it, for example to hide an app "
-    "from the scan, so the scanner will not use it."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,27 +78,16 @@ def read_manifest(directory: Traversable) -> Manifest | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise Tampered(
-            f"The record of the installed signature database ({path}) cannot be read. {_WHY}",
-            str(exc),
-        ) from exc
+        raise Tampered.said("database_errors.record_unreadable", str(exc), path=path) from exc
     try:
         if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
             raise TypeError("not a mapping of text values")
         manifest = Manifest(**raw)
     except TypeError as exc:
-        raise Tampered(
-            f"The record of the installed signature database ({path}) is not in the expected "
-            f"form. {_WHY}",
-            str(exc),
-        ) from exc
+        raise Tampered.said("database_errors.record_malformed", str(exc), path=path) from exc
     # The manifest names a file next to it, never a path elsewhere.
     if Path(manifest.file).name != manifest.file or manifest.file in {"", ".", ".."}:
-        raise Tampered(
-            f"The record of the installed signature database ({path}) points outside its "
-            f"folder. {_WHY}",
-            f"file={manifest.file!r}",
-        )
+        raise Tampered.said("database_errors.record_outside", f"file={manifest.file!r}", path=path)
     return manifest
 
 
@@ -114,26 +99,29 @@ def load_verified(directory: Traversable) -> SignatureDB:
     """
     manifest = read_manifest(directory)
     if manifest is None:
-        raise SignatureDBError(
-            f"No signature database is installed in {directory}.",
-            f"missing {directory / MANIFEST_NAME}",
+        raise SignatureDBError.said(
+            "database_errors.none_installed", f"missing {directory / MANIFEST_NAME}", path=directory
         )
     path = directory / manifest.file
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise Tampered(
-            f"The signature database {path} is missing or unreadable, although it was "
-            f"installed on {manifest.imported_at or 'an earlier date'}. {_WHY}",
-            str(exc),
+        if manifest.imported_at:
+            raise Tampered.said(
+                "database_errors.installed_missing",
+                str(exc),
+                path=path,
+                date=manifest.imported_at,
+            ) from exc
+        raise Tampered.said(
+            "database_errors.installed_missing_undated", str(exc), path=path
         ) from exc
     actual = hashlib.sha256(data).hexdigest()
     if actual != manifest.sha256:
-        raise Tampered(
-            f"The signature database {path} has changed since it was installed: its "
-            f"fingerprint (SHA-256) no longer matches the one recorded at installation. "
-            f"{_WHY} Install it again from a source you trust.",
+        raise Tampered.said(
+            "database_errors.installed_changed",
             f"expected sha256 {manifest.sha256}, found {actual}",
+            path=path,
         )
     return parse_db(data, str(path))
 
@@ -147,9 +135,8 @@ def check_installed(directory: Path, db: SignatureDB) -> SignatureDB:
         or manifest.sha256 != db.sha256
         or hashlib.sha256(data).hexdigest() != db.sha256
     ):
-        raise SignatureDBError(
-            f"The signature database could not be saved in {directory}.",
-            f"after install: manifest={manifest}",
+        raise SignatureDBError.said(
+            "database_errors.not_saved", f"after install: manifest={manifest}", path=directory
         )
     return db
 

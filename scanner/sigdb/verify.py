@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from scanner.errors import SignatureDBError, Tampered, Untrusted
-from scanner.sigdb.problems import malformed_file
+from scanner.sigdb.problems import malformed_file, unusable_file
 from scanner.sigdb.schema import parse_db
 from scanner.sigdb.store import trusted_keys_dir
 
@@ -70,10 +70,8 @@ def generate_signing_key(directory: Path, name: str = "phone-check-signing") -> 
     try:
         fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_KEY_MODE)
     except FileExistsError as exc:
-        raise SignatureDBError(
-            f"A key already exists at {private_path}; it was left as it is. Choose another "
-            "folder or name to make a new key.",
-            str(exc),
+        raise SignatureDBError.said(
+            "database_errors.key_exists", str(exc), path=private_path
         ) from exc
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
@@ -153,36 +151,31 @@ def verify_bundle(
     try:
         raw = json.loads(_read(path))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise malformed_file(
-            file, "it is not a signature bundle (not valid JSON)", str(exc)
-        ) from exc
+        raise unusable_file(file, "database_errors.not_bundle", str(exc)) from exc
     if not isinstance(raw, dict) or raw.get("format") != BUNDLE_FORMAT:
-        raise malformed_file(file, "it is not a phone-check signature bundle")
+        raise unusable_file(file, "database_errors.not_bundle")
     if raw.get("version") != BUNDLE_VERSION:
-        raise malformed_file(
-            file, f"it is bundle version {raw.get('version')!r}; this scanner reads version 1"
+        raise unusable_file(
+            file,
+            "database_errors.bundle_version",
+            version=repr(raw.get("version")),
+            ours=BUNDLE_VERSION,
         )
     try:
         data = base64.b64decode(str(raw.get("db", "")), validate=True)
     except binascii.Error as exc:
         raise malformed_file(file, "its database part is not valid base64", str(exc)) from exc
     if hashlib.sha256(data).hexdigest() != raw.get("db_sha256"):
-        raise Tampered(
-            f"The signature bundle {file} has been changed since it was made: its contents "
-            "do not match their recorded fingerprint. Do not use it; get a fresh copy from "
-            "the organisation that made it.",
+        raise Tampered.said(
+            "database_errors.bundle_changed",
             f"db_sha256 {raw.get('db_sha256')!r} != {hashlib.sha256(data).hexdigest()}",
+            file=file,
         )
     signature = raw.get("signature")
     if signature is None:
         if allow_unsigned:
             return VerifiedBundle(db_bytes=data, signer="")
-        raise Untrusted(
-            f"The signature bundle {file} is not signed, so there is no way to know who made "
-            "it or whether it was changed. It was not imported. If you are sure where it came "
-            "from, you can import it anyway with the option that allows unsigned files.",
-            "signature: null",
-        )
+        raise Untrusted.said("database_errors.bundle_unsigned", "signature: null", file=file)
     return VerifiedBundle(db_bytes=data, signer=_check_signature(file, signature, data, keys_dir))
 
 
@@ -204,36 +197,33 @@ def _check_signature(file: str, signature: object, data: bytes, keys_dir: Path |
             continue
         return key_id(public)
     if claimed in keys:
-        raise Tampered(
-            f"The signature bundle {file} has a signature that does not match its contents: "
-            "it was changed after it was signed. Do not use it; get a fresh copy from the "
-            "organisation that made it.",
+        raise Tampered.said(
+            "database_errors.bundle_signature_wrong",
             f"invalid Ed25519 signature for trusted key {claimed}",
+            file=file,
         )
-    raise Untrusted(
-        f"The signature bundle {file} is signed by a key you have not chosen to trust "
-        f"(key id {claimed or 'unknown'}). It was not imported. If it comes from an "
-        "organisation you trust, add their public key first.",
-        f"key id {claimed!r} not among trusted keys {sorted(keys)}",
-    )
+    detail = f"key id {claimed!r} not among trusted keys {sorted(keys)}"
+    if claimed:
+        raise Untrusted.said(
+            "database_errors.bundle_key_untrusted", detail, file=file, key_id=claimed
+        )
+    raise Untrusted.said("database_errors.bundle_key_unknown", detail, file=file)
 
 
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SignatureDBError(f"The file {path} could not be read.", str(exc)) from exc
+        raise SignatureDBError.said("sigdb.file_unreadable", str(exc), path=path) from exc
 
 
 def _load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(_read(path), password=None)
     except (ValueError, TypeError) as exc:
-        raise SignatureDBError(
-            f"The file {path} is not an unencrypted private key in PEM format.", str(exc)
-        ) from exc
+        raise SignatureDBError.said("database_errors.not_private_key", str(exc), path=path) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise SignatureDBError(f"The key in {path} is not an Ed25519 key.", type(key).__name__)
+        raise SignatureDBError.said("database_errors.not_ed25519", type(key).__name__, path=path)
     return key
 
 
@@ -241,9 +231,7 @@ def _load_public_key(path: Path) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(_read(path))
     except (ValueError, TypeError) as exc:
-        raise SignatureDBError(
-            f"The file {path} is not a public key in PEM format.", str(exc)
-        ) from exc
+        raise SignatureDBError.said("database_errors.not_public_key", str(exc), path=path) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise SignatureDBError(f"The key in {path} is not an Ed25519 key.", type(key).__name__)
+        raise SignatureDBError.said("database_errors.not_ed25519", type(key).__name__, path=path)
     return key

@@ -27,6 +27,7 @@ from scanner.casefile import (
 from scanner.casefile.crypto import HEADER_BYTES, MAGIC
 from scanner.errors import CaseFileDamaged, ReportError, WrongPassphrase
 from scanner.model import ScanResult
+from scanner.phrases import render
 from tests.casefile.conftest import (
     FAST_SCRYPT,
     MARKER_PACKAGE,
@@ -367,7 +368,7 @@ def test_a_new_case_file_refuses_a_weak_passphrase_and_writes_nothing(
         save_scan(tmp_path / "case.phc", scan, weak, scrypt=FAST_SCRYPT)
 
     assert caught.value.message == (
-        f"{passphrase_strength(weak)[1]} The scan was not saved to the case file."
+        f"{render(passphrase_strength(weak)[1])} The scan was not saved to the case file."
     )
     assert list(tmp_path.iterdir()) == []
 

@@ -21,7 +21,9 @@ from scanner.casefile import (
     verify_evidence,
     write_evidence,
 )
+from scanner.cli.words import error_words
 from scanner.errors import EvidenceError
+from scanner.i18n import catalogue
 from scanner.model import ScanResult
 
 FIRST = datetime(2024, 3, 2, 9, 15, tzinfo=UTC)
@@ -216,6 +218,27 @@ def test_no_handover_is_added_onto_a_broken_record(signed_pack: tuple[Path, Path
         append_handover(pack, "Court clerk", SECOND)
 
     assert (pack / "handovers.jsonl").read_bytes() == before
+
+
+def test_a_broken_handover_is_said_in_the_readers_language(
+    signed_pack: tuple[Path, Path],
+) -> None:
+    pack, public_path = signed_pack
+    append_handover(pack, "PC Jane Doe", FIRST)
+    _write_lines(pack, [_lines(pack)[0].replace("Jane Doe", "John Roe")])
+    say = catalogue("pl")
+    changed = say.text("casefile.handover_changed", number="1", name="PC John Roe")
+
+    result = verify_evidence(pack, key=load_public_key(public_path))
+    (failed,) = [c for c in result.checks if c.topic is Topic.HANDOVERS]
+    with pytest.raises(EvidenceError) as refused:
+        append_handover(pack, "Court clerk", SECOND)
+
+    assert failed.words(say) == changed
+    assert error_words(refused.value, say) == say.text(
+        "casefile.handover_broken_chain", problem=changed
+    )
+    assert "changed" not in error_words(refused.value, say)
 
 
 def test_handover_needs_a_name(signed_pack: tuple[Path, Path]) -> None:
