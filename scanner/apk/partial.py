@@ -241,7 +241,7 @@ def read_known(
 
 # --- a store app's label, after its certificate ----------------------------------------
 
-MAX_LABEL_BYTES: Final = 1024 * 1024
+MAX_LABEL_BYTES: Final = 4 * 1024 * 1024
 """Bytes read for one store app's label (its manifest and resource table as stored): a
 table past this is not read, and the app is named by its package id, with why."""
 

@@ -56,7 +56,7 @@ LABEL_ROUNDS = 2
 """Rounds for store apps' labels, after the certificate's: the manifest and resource table
 (whose local headers the directory locates), and one more when a header was longer."""
 
-MAX_LABEL_SCAN_BYTES = 8 * 1024 * 1024
+MAX_LABEL_SCAN_BYTES = 16 * 1024 * 1024
 """Bytes read for store apps' labels in one scan; the apps past it are named by id."""
 
 _HASH_LINE = re.compile(rb"([0-9a-f]{64})  (\S+)\n")
