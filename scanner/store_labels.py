@@ -22,7 +22,7 @@ from scanner.checks.registry import CheckContext, run_checks
 from scanner.checks.spy_behaviour import POINTS, REVIEW_SCORE, score_package
 from scanner.device.apk_commands import MAX_COMMAND_CHARS
 from scanner.labels import with_catalogue_labels
-from scanner.model import ApkFacts, DeviceSnapshot, Finding, Package, ScanProblem
+from scanner.model import ApkFacts, DeviceSnapshot, Finding, Package, ScanProblem, Severity
 from scanner.parse.text import clean_phone_text
 
 NEAR_REVIEW = REVIEW_SCORE - POINTS["off_purpose"]
@@ -41,22 +41,27 @@ class StoreLabels:
     problems: tuple[ScanProblem, ...] = ()
     stats: ReadStats = field(default_factory=ReadStats)
     asked: tuple[str, ...] = ()
-    """The packages whose label was looked for, in the phone's order."""
+    """The packages whose label was looked for, the most important first."""
 
 
 def apps_to_name(
     snapshot: DeviceSnapshot, findings: Iterable[Finding], context: CheckContext
 ) -> tuple[str, ...]:
-    """Apps with no label yet that a finding names, or that score near the review line."""
-    named = {f.package for f in findings if f.package}
-    wanted = []
+    """Apps with no label yet that a finding names, or that score near the review line:
+    the most severe finding first, then the highest score (the scan's byte budget goes to
+    the apps that matter most)."""
+    rank: dict[str, int] = {}
+    for finding in findings:
+        if finding.package:
+            rank[finding.package] = min(rank.get(finding.package, 99), finding.severity.rank)
+    wanted: list[tuple[int, int, str]] = []
     for pkg in snapshot.packages:
         if pkg.label or pkg.system or pkg.partial or not pkg.installed:
             continue
-        near = pkg.package not in named and _score(pkg, snapshot, context) >= NEAR_REVIEW
-        if pkg.package in named or near:
-            wanted.append(pkg.package)
-    return tuple(wanted)
+        score = _score(pkg, snapshot, context)
+        if pkg.package in rank or score >= NEAR_REVIEW:
+            wanted.append((rank.get(pkg.package, len(Severity)), -score, pkg.package))
+    return tuple(package for _, _, package in sorted(wanted))
 
 
 def _score(pkg: Package, snapshot: DeviceSnapshot, context: CheckContext) -> int:

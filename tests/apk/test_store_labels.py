@@ -20,9 +20,11 @@ from scanner.apk.partial import KnownBytes, directory_only
 from scanner.apk.zipread import central_directory
 from scanner.apk_remote.fetch import LABEL_ROUNDS, MAX_ROUNDS, Target, read_labels
 from scanner.apks import apk_file
+from scanner.checks.registry import CheckContext, run_checks
 from scanner.device.apk_commands import is_apk_read_command
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
+from scanner.labels import with_catalogue_labels
 from scanner.model import CommandResult, RawCapture, ScanResult, Severity
 from scanner.parse.snapshot import build_snapshot
 from scanner.pipeline import scan_phone
@@ -31,7 +33,9 @@ from scanner.simulator import Profile, SimulatedPhone
 from scanner.simulator.apk_builder import build_apk
 from scanner.simulator.shell import shell_output
 from scanner.sources import SCAN_COMMANDS
+from scanner.store_labels import apps_to_name
 from tests.apk.real_tools import Tools, badging
+from tests.checks.phone import NOW
 from tests.conftest import shared_path
 from tools.fabricate.catalog import store_app
 from tools.fabricate.clean import clean_phone
@@ -182,3 +186,19 @@ def test_a_resource_table_past_the_budget_is_refused_with_the_reason() -> None:
     done, stats = read_labels(run, [(target, _directory(profile, path))])
     assert not done[0].error
     assert stats.rounds <= LABEL_ROUNDS
+
+
+def test_apps_to_name_puts_the_app_a_finding_names_before_one_only_near_the_line() -> None:
+    near = on_play("com.example.nearline", granted=BROAD[:3])  # 3 points: near the line
+    named = on_play("com.example.named")  # 5 points: a review finding names it
+    quiet = on_play("com.example.quiet", granted=())
+    base = clean_phone()
+    spec = replace(base, apps=(*base.apps, near, named, quiet))
+    outputs = render_outputs(spec)
+    snapshot = with_catalogue_labels(
+        build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    )
+    context = CheckContext(now=NOW)
+    wanted = apps_to_name(snapshot, run_checks(snapshot, context), context)
+    assert wanted.index("com.example.named") < wanted.index("com.example.nearline")
+    assert "com.example.quiet" not in wanted
