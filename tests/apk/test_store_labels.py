@@ -202,3 +202,12 @@ def test_apps_to_name_puts_the_app_a_finding_names_before_one_only_near_the_line
     wanted = apps_to_name(snapshot, run_checks(snapshot, context), context)
     assert wanted.index("com.example.named") < wanted.index("com.example.nearline")
     assert "com.example.quiet" not in wanted
+
+
+def test_a_store_apk_of_another_package_does_not_rename_the_app_and_the_scan_says_why() -> None:
+    renamed = "com.example.renamed"
+    apks = {renamed: build_apk("com.example.other", label="Calculator", label_in_resources=True)}
+    result, _ = scan(phone(apks))
+    assert result.snapshot.package(renamed).label is None  # type: ignore[union-attr]
+    (problem,) = [p for p in result.problems if p.source == "app names"]
+    assert f"{renamed}: its file declares another package" in problem.message
