@@ -15,10 +15,10 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from scanner.apk.manifest import ApkManifest, read_manifest
-from scanner.apk.partial import read_known
+from scanner.apk.partial import KnownBytes, directory_only, read_known
 from scanner.apk.signers import (
     ROLE_LINEAGE,
     ROLE_SIGNER,
@@ -331,6 +331,9 @@ class AppFiles:
     """Apps whose certificate should have been checked and was not, other than by a failed
     pull: an off-store app whose file could not be read, any app with an unsafe path."""
     stats: ReadStats
+    directories: dict[str, tuple[Target, KnownBytes]] = field(default_factory=dict)
+    """Store apps' central directories, kept from the certificate reads, so their labels
+    can be read later without reading them again (``scanner.store_labels``)."""
 
 
 def check_app_files(
@@ -364,6 +367,7 @@ def check_app_files(
     stats = ReadStats()
     to_pull: list[tuple[Target, str]] = []
     split_results: dict[str, list[_SplitRead]] = {}
+    directories: dict[str, tuple[Target, KnownBytes]] = {}
     if whole:
         to_pull = [(t, "") for t in targets]
     else:
@@ -373,6 +377,13 @@ def check_app_files(
             read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, str]]] = {}
 
             def start_reading(outcome: Outcome) -> None:
+                target = outcome.target
+                if not target.label_wanted and outcome.known is not None:
+                    # A store app's label is read only if the report names it: keep the
+                    # directory (before the worker lets the parts go) to find its parts.
+                    kept = directory_only(outcome.known)
+                    if kept is not None and bases.get(target.package) == target.path:
+                        directories[target.package] = (target, kept)
                 read[outcome.target.path] = worker.submit(_read_and_release, outcome, sdk)
 
             outcomes, stats = read_apk_parts(run, targets + splits, max_chars, start_reading)
@@ -443,7 +454,7 @@ def check_app_files(
             facts[check.package] = replace(base, split_sha256=hashes)
     order = {pkg.package: i for i, pkg in enumerate(snapshot.packages)}
     checks.sort(key=lambda c: order.get(c.package, len(order)))
-    return AppFiles(tuple(checks), facts, records, tuple(problems), stats)
+    return AppFiles(tuple(checks), facts, records, tuple(problems), stats, directories)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from scanner.parse.snapshot import NOT_TEXT, ParsedOutput, build_snapshot, parse
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
+from scanner.store_labels import name_store_apps
 
 
 def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
@@ -262,6 +263,26 @@ def _scan_phone(
         }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
+        if checked.directories:
+            index = SignatureIndex.from_db(signatures) if signatures is not None else None
+            named = name_store_apps(
+                lambda command: connection.shell(command).data,
+                snapshot,
+                apks,
+                checked.directories,
+                CheckContext(
+                    now=phone_now(snapshot),
+                    signatures=index,
+                    apks=apks,
+                    own_adb_key=own_adb_key,
+                ),
+                connection.max_command_chars,
+            )
+            snapshot, apks = named.snapshot, named.apks
+            extra_problems = extra_problems + named.problems
+            apk_reads["apk_read_commands"] += named.stats.commands
+            apk_reads["apk_read_rounds"] += named.stats.rounds
+            apk_reads["apk_read_bytes"] += named.stats.bytes_out
     counters = connection.counters
     link = {
         "bytes_received": counters.bytes_received,

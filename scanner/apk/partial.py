@@ -237,3 +237,78 @@ def read_known(
     view = known.view()
     signers = read_signers(view, sha256.upper(), known.size)
     return signers, (read_manifest(view) if labels else None)
+
+
+# --- a store app's label, after its certificate ----------------------------------------
+
+MAX_LABEL_BYTES: Final = 4 * 1024 * 1024
+"""Bytes read for one store app's label (its manifest and resource table as stored): a
+table past this is not read, and the app is named by its package id, with why."""
+
+
+def directory_only(known: KnownBytes) -> KnownBytes | None:
+    """The trailer and central directory of what was read, alone (kept, small, for a
+    label read later); None when they are not all known."""
+    suffix = known.suffix()
+    found = find_eocd(memoryview(suffix))
+    if found is None:
+        return None
+    start = known.size - len(suffix)
+    cd_size, cd_offset = struct.unpack_from("<II", suffix, found + 12)
+    # Known ranges that touch are merged: a directory read in full ends the last piece.
+    if cd_offset < start or cd_offset + cd_size > start + found:
+        return None
+    kept = KnownBytes(known.size)
+    kept.add(cd_offset, suffix[cd_offset - start :])
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class LabelPlan:
+    """What ``plan_label_reads`` decided for one APK."""
+
+    ranges: tuple[tuple[int, int], ...] = ()
+    refused: str = ""
+    """Why the label will not be read (empty when it can be, or is known)."""
+    cost: int = 0
+    """Bytes the manifest and resource table take in the file (what the label costs)."""
+
+    @property
+    def done(self) -> bool:
+        return not self.ranges and not self.refused
+
+
+def plan_label_reads(known: KnownBytes, max_bytes: int = MAX_LABEL_BYTES) -> LabelPlan:
+    """The ranges still needed to read the label, given a known central directory.
+
+    A label is ``android:label`` of the manifest, mostly a reference into the resource
+    table. Both are read whole: finding one string in a table means walking its chunks, a
+    round trip each. So a table too big for ``max_bytes`` is refused, with why.
+    """
+    suffix = known.suffix()
+    found = find_eocd(memoryview(suffix))
+    if found is None:
+        return LabelPlan(refused="the end of its file was not read")
+    view = known.view()
+    try:
+        entries = {e.name: e for e in _wanted_entries(view, labels=True)}
+    except BadZip:
+        return LabelPlan(refused="its list of contents could not be read")
+    manifest = entries.get(MANIFEST_ENTRY.encode())
+    if manifest is None:
+        return LabelPlan(refused="it has no manifest")
+    table = entries.get(TABLE_ENTRY.encode())
+    parts = [e for e in (manifest, table) if e is not None]
+    cost = sum(e.compressed_size + _LOCAL_HEADER + len(e.name) for e in parts)
+    if cost > max_bytes:
+        return LabelPlan(
+            refused=(
+                f"its manifest and resource table take {cost} bytes, more than the "
+                f"{max_bytes} read for an app's name"
+            ),
+            cost=cost,
+        )
+    needs = _Needs(known)
+    for entry in parts:
+        _entry(needs, view, entry)
+    return LabelPlan(tuple(needs.ranges), cost=cost)

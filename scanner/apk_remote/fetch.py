@@ -15,7 +15,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from scanner.apk.partial import TAIL_GUESS, KnownBytes, plan_reads
+from scanner.apk.partial import (
+    MAX_LABEL_BYTES,
+    TAIL_GUESS,
+    KnownBytes,
+    plan_label_reads,
+    plan_reads,
+)
 from scanner.apk_remote.framing import NOT_RUN, TOOL_MISSING, FramedOutput, StepOutput
 from scanner.device.apk_commands import (
     BLOCK,
@@ -45,6 +51,13 @@ MAX_HELD_BYTES = 96 * 1024 * 1024
 """Bytes of parts held at once for apps not read yet (each is released once read). An
 app whose parts would go past it is pulled whole instead (one file at a time): a phone
 full of big apps, or one that lies about its files, cannot fill the computer's memory."""
+
+LABEL_ROUNDS = 2
+"""Rounds for store apps' labels, after the certificate's: the manifest and resource table
+(whose local headers the directory locates), and one more when a header was longer."""
+
+MAX_LABEL_SCAN_BYTES = 16 * 1024 * 1024
+"""Bytes read for store apps' labels in one scan; the apps past it are named by id."""
 
 _HASH_LINE = re.compile(rb"([0-9a-f]{64})  (\S+)\n")
 
@@ -315,3 +328,54 @@ def _fail(outcome: Outcome, step: Step, why: str, lost: bool = False) -> None:
     elif not outcome.error:
         outcome.error = why
         outcome.tool_missing = outcome.tool_missing or why.startswith(_NO_TOOL)
+
+
+def read_labels(
+    run: Run,
+    directories: Sequence[tuple[Target, KnownBytes]],
+    max_chars: int = MAX_COMMAND_CHARS,
+    per_app: int = MAX_LABEL_BYTES,
+    per_scan: int = MAX_LABEL_SCAN_BYTES,
+) -> tuple[list[Outcome], ReadStats]:
+    """Read the manifest and resource table of APKs whose central directory is known
+    (kept from reading their certificate), in at most ``LABEL_ROUNDS`` rounds.
+
+    An outcome with no ``error`` holds every byte the label needs; otherwise ``error``
+    says why its label was not read (too big, the scan's budget spent, a failed read).
+    """
+    outcomes = [Outcome(target, known=known) for target, known in directories]
+    stats = ReadStats()
+    spent = 0
+    for outcome, (_, known) in zip(outcomes, directories, strict=True):
+        plan = plan_label_reads(known, per_app)
+        if plan.refused:
+            outcome.error = plan.refused
+        elif spent + plan.cost > per_scan:
+            outcome.error = (
+                f"the {per_scan} bytes a scan reads for apps' names were spent on other apps"
+            )
+        else:
+            spent += plan.cost
+    for _ in range(LABEL_ROUNDS):
+        pending = _label_round(outcomes, per_app)
+        if not pending:
+            break
+        _block_round(run, pending, max_chars, stats)
+    for outcome, _, _ in _label_round(outcomes, per_app):
+        outcome.error = "its manifest could not be located in the parts read"
+    return outcomes, stats
+
+
+def _label_round(
+    outcomes: list[Outcome], per_app: int
+) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
+    pending = []
+    for outcome in outcomes:
+        if outcome.known is None or outcome.error:
+            continue
+        plan = plan_label_reads(outcome.known, per_app)
+        if plan.refused:
+            outcome.error = plan.refused
+        elif plan.ranges:
+            pending.append((outcome, outcome.known, plan.ranges))
+    return pending

@@ -13,8 +13,11 @@ the default messages and phone apps, so those weigh more than the camera or loca
 
 Calibration (``tools/fabricate/spy_calibration.py``, ``bench/spy_calibration.py``):
 generated unknown spy apps and ordinary Samsung and Pixel phones, a development set and
-a held-back set. Known false positives: an unusual store app holding four or more kinds
-of personal data with no kind on record may reach ``review``.
+a held-back set. A store app's name is read from its APK when the score comes near the
+review line (``scanner.store_labels``): broad personal data under a plain name from a real
+store earns no breadth point; under a simple app's name it earns the name's signal.
+Known false positive left: a store app whose name could not be read, holding four or more
+kinds of personal data with no kind on record, may reach ``review``.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Final
 from scanner.checks import app_kinds as k
 from scanner.checks.common import app_name, how_words, install_source
 from scanner.checks.installer_claim import imitated_maker
-from scanner.checks.label_kinds import named_kind
+from scanner.checks.label_kinds import NamedKind, named_kind
 from scanner.checks.registry import Check, CheckContext, check
 from scanner.commands import (
     DUMPSYS_ACCESSIBILITY,
@@ -225,11 +228,11 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     for key in _DATA_ORDER:
         if key in data:
             add(key)
-    if len(data - explained) >= BREADTH:
-        add("breadth", count=len(data - explained))
-    # Only where the app's name is known (its own file, or the catalogue): a store app's
-    # name is not read, so this adds to, and never replaces, the signals above.
     claimed = named_kind(pkg.label) if kind is None else None
+    if len(data - explained) >= BREADTH and not _plain_store_name(pkg, source.from_store, claimed):
+        add("breadth", count=len(data - explained))
+    # Only where the app's name is known (its own file, or the catalogue): the name adds to,
+    # and never replaces, the signals above.
     unneeded = [w for w in _DATA_ORDER if w in data and claimed and w not in claimed.needs]
     if claimed is not None and unneeded:
         named = _NAMED_KINDS.get(claimed.words)
@@ -250,6 +253,20 @@ def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> 
     if installed is not None and timedelta(0) <= ctx.now - installed <= RECENT:
         add("recent", date=f"{installed:%Y-%m-%d}")
     return signals
+
+
+def _plain_store_name(pkg: Package, store: bool, claimed: NamedKind | None) -> bool:
+    """A store install whose own file names it, with a name that claims neither a simple
+    kind nor a part of the system. Broad personal data is what many such apps hold (social,
+    dating, family apps): breadth alone then earns nothing. Where the name is not known, or
+    claims to be simple or part of the system, breadth still counts (and a simple name
+    asking for the data adds its own signal)."""
+    return (
+        store
+        and pkg.label_source == "apk"
+        and claimed is None
+        and not _SYSTEMISH_LABEL.search(pkg.label or "")
+    )
 
 
 def evidence_lines(signals: list[Signal]) -> list[tuple[int, Words]]:

@@ -95,8 +95,12 @@ def build_apk(
     v2: bool = True,
     v3: bool = False,
     extra_files: Mapping[str, bytes] = MappingProxyType({}),
+    label_in_resources: bool = False,
 ) -> bytes:
     """Build a signed APK for ``package``; with no key and cert, the demo identity signs.
+
+    ``label_in_resources``: the manifest's label is ``@string/app_name``, a reference into
+    ``resources.arsc``, as apps built by aapt2 write it (else the text is in the manifest).
 
     All of ``v1``, ``v2``, ``v3`` false gives an unsigned APK. ``extra_files`` are added
     to the ZIP (and covered by the v1 manifest) and must not reuse a name we write.
@@ -109,9 +113,15 @@ def build_apk(
         raise ValueError("the certificate does not belong to the key")
 
     entries: dict[str, bytes] = {
-        "AndroidManifest.xml": binary_manifest(package, label or package),
+        "AndroidManifest.xml": binary_manifest(
+            package, label or package, label_resource=LABEL_RESOURCE if label_in_resources else 0
+        ),
         "classes.dex": b"dex\n035\x00" + bytes(0x70 - 8),
-        "resources.arsc": _empty_resource_table(),
+        "resources.arsc": (
+            label_resource_table(package, label or package)
+            if label_in_resources
+            else _empty_resource_table()
+        ),
     }
     for name, content in extra_files.items():
         if name in entries or name.upper().startswith("META-INF/CERT."):
@@ -361,6 +371,9 @@ _ATTR_RES_IDS = {
 }
 _NO_INDEX = 0xFFFFFFFF
 _TYPE_STRING = 0x03
+_TYPE_REFERENCE = 0x01
+LABEL_RESOURCE = 0x7F010000
+"""``@string/app_name`` in ``label_resource_table``: package 0x7f, type 1, entry 0."""
 _TYPE_INT_DEC = 0x10
 
 
@@ -392,8 +405,11 @@ class _StringPool:
         return header + bytes(offsets) + bytes(data)
 
 
-def binary_manifest(package: str, label: str, *, version_name: str = "1.0") -> bytes:
-    """A compiled ``AndroidManifest.xml`` with package, version, SDK levels and label."""
+def binary_manifest(
+    package: str, label: str, *, version_name: str = "1.0", label_resource: int = 0
+) -> bytes:
+    """A compiled ``AndroidManifest.xml`` with package, version, SDK levels and label
+    (a reference to resource ``label_resource`` when it is not 0)."""
     # The resource map pairs the first strings with attribute resource ids, so the
     # android: attribute names go first, in map order.
     names = list(_ATTR_RES_IDS)
@@ -424,6 +440,9 @@ def binary_manifest(package: str, label: str, *, version_name: str = "1.0") -> b
     def end(name: str, line: int) -> bytes:
         return struct.pack("<HHIIIII", 0x0103, 16, 24, line, _NO_INDEX, _NO_INDEX, pool.index(name))
 
+    label_attr = struct.pack(
+        "<IIIHBBI", ns, pool.index("label"), _NO_INDEX, 8, 0, _TYPE_REFERENCE, label_resource
+    )
     nodes = b"".join(
         [
             struct.pack("<HHIIIII", 0x0100, 16, 24, 1, _NO_INDEX, prefix, ns),
@@ -442,7 +461,7 @@ def binary_manifest(package: str, label: str, *, version_name: str = "1.0") -> b
                 2,
             ),
             end("uses-sdk", 2),
-            start("application", [attr("label", label)], 3),
+            start("application", [label_attr if label_resource else attr("label", label)], 3),
             end("application", 3),
             end("manifest", 4),
             struct.pack("<HHIIIII", 0x0101, 16, 24, 4, _NO_INDEX, prefix, ns),
@@ -459,3 +478,37 @@ def _empty_resource_table() -> bytes:
     """A resource table (type 0x0002) with an empty global string pool and no packages."""
     pool = _StringPool([]).encode()
     return struct.pack("<HHII", 0x0002, 12, 12 + len(pool), 0) + pool
+
+
+def label_resource_table(package: str, label: str) -> bytes:
+    """A resource table as aapt2 compiles one string: package 0x7f named ``package``, type
+    ``string`` (id 1) with the entry ``app_name`` = ``label`` in the default configuration."""
+    values = _StringPool([label]).encode()
+    types = _StringPool(["string"]).encode()
+    keys = _StringPool(["app_name"]).encode()
+    spec = struct.pack("<HHIBBHI", 0x0202, 16, 16 + 4, 1, 0, 0, 1) + _u32(0)
+    config = _u32(64) + bytes(60)
+    entry = struct.pack("<HHI", 8, 0, 0) + struct.pack("<HBBI", 8, 0, _TYPE_STRING, 0)
+    type_header = 20 + len(config)
+    entries_start = type_header + 4
+    body = _u32(0) + entry
+    chunk = struct.pack(
+        "<HHIBBHII", 0x0201, type_header, type_header + len(body), 1, 0, 0, 1, entries_start
+    )
+    resource_type = chunk + config + body
+    header_size = 288
+    name = package.encode("utf-16-le")[:254].ljust(256, b"\x00")
+    type_strings = header_size
+    key_strings = header_size + len(types)
+    package_header = (
+        struct.pack("<HHI", 0x0200, header_size, 0)
+        + _u32(0x7F)
+        + name
+        + struct.pack("<IIIII", type_strings, 1, key_strings, 1, 0)
+    )
+    content = types + keys + spec + resource_type
+    package_chunk = (
+        package_header[:4] + _u32(header_size + len(content)) + package_header[8:] + content
+    )
+    table = values + package_chunk
+    return struct.pack("<HHII", 0x0002, 12, 12 + len(table), 1) + table

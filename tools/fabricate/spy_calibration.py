@@ -25,9 +25,19 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from scanner.apks import apk_file, check_app_files, with_apk_labels
+from scanner.checks.registry import CheckContext, run_checks
 from scanner.commands import DUMPSYS_PACKAGE
-from scanner.model import CommandResult, Finding, RawCapture, Severity
-from scanner.pipeline import analyse
+from scanner.labels import with_catalogue_labels
+from scanner.model import ApkFacts, CommandResult, DeviceSnapshot, Finding, RawCapture, Severity
+from scanner.parse.snapshot import build_snapshot
+from scanner.pipeline import analyse, phone_now
+from scanner.sigdb.index import SignatureIndex
+from scanner.sigdb.model import SignatureDB
+from scanner.simulator import Profile
+from scanner.simulator.apk_builder import build_apk
+from scanner.simulator.shell import shell_output
+from scanner.store_labels import apps_to_name, name_store_apps
 from tools.fabricate.catalog import base_global, store_app
 from tools.fabricate.clean import clean_phone
 from tools.fabricate.infected import infected_phone
@@ -498,12 +508,50 @@ class Figures:
     """Mainstream apps whose purpose explains their access, named by SPY-001 anyway."""
 
 
-def _findings(phone: CalibrationPhone, signatures: object) -> list[Finding]:
+def _findings(phone: CalibrationPhone, signatures: SignatureDB) -> list[Finding]:
+    """Every check's findings, after the store apps' names are read as a scan reads them."""
     capture = RawCapture(tuple(CommandResult(cmd, out) for cmd, out in phone.outputs.items()))
-    return analyse(capture, datetime.now(UTC), signatures=signatures).findings  # type: ignore[arg-type]
+    snapshot, apks = with_read_labels(phone.spec, build_snapshot(capture), signatures)
+    return analyse(
+        capture, datetime.now(UTC), signatures=signatures, snapshot=snapshot, apks=apks
+    ).findings
 
 
-def measure(split: Split, signatures: object) -> Figures:
+def with_read_labels(
+    spec: PhoneSpec, snapshot: DeviceSnapshot, signatures: SignatureDB
+) -> tuple[DeviceSnapshot, dict[str, ApkFacts]]:
+    """The snapshot with the labels a scan reads: the apps the first findings are about
+    (``store_labels.apps_to_name``) get an APK with their label in the real format (a
+    reference into ``resources.arsc``), served by the simulator's shell and read by the
+    scan's own readers (certificate parts, then the label)."""
+    context = CheckContext(now=phone_now(snapshot), signatures=SignatureIndex.from_db(signatures))
+    first = with_catalogue_labels(snapshot)
+    wanted = set(apps_to_name(first, run_checks(first, context), context))
+    labels = {app.package: app.label for app in spec.apps}
+    files: dict[str, bytes] = {}
+    for pkg in snapshot.packages:
+        path = apk_file(pkg)
+        if pkg.package in wanted and path:
+            files[path] = build_apk(
+                pkg.package, label=labels.get(pkg.package, ""), label_in_resources=True
+            )
+    if not files:
+        return snapshot, {}
+    profile = Profile(name=spec.name, files=files)
+
+    def run(command: str) -> bytes:
+        return shell_output(profile, command)
+
+    only = replace(snapshot, packages=tuple(p for p in snapshot.packages if p.package in wanted))
+    checked = check_app_files(run, files.__getitem__, only)
+    apks = dict(checked.facts)
+    named = name_store_apps(
+        run, with_apk_labels(snapshot, apks), apks, checked.directories, context
+    )
+    return named.snapshot, named.apks
+
+
+def measure(split: Split, signatures: SignatureDB) -> Figures:
     """Ordinary phones and spy phones for every seed of ``split``, scanned whole."""
     spies = flagged = strong = strong_serious = stalkerware = serious = 0
     missed: list[str] = []

@@ -1,0 +1,132 @@
+"""Name store apps as a person sees them, for the apps a report is about.
+
+``dumpsys package`` prints no labels, and a store app's APK is read only for its
+certificate. So after a first run of the checks, the store apps the report names (any
+finding about them) and those the behaviour score puts near its review line (where the
+name's own signal could decide) get their label read from their APK on the phone: the
+manifest and resource table, located by the central directory already read for the
+certificate, in one or two more rounds of commands (``apk_remote.fetch.read_labels``).
+Then the checks run again with the names. An app whose name could not be read is named
+by its package id, and the scan says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from scanner.apk.manifest import read_manifest
+from scanner.apk.partial import KnownBytes
+from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, read_labels
+from scanner.checks.registry import CheckContext, run_checks
+from scanner.checks.spy_behaviour import POINTS, REVIEW_SCORE, score_package
+from scanner.device.apk_commands import MAX_COMMAND_CHARS
+from scanner.labels import with_catalogue_labels
+from scanner.model import ApkFacts, DeviceSnapshot, Finding, Package, ScanProblem, Severity
+from scanner.parse.text import clean_phone_text
+
+NEAR_REVIEW = REVIEW_SCORE - POINTS["off_purpose"]
+"""A score from which the name's signal (a simple app asking for data it has no use for)
+would reach the review line: such an app's name is read even when nothing names it yet."""
+
+Directories = Mapping[str, tuple[Target, KnownBytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLabels:
+    """The snapshot and APK facts with the labels read, and what could not be read."""
+
+    snapshot: DeviceSnapshot
+    apks: dict[str, ApkFacts]
+    problems: tuple[ScanProblem, ...] = ()
+    stats: ReadStats = field(default_factory=ReadStats)
+    asked: tuple[str, ...] = ()
+    """The packages whose label was looked for, the most important first."""
+
+
+def apps_to_name(
+    snapshot: DeviceSnapshot, findings: Iterable[Finding], context: CheckContext
+) -> tuple[str, ...]:
+    """Apps with no label yet that a finding names, or that score near the review line:
+    the most severe finding first, then the highest score (the scan's byte budget goes to
+    the apps that matter most)."""
+    rank: dict[str, int] = {}
+    for finding in findings:
+        if finding.package:
+            rank[finding.package] = min(rank.get(finding.package, 99), finding.severity.rank)
+    wanted: list[tuple[int, int, str]] = []
+    for pkg in snapshot.packages:
+        if pkg.label or pkg.system or pkg.partial or not pkg.installed:
+            continue
+        score = _score(pkg, snapshot, context)
+        if pkg.package in rank or score >= NEAR_REVIEW:
+            wanted.append((rank.get(pkg.package, len(Severity)), -score, pkg.package))
+    return tuple(package for _, _, package in sorted(wanted))
+
+
+def _score(pkg: Package, snapshot: DeviceSnapshot, context: CheckContext) -> int:
+    return sum(s.points for s in score_package(pkg, snapshot, context))
+
+
+def name_store_apps(
+    run: Run,
+    snapshot: DeviceSnapshot,
+    apks: Mapping[str, ApkFacts],
+    directories: Directories,
+    context: CheckContext,
+    max_chars: int = MAX_COMMAND_CHARS,
+) -> StoreLabels:
+    """Read the labels of the store apps that matter (see the module docstring)."""
+    # Apps the catalogue names keep that name: only an app with none is read for one.
+    labelled = with_catalogue_labels(snapshot)
+    findings = run_checks(labelled, context)
+    wanted = [p for p in apps_to_name(labelled, findings, context) if p in directories]
+    if not wanted:
+        return StoreLabels(snapshot, dict(apks))
+    outcomes, stats = read_labels(run, [directories[p] for p in wanted], max_chars)
+    labels: dict[str, str] = {}
+    refused: list[str] = []
+    for outcome in outcomes:
+        package = outcome.target.package
+        label, why = _label(outcome)
+        if label:
+            labels[package] = label
+        else:
+            refused.append(f"{package}: {why}")
+    facts = dict(apks)
+    for package, label in labels.items():
+        if package in facts:
+            facts[package] = replace(facts[package], label=label, manifest_package=package)
+    packages = tuple(
+        replace(pkg, label=labels[pkg.package], label_source="apk")
+        if pkg.package in labels
+        else pkg
+        for pkg in snapshot.packages
+    )
+    problems: tuple[ScanProblem, ...] = ()
+    if refused:
+        problems = (
+            ScanProblem(
+                f"{len(refused)} of the apps this report is about are named by their package "
+                f"id only: their name was not read from the phone ({'; '.join(refused)})",
+                source="app names",
+            ),
+        )
+    return StoreLabels(replace(snapshot, packages=packages), facts, problems, stats, tuple(wanted))
+
+
+def _label(outcome: Outcome) -> tuple[str, str]:
+    """The label in one outcome's parts, or "" and why not."""
+    if outcome.error or outcome.known is None:
+        return "", outcome.error or "not read"
+    try:
+        manifest = read_manifest(outcome.known.view())
+    finally:
+        outcome.known = None  # the parts are let go as soon as they are read
+    if manifest.package != outcome.target.package:
+        # A file that is not the app's own cannot rename it.
+        return "", "its file declares another package"
+    if not manifest.label:
+        why = manifest.problems[0] if manifest.problems else "its manifest gives no name"
+        return "", why
+    return clean_phone_text(manifest.label), ""

@@ -1,0 +1,213 @@
+"""Store apps the report is about are named by the label in their own APK, read on the
+phone after their certificate, judged against ``aapt dump badging`` on the real APKs of
+../shared/real-apks served by a simulated phone as apps installed from Play.
+
+Each real APK sits under the package id it declares, with camera, microphone, location
+and contacts granted: the behaviour score puts such an app at the review line, so its
+name is wanted. The phone is an ordinary Pixel in the real formats (``tools/fabricate``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from scanner.apk.partial import KnownBytes, directory_only
+from scanner.apk.zipread import central_directory
+from scanner.apk_remote.fetch import LABEL_ROUNDS, MAX_ROUNDS, Target, read_labels
+from scanner.apks import apk_file
+from scanner.checks.registry import CheckContext, run_checks
+from scanner.device.apk_commands import is_apk_read_command
+from scanner.device.connection import PhoneConnection
+from scanner.device.keys import ephemeral_signer
+from scanner.labels import with_catalogue_labels
+from scanner.model import CommandResult, RawCapture, ScanResult, Severity
+from scanner.parse.snapshot import build_snapshot
+from scanner.pipeline import scan_phone
+from scanner.sigdb.commands import load_shipped_db
+from scanner.simulator import Profile, SimulatedPhone
+from scanner.simulator.apk_builder import build_apk
+from scanner.simulator.shell import shell_output
+from scanner.sources import SCAN_COMMANDS
+from scanner.store_labels import apps_to_name
+from tests.apk.real_tools import Tools, badging
+from tests.checks.phone import NOW
+from tests.conftest import shared_path
+from tools.fabricate.catalog import store_app
+from tools.fabricate.clean import clean_phone
+from tools.fabricate.render import render_outputs
+from tools.fabricate.spec import AppSpec
+
+P = "android.permission."
+BROAD = (P + "CAMERA", P + "RECORD_AUDIO", P + "ACCESS_FINE_LOCATION", P + "READ_CONTACTS")
+
+
+def on_play(package: str, granted: tuple[str, ...] = BROAD) -> AppSpec:
+    return store_app(package, "", "1.0", 1, "2025-03-02 10:00:00", granted=granted)
+
+
+def phone(apps: dict[str, bytes], extra: tuple[AppSpec, ...] = ()) -> Profile:
+    """An ordinary Pixel with each of ``apps`` (package -> APK bytes) installed from Play."""
+    base = clean_phone()
+    spec = replace(base, apps=(*base.apps, *(on_play(p) for p in apps), *extra))
+    outputs = render_outputs(spec)
+    snapshot = build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    files = {}
+    for pkg in snapshot.packages:
+        path = apk_file(pkg)
+        if pkg.package in apps and path:
+            files[path] = apps[pkg.package]
+    assert len(files) == len(apps)
+    return Profile(name="store-labels", commands=outputs, files=files)
+
+
+def scan(profile: Profile) -> tuple[ScanResult, list[str]]:
+    with SimulatedPhone(profile) as simulated:
+        connection = PhoneConnection.connect_tcp("127.0.0.1", simulated.port, ephemeral_signer())
+        try:
+            result = scan_phone(connection, signatures=load_shipped_db())
+        finally:
+            connection.close()
+        return result, [r.command for r in simulated.received if r.service == "shell"]
+
+
+@cache
+def real_store_apks() -> dict[str, tuple[bytes, str]]:
+    """package -> (APK bytes, aapt's label), one APK per declared package, for the real
+    APKs aapt reads a package and a label from."""
+    aapt = shutil.which("aapt")
+    if aapt is None:
+        pytest.skip("aapt is not installed")
+    tools = Tools(apksigner="", aapt=aapt)
+    folder: Path = shared_path("real-apks")
+    found: dict[str, tuple[bytes, str]] = {}
+    for path in sorted(folder.rglob("*.apk")):
+        said = badging(tools, str(path))
+        if said.package and said.label and said.package not in found:
+            found[said.package] = (path.read_bytes(), said.label)
+    return found
+
+
+def test_real_store_apps_named_by_a_finding_get_the_label_aapt_reads() -> None:
+    apks = real_store_apks()
+    assert len(apks) >= 5, "too few real APKs with a label to judge"
+    result, shell = scan(phone({p: data for p, (data, _) in apks.items()}))
+    assert all(is_apk_read_command(c) for c in shell[len(SCAN_COMMANDS) :])
+    assert result.link["apk_read_rounds"] <= MAX_ROUNDS + LABEL_ROUNDS
+    named = 0
+    print(f"{len(apks)} real APKs as store apps")
+    for package, (_, label) in apks.items():
+        pkg = result.snapshot.package(package)
+        assert pkg is not None
+        if pkg.label_source == "apk":
+            assert pkg.label == label, package
+            named += 1
+        else:
+            # Not read: the scan says which app and why.
+            assert any(package in p.message for p in result.problems), package
+    print(f"named from their APK: {named}; label rounds: {result.link['apk_read_rounds']}")
+    assert named >= len(apks) - 1, f"{named} of {len(apks)} named from their APK"
+    # With their names read, plain names from Play holding broad access stay silent.
+    assert not [f for f in result.findings if f.check == "SPY-001" and f.package in apks]
+
+
+def test_a_calculator_from_play_asking_for_personal_data_is_flagged_by_its_read_name() -> None:
+    vault = "com.example.vaultcalc"
+    chess = "com.example.amberchess"
+    apks = {
+        vault: build_apk(vault, label="Calculator Vault", label_in_resources=True),
+        chess: build_apk(chess, label="Amber Chess", label_in_resources=True),
+    }
+    result, _ = scan(phone(apks))
+    assert result.snapshot.package(vault).label == "Calculator Vault"  # type: ignore[union-attr]
+    assert result.snapshot.package(chess).label == "Amber Chess"  # type: ignore[union-attr]
+    spy = {f.package: f for f in result.findings if f.check == "SPY-001"}
+    assert spy[vault].severity is Severity.REVIEW
+    assert "Calculator Vault" in str(spy[vault].title)
+    # The same access under a plain name from a real store: breadth alone earns nothing.
+    assert chess not in spy
+
+
+def test_a_store_app_no_finding_names_is_not_read_for_its_label() -> None:
+    quiet = "com.example.quietweather"
+    apks = {quiet: build_apk(quiet, label="Quiet Weather", label_in_resources=True)}
+    result, _ = scan(_quiet_phone(quiet, apks[quiet]))
+    assert result.snapshot.package(quiet).label is None  # type: ignore[union-attr]
+    assert result.link["apk_read_rounds"] <= MAX_ROUNDS
+
+
+def _quiet_phone(package: str, data: bytes) -> Profile:
+    base = clean_phone()
+    spec = replace(base, apps=(*base.apps, on_play(package, granted=())))
+    outputs = render_outputs(spec)
+    snapshot = build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    pkg = snapshot.package(package)
+    assert pkg is not None
+    path = apk_file(pkg)
+    assert path
+    return Profile(name="quiet", commands=outputs, files={path: data})
+
+
+def _directory(profile: Profile, path: str) -> KnownBytes:
+    """The central directory and trailer alone, as kept from the certificate's reads."""
+    data = profile.files[path]
+    found = central_directory(memoryview(data))
+    assert found is not None
+    known = KnownBytes(len(data))
+    known.add(found[1], data[found[1] :])
+    kept = directory_only(known)
+    assert kept is not None
+    return kept
+
+
+def test_a_resource_table_past_the_budget_is_refused_with_the_reason() -> None:
+    package = "com.example.bigtable"
+    data = build_apk(
+        package,
+        label="Big Table",
+        label_in_resources=True,
+        extra_files={"assets/pad.bin": bytes(range(256)) * 64},
+    )
+    path = "/data/app/~~QkxYz==/com.example.bigtable-Zm9v_-==/base.apk"
+    profile = Profile(name="budget", files={path: data})
+
+    def run(command: str) -> bytes:
+        return shell_output(profile, command)
+
+    target = Target(package, path, hash_wanted=False, label_wanted=False)
+    small, _ = read_labels(run, [(target, _directory(profile, path))], per_app=64)
+    assert "more than the 64 read for an app's name" in small[0].error
+    spent, _ = read_labels(run, [(target, _directory(profile, path))], per_scan=64)
+    assert "were spent" in spent[0].error
+    done, stats = read_labels(run, [(target, _directory(profile, path))])
+    assert not done[0].error
+    assert stats.rounds <= LABEL_ROUNDS
+
+
+def test_apps_to_name_puts_the_app_a_finding_names_before_one_only_near_the_line() -> None:
+    near = on_play("com.example.nearline", granted=BROAD[:3])  # 3 points: near the line
+    named = on_play("com.example.named")  # 5 points: a review finding names it
+    quiet = on_play("com.example.quiet", granted=())
+    base = clean_phone()
+    spec = replace(base, apps=(*base.apps, near, named, quiet))
+    outputs = render_outputs(spec)
+    snapshot = with_catalogue_labels(
+        build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    )
+    context = CheckContext(now=NOW)
+    wanted = apps_to_name(snapshot, run_checks(snapshot, context), context)
+    assert wanted.index("com.example.named") < wanted.index("com.example.nearline")
+    assert "com.example.quiet" not in wanted
+
+
+def test_a_store_apk_of_another_package_does_not_rename_the_app_and_the_scan_says_why() -> None:
+    renamed = "com.example.renamed"
+    apks = {renamed: build_apk("com.example.other", label="Calculator", label_in_resources=True)}
+    result, _ = scan(phone(apks))
+    assert result.snapshot.package(renamed).label is None  # type: ignore[union-attr]
+    (problem,) = [p for p in result.problems if p.source == "app names"]
+    assert f"{renamed}: its file declares another package" in problem.message
