@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scanner.errors import ScannerError
 from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
-from scanner.model import Evidence, Finding, Words, WordValue
+from scanner.model import CollectionWarning, Evidence, Finding, ScanProblem, Words, WordValue
 
 Value = str | int | Words | Iterable[Words]
 
@@ -109,3 +110,40 @@ def as_json(said_words: Words) -> dict[str, object]:
         else:
             values[name] = value
     return {"key": said_words.key, "values": values}
+
+
+def english(said_words: Words) -> str:
+    """The message's English words, kept beside it for JSON, history and logs."""
+    return render(said_words, catalogue(ENGLISH))
+
+
+def of_error(exc: ScannerError) -> Words | None:
+    """An error's words as a message (None for one raised with English words only)."""
+    if exc.message_id is None:
+        return None
+    return Words(exc.message_id, tuple((k, _fact(v)) for k, v in exc.values.items()))
+
+
+def _fact(value: object) -> WordValue:
+    return value if isinstance(value, str | Words) else str(value)
+
+
+def said_in(text: str, said_words: Words | None, say: Catalogue | None) -> str:
+    """``said_words`` in the reader's language; ``text`` (its English) when there are none
+    or the install cannot say them."""
+    if said_words is None or say is None:
+        return text
+    try:
+        return render(said_words, say)
+    except MessageError:  # a broken install: the English kept beside the words
+        return text
+
+
+def problem(said_words: Words, source: str = "", **fields: object) -> ScanProblem:
+    """A problem worded by a message, its English kept as ``message``."""
+    return ScanProblem(english(said_words), source, words=said_words, **fields)  # type: ignore[arg-type]
+
+
+def warning(source: str, said_words: Words, **fields: object) -> CollectionWarning:
+    """A collection warning worded by a message, its English kept as ``message``."""
+    return CollectionWarning(source, english(said_words), words=said_words, **fields)  # type: ignore[arg-type]
