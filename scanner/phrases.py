@@ -139,11 +139,22 @@ def said_in(text: str, said_words: Words | None, say: Catalogue | None) -> str:
         return text
 
 
-def problem(said_words: Words, source: str = "", **fields: object) -> ScanProblem:
+def problem(
+    said_words: Words, source: str = "", *, detail: str = "", not_understood: bool = False
+) -> ScanProblem:
     """A problem worded by a message, its English kept as ``message``."""
-    return ScanProblem(english(said_words), source, words=said_words, **fields)  # type: ignore[arg-type]
+    return ScanProblem(english(said_words), source, detail, not_understood, words=said_words)
 
 
-def warning(source: str, said_words: Words, **fields: object) -> CollectionWarning:
+def warning(
+    source: str,
+    said_words: Words,
+    *,
+    line: int | None = None,
+    excerpt: str = "",
+    not_understood: bool = True,
+) -> CollectionWarning:
     """A collection warning worded by a message, its English kept as ``message``."""
-    return CollectionWarning(source, english(said_words), words=said_words, **fields)  # type: ignore[arg-type]
+    return CollectionWarning(
+        source, english(said_words), line, excerpt, not_understood, words=said_words
+    )

@@ -45,7 +45,7 @@ from scanner.parse.common import (
     normalise_newlines,
     parse_local_time,
 )
-from scanner.phrases import words
+from scanner.phrases import warning, words
 
 MAX_PACKAGES: Final = 10_000
 """Apps read per section; real phones list a few hundred (the biggest about 1,500)."""
@@ -461,11 +461,7 @@ def _parse_dump(text: str) -> PackagesParse:
     first: tuple[CollectionWarning, ...] = ()
     if not read_live and has_text(text):
         first = (
-            CollectionWarning(
-                DUMPSYS_PACKAGE,
-                "no 'Packages:' section found; the package list could not be read",
-                excerpt=excerpt(text),
-            ),
+            warning(DUMPSYS_PACKAGE, words("problems.no_packages_section"), excerpt=excerpt(text)),
         )
     return PackagesParse(
         tuple(reader.live),
