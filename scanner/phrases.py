@@ -8,6 +8,7 @@ renders the message again through the reader's catalogue.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from scanner.errors import ScannerError
 from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
@@ -158,3 +159,23 @@ def warning(
     return CollectionWarning(
         source, english(said_words), line, excerpt, not_understood, words=said_words
     )
+
+
+KNOWN_PREFIX = "problems.known_"
+"""Messages whose English is written elsewhere too (the sources table, a saved capture, the
+signature database): a text equal to one of them is recognised by its English."""
+
+
+def known_words(text: str) -> Words | None:
+    """The message whose English is exactly ``text`` (see ``KNOWN_PREFIX``), if there is one."""
+    return _known_texts().get(text)
+
+
+@lru_cache(maxsize=1)
+def _known_texts() -> dict[str, Words]:
+    english_words = catalogue(ENGLISH).english
+    return {
+        raw: Words(key)
+        for key, raw in english_words.items()
+        if key.startswith(KNOWN_PREFIX) and isinstance(raw, str)
+    }

@@ -19,6 +19,7 @@ from scanner.offline.bugreport import load_bugreport
 from scanner.offline.capture import load_capture
 from scanner.offline.common import OfflineInput
 from scanner.parse.snapshot import build_snapshot
+from scanner.phrases import known_words
 from scanner.pipeline import analyse
 from scanner.sigdb.model import SignatureDB
 
@@ -58,7 +59,8 @@ def analyse_input(
                 or source.unlisted_reason
                 or "this app's signing certificate was not checked"
             )
-            problems.append(ScanProblem(message=reason, source=f"{CERTIFICATE_SOURCE} {package}"))
+            where = f"{CERTIFICATE_SOURCE} {package}"
+            problems.append(ScanProblem(reason, where, words=known_words(reason)))
     return analyse(
         capture,
         started_at,

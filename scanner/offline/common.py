@@ -12,6 +12,7 @@ from scanner.errors import InputMissing, InputUnsafe
 from scanner.model import CUT_AT_LIMIT, ApkFacts, CommandResult, NotApplicable, RawCapture
 from scanner.offline.sections import Section
 from scanner.parse.getprop import parse_getprop
+from scanner.phrases import known_words
 from scanner.sources import SCAN_COMMANDS
 
 MAX_COMMAND_BYTES: Final = 64 * 1024 * 1024
@@ -74,7 +75,9 @@ def not_applicable(
 ) -> tuple[NotApplicable, ...]:
     """The parts this kind of input cannot hold, leaving out any it held after all."""
     return tuple(
-        NotApplicable(source, reason) for source, reason in not_held.items() if source not in found
+        NotApplicable(source, reason, known_words(reason))
+        for source, reason in not_held.items()
+        if source not in found
     )
 
 
