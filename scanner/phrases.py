@@ -161,21 +161,32 @@ def warning(
     )
 
 
-KNOWN_PREFIX = "problems.known_"
+KNOWN = (
+    "problems.known_bugreport_clock",
+    "problems.known_androidqf_clock",
+    "problems.known_bugreport_launcher",
+    "problems.known_androidqf_launcher",
+    "problems.known_bugreport_su",
+    "problems.known_bugreport_apk",
+    "problems.known_capture_apk",
+    "problems.known_capture_clock",
+    "problems.known_androidqf_no_packages",
+    "problems.known_androidqf_unlisted",
+    "problems.known_androidqf_no_files",
+    "problems.known_androidqf_no_certificate",
+    "problems.known_certificate_not_checked",
+    "problems.known_database_incomplete",
+)
 """Messages whose English is written elsewhere too (the sources table, a saved capture, the
-signature database): a text equal to one of them is recognised by its English."""
+signature database): a text equal to one's English is recognised as that message."""
 
 
 def known_words(text: str) -> Words | None:
-    """The message whose English is exactly ``text`` (see ``KNOWN_PREFIX``), if there is one."""
+    """The message of ``KNOWN`` whose English is exactly ``text``, if there is one."""
     return _known_texts().get(text)
 
 
 @lru_cache(maxsize=1)
 def _known_texts() -> dict[str, Words]:
     english_words = catalogue(ENGLISH).english
-    return {
-        raw: Words(key)
-        for key, raw in english_words.items()
-        if key.startswith(KNOWN_PREFIX) and isinstance(raw, str)
-    }
+    return {raw: Words(key) for key in KNOWN if isinstance(raw := english_words.get(key), str)}
