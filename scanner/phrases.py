@@ -12,7 +12,15 @@ from functools import lru_cache
 
 from scanner.errors import ScannerError
 from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
-from scanner.model import CollectionWarning, Evidence, Finding, ScanProblem, Words, WordValue
+from scanner.model import (
+    CollectionWarning,
+    CommandResult,
+    Evidence,
+    Finding,
+    ScanProblem,
+    Words,
+    WordValue,
+)
 
 Value = str | int | Words | Iterable[Words]
 
@@ -162,6 +170,12 @@ def warning(
 
 
 KNOWN = (
+    "problems.no_output",
+    "problems.cut_at_limit",
+    "problems.stopped_by_person",
+    "problems.known_not_in_bugreport",
+    "problems.known_not_in_androidqf",
+    "problems.known_output_incomplete",
     "problems.known_bugreport_clock",
     "problems.known_androidqf_clock",
     "problems.known_bugreport_launcher",
@@ -184,6 +198,12 @@ signature database): a text equal to one's English is recognised as that message
 def known_words(text: str) -> Words | None:
     """The message of ``KNOWN`` whose English is exactly ``text``, if there is one."""
     return _known_texts().get(text)
+
+
+def error_words(result: CommandResult) -> Words | None:
+    """Why a command gave no (full) output, as a message; a saved capture's English is
+    recognised where it is one of ``KNOWN``."""
+    return result.error_words or known_words(result.error)
 
 
 @lru_cache(maxsize=1)

@@ -33,7 +33,7 @@ from scanner.model import (
     Words,
 )
 from scanner.parse.snapshot import NOT_TEXT, ParsedOutput, build_snapshot, parse_output
-from scanner.phrases import problem, words
+from scanner.phrases import error_words, known_words, problem, words
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
@@ -49,7 +49,7 @@ def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
         if (not r.ok and not capture.not_held(r.command)) or r.truncated
     ]
     if capture.interrupted:
-        said = capture.interrupted_words
+        said = capture.interrupted_words or known_words(capture.interrupted)
         problems.insert(
             0,
             ScanProblem(message=capture.interrupted, source=CONNECTION, words=said),
@@ -63,7 +63,7 @@ CONNECTION = "connection"
 
 def _command_problem(result: CommandResult) -> ScanProblem:
     if result.error:
-        return ScanProblem(result.error, result.command, words=result.error_words)
+        return ScanProblem(result.error, result.command, words=error_words(result))
     return problem(words("problems.no_output"), result.command)
 
 

@@ -63,7 +63,7 @@ from scanner.parse.settings import (
     safety_settings,
 )
 from scanner.parse.text import clean_optional, clean_phone_text
-from scanner.phrases import warning, words
+from scanner.phrases import error_words, known_words, warning, words
 from scanner.sources import SCAN_COMMANDS, SOURCES
 
 logger = logging.getLogger(__name__)
@@ -109,13 +109,13 @@ def _text(
         warnings.append(warning(command, words("problems.command_not_run", command=command)))
         return None
     if not result.ok:
-        reason = result.error_words or result.error or words("problems.no_output")
+        reason = error_words(result) or result.error or words("problems.no_output")
         said = words("problems.command_no_output", command=command, reason=reason)
         warnings.append(warning(command, said))
         return None
     if result.truncated:
         if result.error and result.error != CUT_AT_LIMIT:
-            why = result.error_words or result.error
+            why = error_words(result) or result.error
             cut = words("problems.command_part_arrived", command=command, reason=why)
         else:
             cut = words("problems.command_cut", command=command)
@@ -329,7 +329,7 @@ def build_snapshot(
         if result.command not in SCAN_COMMANDS
     )
     if capture.interrupted:
-        why = capture.interrupted_words or capture.interrupted
+        why = capture.interrupted_words or known_words(capture.interrupted) or capture.interrupted
         said = words("problems.stopped_early", reason=why)
         warnings.insert(0, warning("connection", said))
 
