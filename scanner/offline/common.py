@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Final
 
 from scanner.errors import InputMissing, InputUnsafe
-from scanner.model import CUT_AT_LIMIT, ApkFacts, CommandResult, NotApplicable, RawCapture
+from scanner.model import (
+    CUT_AT_LIMIT,
+    ApkFacts,
+    CommandResult,
+    NotApplicable,
+    RawCapture,
+    Words,
+)
 from scanner.offline.sections import Section
 from scanner.parse.getprop import parse_getprop
 from scanner.phrases import known_words
@@ -45,9 +52,9 @@ class OfflineInput:
     capture: RawCapture
     apks: Mapping[str, ApkFacts] = field(default_factory=dict)
     """Per package: file hashes and signing certificates as the input recorded them."""
-    unchecked: Mapping[str, str] = field(default_factory=dict)
-    """Per package: why the input holds no signing certificate for it (plain words)."""
-    unlisted_reason: str = ""
+    unchecked: Mapping[str, Words] = field(default_factory=dict)
+    """Per package: why the input holds no signing certificate for it."""
+    unlisted_reason: Words | None = None
     """Why an app the input does not list at all has no certificate facts; empty when the
     kind of input holds no app files (then ``capture.not_applicable`` says so)."""
 
