@@ -39,6 +39,9 @@ from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
 from scanner.store_labels import name_store_apps
 
+CONNECTION = "connection"
+"""The source named for what went wrong with the link itself."""
+
 
 def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
     """Every command that did not give full output becomes a problem the report names,
@@ -55,10 +58,6 @@ def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
             ScanProblem(message=capture.interrupted, source=CONNECTION, words=said),
         )
     return problems
-
-
-CONNECTION = "connection"
-"""The source named for what went wrong with the link itself."""
 
 
 def _command_problem(result: CommandResult) -> ScanProblem:
