@@ -28,6 +28,7 @@ _PREFIXES = (
     ("signing certificate ", "problems.source_certificate", "package"),
 )
 _WHOLE = {
+    "app names": "problems.source_app_names",
     _CONNECTION: "problems.source_connection",
     _APP_FILES: "problems.source_app_files",
     _DATABASE: "problems.source_database",

@@ -134,7 +134,7 @@ def supplied(result: ScanResult) -> list[str]:
 
 def _source_fact(source: str) -> str:
     """A command named as a source is the phone's; only the fact in the scanner's own names."""
-    if source in ("connection", "app files", "signature database"):
+    if source in ("connection", "app files", "app names", "signature database"):
         return ""
     for prefix in ("app file ", "pull ", "signing certificate "):
         if source.startswith(prefix):
