@@ -44,8 +44,10 @@ from scanner.model import (
     Package,
     PullRecord,
     ScanProblem,
+    Words,
 )
 from scanner.parse.text import clean_phone_text
+from scanner.phrases import english, of_error, problem, words
 
 logger = logging.getLogger(__name__)
 
@@ -231,24 +233,26 @@ def pull_apks(
     records: list[PullRecord] = []
     facts: dict[str, ApkFacts] = {}
     lost = ""
+    lost_words: Words | None = None
     for package, path in candidates[:limit]:
         if lost:
-            records.append(PullRecord(package, path, ok=False, error=lost))
+            records.append(PullRecord(package, path, ok=False, error=lost, error_words=lost_words))
             continue
         started = time.monotonic()
         try:
             data = pull(path)
         except PullTimeSpent as exc:
             # The time for all pulls is spent: the message already says "not checked".
-            lost = exc.message
-            records.append(PullRecord(package, path, ok=False, error=exc.message))
+            lost, lost_words = exc.message, of_error(exc)
+            records.append(_failed_pull(package, path, exc))
             continue
         except Disconnected as exc:
             lost = "not run: " + exc.message
-            records.append(PullRecord(package, path, ok=False, error=exc.message))
+            lost_words = words("problems.not_run", reason=of_error(exc) or exc.message)
+            records.append(_failed_pull(package, path, exc))
             continue
         except DeviceError as exc:
-            records.append(PullRecord(package, path, ok=False, error=exc.message))
+            records.append(_failed_pull(package, path, exc))
             continue
         fact = facts_from_apk(package, path, data, platform_sdk)
         facts[package] = fact
@@ -257,14 +261,17 @@ def pull_apks(
                 package, path, True, len(data), fact.sha256, duration_s=time.monotonic() - started
             )
         )
-    skipped = (
-        f"not checked: a scan reads the files of at most {limit} apps installed outside "
-        "an app store, and this phone has more"
-    )
+    said = words("problems.too_many_pulls", limit=str(limit))
+    skipped = english(said)
     records.extend(
-        PullRecord(package, path, ok=False, error=skipped) for package, path in candidates[limit:]
+        PullRecord(package, path, ok=False, error=skipped, error_words=said)
+        for package, path in candidates[limit:]
     )
     return tuple(records), facts
+
+
+def _failed_pull(package: str, path: str, exc: DeviceError) -> PullRecord:
+    return PullRecord(package, path, ok=False, error=exc.message, error_words=of_error(exc))
 
 
 # --- every app: parts first, whole pulls for what parts could not give --------------
@@ -278,6 +285,29 @@ UNSAFE_PATH = (
     "apps' files, so the scanner did not put it on a command line"
 )
 STORE_NO_HASH = "not hashed: installed from an app store (its certificate is what is matched)"
+REASON_WORDS = {
+    NOT_SYSTEM_ONLY: "problems.app_system",
+    NOT_INSTALLED: "problems.app_not_installed",
+    NO_PATH: "problems.app_no_path",
+    CUT_SHORT: "problems.app_cut_short",
+    UNSAFE_PATH: "problems.app_unsafe_path",
+}
+"""The message of each fixed reason an app's file was not checked (same English)."""
+
+
+def _not_checked(package: str, path: str, why: Words | str) -> AppFileCheck:
+    """An app whose certificate (and hash) were not checked, saying why."""
+    said = why if isinstance(why, Words) else words("problems.app_not_checked", reason=why)
+    reason = english(said)
+    return AppFileCheck(package, path, "", reason, "", reason, certificate_words=said)
+
+
+def _file_problem(check: AppFileCheck) -> ScanProblem:
+    return ScanProblem(
+        check.certificate_not_checked,
+        f"app file {check.package}",
+        words=check.certificate_words,
+    )
 
 
 def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileCheck]]:
@@ -304,7 +334,7 @@ def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileC
             else ""
         )
         if why:
-            skipped.append(AppFileCheck(pkg.package, path, "", why, "", why))
+            skipped.append(_not_checked(pkg.package, path, words(REASON_WORDS[why])))
             continue
         off_store = not from_store(pkg, snapshot)
         targets.append(Target(pkg.package, path, hash_wanted=off_store, label_wanted=off_store))
@@ -358,23 +388,19 @@ def check_app_files(
     bases = {t.package: t.path for t in reversed(all_targets)}
     targets = [t for t in all_targets if bases[t.package] == t.path]
     splits = [t for t in all_targets if bases[t.package] != t.path]
-    problems = [
-        ScanProblem(message=c.certificate_not_checked, source=f"app file {c.package}")
-        for c in checks
-        if c.certificate_not_checked == UNSAFE_PATH
-    ]
+    problems = [_file_problem(c) for c in checks if c.certificate_not_checked == UNSAFE_PATH]
     facts: dict[str, ApkFacts] = {}
     stats = ReadStats()
-    to_pull: list[tuple[Target, str]] = []
+    to_pull: list[tuple[Target, Words | None]] = []
     split_results: dict[str, list[_SplitRead]] = {}
     directories: dict[str, tuple[Target, KnownBytes]] = {}
     if whole:
-        to_pull = [(t, "") for t in targets]
+        to_pull = [(t, None) for t in targets]
     else:
         # Apps whose parts are all in are read on a worker thread while the next round of
         # commands is on the link (this thread then only waits on the socket).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="apk") as worker:
-            read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, str]]] = {}
+            read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, Words | None]]] = {}
 
             def start_reading(outcome: Outcome) -> None:
                 target = outcome.target
@@ -396,31 +422,37 @@ def check_app_files(
         lost = [o for o in outcomes if o.lost]
         if lost:
             # Named once for the scan; each app's record says it too.
-            why = lost[0].error or lost[0].hash_error
-            problems.append(
-                ScanProblem(f"{len(lost)} apps' files were not checked: {why}", "app files")
-            )
+            why = lost[0].error_words or lost[0].hash_error_words
+            said = words("problems.apps_files_lost", count=len(lost), reason=why or "")
+            problems.append(problem(said, "app files"))
         for outcome in outcomes:
             check, fact, pull_why = results[outcome.target.path]
             target = outcome.target
             if bases[target.package] != target.path:
+                why_not = english(pull_why) if pull_why else check.certificate_not_checked
                 split_results.setdefault(target.package, []).append(
-                    _SplitRead(target.path, fact, pull_why or check.certificate_not_checked)
+                    _SplitRead(target.path, fact, why_not)
                 )
                 continue
             if pull_why and (target.hash_wanted or not outcome.absent):
                 to_pull.append((target, pull_why))
                 continue
             if pull_why:
-                why = f"not checked: {pull_why}"
-                check = AppFileCheck(target.package, target.path, "", why, "", STORE_NO_HASH)
+                said = words("problems.app_not_checked", reason=pull_why)
+                check = AppFileCheck(
+                    target.package,
+                    target.path,
+                    "",
+                    english(said),
+                    "",
+                    STORE_NO_HASH,
+                    certificate_words=said,
+                )
             checks.append(check)
             if fact is not None:
                 facts[target.package] = fact
             elif target.hash_wanted and check.certificate_not_checked:
-                problems.append(
-                    ScanProblem(check.certificate_not_checked, source=f"app file {target.package}")
-                )
+                problems.append(_file_problem(check))
     wanted = [(t.package, t.path) for t, _ in to_pull]
     records, pulled = pull_apks(pull, wanted, limit=limit, platform_sdk=sdk)
     by_package = {r.package: r for r in records}
@@ -433,11 +465,12 @@ def check_app_files(
                 AppFileCheck(target.package, target.path, CHECKED_WHOLE, "", HASHED_WHOLE)
             )
         else:
-            because = f" (reading it in parts failed first: {why})" if why else ""
-            error = record.error
-            lead = "" if error.lower().startswith("not ") else "not checked: "
-            reason = f"{lead}{error}{because}"
-            checks.append(AppFileCheck(target.package, target.path, "", reason, "", reason))
+            error: Words | str = record.error_words or record.error
+            if not record.error.lower().startswith("not "):
+                error = words("problems.app_not_checked", reason=error)
+            if why:
+                error = words("problems.parts_failed_first", reason=error, first=why)
+            checks.append(_not_checked(target.package, target.path, error))
     split_paths = {pkg.package: split_files(pkg) for pkg in snapshot.packages if pkg.splits}
     off_store = {t.package for t in targets if t.hash_wanted}
     for index, check in enumerate(checks):
@@ -518,7 +551,7 @@ def split_summary(
 
 def _read_and_release(
     outcome: Outcome, sdk: int | None
-) -> tuple[AppFileCheck, ApkFacts | None, str]:
+) -> tuple[AppFileCheck, ApkFacts | None, Words | None]:
     """``_from_parts``, then the parts are let go (memory stays bounded, see fetch)."""
     try:
         return _from_parts(outcome, sdk)
@@ -526,18 +559,21 @@ def _read_and_release(
         outcome.known = None
 
 
-def _from_parts(outcome: Outcome, sdk: int | None) -> tuple[AppFileCheck, ApkFacts | None, str]:
+def _from_parts(
+    outcome: Outcome, sdk: int | None
+) -> tuple[AppFileCheck, ApkFacts | None, Words | None]:
     """The check and facts of one app read in parts, or why it must be pulled whole."""
     target = outcome.target
     if outcome.lost:
-        reason = f"not checked: {outcome.error or outcome.hash_error}"
-        return AppFileCheck(target.package, target.path, "", reason, "", reason), None, ""
+        lost = outcome.error_words or outcome.hash_error_words or ""
+        said = words("problems.app_not_checked", reason=lost)
+        return _not_checked(target.package, target.path, said), None, None
     if not outcome.read or outcome.known is None:
-        why = outcome.error or "its parts were not read"
+        why = outcome.error_words or words("problems.parts_not_read")
         return AppFileCheck(target.package, target.path), None, why
     if target.hash_wanted and not outcome.sha256:
         # The certificate alone would leave the file unmatched by hash: pull it.
-        why = outcome.hash_error or "the phone did not hash it"
+        why = outcome.hash_error_words or words("problems.phone_did_not_hash")
         return AppFileCheck(target.package, target.path), None, why
     signers, manifest = read_known(outcome.known, outcome.sha256, target.label_wanted)
     fact = facts_from_signers(
@@ -547,5 +583,5 @@ def _from_parts(outcome: Outcome, sdk: int | None) -> tuple[AppFileCheck, ApkFac
     return (
         AppFileCheck(target.package, target.path, CHECKED_IN_PARTS, "", hashed, not_hashed),
         fact,
-        "",
+        None,
     )

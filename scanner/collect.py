@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 
 from scanner.device.connection import PhoneConnection
 from scanner.errors import CommandTimeout, DeviceError, Disconnected
-from scanner.model import CUT_AT_LIMIT, STOPPED_BY_PERSON, CommandResult, RawCapture
+from scanner.model import CUT_AT_LIMIT, STOPPED_BY_PERSON, CommandResult, RawCapture, Words
+from scanner.phrases import of_error, words
 from scanner.sources import SCAN_COMMANDS
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def collect(
     """Run every command once, in order; never raises for a phone-side failure."""
     results: list[CommandResult] = []
     interrupted = ""
+    interrupted_words: Words | None = None
 
     def keep(result: CommandResult) -> None:
         results.append(result)
@@ -42,7 +44,7 @@ def collect(
 
     for index, command in enumerate(commands):
         if interrupted:
-            keep(CommandResult(command, None, error="not run: " + interrupted))
+            keep(_not_run(command, interrupted, interrupted_words))
             continue
         try:
             if progress is not None:
@@ -51,11 +53,13 @@ def collect(
         except KeyboardInterrupt:
             # The person stopped the scan: keep what was read, and say so in the reports.
             interrupted = STOPPED_BY_PERSON
-            keep(CommandResult(command, None, error="not run: " + interrupted))
+            interrupted_words = words("problems.stopped_by_person")
+            keep(_not_run(command, interrupted, interrupted_words))
             continue
         except Disconnected as exc:
             logger.debug("disconnected during %r: %s", command, exc.detail)
             interrupted = exc.message
+            interrupted_words = of_error(exc)
             keep(_cut_short(command, exc))
             continue
         except CommandTimeout as exc:
@@ -63,7 +67,7 @@ def collect(
             keep(_cut_short(command, exc))
             continue
         except DeviceError as exc:
-            keep(CommandResult(command, None, error=exc.message))
+            keep(CommandResult(command, None, error=exc.message, error_words=of_error(exc)))
             continue
         keep(
             CommandResult(
@@ -72,6 +76,7 @@ def collect(
                 duration_s=out.duration_s,
                 truncated=out.truncated,
                 error=CUT_AT_LIMIT if out.truncated else "",
+                error_words=words("problems.cut_at_limit") if out.truncated else None,
             )
         )
     return RawCapture(
@@ -79,11 +84,25 @@ def collect(
         serial=connection.serial,
         transport=connection.kind,
         interrupted=interrupted,
+        interrupted_words=interrupted_words,
     )
 
 
 def _cut_short(command: str, exc: DeviceError) -> CommandResult:
     """A command the fault interrupted: what it had sent is kept, marked as cut short."""
+    said = of_error(exc)
     if exc.partial:
-        return CommandResult(command, exc.partial, error=exc.message, truncated=True)
-    return CommandResult(command, None, error=exc.message)
+        return CommandResult(
+            command, exc.partial, error=exc.message, truncated=True, error_words=said
+        )
+    return CommandResult(command, None, error=exc.message, error_words=said)
+
+
+def _not_run(command: str, why: str, said: Words | None) -> CommandResult:
+    """A command not sent because collection had stopped, saying why."""
+    return CommandResult(
+        command,
+        None,
+        error="not run: " + why,
+        error_words=words("problems.not_run", reason=said) if said is not None else None,
+    )

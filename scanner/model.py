@@ -33,6 +33,8 @@ class CollectionWarning:
     not_understood: bool = True
     """False when nothing was misread: the phone said plainly that the data is not there
     (no such service, an empty answer). That part of the phone is still unread."""
+    words: Words | None = None
+    """``message`` as a catalogue message, so a report says it in the reader's language."""
 
 
 CUT_AT_LIMIT = "output was cut at the size limit"
@@ -59,6 +61,8 @@ class CommandResult:
     truncated: bool = False
     """True when the output is incomplete: cut at the size limit (``CUT_AT_LIMIT``), or
     interrupted by a fault (``error`` says which); what arrived is in ``output``."""
+    error_words: Words | None = None
+    """``error`` as a catalogue message (None when it has none, e.g. a saved capture's)."""
 
     @property
     def ok(self) -> bool:
@@ -82,6 +86,8 @@ class NotApplicable:
     """A scan command, or ``APK_FILES``."""
     reason: str
     """Plain words, e.g. ``a bug report does not hold the list of apps with an icon``."""
+    words: Words | None = None
+    """``reason`` as a catalogue message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,8 @@ class RawCapture:
     """Why collection stopped before the end (plain words); empty when it ran to the end."""
     not_applicable: tuple[NotApplicable, ...] = ()
     """What this kind of input cannot hold; empty for a live scan."""
+    interrupted_words: Words | None = None
+    """``interrupted`` as a catalogue message."""
 
     def get(self, command: str) -> CommandResult | None:
         for result in self.results:
@@ -501,6 +509,8 @@ class PullRecord:
     sha256: str = ""
     error: str = ""
     duration_s: float = 0.0
+    error_words: Words | None = None
+    """``error`` as a catalogue message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,6 +528,8 @@ class AppFileCheck:
     sha256_not_checked: str = ""
     splits: str = ""
     """What was checked of the app's split APKs, in plain words ("" when it has none)."""
+    certificate_words: Words | None = None
+    """``certificate_not_checked`` as a catalogue message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,6 +583,8 @@ class ScanProblem:
     source: str = ""
     detail: str = ""
     not_understood: bool = False
+    words: Words | None = None
+    """``message`` as a catalogue message, so a report says it in the reader's language."""
     """The output arrived in full but was not (all) understood: garbled, or a format the
     scanner does not know. Anything else (cut, lost, not run) is a part not read."""
 

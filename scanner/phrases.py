@@ -8,9 +8,19 @@ renders the message again through the reader's catalogue.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
+from scanner.errors import ScannerError
 from scanner.i18n import ENGLISH, Catalogue, MessageError, catalogue
-from scanner.model import Evidence, Finding, Words, WordValue
+from scanner.model import (
+    CollectionWarning,
+    CommandResult,
+    Evidence,
+    Finding,
+    ScanProblem,
+    Words,
+    WordValue,
+)
 
 Value = str | int | Words | Iterable[Words]
 
@@ -109,3 +119,94 @@ def as_json(said_words: Words) -> dict[str, object]:
         else:
             values[name] = value
     return {"key": said_words.key, "values": values}
+
+
+def english(said_words: Words) -> str:
+    """The message's English words, kept beside it for JSON, history and logs."""
+    return render(said_words, catalogue(ENGLISH))
+
+
+def of_error(exc: ScannerError) -> Words | None:
+    """An error's words as a message (None for one raised with English words only)."""
+    if exc.message_id is None:
+        return None
+    return Words(exc.message_id, tuple((k, _fact(v)) for k, v in exc.values.items()))
+
+
+def _fact(value: object) -> WordValue:
+    return value if isinstance(value, str | Words) else str(value)
+
+
+def said_in(text: str, said_words: Words | None, say: Catalogue | None) -> str:
+    """``said_words`` in the reader's language; ``text`` (its English) when there are none
+    or the install cannot say them."""
+    if said_words is None or say is None:
+        return text
+    try:
+        return render(said_words, say)
+    except MessageError:  # a broken install: the English kept beside the words
+        return text
+
+
+def problem(
+    said_words: Words, source: str = "", *, detail: str = "", not_understood: bool = False
+) -> ScanProblem:
+    """A problem worded by a message, its English kept as ``message``."""
+    return ScanProblem(english(said_words), source, detail, not_understood, words=said_words)
+
+
+def warning(
+    source: str,
+    said_words: Words,
+    *,
+    line: int | None = None,
+    excerpt: str = "",
+    not_understood: bool = True,
+) -> CollectionWarning:
+    """A collection warning worded by a message, its English kept as ``message``."""
+    return CollectionWarning(
+        source, english(said_words), line, excerpt, not_understood, words=said_words
+    )
+
+
+KNOWN = (
+    "problems.no_output",
+    "problems.cut_at_limit",
+    "problems.stopped_by_person",
+    "problems.known_not_in_bugreport",
+    "problems.known_not_in_androidqf",
+    "problems.known_output_incomplete",
+    "problems.known_bugreport_clock",
+    "problems.known_androidqf_clock",
+    "problems.known_bugreport_launcher",
+    "problems.known_androidqf_launcher",
+    "problems.known_bugreport_su",
+    "problems.known_bugreport_apk",
+    "problems.known_capture_apk",
+    "problems.known_capture_clock",
+    "problems.known_androidqf_no_packages",
+    "problems.known_androidqf_unlisted",
+    "problems.known_androidqf_no_files",
+    "problems.known_androidqf_no_certificate",
+    "problems.known_certificate_not_checked",
+    "problems.known_database_incomplete",
+)
+"""Messages whose English is written elsewhere too (the sources table, a saved capture, the
+signature database): a text equal to one's English is recognised as that message."""
+
+
+def known_words(text: str) -> Words | None:
+    """The message of ``KNOWN`` whose English is exactly ``text``, if there is one."""
+    return _known_texts().get(text)
+
+
+def error_words(result: CommandResult) -> Words | None:
+    """Why a command gave no (full) output, as a message; a saved capture's English is
+    recognised where it is one of ``KNOWN``."""
+    return result.error_words or known_words(result.error)
+
+
+@lru_cache(maxsize=1)
+def _known_texts() -> dict[str, Words]:
+    english_words = catalogue(ENGLISH).english
+    return {raw: Words(key) for key in KNOWN if isinstance(raw := english_words.get(key), str)}

@@ -30,25 +30,40 @@ from scanner.model import (
     RawCapture,
     ScanProblem,
     ScanResult,
+    Words,
 )
 from scanner.parse.snapshot import NOT_TEXT, ParsedOutput, build_snapshot, parse_output
+from scanner.phrases import error_words, known_words, problem, words
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
 from scanner.store_labels import name_store_apps
+
+CONNECTION = "connection"
+"""The source named for what went wrong with the link itself."""
 
 
 def problems_from_capture(capture: RawCapture) -> list[ScanProblem]:
     """Every command that did not give full output becomes a problem the report names,
     unless this kind of input cannot hold it (then it is named as not applicable)."""
     problems = [
-        ScanProblem(message=r.error or "no output", source=r.command)
+        _command_problem(r)
         for r in capture.results
         if (not r.ok and not capture.not_held(r.command)) or r.truncated
     ]
     if capture.interrupted:
-        problems.insert(0, ScanProblem(message=capture.interrupted, source="connection"))
+        said = capture.interrupted_words or known_words(capture.interrupted)
+        problems.insert(
+            0,
+            ScanProblem(message=capture.interrupted, source=CONNECTION, words=said),
+        )
     return problems
+
+
+def _command_problem(result: CommandResult) -> ScanProblem:
+    if result.error:
+        return ScanProblem(result.error, result.command, words=error_words(result))
+    return problem(words("problems.no_output"), result.command)
 
 
 def problems_from_warnings(
@@ -69,14 +84,16 @@ def problems_from_warnings(
         # Lead with what was lost as a whole, then single lines, then the bare fact of
         # bytes that are not text.
         found.sort(key=lambda w: (w.message == NOT_TEXT, w.line is not None))
-        more = f" (and {len(found) - 1} more; the warnings list them)" if len(found) > 1 else ""
         misread = any(w.not_understood for w in found)
-        lead = "not understood: " if misread else ""
-        problems.append(
-            ScanProblem(
-                message=f"{lead}{found[0].message}{more}", source=source, not_understood=misread
-            )
-        )
+        said: Words | str = found[0].words or found[0].message
+        if misread:
+            said = words("problems.not_understood", message=said)
+        if len(found) > 1:
+            said = words("problems.and_more", message=said, count=len(found) - 1)
+        if isinstance(said, str):  # a warning with no words of its own: its English
+            problems.append(ScanProblem(said, source, not_understood=misread))
+        else:
+            problems.append(problem(said, source, not_understood=misread))
     return problems
 
 
@@ -122,7 +139,9 @@ def analyse(
     findings = tuple(run_checks(snapshot, context))
     problems = [*extra_problems, *problems_from_capture(capture)]
     problems += problems_from_warnings(capture, snapshot.warnings)
-    problems += [ScanProblem(message=p.error, source=f"pull {p.path}") for p in pulls if not p.ok]
+    problems += [
+        ScanProblem(p.error, f"pull {p.path}", words=p.error_words) for p in pulls if not p.ok
+    ]
     return ScanResult(
         started_at=started_at,
         finished_at=datetime.now(UTC),

@@ -24,6 +24,7 @@ from scanner.device.apk_commands import MAX_COMMAND_CHARS
 from scanner.labels import with_catalogue_labels
 from scanner.model import ApkFacts, DeviceSnapshot, Finding, Package, ScanProblem, Severity
 from scanner.parse.text import clean_phone_text
+from scanner.phrases import problem, words
 
 NEAR_REVIEW = REVIEW_SCORE - POINTS["off_purpose"]
 """A score from which the name's signal (a simple app asking for data it has no use for)
@@ -105,13 +106,8 @@ def name_store_apps(
     )
     problems: tuple[ScanProblem, ...] = ()
     if refused:
-        problems = (
-            ScanProblem(
-                f"{len(refused)} of the apps this report is about are named by their package "
-                f"id only: their name was not read from the phone ({'; '.join(refused)})",
-                source="app names",
-            ),
-        )
+        said = words("problems.names_not_read", count=len(refused), apps="; ".join(refused))
+        problems = (problem(said, "app names"),)
     return StoreLabels(replace(snapshot, packages=packages), facts, problems, stats, tuple(wanted))
 
 

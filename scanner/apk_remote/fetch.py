@@ -34,6 +34,8 @@ from scanner.device.apk_commands import (
     build_commands,
 )
 from scanner.errors import DeviceError, Disconnected
+from scanner.model import Words
+from scanner.phrases import english, of_error, words
 
 MAX_ROUNDS = 4
 """Rounds of commands, the first included: the issue's bound on extra round trips."""
@@ -86,6 +88,9 @@ class Outcome:
     """Why no hash came back, when one was wanted ("" when it did, or was not wanted)."""
     error: str = ""
     """Why the parts could not be read ("" when they were)."""
+    hash_error_words: Words | None = None
+    error_words: Words | None = None
+    """``hash_error`` and ``error`` as catalogue messages."""
     tool_missing: bool = False
     absent: bool = False
     """The phone said the file is not there (or not readable): a whole pull would fail too."""
@@ -129,7 +134,7 @@ def read_apk_parts(
             break
         _block_round(run, pending, max_chars, stats)
     for outcome, _, _ in _plan_round(outcomes, on_ready):
-        outcome.error = "its signature could not be located in the parts read"
+        _set_error(outcome, words("problems.signature_not_located"))
     return outcomes, stats
 
 
@@ -139,13 +144,13 @@ class _Answer:
 
     steps: list[Step]
     framed: FramedOutput | None
-    failure: str = ""
+    failure: Words | None = None
     lost: bool = False
 
 
 def _run_all(run: Run, steps: list[Step], max_chars: int, stats: ReadStats) -> list[_Answer]:
     answers: list[_Answer] = []
-    lost = ""
+    lost: Words | None = None
     for command, nonce, chunk in build_commands(steps, max_chars):
         if lost:
             answers.append(_Answer(chunk, None, lost, lost=True))
@@ -154,11 +159,11 @@ def _run_all(run: Run, steps: list[Step], max_chars: int, stats: ReadStats) -> l
         try:
             output = run(command)
         except Disconnected as exc:
-            lost = f"not read: {exc.message}"
+            lost = words("problems.not_read", reason=of_error(exc) or exc.message)
             answers.append(_Answer(chunk, None, lost, lost=True))
             continue
         except DeviceError as exc:
-            answers.append(_Answer(chunk, None, exc.message))
+            answers.append(_Answer(chunk, None, of_error(exc) or words("problems.not_read_plain")))
             continue
         stats.commands += 1
         stats.bytes_out += len(output)
@@ -191,7 +196,7 @@ def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadS
                 if got.ok and text.isdigit():
                     sizes[step.path] = int(text)
                 else:
-                    _fail(by_path[step.path], step, _why(got, "its size"))
+                    _fail(by_path[step.path], step, _why(got, "problems.part_size"))
                     by_path[step.path].absent = got.status not in (0, NOT_RUN, TOOL_MISSING)
             elif isinstance(step, Tail):
                 size = sizes.get(step.path)
@@ -204,7 +209,7 @@ def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadS
                     known.add(size - len(got.data), got.data)
                     outcome.known = known
                 else:
-                    _fail(outcome, step, _why(got, "its last bytes"))
+                    _fail(outcome, step, _why(got, "problems.part_tail"))
             elif isinstance(step, Hashes):
                 got = framed.next_step()
                 _take_hashes(got, step, by_path)
@@ -217,11 +222,12 @@ def _take_hashes(got: StepOutput, step: Hashes, by_path: dict[str, Outcome]) -> 
         if path in found:
             outcome.sha256 = found[path]
         elif got.status == TOOL_MISSING:
-            outcome.hash_error = "the phone has no sha256sum tool"
+            _set_hash_error(outcome, words("problems.no_sha256sum"))
             outcome.tool_missing = True
         else:
-            outcome.hash_error = "the phone did not hash the file" + (
-                " (the answer was cut short)" if got.status == NOT_RUN else ""
+            cut = got.status == NOT_RUN
+            _set_hash_error(
+                outcome, words("problems.not_hashed_cut" if cut else "problems.not_hashed")
             )
 
 
@@ -240,9 +246,9 @@ def _plan_round(
             on_ready(outcome)
         wanted = sum(end - start for start, end in plan.ranges)
         if plan.too_big:
-            outcome.error = "its signing parts are too large to read in parts"
+            _set_error(outcome, words("problems.parts_too_large"))
         elif held + wanted > MAX_HELD_BYTES:
-            outcome.error = "the parts of all apps together are too large to hold at once"
+            _set_error(outcome, words("problems.parts_too_many"))
         elif plan.ranges:
             held += wanted
             pending.append((outcome, known, plan.ranges))
@@ -289,7 +295,7 @@ def _block_round(
             if got.ok:
                 known.add(step.skip * BLOCK, got.data)
             elif not outcome.error:
-                _fail(outcome, step, _why(got, "a part of it"))
+                _fail(outcome, step, _why(got, "problems.part_block"))
 
 
 def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Step]]:
@@ -306,28 +312,26 @@ def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Ste
     return groups if groups[-1] else []
 
 
-_NO_TOOL = "the phone's shell has no tool to read "
-
-
-def _why(got: StepOutput, what: str) -> str:
+def _why(got: StepOutput, what: str) -> Words:
+    """Why a step failed; ``what`` is the message naming the part that was asked for."""
+    part = words(what)
     if got.status == TOOL_MISSING:
-        return _NO_TOOL + what
+        return words("problems.no_tool", what=part)
     if got.status == NOT_RUN:
-        return f"the phone's answer with {what} was cut short"
-    return (
-        f"the phone could not read {what} (exit status {got.status}: no such file, or unreadable)"
-    )
+        return words("problems.answer_cut", what=part)
+    return words("problems.could_not_read", what=part, status=str(got.status))
 
 
-def _fail(outcome: Outcome, step: Step, why: str, lost: bool = False) -> None:
+def _fail(outcome: Outcome, step: Step, why: Words | None, lost: bool = False) -> None:
     """Record the first failure: of the hash for a ``sha256sum`` step, else of the parts."""
-    why = why or "not read"
+    why = why or words("problems.not_read_plain")
     outcome.lost = outcome.lost or lost
     if isinstance(step, Hashes):
-        outcome.hash_error = outcome.hash_error or why
+        if not outcome.hash_error:
+            _set_hash_error(outcome, why)
     elif not outcome.error:
-        outcome.error = why
-        outcome.tool_missing = outcome.tool_missing or why.startswith(_NO_TOOL)
+        _set_error(outcome, why)
+        outcome.tool_missing = outcome.tool_missing or why.key == "problems.no_tool"
 
 
 def read_labels(
@@ -379,3 +383,11 @@ def _label_round(
         elif plan.ranges:
             pending.append((outcome, outcome.known, plan.ranges))
     return pending
+
+
+def _set_error(outcome: Outcome, why: Words) -> None:
+    outcome.error, outcome.error_words = english(why), why
+
+
+def _set_hash_error(outcome: Outcome, why: Words) -> None:
+    outcome.hash_error, outcome.hash_error_words = english(why), why

@@ -25,6 +25,7 @@ from scanner.device.keys import AdbSigner, ephemeral_signer, load_or_create_sign
 from scanner.errors import NotConnected, ScannerError, SignatureDBError
 from scanner.i18n import Catalogue
 from scanner.model import ScanProblem, ScanResult
+from scanner.phrases import of_error
 from scanner.pipeline import scan_phone
 from scanner.report import terminal
 from scanner.sigdb import commands as sigdb
@@ -193,7 +194,8 @@ class DatabaseChoice:
 
 
 def _refused(exc: SignatureDBError) -> ScanProblem:
-    return ScanProblem(message=exc.message, source=DATABASE_SOURCE, detail=exc.detail)
+    said = of_error(exc)
+    return ScanProblem(exc.message, DATABASE_SOURCE, exc.detail, words=said)
 
 
 def load_database(

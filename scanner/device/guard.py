@@ -90,13 +90,6 @@ sent before our CLSE arrived, and the phone's CLSE."""
 _MIN_WAIT_S: Final = 0.005
 """The shortest wait passed to the transport (see ``_read_some``)."""
 
-_UNASKED = "The phone sent data the scanner did not ask for, so it stopped reading from it."
-_UNPACED = (
-    "The phone kept sending without waiting for the scanner to take what it had sent, "
-    "so the scanner stopped reading from it."
-)
-_SLOW = "The phone was sending so slowly that the scanner stopped reading from it."
-
 
 @dataclass
 class LinkCounters:
@@ -328,8 +321,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
             # Half a message is in: the link is out of step until the rest arrives, which
             # at this pace may be never. Nothing more can be read from it.
             self._break(
-                Disconnected(
-                    _SLOW,
+                Disconnected.said(
+                    "problems.phone_too_slow",
                     detail=f"deadline passed inside a message: {deadline.received} bytes "
                     f"in {deadline.elapsed_s():.1f} s",
                 )
@@ -342,18 +335,14 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
         command, arg0, arg1, length, check, magic = _HEADER.unpack(raw)
         if command not in _KNOWN or magic != command ^ 0xFFFFFFFF:
             self._break(
-                ProtocolViolation(
-                    "The phone sent something that is not an ADB message, so the scanner "
-                    "stopped reading from it.",
-                    detail=f"bad header {raw.hex()}",
-                )
+                ProtocolViolation.said("problems.not_adb_message", detail=f"bad header {raw.hex()}")
             )
         if length > MAX_MESSAGE_DATA:
             self._break(
-                ProtocolViolation(
-                    f"The phone announced a message of {plain_size(length)}, far more than "
-                    f"the {plain_size(MAX_MESSAGE_DATA)} it may send at once, so the scanner "
-                    "stopped reading from it.",
+                ProtocolViolation.said(
+                    "problems.message_too_large",
+                    size=plain_size(length),
+                    limit=plain_size(MAX_MESSAGE_DATA),
                     detail=f"{_name(command)} data_length {length} > {MAX_MESSAGE_DATA}",
                 )
             )
@@ -405,8 +394,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
             self._buffered += len(payload)
             if len(stream.unacked) > STREAM_WINDOW or self._buffered > MAX_BUFFERED:
                 self._break(
-                    ProtocolViolation(
-                        _UNPACED,
+                    ProtocolViolation.said(
+                        "problems.phone_unpaced",
                         detail=f"stream {local}: {len(stream.unacked)} WRTE unacknowledged, "
                         f"{self._buffered} bytes buffered",
                     )
@@ -426,8 +415,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]
             or self._unsolicited_bytes > UNSOLICITED_BYTES
         ):
             self._break(
-                ProtocolViolation(
-                    _UNASKED,
+                ProtocolViolation.said(
+                    "problems.phone_unasked",
                     detail=f"dropped {self._unsolicited_messages} messages "
                     f"({self._unsolicited_bytes} bytes), the last {_name(command)}",
                 )

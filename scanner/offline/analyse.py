@@ -19,6 +19,7 @@ from scanner.offline.bugreport import load_bugreport
 from scanner.offline.capture import load_capture
 from scanner.offline.common import OfflineInput
 from scanner.parse.snapshot import build_snapshot
+from scanner.phrases import problem, words
 from scanner.pipeline import analyse
 from scanner.sigdb.model import SignatureDB
 
@@ -56,9 +57,9 @@ def analyse_input(
             reason = (
                 source.unchecked.get(package)
                 or source.unlisted_reason
-                or "this app's signing certificate was not checked"
+                or words("problems.known_certificate_not_checked")
             )
-            problems.append(ScanProblem(message=reason, source=f"{CERTIFICATE_SOURCE} {package}"))
+            problems.append(problem(reason, f"{CERTIFICATE_SOURCE} {package}"))
     return analyse(
         capture,
         started_at,

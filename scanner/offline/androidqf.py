@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final, Protocol
 
 from scanner.errors import InputDamaged, InputMissing, InputNotRecognised
-from scanner.model import ApkFacts, CommandResult, RawCapture
+from scanner.model import ApkFacts, CommandResult, RawCapture, Words
 from scanner.offline.archive import ZipInput
 from scanner.offline.bugreport import settings_result
 from scanner.offline.common import (
@@ -46,8 +46,9 @@ from scanner.offline.common import (
     section_result,
     serial_from_getprop,
 )
-from scanner.offline.packages_json import apk_facts, parse_packages_json, why_no_certificate
+from scanner.offline.packages_json import apk_facts, certificate_unknown, parse_packages_json
 from scanner.offline.sections import Section, dumpsys_services
+from scanner.phrases import words
 from scanner.sources import (
     SOURCES,
     NotHeld,
@@ -229,32 +230,29 @@ def _with_app_files(capture: RawCapture, raw: bytes | None) -> OfflineInput:
     if raw is None:
         return OfflineInput(
             capture,
-            unlisted_reason=f"this androidqf acquisition has no {PACKAGES_FILE}, so no app's "
-            "signing certificate or file hash could be checked",
+            unlisted_reason=words("problems.known_androidqf_no_packages"),
         )
     try:
         recorded = parse_packages_json(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         return OfflineInput(
             capture,
-            unlisted_reason=f"androidqf's {PACKAGES_FILE} could not be read ({exc}), so no "
-            "app's signing certificate or file hash could be checked",
+            unlisted_reason=words("problems.androidqf_packages_unreadable", error=str(exc)),
         )
     apks: dict[str, ApkFacts] = {}
-    unchecked: dict[str, str] = {}
+    unchecked: dict[str, Words] = {}
     for package in recorded.packages:
         facts = apk_facts(package)
         if facts is not None:
             apks.setdefault(package.name, facts)
-        reason = why_no_certificate(package)
+        reason = certificate_unknown(package)
         if reason is not None:
             unchecked.setdefault(package.name, reason)
     return OfflineInput(
         capture,
         apks=apks,
         unchecked=unchecked,
-        unlisted_reason=f"this app is not listed in androidqf's {PACKAGES_FILE}, so its "
-        "signing certificate was not checked",
+        unlisted_reason=words("problems.known_androidqf_unlisted"),
     )
 
 

@@ -51,6 +51,7 @@ from scanner.errors import (
 )
 from scanner.model import APK_FILES, CommandResult, NotApplicable, RawCapture
 from scanner.offline.common import MAX_COMMAND_BYTES, inside
+from scanner.phrases import known_words
 
 TRANSPORT: Final = "capture"
 MANIFEST: Final = "capture.json"
@@ -263,11 +264,14 @@ def _not_applicable(
             or entry["source"] not in (without_output | {APK_FILES})
         ):
             raise _damaged(root / MANIFEST, f"a not_applicable entry is not valid: {entry!r:.200}")
-        parts.setdefault(entry["source"], NotApplicable(entry["source"], entry["reason"]))
-    parts.setdefault(APK_FILES, NotApplicable(APK_FILES, NO_APK_FILES))
+        reason = entry["reason"]
+        parts.setdefault(
+            entry["source"], NotApplicable(entry["source"], reason, known_words(reason))
+        )
+    parts.setdefault(APK_FILES, NotApplicable(APK_FILES, NO_APK_FILES, known_words(NO_APK_FILES)))
     if all(r.command != PHONE_CLOCK for r in results):
         # Saved before the scan read the phone's clock: older, not damaged.
-        parts.setdefault(PHONE_CLOCK, NotApplicable(PHONE_CLOCK, NO_CLOCK))
+        parts.setdefault(PHONE_CLOCK, NotApplicable(PHONE_CLOCK, NO_CLOCK, known_words(NO_CLOCK)))
     return tuple(parts.values())
 
 

@@ -9,9 +9,17 @@ from pathlib import Path
 from typing import Final
 
 from scanner.errors import InputMissing, InputUnsafe
-from scanner.model import CUT_AT_LIMIT, ApkFacts, CommandResult, NotApplicable, RawCapture
+from scanner.model import (
+    CUT_AT_LIMIT,
+    ApkFacts,
+    CommandResult,
+    NotApplicable,
+    RawCapture,
+    Words,
+)
 from scanner.offline.sections import Section
 from scanner.parse.getprop import parse_getprop
+from scanner.phrases import known_words
 from scanner.sources import SCAN_COMMANDS
 
 MAX_COMMAND_BYTES: Final = 64 * 1024 * 1024
@@ -44,9 +52,9 @@ class OfflineInput:
     capture: RawCapture
     apks: Mapping[str, ApkFacts] = field(default_factory=dict)
     """Per package: file hashes and signing certificates as the input recorded them."""
-    unchecked: Mapping[str, str] = field(default_factory=dict)
-    """Per package: why the input holds no signing certificate for it (plain words)."""
-    unlisted_reason: str = ""
+    unchecked: Mapping[str, Words] = field(default_factory=dict)
+    """Per package: why the input holds no signing certificate for it."""
+    unlisted_reason: Words | None = None
     """Why an app the input does not list at all has no certificate facts; empty when the
     kind of input holds no app files (then ``capture.not_applicable`` says so)."""
 
@@ -74,7 +82,9 @@ def not_applicable(
 ) -> tuple[NotApplicable, ...]:
     """The parts this kind of input cannot hold, leaving out any it held after all."""
     return tuple(
-        NotApplicable(source, reason) for source, reason in not_held.items() if source not in found
+        NotApplicable(source, reason, known_words(reason))
+        for source, reason in not_held.items()
+        if source not in found
     )
 
 

@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from scanner.model import ApkFacts
+from scanner.model import ApkFacts, Words
+from scanner.phrases import english, words
 
 SOURCE: Final = "androidqf packages.json"
 """The evidence source of facts taken from this file."""
@@ -193,6 +194,12 @@ def apk_facts(package: RecordedPackage) -> ApkFacts | None:
 
 
 def why_no_certificate(package: RecordedPackage) -> str | None:
+    """Why no signing certificate is known for this app (English), or None when one is."""
+    said = certificate_unknown(package)
+    return None if said is None else english(said)
+
+
+def certificate_unknown(package: RecordedPackage) -> Words | None:
     """Why no signing certificate is known for this app, or None when one is."""
     if any(f.certificate is not None for f in package.files):
         return None
@@ -200,7 +207,7 @@ def why_no_certificate(package: RecordedPackage) -> str | None:
         f.certificate_error or f.error for f in package.files if f.certificate_error or f.error
     ]
     if errors:
-        return f"androidqf could not read this app's signing certificate ({errors[0]})"
+        return words("problems.androidqf_certificate_error", error=errors[0])
     if not package.files:
-        return "androidqf recorded no files for this app, so its signing certificate is unknown"
-    return "androidqf recorded no signing certificate for this app (its APK was not downloaded)"
+        return words("problems.known_androidqf_no_files")
+    return words("problems.known_androidqf_no_certificate")

@@ -36,6 +36,7 @@ from scanner.parse.common import (
     nonblank_lines,
     normalize_component,
 )
+from scanner.phrases import words
 
 MAX_USERS = 100
 """``User state[`` blocks read; Android phones have a handful of users at most."""
@@ -194,7 +195,7 @@ class _Reader:
         if name == "bound":
             block.bound_count = body.count("Service[")
         if not body.startswith("{"):
-            self.log.line(number, line, f"{name} services line not understood")
+            self.log.line(number, line, words("problems.a11y_list_line", name=name))
             return
         if body.count("{") > body.count("}"):
             self.open_list = name  # the entries follow, up to a closing ``}``
@@ -213,7 +214,7 @@ class _Reader:
             and len(block.enabled) + block.enabled.dropped == before
             and body not in ("{}", "{}]")
         ):
-            self.log.line(number, line, "enabled services line not understood")
+            self.log.line(number, line, words("problems.a11y_enabled_line"))
 
     def list_entry(
         self, number: int, line: str, stripped: str, block: _UserBlock, name: str
@@ -229,7 +230,7 @@ class _Reader:
         else:
             comp = entry_component(stripped)
             if comp is None:
-                self.log.line(number, line, f"{name} service line not understood")
+                self.log.line(number, line, words("problems.a11y_service_line", name=name))
             elif name == "installed":
                 self.installed.add(comp)
             else:
@@ -246,26 +247,25 @@ def parse_dumpsys_accessibility(text: str) -> AccessibilityParse:
     log = reader.log
     if not reader.saw_enabled and has_text(text):
         log.add(
-            "no 'Enabled services' list found; enabled accessibility services are unknown",
+            words("problems.a11y_no_enabled"),
             text,
         )
     if reader.users_dropped:
         log.add(
-            f"{reader.users_dropped} more user blocks were not read: the output listed more "
-            f"than any phone has (limit {MAX_USERS})"
+            words("problems.a11y_users_dropped", count=reader.users_dropped, limit=str(MAX_USERS))
         )
     enabled: list[AccessibilityService] = []
     seen: set[str] = set()
     for b in reader.blocks:
-        b.enabled.report(log, "enabled services")
-        b.binding.report(log, "binding services")
-        b.crashed.report(log, "crashed services")
+        b.enabled.report(log, "problems.capped_enabled_services")
+        b.binding.report(log, "problems.capped_binding_services")
+        b.crashed.report(log, "problems.capped_crashed_services")
         for service in b.services():
             key = normalize_component(service.component)
             if key not in seen:
                 seen.add(key)
                 enabled.append(service)
-    reader.installed.report(log, "installed services")
+    reader.installed.report(log, "problems.capped_installed_services")
     return AccessibilityParse(
         tuple(enabled),
         tuple(dict.fromkeys(reader.installed.items)),

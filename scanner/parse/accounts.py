@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from scanner.commands import DUMPSYS_ACCOUNT
 from scanner.model import Account, CollectionWarning
 from scanner.parse.common import Capped, WarningLog, has_text, leading_int, nonempty_lines
+from scanner.phrases import words
 
 MAX_ACCOUNTS = 1000
 """Accounts kept; a phone holds a few dozen at most."""
@@ -70,13 +71,13 @@ def parse_dumpsys_account(text: str) -> AccountsParse:
         if stripped.startswith("Account {"):
             pair = parse_account_line(stripped)
             if pair is None:
-                log.line(number, line, "account line not understood")
+                log.line(number, line, words("problems.account_line"))
             elif in_accounts:
                 accounts.add(Account(type=pair[1], name=pair[0], user=user))
             continue
         in_accounts = False
     if has_text(text) and not recognised:
-        log.add("account list not understood; signed-in accounts are unknown", text)
-    accounts.report(log, "accounts")
+        log.add(words("problems.accounts_unknown"), text)
+    accounts.report(log, "problems.capped_accounts")
     unique = tuple(dict.fromkeys(accounts.items))
     return AccountsParse(unique, log.result())

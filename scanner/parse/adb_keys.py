@@ -44,6 +44,7 @@ from scanner.model import CollectionWarning, TrustedComputer
 from scanner.parse.common import WarningLog, indent_of
 from scanner.parse.lines import iter_lines
 from scanner.parse.phone_text import clean_phone_text
+from scanner.phrases import words
 
 MAX_KEYS: Final = 200
 """A phone trusts a handful of computers; past this the rest are counted, not kept."""
@@ -230,7 +231,7 @@ def _computers(fields: _Fields, log: WarningLog) -> Iterator[TrustedComputer]:
         encoded, _, comment = line_text.strip().partition(" ")
         raw = key_material(encoded)
         if raw is None:
-            log.line(number, encoded[:40], "a trusted key that is not base64")
+            log.line(number, encoded[:40], words("problems.key_not_base64"))
             continue
         if encoded in seen:
             continue  # the same key twice in adb_keys is one computer
@@ -250,23 +251,23 @@ def parse_dumpsys_adb(text: str) -> AdbParse:
     log = WarningLog(DUMPSYS_ADB)
     fields = _read_fields(text)
     if fields.not_text:
-        log.add(NOT_TEXT)
+        log.add(words("problems.adb_not_text"))
     if not fields.listed:
         if fields.recognised:
             log.add(
-                "the phone did not list the computers it trusts for USB debugging",
+                words("problems.adb_not_listed"),
                 not_understood=False,
             )
         elif text and not text.isspace():  # (no copy of a big text just to test it)
-            log.add("output not understood; the trusted computers are unknown", text[:400])
+            log.add(words("problems.adb_unknown"), text[:400])
         else:
-            log.add("the phone sent nothing about the computers it trusts", not_understood=False)
+            log.add(words("problems.adb_nothing"), not_understood=False)
         return AdbParse(warnings=log.result())
     computers = list(_computers(fields, log))
     if fields.dropped:
-        log.add(f"{fields.dropped} more trusted computers were not kept (limit {MAX_KEYS})")
+        log.add(words("problems.adb_dropped", count=fields.dropped, limit=str(MAX_KEYS)))
     last = fields.last_key.upper()
     if last and not _FINGERPRINT.fullmatch(last):
-        log.add("the last key the phone saw is not in the usual form", fields.last_key)
+        log.add(words("problems.adb_last_key"), fields.last_key)
     computers = [replace(c, last_to_ask=bool(last) and c.fingerprint == last) for c in computers]
     return AdbParse(True, tuple(computers), log.result())

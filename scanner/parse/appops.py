@@ -24,6 +24,7 @@ from itertools import islice
 from scanner.commands import DUMPSYS_APPOPS
 from scanner.model import AppOp, CollectionWarning
 from scanner.parse.common import WarningLog, ascii_int, has_text, indent_of, nonblank_lines
+from scanner.phrases import words
 
 SPECIAL_ACCESS_OPS = frozenset(
     {
@@ -173,7 +174,7 @@ def parse_dumpsys_appops(text: str) -> AppOpsParse:
         if parsed is None:
             if stripped.replace("_", "").isalnum() and stripped.isupper():
                 continue  # a bare op name (listed under a uid state heading)
-            log.line(number, line, "app-op line not understood")
+            log.line(number, line, words("problems.appop_line"))
             continue
         op, mode = parsed
         if package is None:
@@ -185,7 +186,7 @@ def parse_dumpsys_appops(text: str) -> AppOpsParse:
             keep(AppOp(package, op, mode, block.uid))
     close_block()
     if dropped:
-        log.add(f"{dropped} more app-op entries were not kept (limit {MAX_ENTRIES})")
+        log.add(words("problems.appops_dropped", count=dropped, limit=str(MAX_ENTRIES)))
     if has_text(text) and not recognised:
-        log.add("app-ops output not understood; special accesses are unknown", text)
+        log.add(words("problems.appops_unknown"), text)
     return AppOpsParse(tuple(ops), log.result())

@@ -26,6 +26,7 @@ from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.appops import AppOpsParse, parse_dumpsys_appops, uid_from_text
 from scanner.parse.common import WarningLog, indent_of, parse_local_time
 from scanner.parse.lines import PACKAGE_NAME, iter_lines
+from scanner.phrases import words
 
 MAX_PACKAGES: Final = 5000
 """More than any phone holds; past this, packages are counted, not kept."""
@@ -92,7 +93,7 @@ def parse_appops_traces(text: str) -> AppOpsTraces:
         if when is not None and when[1] > found[package][1]:
             found[package] = (found[package][0], when[1])
     if dropped:
-        log.add(f"{dropped} more packages were not kept (limit {MAX_PACKAGES})")
+        log.add(words("problems.packages_dropped", count=dropped, limit=str(MAX_PACKAGES)))
     named = tuple(
         AppTrace(
             name,

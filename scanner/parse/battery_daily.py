@@ -35,6 +35,7 @@ from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.common import WarningLog
 from scanner.parse.lines import PACKAGE_NAME, iter_lines
 from scanner.parse.phone_text import clean_phone_text
+from scanner.phrases import words
 
 MAX_CHANGES: Final = 5000
 """Ten days of changes on a busy phone are a few hundred lines; past this they are counted."""
@@ -116,7 +117,7 @@ def parse_batterystats_daily(text: str) -> BatteryDailyParse:
             window, in_changes = opened, False
             days += 1
             if opened[0] is None:
-                log.line(number, line, "a day record with a date that could not be read")
+                log.line(number, line, words("problems.day_record"))
             continue
         if stripped == _CHANGES:
             in_changes = True
@@ -128,7 +129,7 @@ def parse_batterystats_daily(text: str) -> BatteryDailyParse:
             if stripped.endswith(":"):
                 in_changes = False  # another heading: the list of changes ended
             else:
-                log.line(number, line, "a package change that could not be read")
+                log.line(number, line, words("problems.package_change"))
             continue
         package, kind = change
         key = (package, kind, stripped, *window)
@@ -141,7 +142,7 @@ def parse_batterystats_daily(text: str) -> BatteryDailyParse:
         detail = clean_phone_text(stripped)
         changes.append(AppTrace(package, kind, BATTERYSTATS_DAILY, window[0], window[1], detail))
     if dropped:
-        log.add(f"{dropped} more package changes were not kept (limit {MAX_CHANGES})")
+        log.add(words("problems.changes_dropped", count=dropped, limit=str(MAX_CHANGES)))
     if not found:
         _explain_missing(text, log)
     return BatteryDailyParse(tuple(changes), days, log.result())
@@ -150,21 +151,19 @@ def parse_batterystats_daily(text: str) -> BatteryDailyParse:
 def _explain_missing(text: str, log: WarningLog) -> None:
     """No ``Daily stats:`` heading: an option this phone lacks, nothing, or another format."""
     head = text[:4096]
-    if any(words in head for words in _NOT_SUPPORTED):
+    if any(said in head for said in _NOT_SUPPORTED):
         log.add(
-            "this phone does not give its daily battery records, so app installs and "
-            "removals were not read from them",
+            words("problems.daily_not_given"),
             head.strip().splitlines()[0] if head.strip() else "",
             not_understood=False,
         )
     elif not text or text.isspace():
         log.add(
-            "the phone sent no daily battery records, so app installs and removals were "
-            "not read from them",
+            words("problems.daily_nothing"),
             not_understood=False,
         )
     else:
         log.add(
-            "daily battery records not understood; app installs and removals are unknown",
+            words("problems.daily_unknown"),
             text[:400],
         )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from scanner.commands import PHONE_CLOCK
 from scanner.model import CollectionWarning
 from scanner.parse.common import excerpt
+from scanner.phrases import warning, words
 
 _LATEST = 253402300799
 """9999-12-31 23:59:59 UTC: a reading past it is not a clock (and would not convert)."""
@@ -29,7 +30,5 @@ def parse_phone_clock(text: str) -> ClockParse:
     value = text.strip()
     if value.isascii() and value.isdigit() and len(value) <= 12 and int(value) <= _LATEST:
         return ClockParse(datetime.fromtimestamp(int(value), UTC))
-    warning = CollectionWarning(
-        PHONE_CLOCK, "the phone's clock gave no reading in seconds", excerpt=excerpt(value)
-    )
-    return ClockParse(None, (warning,))
+    said = warning(PHONE_CLOCK, words("problems.clock_no_reading"), excerpt=excerpt(value))
+    return ClockParse(None, (said,))

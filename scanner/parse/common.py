@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from scanner.model import CollectionWarning
+from scanner.model import CollectionWarning, Words
 from scanner.parse.text import clean_phone_text
+from scanner.phrases import warning, words
 
 MAX_LINE_WARNINGS = 20
 """Per source, only this many line-level warnings are kept; the rest are counted."""
@@ -82,15 +83,14 @@ class WarningLog:
         self._skipped = 0
         self._warnings: list[CollectionWarning] = []
 
-    def line(self, number: int, text: str, message: str = "line not understood") -> None:
+    def line(self, number: int, text: str, message: Words | None = None) -> None:
         """Record one line that could not be read (bounded)."""
         if self._limit <= 0:
             self._skipped += 1
             return
         self._limit -= 1
-        self._warnings.append(
-            CollectionWarning(self.source, message, line=number, excerpt=excerpt(text))
-        )
+        said = message or words("problems.line_not_understood")
+        self._warnings.append(warning(self.source, said, line=number, excerpt=excerpt(text)))
 
     @property
     def full(self) -> bool:
@@ -103,7 +103,7 @@ class WarningLog:
 
     def add(
         self,
-        message: str,
+        message: Words,
         excerpt_text: str = "",
         line: int | None = None,
         *,
@@ -111,7 +111,7 @@ class WarningLog:
     ) -> None:
         """Record a warning about the whole output or a section (never dropped)."""
         self._warnings.append(
-            CollectionWarning(
+            warning(
                 self.source,
                 message,
                 line=line,
@@ -125,7 +125,7 @@ class WarningLog:
         if self._skipped:
             return (
                 *self._warnings,
-                CollectionWarning(self.source, f"{self._skipped} more lines not understood"),
+                warning(self.source, words("problems.more_lines", count=self._skipped)),
             )
         return tuple(self._warnings)
 
@@ -156,13 +156,10 @@ class Capped(Generic[T]):
     def __len__(self) -> int:
         return len(self.items)
 
-    def report(self, log: WarningLog, what: str) -> None:
-        """One warning naming how many ``what`` were turned away, if any were."""
+    def report(self, log: WarningLog, key: str) -> None:
+        """One warning (message ``key``) naming how many were turned away, if any were."""
         if self.dropped:
-            log.add(
-                f"{self.dropped} more {what} were not read: the output listed more than "
-                f"any phone has (limit {self.limit})"
-            )
+            log.add(words(key, count=self.dropped, limit=str(self.limit)))
 
 
 def has_text(text: str) -> bool:

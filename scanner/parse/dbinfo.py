@@ -34,6 +34,7 @@ from scanner.commands import DUMPSYS_DBINFO
 from scanner.model import AppTrace, CollectionWarning, TraceKind
 from scanner.parse.common import WarningLog, parse_local_time
 from scanner.parse.lines import PACKAGE_NAME, iter_lines
+from scanner.phrases import words
 
 MAX_PACKAGES: Final = 5000
 """A phone runs a few hundred processes at most; past this, packages are counted."""
@@ -103,11 +104,11 @@ def parse_dumpsys_dbinfo(text: str) -> DbInfoParse:
         if stamp is not None:
             note(current, stamp[1])
     if dropped:
-        log.add(f"{dropped} more packages were not kept (limit {MAX_PACKAGES})")
+        log.add(words("problems.packages_dropped", count=dropped, limit=str(MAX_PACKAGES)))
     if not recognised and text and not text.isspace():
-        log.add("output not understood; recent database use is unknown", text[:400])
+        log.add(words("problems.dbinfo_unknown"), text[:400])
     elif not recognised:
-        log.add("the phone sent nothing about recent database use", not_understood=False)
+        log.add(words("problems.dbinfo_nothing"), not_understood=False)
     uses = tuple(
         AppTrace(
             package,

@@ -39,6 +39,7 @@ from scanner.parse.common import (
     nonblank_lines,
     normalize_component,
 )
+from scanner.phrases import words
 
 MAX_ADMINS = 1000
 """Owners and admins kept (each); a phone has a handful."""
@@ -121,7 +122,7 @@ def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
                 elif looks_like_component(comp):
                     dropped += 1
                 else:
-                    log.line(number, line, "owner component not understood")
+                    log.line(number, line, words("problems.owner_line"))
             elif stripped.startswith("User ID:") and owner is not None:
                 user = leading_int(stripped[8:])
                 if user is not None:
@@ -161,11 +162,15 @@ def parse_dumpsys_device_policy(text: str) -> DevicePolicyParse:
         # Everything else in an admin block (uid=, passwordQuality=, userRestrictions: …)
         # is not needed.
     if has_text(text) and not recognised:
-        log.add("device policy output not understood; device admins are unknown", text)
+        log.add(words("problems.policy_unknown"), text)
     if dropped:
         log.add(
-            f"{dropped} more admins or policies were not read: the output listed more than "
-            f"any phone has (limit {MAX_ADMINS} admins, {MAX_POLICIES} policies each)"
+            words(
+                "problems.policy_dropped",
+                count=dropped,
+                admins=str(MAX_ADMINS),
+                policies=str(MAX_POLICIES),
+            )
         )
     return DevicePolicyParse(_merge(owners, admins), log.result())
 

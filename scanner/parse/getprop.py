@@ -14,6 +14,7 @@ from types import MappingProxyType
 from scanner.commands import GETPROP
 from scanner.model import CollectionWarning, DeviceInfo
 from scanner.parse.common import WarningLog, ascii_int, has_text, nonempty_lines
+from scanner.phrases import words
 
 MAX_CONTINUATION_LINES = 200
 """A value still open after this many lines is treated as broken, not swallowed whole."""
@@ -44,14 +45,14 @@ def parse_getprop(text: str) -> PropsParse:
             # Empty lines inside a value that spans lines are part of it.
             empty = number - last - 1
             if len(open_parts) + empty > MAX_CONTINUATION_LINES:
-                log.line(open_line, open_key, "property value never closed")
+                log.line(open_line, open_key, words("problems.prop_never_closed"))
                 open_key = None
             else:
                 open_parts.extend([""] * empty)
         last = number
         if open_key is not None and line.startswith("[") and "]: [" in line:
             # A new property line while a value is open: the open one was cut short.
-            log.line(open_line, open_key, "property value never closed")
+            log.line(open_line, open_key, words("problems.prop_never_closed"))
             open_key = None
         if open_key is not None:
             if line.endswith("]"):
@@ -62,7 +63,7 @@ def parse_getprop(text: str) -> PropsParse:
                     dropped += 1
                 open_key = None
             elif len(open_parts) >= MAX_CONTINUATION_LINES:
-                log.line(open_line, open_key, "property value never closed")
+                log.line(open_line, open_key, words("problems.prop_never_closed"))
                 open_key = None
             else:
                 open_parts.append(line)
@@ -80,14 +81,11 @@ def parse_getprop(text: str) -> PropsParse:
         else:
             open_key, open_parts, open_line = key, [value], number
     if open_key is not None:
-        log.line(open_line, open_key, "property value never closed (output cut short?)")
+        log.line(open_line, open_key, words("problems.prop_never_closed_cut"))
     if dropped:
-        log.add(
-            f"{dropped} more properties were not read: the output listed more than any "
-            f"phone has (limit {MAX_PROPS})"
-        )
+        log.add(words("problems.props_dropped", count=dropped, limit=str(MAX_PROPS)))
     if has_text(text) and not props:
-        log.add("no properties found in the output", text)
+        log.add(words("problems.no_props"), text)
     return PropsParse(MappingProxyType(props), log.result())
 
 

@@ -15,6 +15,7 @@ from typing import Final
 from scanner.commands import LAUNCHER_ACTIVITIES
 from scanner.model import CollectionWarning
 from scanner.parse.common import Capped, WarningLog, looks_like_component, nonblank_lines
+from scanner.phrases import words
 
 MAX_COMPONENTS: Final = 20_000
 """Launcher activities kept; a phone shows a few hundred icons at most."""
@@ -54,7 +55,7 @@ def parse_launcher_activities(text: str) -> LauncherParse:
             odd_lines.line(number, line)
     if not lines:
         log.add(
-            "the launcher query returned nothing; which apps have icons is unknown",
+            words("problems.launcher_nothing"),
             not_understood=False,
         )
         return LauncherParse(None, (), log.result())
@@ -62,11 +63,10 @@ def parse_launcher_activities(text: str) -> LauncherParse:
         return LauncherParse(frozenset(), (), log.result())
     if not components.items and not components.dropped:
         log.add(
-            "the launcher query was not understood (phone too old or command refused); "
-            "which apps have icons is unknown",
+            words("problems.launcher_unknown"),
             first,
         )
         return LauncherParse(None, (), log.result())
-    components.report(log, "launcher activities")
+    components.report(log, "problems.capped_launcher")
     packages = frozenset(c.partition("/")[0] for c in components.items)
     return LauncherParse(packages, tuple(components.items), (*odd_lines.result(), *log.result()))

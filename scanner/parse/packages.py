@@ -45,6 +45,7 @@ from scanner.parse.common import (
     normalise_newlines,
     parse_local_time,
 )
+from scanner.phrases import warning, words
 
 MAX_PACKAGES: Final = 10_000
 """Apps read per section; real phones list a few hundred (the biggest about 1,500)."""
@@ -460,11 +461,7 @@ def _parse_dump(text: str) -> PackagesParse:
     first: tuple[CollectionWarning, ...] = ()
     if not read_live and has_text(text):
         first = (
-            CollectionWarning(
-                DUMPSYS_PACKAGE,
-                "no 'Packages:' section found; the package list could not be read",
-                excerpt=excerpt(text),
-            ),
+            warning(DUMPSYS_PACKAGE, words("problems.no_packages_section"), excerpt=excerpt(text)),
         )
     return PackagesParse(
         tuple(reader.live),
@@ -489,9 +486,7 @@ def _unknown_lines(
             if line_start != found.start():
                 line_end = text.find("\n", found.start(), end)
                 line = text[line_start : line_end if line_end >= 0 else end]
-                log.line(
-                    numbers.at(line_start), line, "text before the first section was not understood"
-                )
+                log.line(numbers.at(line_start), line, words("problems.packages_preamble"))
         if text[start] not in " \n":
             _unknown_line(text, start, end, numbers, log)
     matches = _COLUMN0.finditer(text, max(0, start - 1), max(start, end - 1))
@@ -506,9 +501,16 @@ def _unknown_lines(
 def _unknown_line(text: str, start: int, end: int, numbers: _LineNumbers, log: WarningLog) -> None:
     line_end = text.find("\n", start, min(end, start + 400))
     line = text[start : line_end if line_end >= 0 else min(end, start + 400)]
-    log.line(
-        numbers.at(start), line, "a part of the package dump this scanner does not know was skipped"
-    )
+    log.line(numbers.at(start), line, words("problems.packages_unknown_part"))
+
+
+_DROPPED = {
+    "users": "problems.users_dropped",
+    "requested permissions": "problems.requested_permissions_dropped",
+    "install permissions": "problems.install_permissions_dropped",
+    "runtime permissions": "problems.runtime_permissions_dropped",
+}
+"""The message for each kind of an app's entries turned away at its limit."""
 
 
 class _Reader:
@@ -562,21 +564,13 @@ class _Reader:
     def report_limits(self) -> None:
         """One warning per kind of entry turned away at its limit."""
         if self.left_out:
-            self.log.add(
-                f"{self.left_out} app(s) were left out because their first line was not understood"
-            )
+            self.log.add(words("problems.apps_left_out", count=self.left_out))
         for what, count in self.dropped.items():
             if what == "apps":
-                self.log.add(
-                    f"{count} more apps were not read: the output listed more than any "
-                    f"phone has (limit {MAX_PACKAGES})"
-                )
+                self.log.add(words("problems.apps_dropped", count=count, limit=str(MAX_PACKAGES)))
                 continue
             limit = MAX_APP_USERS if what == "users" else MAX_APP_PERMISSIONS
-            self.log.add(
-                f"{count} {what} were not read: an app listed more than any real app has "
-                f"(limit {limit} per app)"
-            )
+            self.log.add(words(_DROPPED[what], count=count, limit=str(limit)))
 
     def grant(self, text: str, runtime: bool) -> PermissionGrant | None:
         key = (text, runtime)
@@ -668,12 +662,12 @@ class _Reader:
                     # Its lines must not be read into the app before it: skip them all.
                     self.lost = True
                     self.left_out += 1
-                    log.line(number, line, "an app's first line was not understood; app left out")
+                    log.line(number, line, words("problems.app_first_line"))
                 else:
                     log.line(number, line)
             elif pkg is None:
                 if not self.lost:
-                    log.line(number, line, "line outside any 'Package [' block")
+                    log.line(number, line, words("problems.outside_package"))
             elif indent < 4:
                 _package_level(stripped, line, number, self, pkg)
             elif self.user is not None:
@@ -740,7 +734,7 @@ class _Reader:
             grant = self.grant(stripped, runtime)
             if grant is None:
                 kind = "runtime" if runtime else "install"
-                self.log.line(first_line + i, line, f"{kind} permission line not understood")
+                self.log.line(first_line + i, line, words(f"problems.{kind}_permission_line"))
             elif runtime or ", userId=" not in stripped:  # install: user 0's copy is kept
                 if len(good) < MAX_REMEMBERED_LINES:
                     good[line] = grant
@@ -787,7 +781,7 @@ def _package_sub_block(
         if indent == 6:
             grant = st.grant(stripped, False)
             if grant is None:
-                st.log.line(number, line, "install permission line not understood")
+                st.log.line(number, line, words("problems.install_permission_line"))
             elif ", userId=" not in stripped:  # another user's copy; user 0's is kept
                 if len(pkg.install_perms) < MAX_APP_PERMISSIONS:
                     pkg.install_perms.append(grant)
@@ -951,7 +945,7 @@ def _user_level(
     if st.sub == _RUNTIME and indent == 8:
         grant = st.grant(stripped, True)
         if grant is None:
-            st.log.line(number, line, "runtime permission line not understood")
+            st.log.line(number, line, words("problems.runtime_permission_line"))
         elif len(user.runtime) < MAX_APP_PERMISSIONS:
             user.runtime.append(grant)
         else:

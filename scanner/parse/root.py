@@ -63,7 +63,7 @@ def parse_which_su(text: str) -> WhichSuParse:
             continue
         else:
             log.line(number, line)
-    paths.report(log, "paths")
+    paths.report(log, "problems.capped_paths")
     return WhichSuParse(tuple(dict.fromkeys(paths.items)), log.result())
 
 

@@ -23,6 +23,7 @@ from scanner.parse.common import (
     has_text,
     nonblank_lines,
 )
+from scanner.phrases import words
 
 MAX_SETTINGS = 20_000
 """Settings kept per namespace; a phone has a few hundred."""
@@ -66,12 +67,11 @@ def parse_settings_list(text: str, namespace: str = "global") -> SettingsListPar
         elif not pairs.items:
             log.line(number, line)
     if has_text(text) and not pairs.items:
-        log.add(f"settings list {namespace} output not understood", text)
-    pairs.report(log, "settings")
+        log.add(words("problems.settings_unknown", namespace=namespace), text)
+    pairs.report(log, "problems.capped_settings")
     if lines_dropped:
         log.add(
-            f"{lines_dropped} more lines of multi-line values were not read "
-            f"(limit {MAX_VALUE_LINES} lines per value)"
+            words("problems.value_lines_dropped", count=lines_dropped, limit=str(MAX_VALUE_LINES))
         )
     return SettingsListParse(tuple((k, "\n".join(v)) for k, v in pairs.items), log.result())
 

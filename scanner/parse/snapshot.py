@@ -63,6 +63,7 @@ from scanner.parse.settings import (
     safety_settings,
 )
 from scanner.parse.text import clean_optional, clean_phone_text
+from scanner.phrases import error_words, known_words, warning, words
 from scanner.sources import SCAN_COMMANDS, SOURCES
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class ParsedOutput:
 
 
 NOT_TEXT = "the output contained bytes that are not text"
+"""The English of ``problems.not_text`` (kept: warnings are sorted by it)."""
 
 CHECKS_OWN_TEXT = frozenset({DUMPSYS_ADB})
 """Outputs that hold binary data by design (``dumpsys adb`` prints a binary keystore from
@@ -104,20 +106,20 @@ def _text(
 ) -> str | None:
     """The command's decoded output, or None (with a warning) when there is none."""
     if result is None:
-        warnings.append(
-            CollectionWarning(command, f"'{command}' was not run, so its data is missing")
-        )
+        warnings.append(warning(command, words("problems.command_not_run", command=command)))
         return None
     if not result.ok:
-        reason = result.error or "no output"
-        warnings.append(CollectionWarning(command, f"'{command}' gave no output: {reason}"))
+        reason = error_words(result) or result.error or words("problems.no_output")
+        said = words("problems.command_no_output", command=command, reason=reason)
+        warnings.append(warning(command, said))
         return None
     if result.truncated:
         if result.error and result.error != CUT_AT_LIMIT:
-            cut = f"only part of the output of '{command}' arrived: {result.error}"
+            why = error_words(result) or result.error
+            cut = words("problems.command_part_arrived", command=command, reason=why)
         else:
-            cut = f"the output of '{command}' was cut at the size limit"
-        warnings.append(CollectionWarning(command, cut))
+            cut = words("problems.command_cut", command=command)
+        warnings.append(warning(command, cut))
     text = result.text()
     # A one-line answer only: never copy a big output just to strip it.
     missing = _NO_SERVICE.fullmatch(text.strip()) if len(text) < 200 else None
@@ -125,16 +127,16 @@ def _text(
         # dumpsys's own answer for a service this phone does not run (or not yet: a
         # phone still booting). Understood, but that part of the phone was not read.
         warnings.append(
-            CollectionWarning(
+            warning(
                 command,
-                f"the phone has no '{missing[1]}' service running, so this part was not read",
+                words("problems.no_service", service=missing[1]),
                 excerpt=excerpt(text),
                 not_understood=False,
             )
         )
         return None
     if "\ufffd" in text and command not in CHECKS_OWN_TEXT:
-        warnings.append(CollectionWarning(command, NOT_TEXT))
+        warnings.append(warning(command, words("problems.not_text")))
     return text
 
 
@@ -153,9 +155,9 @@ def parse_output(command: str, result: CommandResult | None) -> ParsedOutput:
         except Exception as exc:  # a parser bug must not lose the rest of the scan
             logger.debug("parser for %r failed", command, exc_info=True)
             warnings.append(
-                CollectionWarning(
+                warning(
                     command,
-                    f"could not read the output of '{command}'",
+                    words("problems.parser_failed", command=command),
                     excerpt=excerpt(f"{type(exc).__name__}: {exc}"),
                 )
             )
@@ -257,13 +259,9 @@ def _cut_record(
     if not parsed.ends_open or not parsed.records:
         return None
     cut = parsed.records[-1]
-    message = (
-        f"the output stopped in the middle of the app '{clean_phone_text(cut.package)}', "
-        "so only its name was read (details cut short)"
-    )
-    if not cut_known:
-        message += "; the phone's list of apps looks cut short"
-    warnings.append(CollectionWarning(DUMPSYS_PACKAGE, message, not_understood=False))
+    key = "problems.cut_in_app" if cut_known else "problems.cut_in_app_list_short"
+    said = words(key, package=clean_phone_text(cut.package))
+    warnings.append(warning(DUMPSYS_PACKAGE, said, not_understood=False))
     return cut
 
 
@@ -326,14 +324,14 @@ def build_snapshot(
     clock_parse = value(PHONE_CLOCK, ClockParse)
 
     warnings.extend(
-        CollectionWarning(result.command, "output of a command not in the scan batch")
+        warning(result.command, words("problems.not_in_batch"))
         for result in capture.results
         if result.command not in SCAN_COMMANDS
     )
     if capture.interrupted:
-        warnings.insert(
-            0, CollectionWarning("connection", f"collection stopped early: {capture.interrupted}")
-        )
+        why = capture.interrupted_words or known_words(capture.interrupted) or capture.interrupted
+        said = words("problems.stopped_early", reason=why)
+        warnings.insert(0, warning("connection", said))
 
     props: Mapping[str, str] = (
         props_parse.props if props_parse is not None else MappingProxyType({})

@@ -13,6 +13,7 @@ from scanner.apks import NOT_SYSTEM_ONLY
 from scanner.i18n import Catalogue
 from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
 from scanner.report.language import safe_catalogue
+from scanner.report.problem_words import reason_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,7 @@ def app_checks_text(result: ScanResult, say: Catalogue | None = None) -> AppChec
     by_reason: dict[str, list[str]] = {}
     for check in others:
         if not check.certificate:
-            by_reason.setdefault(check.certificate_not_checked, []).append(check.package)
-    # The reasons are the APK code's words (moved to the catalogue with it, later).
+            by_reason.setdefault(reason_text(check, say), []).append(check.package)
     lines = tuple(
         say.text("app_files.reason_apps", reason=why, apps=", ".join(apps))
         for why, apps in by_reason.items()

@@ -30,6 +30,13 @@ from scanner.report.app_checks import app_checks_text
 from scanner.report.headline import headline
 from scanner.report.helpchoice import choose_help, compact_lines, from_region
 from scanner.report.language import language_lines, safe_catalogue
+from scanner.report.problem_words import (
+    database_warning,
+    part_text,
+    problem_line,
+    source_text,
+    warning_text,
+)
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
 from scanner.report.timeline_views import html_text
@@ -439,7 +446,7 @@ def _not_available(result: ScanResult, texts: ReportTexts) -> str:
     """What this kind of input cannot hold: not a failure, but never checked either."""
     if not result.not_applicable:
         return ""
-    items = [part.reason for part in result.not_applicable]
+    items = [part_text(part, texts.say) for part in result.not_applicable]
     return f"<section>{_h2(texts, 'not_available')}{_ul(items)}</section>"
 
 
@@ -526,7 +533,8 @@ def _about(result: ScanResult, texts: ReportTexts) -> str:
             ("fact_licence", _e(summary.licence or "")),
             ("fact_credit", _e(summary.attribution or "")),
         ]
-        note = _p(summary.warning, "note") if summary.warning else ""
+        warned = database_warning(summary, say)
+        note = _p(warned, "note") if summary.warning else ""
         parts.append(f"<h3>{listed}</h3>{_facts_html(say, sig_rows)}{note}")
     return '<section class="about">' + "".join(parts) + "</section>"
 
@@ -535,17 +543,23 @@ def _not_read(result: ScanResult, texts: ReportTexts) -> str:
     say = texts.say
     parts = []
     if not result.complete:
-        items = [
-            f"{problem.source}: {problem.message}" if problem.source else problem.message
-            for problem in result.problems
-        ]
+        items = [problem_line(problem, say) for problem in result.problems]
         parts.append(f"<h3>{_e(say.text('report.parts_not_read'))}</h3>{_ul(items)}")
     warnings = result.warnings
     if warnings:
         items = [
-            say.text("report.warning_line", source=w.source, line=w.line, message=w.message)
+            say.text(
+                "report.warning_line",
+                source=source_text(w.source, say),
+                line=w.line,
+                message=warning_text(w, say),
+            )
             if w.line is not None
-            else say.text("report.warning_no_line", source=w.source, message=w.message)
+            else say.text(
+                "report.warning_no_line",
+                source=source_text(w.source, say),
+                message=warning_text(w, say),
+            )
             for w in warnings[:MAX_WARNINGS_SHOWN]
         ]
         more = len(warnings) - MAX_WARNINGS_SHOWN

@@ -37,6 +37,7 @@ from scanner.report.headline import headline
 from scanner.report.helpchoice import compact_lines
 from scanner.report.language import language_lines, safe_catalogue
 from scanner.report.legal_route import print_legal_route
+from scanner.report.problem_words import part_text, problem_line
 from scanner.report.sections import FindingGroup
 from scanner.report.texts import ReportTexts
 from scanner.report.timeline_views import print_timeline
@@ -317,7 +318,7 @@ def _unread(result: ScanResult, console: Console, details: bool, say: Catalogue)
     if result.not_applicable:
         console.rule(sections.heading(say, "not_available"))
         for part in result.not_applicable:
-            console.print(plain(f"- {part.reason}"))
+            console.print(plain(f"- {part_text(part, say)}"))
     files = app_checks_text(result, say)
     if files is not None:
         console.rule(sections.heading(say, "app_files"))
@@ -330,7 +331,7 @@ def _unread(result: ScanResult, console: Console, details: bool, say: Catalogue)
     if not result.complete:
         console.rule(sections.heading(say, "not_read"))
         for problem in result.problems:
-            console.print(phone(f"- {problem.source}: {problem.message}"))
+            console.print(phone(f"- {problem_line(problem, say)}"))
 
 
 def _notes(result: ScanResult, console: Console, say: Catalogue) -> None:

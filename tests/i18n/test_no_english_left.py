@@ -15,6 +15,7 @@ import html
 import io
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import yaml
 from rich.console import Console
 
 from scanner import TOOL_NAME, phrases
+from scanner.commands import DUMPSYS_ACCOUNT, DUMPSYS_APPOPS, DUMPSYS_PACKAGE
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.guidance import helpline_regions, load_helplines
@@ -33,7 +35,8 @@ from scanner.report.legal_route import legal_route_section
 from scanner.report.texts import ReportTexts
 from scanner.report.timeline_views import timeline_section
 from scanner.sigdb.commands import load_shipped_db
-from scanner.simulator import SimulatedPhone, load_profile
+from scanner.simulator import Profile, SimulatedPhone, load_profile
+from scanner.simulator.faults import Drop, FaultPlan
 from tests.i18n import pseudo
 
 CODE = "eo"  # a language Babel knows and no translator is writing: the pseudo-language
@@ -103,14 +106,19 @@ def supplied(result: ScanResult) -> list[str]:
         for item in f.evidence:
             out.append(item.source)
             out += [item.excerpt] if item.words is None else phrases.values_of(item.words)
-    out += [p.message for p in result.problems] + [p.source or "" for p in result.problems]
-    out += [part.reason for part in result.not_applicable]
-    out += [w.message for w in result.warnings] + [w.source for w in result.warnings]
-    out += [c.certificate_not_checked for c in result.app_checks]
+    # What could not be read is worded by messages: only the facts in them are supplied
+    # (and commands named as sources; the scanner's own names for sources are words).
+    for said in [p.words for p in result.problems] + [w.words for w in result.warnings]:
+        out += phrases.values_of(said) if said is not None else []
+    out += [_source_fact(p.source) for p in result.problems]
+    out += [_source_fact(w.source) for w in result.warnings]
+    for check in result.app_checks:
+        said = check.certificate_words
+        out += phrases.values_of(said) if said is not None else []
     out += [t.source for t in snap.app_traces]
     sig = result.signatures
     if sig is not None:
-        out += [sig.source, sig.licence or "", sig.attribution or "", sig.warning or ""]
+        out += [sig.source, sig.licence or "", sig.attribution or ""]
     for region in helpline_regions():
         lines = load_helplines(region)
         out.append(lines.name)
@@ -122,6 +130,16 @@ def supplied(result: ScanResult) -> list[str]:
     out.append(f"{device.manufacturer} {device.model}")
     out.append(TOOL_NAME)
     return sorted({s for s in out if s}, key=len, reverse=True)
+
+
+def _source_fact(source: str) -> str:
+    """A command named as a source is the phone's; only the fact in the scanner's own names."""
+    if source in ("connection", "app files", "app names", "signature database"):
+        return ""
+    for prefix in ("app file ", "pull ", "signing certificate "):
+        if source.startswith(prefix):
+            return source.removeprefix(prefix)
+    return source
 
 
 def vars_of(obj: object) -> Iterable[object]:
@@ -205,3 +223,63 @@ def test_a_string_left_in_code_is_caught(root: Path, result: ScanResult) -> None
         "scan",
         "the",
     ]
+
+
+# -- a phone with problems: what could not be read is said in the reader's language ------
+
+UNSAFE_APP = "com.mobiletrackerfree.www"
+UNREADABLE_APP = "com.systemservice"
+
+
+def faulty_profile() -> Profile:
+    """The infected phone with an app file path no scan may send and an app file the phone
+    cannot give (the path is listed, the file is gone)."""
+    infected = load_profile("infected")
+    dump = infected.commands[DUMPSYS_PACKAGE].decode()
+    where = re.search(rf"Package \[{re.escape(UNSAFE_APP)}\].*?codePath=(\S+)", dump, re.S)
+    assert where is not None
+    dump = dump[: where.start(1)] + "/data/app/x-1'; reboot; echo '" + dump[where.end(1) :]
+    files = {path: data for path, data in infected.files.items() if UNREADABLE_APP not in path}
+    assert len(files) < len(infected.files)
+    commands = {**infected.commands, DUMPSYS_PACKAGE: dump.encode()}
+    return replace(infected, commands=commands, files=files)
+
+
+FAULTS = {
+    # Answers not understood (another format, bytes that are not text), and app files
+    # that could not be read or were not asked for.
+    "garbled": FaultPlan(garble={DUMPSYS_ACCOUNT: "unknown-format", DUMPSYS_APPOPS: "non-utf8"}),
+    # The cable pulled in the middle of the list of apps: the rest of the scan not run.
+    "cut": FaultPlan(drop=Drop("wrte", command=DUMPSYS_PACKAGE, after_bytes=200_000)),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FAULTS))
+def faulty(request: pytest.FixtureRequest) -> ScanResult:
+    with SimulatedPhone(faulty_profile(), faults=FAULTS[request.param]) as phone:
+        conn = PhoneConnection.connect_tcp("127.0.0.1", phone.port, ephemeral_signer())
+        try:
+            return scan_phone(conn, signatures=load_shipped_db())
+        finally:
+            conn.close()
+
+
+def test_a_phone_with_problems_has_them_all_worded(faulty: ScanResult) -> None:
+    assert not faulty.complete and faulty.problems
+    assert [p.message for p in faulty.problems if p.words is None] == []
+    assert [w.message for w in faulty.warnings if w.words is None] == []
+    unchecked = [c for c in faulty.app_checks if c.certificate_not_checked]
+    assert [c.certificate_not_checked for c in unchecked if c.certificate_words is None] == []
+    if faulty.app_checks:  # (a phone lost in its list of apps leaves none to check)
+        assert {UNSAFE_APP, UNREADABLE_APP} <= {c.package for c in unchecked}
+
+
+def test_no_english_in_the_reports_of_a_phone_with_problems(
+    root: Path, texts: ReportTexts, faulty: ScanResult
+) -> None:
+    english = english_words(root)
+    screen = _terminal(faulty, texts, details=True)
+    page = html_text(html_report.render(faulty, texts=texts))
+    assert pseudo.OPEN in screen and pseudo.OPEN in page
+    assert leftovers(screen, faulty, english) == []
+    assert leftovers(page, faulty, english) == []
