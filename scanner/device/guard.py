@@ -143,11 +143,12 @@ def check_destination(destination: bytes) -> None:
 
 
 def plain_size(size: int) -> str:
-    """A byte count as a person says it: "4.3 GB", "1 MB", "65 KB", "12 bytes"."""
+    """A byte count as a person says it: "4.3 GB", "1 MB", "65 KB", "12 B" (unit symbols,
+    which read the same in every language the report is written in)."""
     for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if size >= scale:
             return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+    return f"{size} B"
 
 
 def _header(command: int, arg0: int, arg1: int, length: int = 0, check: int = 0) -> bytes:

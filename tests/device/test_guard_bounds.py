@@ -137,7 +137,7 @@ def test_plain_size_says_sizes_as_a_person_would() -> None:
         "4.3 GB",
         "1 MB",
         "1 KB",
-        "12 bytes",
+        "12 B",
     ]
 
 
