@@ -30,7 +30,7 @@ from typing import Literal
 import yaml
 
 from scanner.language_choice import CODE_RE as _CODE_RE
-from scanner.language_choice import ENGLISH
+from scanner.language_choice import ENGLISH as ENGLISH
 from scanner.language_choice import choose_language as choose_language
 from scanner.resources import guidance_root
 from scanner.strict_yaml import StrictLoader

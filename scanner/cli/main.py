@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from scanner import TOOL_NAME, __version__
 from scanner.cli.exits import Exit
@@ -123,7 +124,8 @@ def _scan_options(parser: argparse.ArgumentParser, h: HelpWords) -> None:
     tune.add_argument("--list-checks", action="store_true", help=h.text("help.list_checks"))
 
 
-Subcommands = "argparse._SubParsersAction[_Parser]"
+Subcommands: TypeAlias = "argparse._SubParsersAction[Any]"
+"""Where subcommands (or their actions) are added, whatever parser holds them."""
 
 
 def _command(
