@@ -47,7 +47,7 @@ def _integrity(
         f"<tr><td><code>{esc(p)}</code></td><td><code>{esc(h)}</code></td></tr>" for p, h in files
     )
     signed = (
-        say.text("pack.signed", fingerprint=isolate_html(esc(signer)))
+        _with_html(say.text("pack.signed", fingerprint=_MARK), isolate_html(esc(signer)))
         if signer
         else esc(say.text("pack.unsigned"))
     )
@@ -55,13 +55,23 @@ def _integrity(
         "pack.made_by", time=f"{created_at:%Y-%m-%d %H:%M:%S}", tool=TOOL_NAME, version=__version__
     )
     command = f"<code>{esc(f'{TOOL_NAME} evidence verify FOLDER')}</code>"
-    how = esc(say.text("pack.how_to_check", command="\0")).replace("\0", command)
+    how = _with_html(say.text("pack.how_to_check", command=_MARK), command)
     return (
         f"<section><h2>{esc(say.text('pack.check_heading'))}</h2>"
         f"<p>{esc(made)} {esc(say.text('pack.chained'))} {signed} {how}</p>"
         f"<h3>{esc(say.text('pack.raw_heading'))}</h3>"
         f'<table class="timeline"><tbody>{rows}</tbody></table></section>'
     )
+
+
+_MARK = "\ue000"
+"""Stands for a piece of HTML inside a translated sentence until the sentence is escaped
+(a private-use character: no translation or fact contains it)."""
+
+
+def _with_html(sentence: str, html: str) -> str:
+    """``sentence`` escaped, with its one ``_MARK`` replaced by ``html``."""
+    return esc(sentence).replace(_MARK, html)
 
 
 def _held(apk: EvidenceApk, say: Catalogue) -> str:

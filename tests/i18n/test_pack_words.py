@@ -87,6 +87,9 @@ def test_the_summary_speaks_the_packs_language_and_the_manifest_keeps_english(
     result: ScanResult,
 ) -> None:
     page = render_summary(result, CASE, raw_files=[], created_at=MADE, signer=None, lang="pl")
+    assert f"uruchom: <code>{COMMAND}</code> (z --key" in page  # the command stays whole
+    signed = render_summary(result, CASE, raw_files=[], created_at=MADE, signer=SIGNER, lang="ar")
+    assert f'<bdi dir="ltr">{SIGNER}</bdi>' in signed
     assert "Pakiet dowodów: dane sprawy" in page
     assert "Co badanie zrobiło z telefonem" in page
     assert "znana aplikacja szpiegująca" in page  # why the first app's file was kept
