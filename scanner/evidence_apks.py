@@ -21,11 +21,29 @@ BUDGET_BYTES = 200_000_000
 
 MAX_APKS = 50
 
-_WHY = {
-    Severity.STALKERWARE: "known stalkerware",
-    Severity.HIGH: "a serious finding",
-    Severity.REVIEW: "a finding worth checking",
+_WHY_IDS = {
+    Severity.STALKERWARE: "pack.why_stalkerware",
+    Severity.HIGH: "pack.why_high",
+    Severity.REVIEW: "pack.why_review",
 }
+"""Why an app's file is chosen, by its most serious finding: the manifest keeps the English."""
+
+
+def _english(key: str) -> str:
+    from scanner.i18n import catalogue  # the catalogue loads only when apps are chosen
+
+    return catalogue().text(key)
+
+
+def _why(severity: Severity) -> str:
+    return _english(_WHY_IDS[severity])
+
+
+def why_chosen_id(english: str) -> str | None:
+    """The message id of a reason ``why_chosen`` holds in English, to say it in another
+    language; None for a reason this version does not know (kept as it is)."""
+    return next((key for key in _WHY_IDS.values() if _english(key) == english), None)
+
 
 Puller = Callable[..., bytes]
 """``pull(device_path, max_bytes=N)``: one whole file, raising ``ScannerError`` subclasses."""
@@ -44,7 +62,7 @@ def choose(result: ScanResult) -> tuple[Choice, ...]:
     best: dict[str, Severity] = {}
     for finding in result.findings:
         package = finding.package
-        if package is None or finding.severity not in _WHY:
+        if package is None or finding.severity not in _WHY_IDS:
             continue
         if package not in best or finding.severity.rank < best[package].rank:
             best[package] = finding.severity
@@ -57,7 +75,7 @@ def choose(result: ScanResult) -> tuple[Choice, ...]:
         path = paths.get(package) or (facts.path if facts else "")
         if package not in order:
             path = ""  # Not installed now: only traces of it were found.
-        choices.append(Choice(package, path, _WHY[best[package]], facts.sha256 if facts else ""))
+        choices.append(Choice(package, path, _why(best[package]), facts.sha256 if facts else ""))
     return tuple(choices)
 
 

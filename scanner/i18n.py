@@ -18,7 +18,6 @@ a native reader has signed the translation off.
 
 from __future__ import annotations
 
-import os
 import re
 import string
 from collections.abc import Mapping
@@ -30,14 +29,15 @@ from typing import Literal
 
 import yaml
 
+from scanner.language_choice import CODE_RE as _CODE_RE
+from scanner.language_choice import ENGLISH as ENGLISH
+from scanner.language_choice import choose_language as choose_language
 from scanner.resources import guidance_root
 from scanner.strict_yaml import StrictLoader
 
-ENGLISH = "en"
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 Direction = Literal["ltr", "rtl"]
 
-_CODE_RE = re.compile(r"^[a-z]{2,3}$")
 _GROUP_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FORMATTER = string.Formatter()
 
@@ -156,29 +156,6 @@ def plural_categories(lang: str) -> tuple[str, ...]:
     rule = Locale.parse(lang).plural_form
     used = {str(rule(n)) for n in range(0, 1001)} | {"other"}
     return tuple(c for c in PLURAL_CATEGORIES if c in used)
-
-
-def choose_language(asked: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """The language code to use: ``--lang`` first, then the system locale, then English.
-
-    ``pl_PL.UTF-8`` and ``pl-PL`` become ``pl``; ``C`` and ``POSIX`` mean English. A code
-    with no catalogue is returned as asked, so the caller can say it is not available.
-    """
-    if asked:
-        return _base_code(asked) or asked.strip().lower()
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "")
-        if value:
-            return _base_code(value) or ENGLISH
-    return ENGLISH
-
-
-def _base_code(value: str) -> str | None:
-    code = value.strip().split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
-    if code in ("c", "posix", ""):
-        return ENGLISH
-    return code if _CODE_RE.match(code) else None
 
 
 def available_languages(base_dir: Traversable | None = None) -> tuple[str, ...]:

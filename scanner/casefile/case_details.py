@@ -7,7 +7,10 @@ into its printable summary. A detail not given is recorded as not given, never i
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scanner.i18n import Catalogue
 
 FIELD_NAMES: tuple[tuple[str, str], ...] = (
     ("examiner", "Examiner's name"),
@@ -17,7 +20,18 @@ FIELD_NAMES: tuple[tuple[str, str], ...] = (
     ("present", "Who was present"),
     ("consent", "What the survivor agreed may be recorded"),
 )
-"""(field, plain name) in the order they are asked for and shown."""
+"""(field, plain name) in the order they are asked for and shown; the English names are
+the manifest's."""
+
+FIELD_MESSAGES = {
+    "examiner": "case.field_examiner",
+    "organisation": "case.field_organisation",
+    "reference": "case.field_reference",
+    "place": "case.field_place",
+    "present": "case.field_present",
+    "consent": "case.field_consent",
+}
+"""Each case detail's name as a message, for the reader's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +43,17 @@ class CaseDetails:
     present: str = ""
     consent: str = ""
 
-    def rows(self) -> tuple[tuple[str, str], ...]:
-        """(plain name, value or "not given") for every detail, in order."""
-        return tuple((label, getattr(self, name) or "not given") for name, label in FIELD_NAMES)
+    def rows(self, say: Catalogue | None = None) -> tuple[tuple[str, str], ...]:
+        """(plain name, value or "not given") for every detail, in order, in ``say``'s
+        language (English when none is given)."""
+        from scanner.i18n import catalogue
+
+        say = say or catalogue()
+        not_given = say.text("case.value_not_given")
+        return tuple(
+            (say.text(FIELD_MESSAGES[name]), getattr(self, name) or not_given)
+            for name, _ in FIELD_NAMES
+        )
 
     def missing(self) -> tuple[str, ...]:
         """Plain names of the details not given."""

@@ -10,69 +10,54 @@ neither shows is said to be unknown.
 from __future__ import annotations
 
 from scanner.commands import DUMPSYS_ADB, SETTINGS_GLOBAL
-from scanner.model import ScanResult
+from scanner.i18n import Catalogue
+from scanner.model import ScanResult, Words
+from scanner.phrases import render, words
 
 _THIS_COMPUTER_TRUSTED = "ADB-002"
 """The check that finds this computer among the phone's trusted ones."""
 
 
-def examiner_steps(result: ScanResult) -> tuple[str, ...]:
-    """Plain sentences, one per step the examination took on the phone."""
+def examiner_steps(result: ScanResult, say: Catalogue | None = None) -> tuple[str, ...]:
+    """Plain sentences, one per step the examination took on the phone, in ``say``'s
+    language (English, as the manifest keeps them, when none is given)."""
+    return tuple(render(step, say) for step in examiner_words(result))
+
+
+def examiner_words(result: ScanResult) -> tuple[Words, ...]:
+    """The steps as messages, so each reader's language can say them."""
     transport = result.capture.transport
     if transport not in ("usb", "tcp"):
-        return (
-            f"No phone was connected to this computer: the scan read a {transport or 'saved'} "
-            "copy made earlier, so what was done to the phone to make it is not known here.",
-        )
+        return (words("pack.exam_saved_copy", kind=transport or "?"),)
     settings = result.snapshot.settings
-    read_settings = SETTINGS_GLOBAL in result.snapshot.sources_read
-    how = "a USB cable" if transport == "usb" else "the network (wireless debugging)"
-    steps = [f"The phone was connected to this computer over {how}."]
-    steps.append(
-        _setting(
-            read_settings, settings.development_settings, "Developer options", "to allow the scan"
-        )
-    )
-    wired = _setting(read_settings, settings.adb_enabled, "USB debugging", "for the scan")
-    wireless = _setting(
-        read_settings, settings.adb_wifi_enabled, "Wireless debugging", "for the scan"
-    )
+    read = SETTINGS_GLOBAL in result.snapshot.sources_read
+    steps = [words("pack.exam_over_usb" if transport == "usb" else "pack.exam_over_network")]
+    steps.append(_setting(read, settings.development_settings, _DEVELOPER))
+    wired = _setting(read, settings.adb_enabled, _USB)
+    wireless = _setting(read, settings.adb_wifi_enabled, _WIRELESS)
     steps += [wired, wireless] if transport == "tcp" else [wired]
-    steps.append(
-        'Someone tapped "Allow" on the phone so this computer could read it '
-        "(the phone allows nothing without it)."
-    )
+    steps.append(words("pack.exam_allowed"))
     steps.append(_always_allow(result))
-    steps.append(
-        "The scan only read: it sent the fixed list of read-only commands in this pack, "
-        "and installed, removed or changed nothing."
-    )
+    steps.append(words("pack.exam_read_only"))
     return tuple(steps)
 
 
-def _setting(read: bool, value: bool | None, name: str, why: str) -> str:
+# (unknown, on, off) for each setting the scan needs.
+_DEVELOPER = ("pack.exam_developer_unknown", "pack.exam_developer_on", "pack.exam_developer_off")
+_USB = ("pack.exam_usb_unknown", "pack.exam_usb_on", "pack.exam_usb_off")
+_WIRELESS = ("pack.exam_wireless_unknown", "pack.exam_wireless_on", "pack.exam_wireless_off")
+
+
+def _setting(read: bool, value: bool | None, said: tuple[str, str, str]) -> Words:
+    unknown, on, off = said
     if not read or value is None:
-        verb = "were" if name.endswith("options") else "was"
-        return f"Whether {name} {verb} on could not be read from the phone's settings."
-    if value:
-        verb = "were" if name.endswith("options") else "was"
-        return f"{name} {verb} on when the phone was read (it has to be on {why})."
-    verb = "were" if name.endswith("options") else "was"
-    return f"The phone's settings say {name} {verb} off when read."
+        return words(unknown)
+    return words(on if value else off)
 
 
-def _always_allow(result: ScanResult) -> str:
+def _always_allow(result: ScanResult) -> Words:
     if DUMPSYS_ADB not in result.snapshot.sources_read:
-        return (
-            'Whether "Always allow from this computer" was ticked is not known: the list of '
-            "trusted computers could not be read."
-        )
+        return words("pack.exam_always_unknown")
     if any(f.check == _THIS_COMPUTER_TRUSTED for f in result.findings):
-        return (
-            '"Always allow from this computer" was ticked: the phone now trusts this computer '
-            "until its USB debugging permissions are revoked."
-        )
-    return (
-        'The phone does not list this computer as trusted, so "Always allow from this '
-        'computer" was not ticked.'
-    )
+        return words("pack.exam_always_ticked")
+    return words("pack.exam_always_not_ticked")

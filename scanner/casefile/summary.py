@@ -16,7 +16,8 @@ from scanner.casefile.case_details import CaseDetails
 from scanner.casefile.examiner import examiner_steps
 from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, load_guidance
-from scanner.model import ScanResult
+from scanner.i18n import Catalogue, isolate_html
+from scanner.model import EvidenceApk, ScanResult
 from scanner.report import html_report
 from scanner.report.language import safe_catalogue
 from scanner.report.legal_route import legal_route_section
@@ -30,68 +31,78 @@ def _facts(rows: Sequence[tuple[str, str]]) -> str:
     return f'<dl class="facts">{body}</dl>'
 
 
-def _case(case: CaseDetails, result: ScanResult) -> str:
-    steps = "".join(f"<li>{esc(step)}</li>" for step in examiner_steps(result))
+def _case(case: CaseDetails, result: ScanResult, say: Catalogue) -> str:
+    steps = "".join(f"<li>{esc(step)}</li>" for step in examiner_steps(result, say))
     return (
-        "<section><h2>Evidence pack: case details</h2>"
-        f"{_facts(case.rows())}"
-        f"<h3>What the examination did to the phone</h3><ul>{steps}</ul></section>"
+        f"<section><h2>{esc(say.text('pack.case_heading'))}</h2>"
+        f"{_facts(case.rows(say))}"
+        f"<h3>{esc(say.text('pack.examination_heading'))}</h3><ul>{steps}</ul></section>"
     )
 
 
-def _integrity(files: Sequence[tuple[str, str]], created_at: datetime, signer: str | None) -> str:
+def _integrity(
+    files: Sequence[tuple[str, str]], created_at: datetime, signer: str | None, say: Catalogue
+) -> str:
     rows = "".join(
         f"<tr><td><code>{esc(p)}</code></td><td><code>{esc(h)}</code></td></tr>" for p, h in files
     )
     signed = (
-        f"The manifest is signed with the Ed25519 key whose fingerprint is {signer}."
+        _with_html(say.text("pack.signed", fingerprint=_MARK), isolate_html(esc(signer)))
         if signer
-        else "The manifest is not signed."
+        else esc(say.text("pack.unsigned"))
     )
+    made = say.text(
+        "pack.made_by", time=f"{created_at:%Y-%m-%d %H:%M:%S}", tool=TOOL_NAME, version=__version__
+    )
+    command = f"<code>{esc(f'{TOOL_NAME} evidence verify FOLDER')}</code>"
+    how = _with_html(say.text("pack.how_to_check", command=_MARK), command)
     return (
-        "<section><h2>How to check this pack</h2>"
-        f"<p>Made {esc(f'{created_at:%Y-%m-%d %H:%M:%S} UTC')} by {esc(TOOL_NAME)} "
-        f"{esc(__version__)}. Every file in the pack, this page included, is listed in "
-        "manifest.json with its SHA-256 and a hash chain that links them in order. "
-        f"{esc(signed)} To check the pack, run: <code>{esc(TOOL_NAME)} evidence verify "
-        "FOLDER</code> (with <code>--key</code> and the signer's public key for a signed "
-        "pack).</p><h3>Raw outputs from the phone (SHA-256)</h3>"
+        f"<section><h2>{esc(say.text('pack.check_heading'))}</h2>"
+        f"<p>{esc(made)} {esc(say.text('pack.chained'))} {signed} {how}</p>"
+        f"<h3>{esc(say.text('pack.raw_heading'))}</h3>"
         f'<table class="timeline"><tbody>{rows}</tbody></table></section>'
     )
 
 
-def _apk_files(result: ScanResult) -> str:
+_MARK = "\ue000"
+"""Stands for a piece of HTML inside a translated sentence until the sentence is escaped
+(a private-use character: no translation or fact contains it)."""
+
+
+def _with_html(sentence: str, html: str) -> str:
+    """``sentence`` escaped, with its one ``_MARK`` replaced by ``html``."""
+    return esc(sentence).replace(_MARK, html)
+
+
+def _held(apk: EvidenceApk, say: Catalogue) -> str:
+    """Where the app's file is: in the pack (with its hash), or why it is not."""
+    if apk.data is None:
+        return apk.not_pulled
+    if apk.sha256 == apk.phone_sha256:
+        return say.text("pack.held_same", sha256=apk.sha256)
+    if apk.phone_sha256:
+        return say.text("pack.held_other", sha256=apk.sha256, scan_sha256=apk.phone_sha256)
+    return say.text("pack.held", sha256=apk.sha256)
+
+
+def _apk_files(result: ScanResult, say: Catalogue) -> str:
     """The apps whose whole files the pack holds, and why any chosen one is not in it."""
-    from scanner.evidence_apks import BUDGET_BYTES
+    from scanner.evidence_apks import BUDGET_BYTES, why_chosen_id
 
     rows = []
     for apk in result.evidence_apks:
-        held = (
-            f"in the pack, SHA-256 {apk.sha256}"
-            + (
-                " (the same as the scan's)"
-                if apk.sha256 == apk.phone_sha256
-                else f" (the scan had {apk.phone_sha256})"
-                if apk.phone_sha256
-                else ""
-            )
-            if apk.data is not None
-            else apk.not_pulled
-        )
+        why = why_chosen_id(apk.why_chosen)
         rows.append(
-            f"<tr><td><code>{esc(apk.package)}</code></td><td>{esc(apk.why_chosen)}</td>"
-            f"<td>{esc(held)}</td></tr>"
+            f"<tr><td><code>{isolate_html(esc(apk.package))}</code></td>"
+            f"<td>{esc(say.text(why) if why else apk.why_chosen)}</td>"
+            f"<td>{esc(_held(apk, say))}</td></tr>"
         )
+    heading = f"<h2>{esc(say.text('pack.apps_heading'))}</h2>"
     if not rows:
-        return (
-            "<section><h2>App files in this pack</h2><p>No app had a finding that asks for "
-            "its file to be kept, so the pack holds no app files.</p></section>"
-        )
+        return f"<section>{heading}<p>{esc(say.text('pack.no_apps'))}</p></section>"
+    intro = say.text("pack.apps_intro", megabytes=say.number(BUDGET_BYTES // 1_000_000))
     return (
-        "<section><h2>App files in this pack</h2><p>The whole installation file (APK) of "
-        "each app with a finding of 'worth checking' or above, the most serious first, up "
-        f"to {BUDGET_BYTES // 1_000_000} MB in all. Each is listed in manifest.json with "
-        "its SHA-256.</p>"
+        f"<section>{heading}<p>{esc(intro)}</p>"
         f'<table class="timeline"><tbody>{"".join(rows)}</tbody></table></section>'
     )
 
@@ -113,15 +124,15 @@ def render_summary(
     lang: str = "en",
 ) -> str:
     """The summary page. ``raw_files``: (path in the pack, SHA-256) of each raw output.
-    ``lang``: the language of the report's words (the pack's own facts stay English)."""
+    ``lang``: the language of its words (the manifest keeps English)."""
     say = safe_catalogue(lang)
     page = html_report.render(result, say=say)
-    top = _case(case, result)
+    top = _case(case, result, say)
     bottom = (
         timeline_section(result, say)
         + legal_route_section(result, _library(say.lang), full=True, say=say)
-        + _apk_files(result)
-        + _integrity(raw_files, created_at, signer)
+        + _apk_files(result, say)
+        + _integrity(raw_files, created_at, signer, say)
     )
     # Case details after the report's opening section (what was and was not found stays
     # first); the timeline, the legal route and integrity after its own sections (the HTML

@@ -36,6 +36,7 @@ _SOURCES = {
 @check(
     id="SRC-001",
     title="Installer name claims an app store that did not install the app",
+    name="check_names.installer_claim",
     severity=Severity.REVIEW,
     guidance="installer_mismatch",
     sources=(DUMPSYS_PACKAGE,),

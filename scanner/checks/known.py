@@ -103,6 +103,7 @@ def _also_sold_note(family: Family) -> Evidence | None:
 @check(
     id="KNOWN-001",
     title="Known stalkerware (package name)",
+    name="check_names.known_package",
     severity=Severity.STALKERWARE,
     guidance="known_stalkerware",
     sources=(DUMPSYS_PACKAGE, "signatures"),
@@ -165,6 +166,7 @@ def special_access_words(package: str, snapshot: DeviceSnapshot) -> tuple[Words,
 @check(
     id="DUAL-001",
     title="App that can be used to watch someone",
+    name="check_names.dual_use",
     severity=Severity.INFO,
     guidance="dual_use",
     sources=(DUMPSYS_PACKAGE, "signatures"),
@@ -236,6 +238,7 @@ def _certificate_matches(index: SignatureIndex, apk: ApkFacts) -> list[tuple[Mat
 @check(
     id="KNOWN-002",
     title="Known stalkerware (signing certificate)",
+    name="check_names.known_certificate",
     severity=Severity.STALKERWARE,
     guidance="known_stalkerware_certificate",
     other_guidance=("dual_use",),
@@ -292,6 +295,7 @@ def known_by_certificate(
 @check(
     id="KNOWN-003",
     title="Known stalkerware (APK file hash)",
+    name="check_names.known_file_hash",
     severity=Severity.STALKERWARE,
     guidance="known_sample",
     other_guidance=("dual_use",),

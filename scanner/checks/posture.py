@@ -32,6 +32,7 @@ PATCH_MAX_AGE_DAYS = 365
 @check(
     id="POS-001",
     title="Apps can be installed from outside an app store",
+    name="check_names.unknown_sources",
     severity=Severity.REVIEW,
     guidance="unknown_sources",
     sources=(SETTINGS_SECURE, DUMPSYS_APPOPS),
@@ -67,6 +68,7 @@ def unknown_sources(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> 
 @check(
     id="POS-002",
     title="Play Protect app scanning is off",
+    name="check_names.play_protect_off",
     severity=Severity.HIGH,
     guidance="play_protect_off",
     sources=(SETTINGS_GLOBAL,),
@@ -83,6 +85,7 @@ def play_protect_off(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) ->
 @check(
     id="POS-003",
     title="Developer options are on",
+    name="check_names.developer_options",
     severity=Severity.INFO,
     guidance="developer_options",
     sources=(SETTINGS_GLOBAL,),
@@ -99,6 +102,7 @@ def developer_options(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -
 @check(
     id="POS-004",
     title="USB debugging is on",
+    name="check_names.usb_debugging",
     severity=Severity.INFO,
     guidance="usb_debugging",
     sources=(SETTINGS_GLOBAL,),
@@ -115,6 +119,7 @@ def usb_debugging(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
 @check(
     id="POS-005",
     title="Wireless debugging is on",
+    name="check_names.wireless_debugging",
     severity=Severity.REVIEW,
     guidance="wireless_debugging",
     sources=(SETTINGS_GLOBAL,),
@@ -133,6 +138,7 @@ def wireless_debugging(
 @check(
     id="POS-006",
     title="The phone is rooted",
+    name="check_names.rooted",
     severity=Severity.HIGH,
     guidance="rooted",
     sources=(WHICH_SU, DUMPSYS_PACKAGE, GETPROP),
@@ -161,6 +167,7 @@ def _patch_date(text: str) -> date | None:
 @check(
     id="POS-007",
     title="Security updates are more than a year old",
+    name="check_names.old_security_patch",
     severity=Severity.REVIEW,
     guidance="old_security_patch",
     sources=(GETPROP,),
@@ -206,6 +213,7 @@ def _known_server(ctx: CheckContext, host: str) -> str | None:
 @check(
     id="POS-008",
     title="Network traffic goes through a proxy",
+    name="check_names.http_proxy",
     severity=Severity.HIGH,
     guidance="http_proxy",
     other_guidance=("proxy_known_stalkerware",),
@@ -231,6 +239,7 @@ def http_proxy(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Iterat
 @check(
     id="POS-009",
     title="Private DNS uses a chosen server",
+    name="check_names.private_dns",
     severity=Severity.HIGH,
     guidance="private_dns",
     other_guidance=("proxy_known_stalkerware",),
@@ -261,6 +270,7 @@ def private_dns(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Itera
 @check(
     id="ACT-001",
     title="Accounts on the phone",
+    name="check_names.accounts",
     severity=Severity.REVIEW,
     guidance="unfamiliar_account",
     sources=(DUMPSYS_ACCOUNT,),

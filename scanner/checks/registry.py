@@ -64,6 +64,15 @@ class Check:
     confidence: Confidence = Confidence.HIGH
     other_guidance: tuple[str, ...] = ()
     """Further guidance keys some of its findings name instead of ``guidance``."""
+    name: str = ""
+    """The message id of its name in the reader's language (``title`` stays the English,
+    for JSON and logs)."""
+
+    def said_name(self) -> Words:
+        """Its name as a message, rendered in each reader's language."""
+        from scanner.phrases import words
+
+        return words(self.name)
 
     @property
     def guidance_keys(self) -> tuple[str, ...]:
@@ -122,6 +131,7 @@ def check(
     *,
     id: str,
     title: str,
+    name: str,
     severity: Severity,
     guidance: str,
     sources: tuple[str, ...],
@@ -134,7 +144,7 @@ def check(
     def register(fn: CheckBody) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"duplicate check id {id}")
-        meta = Check(id, title, severity, guidance, sources, fn, confidence, other_guidance)
+        meta = Check(id, title, severity, guidance, sources, fn, confidence, other_guidance, name)
         _REGISTRY[id] = meta
         return meta
 
@@ -169,8 +179,7 @@ def _safe(meta: Check, snapshot: DeviceSnapshot, context: CheckContext) -> Itera
     except Exception as exc:  # a bug in one check must not lose the others' findings
         from scanner.phrases import render, setting, words
 
-        # The check's own name stays English until the checks' metadata is catalogued.
-        title = words("checks.check_failed", check=meta.title)
+        title = words("checks.check_failed", check=meta.said_name())
         yield Finding(
             id=f"{meta.id}:error",
             check=meta.id,

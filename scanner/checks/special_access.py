@@ -52,6 +52,7 @@ def _explained(snapshot: DeviceSnapshot, package: str, access: str) -> Evidence 
 @check(
     id="ACC-001",
     title="Accessibility service switched on",
+    name="check_names.accessibility",
     severity=Severity.REVIEW,
     guidance="accessibility_service",
     sources=(DUMPSYS_ACCESSIBILITY, SETTINGS_SECURE),
@@ -92,6 +93,7 @@ def accessibility_services(
 @check(
     id="ADM-001",
     title="Device administrator app",
+    name="check_names.device_admin",
     severity=Severity.REVIEW,
     guidance="device_admin",
     sources=(DUMPSYS_DEVICE_POLICY,),
@@ -119,6 +121,7 @@ def device_admins(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
 @check(
     id="ADM-002",
     title="Device or profile owner",
+    name="check_names.device_owner",
     severity=Severity.HIGH,
     guidance="device_owner",
     sources=(DUMPSYS_DEVICE_POLICY, DUMPSYS_PACKAGE),
@@ -158,6 +161,7 @@ def device_owners(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> It
 @check(
     id="NOT-001",
     title="Can read all notifications",
+    name="check_names.notification_listener",
     severity=Severity.REVIEW,
     guidance="notification_listener",
     sources=(SETTINGS_SECURE,),
@@ -213,6 +217,7 @@ def _appop_findings(snapshot: DeviceSnapshot, op: str, me: Check, key: str) -> I
 @check(
     id="USG-001",
     title="Usage access",
+    name="check_names.usage_access",
     severity=Severity.REVIEW,
     guidance="usage_access",
     sources=(DUMPSYS_APPOPS,),
@@ -225,6 +230,7 @@ def usage_access(snapshot: DeviceSnapshot, _ctx: CheckContext, me: Check) -> Ite
 @check(
     id="OVL-001",
     title="Can draw over other apps",
+    name="check_names.draw_over_apps",
     severity=Severity.REVIEW,
     guidance="draw_over_apps",
     sources=(DUMPSYS_APPOPS,),

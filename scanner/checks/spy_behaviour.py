@@ -305,6 +305,7 @@ def _known(pkg: str, ctx: CheckContext) -> bool:
 @check(
     id="SPY-001",
     title="Behaves like a spy app",
+    name="check_names.spy_behaviour",
     severity=Severity.HIGH,
     guidance="spy_behaviour",
     sources=(

@@ -90,6 +90,7 @@ def _is_ours(computer: TrustedComputer, ctx: CheckContext) -> bool:
 @check(
     id="ADB-001",
     title="Another computer is trusted for USB debugging",
+    name="check_names.other_computer_trusted",
     severity=Severity.REVIEW,
     guidance="trusted_computer",
     sources=(DUMPSYS_ADB,),
@@ -126,6 +127,7 @@ def other_trusted_computer(
 @check(
     id="ADB-002",
     title="This computer is trusted for USB debugging",
+    name="check_names.this_computer_trusted",
     severity=Severity.INFO,
     guidance="usb_debugging",
     sources=(DUMPSYS_ADB,),
@@ -221,6 +223,7 @@ def _order(traces: list[AppTrace]) -> list[AppTrace]:
 @check(
     id="TRACE-001",
     title="Known stalkerware was on this phone and was removed",
+    name="check_names.removed_stalkerware",
     severity=Severity.HIGH,
     guidance="removed_stalkerware",
     sources=(BATTERYSTATS_DAILY, DUMPSYS_APPOPS, DUMPSYS_DBINFO, DUMPSYS_PACKAGE, "signatures"),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
-from scanner.casefile.case_details import FIELD_NAMES, CaseDetails, details_from
+from scanner.casefile.case_details import FIELD_MESSAGES, FIELD_NAMES, CaseDetails, details_from
 from scanner.cli.words import words_for
 from scanner.i18n import Catalogue
 from scanner.model import ScanResult
@@ -33,14 +33,7 @@ OPTION_OF = {
 }
 
 
-LABEL_IDS = {
-    "examiner": "case.field_examiner",
-    "organisation": "case.field_organisation",
-    "reference": "case.field_reference",
-    "place": "case.field_place",
-    "present": "case.field_present",
-    "consent": "case.field_consent",
-}
+LABEL_IDS = FIELD_MESSAGES
 """Each case detail's name on screen, by message id (the pack keeps its English names)."""
 
 

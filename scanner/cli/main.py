@@ -10,9 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from scanner import TOOL_NAME, __version__
 from scanner.cli.exits import Exit
+from scanner.cli.help_words import HelpWords, help_words
 
 # The region names, without loading the report code (--help answers at once).
 REGIONS = ("uk", "england", "scotland", "wales", "northern-ireland", "outside-uk")
@@ -35,290 +37,217 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(Exit.USAGE)
 
 
-def _scan_options(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_argument_group("what to scan (one of these; default: a phone on USB)")
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout with the reader's word before the usage line."""
+
+    usage_prefix = "usage: "
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        # argparse passes "" when it builds a subcommand's name: keep that as it is.
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+
+def _formatter(h: HelpWords) -> type[_Formatter]:
+    return type("Formatter", (_Formatter,), {"usage_prefix": h.text("help.usage_prefix")})
+
+
+def _own_help(parser: argparse.ArgumentParser, h: HelpWords) -> argparse.ArgumentParser:
+    """argparse's own headings and -h in the reader's language (the option names stay)."""
+    parser._optionals.title = h.text("help.options")
+    parser._positionals.title = h.text("help.positionals")
+    parser.add_argument("-h", "--help", action="help", help=h.text("help.help"))
+    return parser
+
+
+def _scan_options(parser: argparse.ArgumentParser, h: HelpWords) -> None:
+    source = parser.add_argument_group(h.text("help.group_source"))
     choice = source.add_mutually_exclusive_group()
+    choice.add_argument("--serial", metavar="HOST:PORT", help=h.text("help.serial"))
+    choice.add_argument("--usb-serial", metavar="SERIAL", help=h.text("help.usb_serial"))
+    choice.add_argument("--demo", action="store_true", help=h.text("help.demo"))
+    choice.add_argument("--bugreport", metavar="FILE", type=Path, help=h.text("help.bugreport"))
+    choice.add_argument("--androidqf", metavar="DIR", type=Path, help=h.text("help.androidqf"))
     choice.add_argument(
-        "--serial",
-        metavar="HOST:PORT",
-        help="scan a phone over the network (wireless debugging) or a simulated phone",
-    )
-    choice.add_argument("--usb-serial", metavar="SERIAL", help="pick one USB phone by serial")
-    choice.add_argument(
-        "--demo",
-        action="store_true",
-        help="scan the built-in simulated phone (nothing real is touched)",
-    )
-    choice.add_argument(
-        "--bugreport",
-        metavar="FILE",
-        type=Path,
-        help="scan an Android bug report (.zip or .txt) instead of a connected phone",
-    )
-    choice.add_argument(
-        "--androidqf", metavar="DIR", type=Path, help="scan a folder collected by androidqf"
-    )
-    choice.add_argument(
-        "--from-capture", metavar="DIR", type=Path, help="scan a capture saved with --capture"
+        "--from-capture", metavar="DIR", type=Path, help=h.text("help.from_capture")
     )
     source.add_argument(
         "--demo-profile",
         default="infected",
         metavar="NAME_OR_DIR",
-        help="simulated phone used by --demo: infected (default), clean, or a profile folder",
+        help=h.text("help.demo_profile"),
     )
 
-    out = parser.add_argument_group("what to write (nothing is written unless you ask)")
-    out.add_argument("--json", metavar="PATH", type=Path, help="write the JSON report here")
-    out.add_argument("--html", metavar="PATH", type=Path, help="write a printable HTML report")
-    out.add_argument(
-        "--save",
-        metavar="CASEFILE",
-        type=Path,
-        help="add this scan to an encrypted case file (asks for a passphrase)",
-    )
-    out.add_argument(
-        "--history",
-        action="store_true",
-        help="with --save: show what changed since earlier scans of this phone",
-    )
-    out.add_argument(
-        "--evidence",
-        metavar="DIR",
-        type=Path,
-        help="write an evidence pack (report, raw outputs, hashes) to a new folder; "
-        "it is NOT encrypted",
-    )
+    out = parser.add_argument_group(h.text("help.group_output"))
+    out.add_argument("--json", metavar="PATH", type=Path, help=h.text("help.json"))
+    out.add_argument("--html", metavar="PATH", type=Path, help=h.text("help.html"))
+    out.add_argument("--save", metavar="CASEFILE", type=Path, help=h.text("help.save"))
+    out.add_argument("--history", action="store_true", help=h.text("help.history"))
+    out.add_argument("--evidence", metavar="DIR", type=Path, help=h.text("help.evidence"))
     out.add_argument(
         "--evidence-key",
         metavar="KEYFILE",
         type=Path,
-        help=f"sign the evidence pack with this Ed25519 key (make one with "
-        f"'{PROG} evidence keygen KEYFILE')",
+        help=h.text("help.evidence_key", command=f"{PROG} evidence keygen KEYFILE"),
     )
-    case = parser.add_argument_group(
-        "case details for the evidence pack (with --evidence; asked for in a terminal)"
-    )
-    case.add_argument("--examiner", metavar="NAME", help="who examined the phone")
-    case.add_argument("--organisation", metavar="NAME", help="the examiner's organisation")
-    case.add_argument("--case-ref", dest="reference", metavar="REF", help="the case reference")
-    case.add_argument("--place", metavar="PLACE", help="where the phone was examined")
-    case.add_argument("--present", metavar="NAMES", help="who was present")
-    case.add_argument(
-        "--consent",
-        metavar="TEXT",
-        help="what the survivor agreed may be recorded, in their words",
-    )
-    out.add_argument(
-        "--capture",
-        metavar="DIR",
-        type=Path,
-        help="also save the raw outputs read from the phone, with hashes, to a new folder "
-        "(to scan again later or replay as a simulated phone)",
-    )
+    case = parser.add_argument_group(h.text("help.group_case"))
+    case.add_argument("--examiner", metavar="NAME", help=h.text("help.examiner"))
+    case.add_argument("--organisation", metavar="NAME", help=h.text("help.organisation"))
+    case.add_argument("--case-ref", dest="reference", metavar="REF", help=h.text("help.case_ref"))
+    case.add_argument("--place", metavar="PLACE", help=h.text("help.place"))
+    case.add_argument("--present", metavar="NAMES", help=h.text("help.present"))
+    case.add_argument("--consent", metavar="TEXT", help=h.text("help.consent"))
+    out.add_argument("--capture", metavar="DIR", type=Path, help=h.text("help.capture"))
 
-    show = parser.add_argument_group("what the screen shows")
-    show.add_argument(
-        "--details",
-        action="store_true",
-        help="show every finding's evidence, the full advice and every helpline",
-    )
-    show.add_argument(
-        "--region",
-        default="uk",
-        choices=REGIONS,
-        help="show the helplines for where you are: uk (default, all four nations), "
-        "england, scotland, wales, northern-ireland or outside-uk",
-    )
-    show.add_argument(
-        "--lang",
-        metavar="CODE",
-        help="the language of the reports, e.g. pl, ro, ar, ur, bn (default: this "
-        "computer's language setting, else English)",
-    )
-    show.add_argument(
-        "--discreet",
-        action="store_true",
-        help="for a screen others can see: a short, neutral summary only "
-        "(saved reports keep the full words)",
-    )
+    show = parser.add_argument_group(h.text("help.group_screen"))
+    show.add_argument("--details", action="store_true", help=h.text("help.details"))
+    show.add_argument("--region", default="uk", choices=REGIONS, help=h.text("help.region"))
+    show.add_argument("--lang", metavar="CODE", help=h.text("help.lang"))
+    show.add_argument("--discreet", action="store_true", help=h.text("help.discreet"))
 
-    tune = parser.add_argument_group("how to scan")
+    tune = parser.add_argument_group(h.text("help.group_scan"))
     tune.add_argument(
         "--auth-timeout",
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="how long to wait for 'Allow' on the phone (default 60)",
+        help=h.text("help.auth_timeout"),
     )
     tune.add_argument(
         "--command-timeout",
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="give up on one command after this long without an answer (default 60); "
-        "the scan goes on with the rest",
+        help=h.text("help.command_timeout"),
     )
-    tune.add_argument(
-        "--yes",
-        action="store_true",
-        help="show the 'before the check' note without waiting for Enter "
-        "(for people who have read it)",
-    )
-    tune.add_argument("--debug", action="store_true", help="show technical details")
-    tune.add_argument(
-        "--list-checks", action="store_true", help="list every check and exit (no phone needed)"
+    tune.add_argument("--yes", action="store_true", help=h.text("help.confirm_note"))
+    tune.add_argument("--debug", action="store_true", help=h.text("help.debug"))
+    tune.add_argument("--list-checks", action="store_true", help=h.text("help.list_checks"))
+
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[Any]"
+"""Where subcommands (or their actions) are added, whatever parser holds them."""
+
+
+def _command(
+    sub: Subcommands, h: HelpWords, name: str, help: str, description: str | None = None
+) -> argparse.ArgumentParser:
+    return _own_help(
+        sub.add_parser(
+            name,
+            help=help,
+            description=description,
+            add_help=False,
+            formatter_class=_formatter(h),
+        ),
+        h,
     )
 
 
-def _setup_command(sub: argparse._SubParsersAction[_Parser]) -> None:
-    setup = sub.add_parser(
-        "setup",
-        help="how to turn on USB debugging, step by step (nothing is sent to the phone)",
-        description="Show how to turn on USB debugging, step by step, and how to turn it "
-        "back off after the check. Nothing is sent to the phone.",
-    )
-    setup.add_argument(
-        "--vendor",
-        metavar="NAME",
-        help="the phone's maker: samsung, pixel, xiaomi (redmi, poco), motorola, "
-        "oneplus (oppo, realme), huawei (honor) or generic",
-    )
-    setup.add_argument("--after", action="store_true", help="show only how to turn things back off")
-    setup.add_argument(
-        "--udev-rule",
-        action="store_true",
-        help="print the Linux udev rule that lets you use the phone without sudo",
-    )
+def _setup_command(sub: Subcommands, h: HelpWords) -> None:
+    setup = _command(sub, h, "setup", h.text("help.setup"), h.text("help.setup_description"))
+    setup.add_argument("--vendor", metavar="NAME", help=h.text("help.setup_vendor"))
+    setup.add_argument("--after", action="store_true", help=h.text("help.setup_after"))
+    setup.add_argument("--udev-rule", action="store_true", help=h.text("help.setup_udev_rule"))
 
 
-def _signatures_command(sub: argparse._SubParsersAction[_Parser]) -> None:
-    sigs = sub.add_parser(
-        "signatures",
-        help="show, update, import, sign or trust the stalkerware database",
-        description="Manage the stalkerware signature database.",
+def _signatures_command(sub: Subcommands, h: HelpWords) -> None:
+    sigs = _command(
+        sub, h, "signatures", h.text("help.signatures"), h.text("help.signatures_description")
     )
     actions = sigs.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("show", help="show the database in use")
-    actions.add_parser(
-        "update",
-        help="download Echap's current indicator set (uses the internet; never during a scan)",
-    )
-    imp = actions.add_parser(
-        "import",
-        help="import a signed bundle, an Echap ioc.yaml/watchware.yaml/samples.csv, "
-        "a STIX 2 bundle or a phone-check database",
-    )
+    _command(actions, h, "show", h.text("help.signatures_show"))
+    _command(actions, h, "update", h.text("help.signatures_update"))
+    imp = _command(actions, h, "import", h.text("help.signatures_import"))
     imp.add_argument("file", type=Path)
-    imp.add_argument(
-        "--unsigned",
-        action="store_true",
-        help="accept a file that is not signed by a trusted organisation",
-    )
-    sign = actions.add_parser("sign", help="sign a database file into a bundle (organisations)")
+    imp.add_argument("--unsigned", action="store_true", help=h.text("help.signatures_unsigned"))
+    sign = _command(actions, h, "sign", h.text("help.signatures_sign"))
     sign.add_argument("database", type=Path)
-    sign.add_argument("key", type=Path, help="Ed25519 private key (from 'signatures keygen')")
+    sign.add_argument("key", type=Path, help=h.text("help.signatures_sign_key"))
     sign.add_argument("out", type=Path)
-    trust = actions.add_parser("trust", help="trust an organisation's public key for bundles")
+    trust = _command(actions, h, "trust", h.text("help.signatures_trust"))
     trust.add_argument("public_key", type=Path)
-    keygen = actions.add_parser("keygen", help="make a signing key pair for an organisation")
+    keygen = _command(actions, h, "keygen", h.text("help.signatures_keygen"))
     keygen.add_argument("directory", type=Path)
 
 
-def _evidence_command(sub: argparse._SubParsersAction[_Parser]) -> None:
-    evidence = sub.add_parser(
-        "evidence",
-        help="check an evidence pack, record its handover, or make a signing key",
-        description="Work with evidence packs written by --evidence.",
+def _evidence_command(sub: Subcommands, h: HelpWords) -> None:
+    evidence = _command(
+        sub, h, "evidence", h.text("help.evidence_command"), h.text("help.evidence_description")
     )
     actions = evidence.add_subparsers(dest="action", required=True, metavar="ACTION")
-    verify = actions.add_parser(
-        "verify",
-        help="check a pack's files, hash chain, signature and handover records",
-        description="Check an evidence pack and say, in plain words, what holds. A signed "
-        "pack passes only with the signer's public key (--key) or a folder of trusted keys.",
+    verify = _command(
+        actions, h, "verify", h.text("help.verify"), h.text("help.verify_description")
     )
-    verify.add_argument("directory", type=Path, help="the evidence pack folder")
-    verify.add_argument("--key", type=Path, metavar="PUBKEY", help="the signer's public key")
+    verify.add_argument("directory", type=Path, help=h.text("help.pack_folder"))
+    verify.add_argument("--key", type=Path, metavar="PUBKEY", help=h.text("help.verify_key"))
     verify.add_argument(
-        "--trusted-keys",
-        type=Path,
-        metavar="DIR",
-        help="a folder of public keys (*.pub) you trust to sign packs",
+        "--trusted-keys", type=Path, metavar="DIR", help=h.text("help.verify_trusted_keys")
     )
-    handover = actions.add_parser(
-        "handover",
-        help="record who received the pack, without breaking its chain",
-    )
-    handover.add_argument("directory", type=Path, help="the evidence pack folder")
-    handover.add_argument("--to", required=True, metavar="NAME", help="who received it")
-    handover.add_argument("--note", default="", help="anything else to record (optional)")
-    handover.add_argument(
-        "--when",
-        metavar="YYYY-MM-DDTHH:MM",
-        help="when it was handed over, UTC (default: now)",
-    )
-    keygen = actions.add_parser(
-        "keygen", help="make an Ed25519 key pair to sign evidence packs with --evidence-key"
-    )
-    keygen.add_argument(
-        "key", type=Path, help="file for the private key (the public key goes beside it, .pub)"
-    )
+    handover = _command(actions, h, "handover", h.text("help.handover"))
+    handover.add_argument("directory", type=Path, help=h.text("help.pack_folder"))
+    handover.add_argument("--to", required=True, metavar="NAME", help=h.text("help.handover_to"))
+    handover.add_argument("--note", default="", help=h.text("help.handover_note"))
+    handover.add_argument("--when", metavar="YYYY-MM-DDTHH:MM", help=h.text("help.handover_when"))
+    keygen = _command(actions, h, "keygen", h.text("help.evidence_keygen"))
+    keygen.add_argument("key", type=Path, help=h.text("help.evidence_keygen_key"))
 
 
-def _capture_command(sub: argparse._SubParsersAction[_Parser]) -> None:
-    capture = sub.add_parser(
+def _capture_command(sub: Subcommands, h: HelpWords) -> None:
+    capture = _command(
+        sub,
+        h,
         "capture-to-profile",
-        help="turn a saved capture into a simulated-phone profile",
-        description="Turn a capture saved with --capture into a simulated-phone profile "
-        "folder (for training and tests).",
+        h.text("help.capture_to_profile"),
+        h.text("help.capture_to_profile_description"),
     )
-    capture.add_argument("capture", type=Path, help="the capture folder")
-    capture.add_argument("out", type=Path, help="a new folder for the profile")
+    capture.add_argument("capture", type=Path, help=h.text("help.capture_folder"))
+    capture.add_argument("out", type=Path, help=h.text("help.profile_folder"))
 
 
-def _forget_command(sub: argparse._SubParsersAction[_Parser]) -> None:
-    forget = sub.add_parser(
-        "forget",
-        help="take away what the tool keeps on this computer (key, databases, settings), "
-        "and say what it cannot reach",
-        description="Take away the connection key, the downloaded or imported databases, "
-        "caches and settings this tool keeps on this computer. Case files are evidence: "
-        "they are kept unless you name them. Then it says what it cannot reach (shell "
-        "history, the udev rule, the program, the phone's memory of this computer) and how.",
-    )
-    forget.add_argument("--yes", action="store_true", help="do not ask before taking things away")
+def _forget_command(sub: Subcommands, h: HelpWords) -> None:
+    forget = _command(sub, h, "forget", h.text("help.forget"), h.text("help.forget_description"))
+    forget.add_argument("--yes", action="store_true", help=h.text("help.forget_yes"))
     forget.add_argument(
         "--case-file",
         action="append",
         type=Path,
         metavar="CASEFILE",
-        help="also take away this case file (it is evidence: only if you are sure); "
-        "may be given more than once",
+        help=h.text("help.forget_case_file"),
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=PROG,
-        description="Phone check: look for stalkerware and risky settings on an Android "
-        "phone. It only reads; it never changes the phone. Run with no subcommand to scan.",
-        epilog=f"Examples: '{PROG} --demo' scans the built-in simulated phone; "
-        f"'{PROG} setup' shows how to get a phone ready.",
+def build_parser(argv: Sequence[str] = (), h: HelpWords | None = None) -> argparse.ArgumentParser:
+    """The parser, its help in the language ``--lang`` in ``argv`` (or the locale) asks for
+    (or in ``h``'s words)."""
+    h = h or help_words(argv)
+    parser = _own_help(
+        _Parser(
+            prog=PROG,
+            description=h.text("help.description"),
+            epilog=h.text("help.epilog", demo=f"{PROG} --demo", setup=f"{PROG} setup"),
+            add_help=False,
+            formatter_class=_formatter(h),
+        ),
+        h,
     )
-    parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
-    _scan_options(parser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{TOOL_NAME} {__version__}",
+        help=h.text("help.version"),
+    )
+    _scan_options(parser, h)
     sub = parser.add_subparsers(
         dest="command",
-        title="subcommands",
+        title=h.text("help.subcommands"),
         metavar="SUBCOMMAND",
         parser_class=_Parser,
     )
-    _setup_command(sub)
-    _signatures_command(sub)
-    _evidence_command(sub)
-    _capture_command(sub)
-    _forget_command(sub)
+    _setup_command(sub, h)
+    _signatures_command(sub, h)
+    _evidence_command(sub, h)
+    _capture_command(sub, h)
+    _forget_command(sub, h)
     return parser
 
 
@@ -326,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see ``scanner.cli.exits``)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(arguments)
+        args = build_parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else Exit.USAGE
     from scanner.cli import console as consoles

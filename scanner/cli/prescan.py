@@ -153,12 +153,16 @@ def before_scan(
     # On a screen others may see, the note keeps its warning in neutral words.
     say = words_for(args)
     paragraphs, keys = _texts(route, say, discreet=getattr(args, "discreet", False))
-    console.print()
+    # The demo's one-line pointer sits close to its report, which keeps to its length.
+    spaced = route is not Route.DEMO
+    if spaced:
+        console.print()
     heading = say.text("prescan.heading") if readable(say) else _FALLBACK_HEADING
     console.print(Text(heading, style="bold"))
     for paragraph in paragraphs:
         console.print(Text(paragraph))
-        console.print()
+        if spaced:
+            console.print()
     if route is Route.DEMO or args.yes:
         return None
     keyboard = keyboard if keyboard is not None else terminal_keyboard()

@@ -293,11 +293,19 @@ def _scan(
         return replace(result, evidence_apks=copied)
 
 
-def _list_checks(console: Console) -> int:
+def _list_checks(console: Console, say: Catalogue) -> int:
     from scanner.checks.registry import all_checks
+    from scanner.phrases import render
+    from scanner.report.sections import severity_heading
 
     for meta in all_checks():
-        console.print(Text(f"{meta.id:10} {meta.severity.value:12} {meta.title}"))
+        line = say.text(
+            "check_names.list_row",
+            id=f"{meta.id:<10}",
+            name=render(meta.said_name(), say),
+            level=severity_heading(say, meta.severity),
+        )
+        console.print(Text(line))
     return Exit.OK
 
 
@@ -341,7 +349,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     """The scan subcommand (no subcommand given); returns the exit code."""
     setup_logging(args.debug)
     if args.list_checks:
-        return _list_checks(console)
+        return _list_checks(console, words_for(args))
     say = words_for(args)
     if args.history and not args.save:
         return _usage(console, say.text("scan.history_needs_save"))

@@ -123,7 +123,7 @@ def _render(result: ScanResult, console: Console, texts: ReportTexts, view: View
     console.rule(sections.heading(say, "next_steps"))
     console.print(plain(texts.after_scan if view.details else texts.ui("next_steps_short")))
     # Said again at the end: that is where a reader stops.
-    _summary(result, console, say)
+    _summary(result, console, say, again=True)
     _first(result, console, texts, again=True)
     _helplines(console, texts, full=view.details)
     _database(result, console, view.details, say)
@@ -154,7 +154,7 @@ def _top(result: ScanResult, console: Console, texts: ReportTexts, view: View) -
         console.print(plain(" ".join(language_lines(say)), "muted"))
 
 
-def _summary(result: ScanResult, console: Console, say: Catalogue) -> None:
+def _summary(result: ScanResult, console: Console, say: Catalogue, again: bool = False) -> None:
     console.rule(sections.heading(say, "summary"))
     opening = headline(result, say)
     # What was not checked comes first: a reader acts on the first lines.
@@ -164,7 +164,8 @@ def _summary(result: ScanResult, console: Console, say: Catalogue) -> None:
     console.print(
         Text(opening.found, style="calm" if calm and opening.known_ruled_out else "heading")
     )
-    if result.findings:
+    if result.findings and not again:
+        # The counts once: at the end the sentence above is enough, and the report short.
         console.print(Text(sections.counts_line(result, say=say)))
 
 
@@ -205,7 +206,8 @@ def _helplines(console: Console, texts: ReportTexts, full: bool) -> None:
         pointer = [texts.ui("outside_uk")] if texts.help.outside_uk else []
         lines = pointer + compact_lines(texts.help, texts.say)
     for line in lines:
-        console.print(_indent(plain(f"• {line}")))
+        # Not indented: the numbers are what matters here, and every column saves a line.
+        console.print(plain(f"• {line}"))
 
 
 def _full_helplines(texts: ReportTexts) -> list[str]:

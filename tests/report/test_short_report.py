@@ -169,3 +169,37 @@ def test_json_of_the_demo_keeps_the_report_contract(saved: Path, short: str) -> 
         check=False,
     )
     assert done.returncode == 0, done.stdout
+
+
+TRANSLATED = ("pl", "ro", "ar", "ur", "bn")
+
+
+@pytest.fixture(scope="module", params=TRANSLATED)
+def translated(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param, run_cli("--demo", "--lang", request.param)
+
+
+def test_infected_demo_fits_in_150_lines_at_80_columns_in_every_language(
+    translated: tuple[str, str],
+) -> None:
+    from rich.cells import cell_len
+
+    lang, short = translated
+    lines = short.splitlines()
+    assert len(lines) <= MAX_LINES, (lang, len(lines))
+    # Columns on screen, not characters: Bengali and Urdu marks take no column of their own.
+    assert max(cell_len(line) for line in lines) <= 80, lang
+
+
+def test_a_shorter_translated_demo_keeps_the_warning_and_helplines(
+    translated: tuple[str, str],
+) -> None:
+    lang, short = translated
+    library = load_guidance(lang)
+    text = flat(short)
+    assert flat(library.get("known_stalkerware").removal_warning or "") in text
+    for part in (short.splitlines()[:FIRST_SCREEN], short.splitlines()[-FIRST_SCREEN:]):
+        screen = flat("\n".join(part))
+        assert "999" in screen and "55" in screen, lang
+        for number in NATION_NUMBERS:
+            assert number in screen, (lang, number)
