@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scanner.device.apk_commands import is_apk_path
 from scanner.errors import Disconnected, FileTooLarge, PullTimeSpent, ScannerError
-from scanner.model import EvidenceApk, ScanResult, Severity
+from scanner.model import EvidenceApk, ScanResult, Severity, Words
 
 BUDGET_BYTES = 200_000_000
 """The most APK bytes one pack takes (held in memory until the pack is written)."""
@@ -79,12 +79,29 @@ def choose(result: ScanResult) -> tuple[Choice, ...]:
     return tuple(choices)
 
 
-def not_pulled(choices: Sequence[Choice], why: str) -> tuple[EvidenceApk, ...]:
+def not_pulled(choices: Sequence[Choice], why: Words) -> tuple[EvidenceApk, ...]:
     """Every choice recorded as left out for one reason (e.g. an offline input)."""
-    return tuple(
-        EvidenceApk(c.package, c.path, c.why_chosen, phone_sha256=c.phone_sha256, not_pulled=why)
-        for c in choices
+    return tuple(_left_out(c, why) for c in choices)
+
+
+def _left_out(choice: Choice, why: Words) -> EvidenceApk:
+    from scanner.phrases import english
+
+    return EvidenceApk(
+        choice.package,
+        choice.path,
+        choice.why_chosen,
+        phone_sha256=choice.phone_sha256,
+        not_pulled=english(why),
+        not_pulled_words=why,
     )
+
+
+def _error_words(exc: ScannerError) -> Words:
+    """Why a pull failed: the error's own message, or its English words as a fact."""
+    from scanner.phrases import of_error, words
+
+    return words("evidence_files.pull_failed", why=of_error(exc) or exc.message)
 
 
 def pull_for_evidence(
@@ -98,30 +115,24 @@ def pull_for_evidence(
     budget = BUDGET_BYTES if budget is None else budget
     records: list[EvidenceApk] = []
     left = budget
-    stop = ""
+    stop: Words | None = None
     for number, choice in enumerate(choices):
 
-        def skipped(why: str, choice: Choice = choice) -> EvidenceApk:
-            return EvidenceApk(
-                choice.package,
-                choice.path,
-                choice.why_chosen,
-                phone_sha256=choice.phone_sha256,
-                not_pulled=why,
-            )
+        def skipped(why: Words, choice: Choice = choice) -> EvidenceApk:
+            return _left_out(choice, why)
 
         if stop:
             records.append(skipped(stop))
             continue
         if number >= MAX_APKS:
-            records.append(skipped(f"not pulled: a pack holds at most {MAX_APKS} apps' files"))
+            records.append(skipped(_said("evidence_files.too_many", count=MAX_APKS)))
             continue
         if not choice.path:
-            records.append(skipped("not pulled: the app is not installed now"))
+            records.append(skipped(_said("evidence_files.not_installed")))
             continue
         if not is_apk_path(choice.path):
             # Paths come from the phone: only its own APK path shapes are asked for.
-            records.append(skipped("not pulled: the phone gave no usable path for its file"))
+            records.append(skipped(_said("evidence_files.no_usable_path")))
             continue
         if left <= 0:
             records.append(skipped(_over_budget(budget)))
@@ -132,11 +143,11 @@ def pull_for_evidence(
             records.append(skipped(_over_budget(budget)))
             continue
         except (Disconnected, PullTimeSpent) as exc:
-            stop = f"not pulled: {exc.message}"
+            stop = _error_words(exc)
             records.append(skipped(stop))
             continue
         except ScannerError as exc:
-            records.append(skipped(f"not pulled: {exc.message}"))
+            records.append(skipped(_error_words(exc)))
             continue
         left -= len(data)
         digest = hashlib.sha256(data).hexdigest()
@@ -153,8 +164,22 @@ def pull_for_evidence(
     return tuple(records)
 
 
-def _over_budget(budget: int) -> str:
-    return (
-        f"not pulled: the pack keeps at most {budget // 1_000_000} MB of app files and this "
-        "one did not fit in what was left (the more serious apps were copied first)"
-    )
+def _over_budget(budget: int) -> Words:
+    return _said("evidence_files.over_budget", megabytes=budget // 1_000_000)
+
+
+def _said(key: str, **values: str | int) -> Words:
+    from scanner.phrases import words
+
+    return words(key, **values)
+
+
+OFFLINE_INPUT = "evidence_files.offline_input"
+STOPPED_BEFORE = "evidence_files.stopped_before"
+STOPPED_WHILE = "evidence_files.stopped_while"
+"""Why no file was copied, for the command line's own cases (said by ``not_pulled``)."""
+
+
+def not_pulled_for(key: str, choices: Sequence[Choice]) -> tuple[EvidenceApk, ...]:
+    """Every choice left out for one of the command line's reasons above."""
+    return not_pulled(choices, _said(key))

@@ -547,6 +547,8 @@ class EvidenceApk:
     """The hash the scan had for this file (made on the phone or from a pull), "" if none."""
     not_pulled: str = ""
     """Why it is not in the pack, in plain words ("" when it is)."""
+    not_pulled_words: Words | None = None
+    """``not_pulled`` as a catalogue message, to say it in the pack's language."""
 
 
 CHECKED_IN_PARTS = "read on the phone in parts (signing block, signature files, manifest)"

@@ -18,6 +18,7 @@ from scanner.errors import GuidanceError
 from scanner.guidance import GuidanceLibrary, load_guidance
 from scanner.i18n import Catalogue, isolate_html
 from scanner.model import EvidenceApk, ScanResult
+from scanner.phrases import said_in
 from scanner.report import html_report
 from scanner.report.language import safe_catalogue
 from scanner.report.legal_route import legal_route_section
@@ -77,7 +78,7 @@ def _with_html(sentence: str, html: str) -> str:
 def _held(apk: EvidenceApk, say: Catalogue) -> str:
     """Where the app's file is: in the pack (with its hash), or why it is not."""
     if apk.data is None:
-        return apk.not_pulled
+        return said_in(apk.not_pulled, apk.not_pulled_words, say)
     if apk.sha256 == apk.phone_sha256:
         return say.text("pack.held_same", sha256=apk.sha256)
     if apk.phone_sha256:

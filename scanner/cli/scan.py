@@ -152,10 +152,9 @@ def _run_offline(args: argparse.Namespace, console: Console) -> ScanResult:
     )
     if not args.evidence:
         return result
-    from scanner.evidence_apks import choose, not_pulled
+    from scanner.evidence_apks import OFFLINE_INPUT, choose, not_pulled_for
 
-    why = "not pulled: this scan read a saved input, not a connected phone"
-    return replace(result, evidence_apks=not_pulled(choose(result), why))
+    return replace(result, evidence_apks=not_pulled_for(OFFLINE_INPUT, choose(result)))
 
 
 def _run_demo(args: argparse.Namespace, console: Console) -> ScanResult:
@@ -277,19 +276,23 @@ def _scan(
         )
         if not evidence:
             return result
-        from scanner.evidence_apks import choose, not_pulled, pull_for_evidence
+        from scanner.evidence_apks import (
+            STOPPED_BEFORE,
+            STOPPED_WHILE,
+            choose,
+            not_pulled_for,
+            pull_for_evidence,
+        )
 
         choices = choose(result)
         if result.stopped_by_person:
-            why = "not pulled: the scan was stopped before the apps' files were copied"
-            return replace(result, evidence_apks=not_pulled(choices, why))
-        status.update("Copying the files of the apps that matter, for the evidence pack")
+            return replace(result, evidence_apks=not_pulled_for(STOPPED_BEFORE, choices))
+        status.update(Text(say.text("evidence_files.copying")))
         try:
             with connection.sync_session() as files:
                 copied = pull_for_evidence(files.pull, choices)
         except KeyboardInterrupt:
-            why = "not pulled: copying the apps' files was stopped"
-            copied = not_pulled(choices, why)
+            copied = not_pulled_for(STOPPED_WHILE, choices)
         return replace(result, evidence_apks=copied)
 
 

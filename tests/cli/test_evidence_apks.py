@@ -61,7 +61,7 @@ def test_pack_holds_the_phones_own_apk_bytes_known_stalkerware_first(
         assert bool(app["file"]) != bool(app["not_pulled"]), app
     # TheTruthSpy's removed build left only traces: named, with why.
     gone = next(app for app in apps if app["package"] == "com.ispyoo")
-    assert gone["not_pulled"] == "not pulled: the app is not installed now"
+    assert gone["not_pulled"] == "not copied: the app is not installed now"
     assert f"It holds the files of {len(held)} of the {len(apps)} apps that matter" in out
     summary = (pack / "summary.html").read_text("utf-8")
     assert "App files in this pack" in summary and "not installed now" in summary
@@ -132,6 +132,4 @@ def test_a_pack_from_a_saved_capture_names_each_app_file_as_not_pulled(
     apps = apps_in(tmp_path / "pack")
     assert apps and not list((tmp_path / "pack").glob("apks/*"))
     for app in apps:
-        assert (
-            app["not_pulled"] == "not pulled: this scan read a saved input, not a connected phone"
-        )
+        assert app["not_pulled"] == "not copied: this scan read a saved copy, not a connected phone"

@@ -15,7 +15,8 @@ from scanner import TOOL_NAME, __version__
 from scanner.casefile.case_details import CaseDetails
 from scanner.casefile.examiner import examiner_steps
 from scanner.casefile.summary import _apk_files, _case, _integrity, render_summary
-from scanner.evidence_apks import choose
+from scanner.errors import DeviceError
+from scanner.evidence_apks import STOPPED_WHILE, Choice, choose, not_pulled_for, pull_for_evidence
 from scanner.i18n import Catalogue, catalogue, load_catalogue
 from scanner.model import EvidenceApk, ScanResult
 from tests.i18n import pseudo
@@ -45,8 +46,16 @@ def result() -> ScanResult:
     data = b"PK\x03\x04 not a real app"
     digest = hashlib.sha256(data).hexdigest()
     held = EvidenceApk(chosen[0].package, chosen[0].path, chosen[0].why_chosen, data, digest)
-    rest = tuple(EvidenceApk(c.package, c.path, c.why_chosen, not_pulled="") for c in chosen[1:])
-    return replace(found, evidence_apks=(held, *rest))
+    # The others left out for the reasons a pack gives: the copy stopped, the app gone,
+    # and a pull that failed with the device's own words (or with English ones only).
+    stopped = not_pulled_for(STOPPED_WHILE, chosen[1:2])
+
+    def refuse(path: str, max_bytes: int) -> bytes:
+        raise DeviceError.said("device.file_too_large", path=path, megabytes=24)
+
+    pulled = pull_for_evidence(refuse, [*chosen[2:], Choice("gone.app", "", "", "")])
+    assert {apk.not_pulled_words is not None for apk in (*stopped, *pulled)} == {True}
+    return replace(found, evidence_apks=(held, *stopped, *pulled))
 
 
 def _pack_sections(result: ScanResult, say: Catalogue, signer: str | None) -> str:
@@ -72,9 +81,13 @@ def test_no_english_in_the_packs_own_sections(
         "manifest.json",
         __version__,
         *(v for _, v in CASE.rows(say)),
+        "raw/01-getprop.txt",
         *(apk.sha256 for apk in result.evidence_apks),
+        *(apk.path for apk in result.evidence_apks),
+        *(apk.package for apk in result.evidence_apks),
     ):
-        text = text.replace(fact, " ")
+        if fact:  # an empty fact (an app not copied has no hash) would split every word
+            text = text.replace(fact, " ")
     assert leftovers(text, result, english_words(root)) == []
 
 
