@@ -22,7 +22,15 @@ from scanner.checks.registry import CheckContext, run_checks
 from scanner.checks.spy_behaviour import POINTS, REVIEW_SCORE, score_package
 from scanner.device.apk_commands import MAX_COMMAND_CHARS
 from scanner.labels import with_catalogue_labels
-from scanner.model import ApkFacts, DeviceSnapshot, Finding, Package, ScanProblem, Severity
+from scanner.model import (
+    ApkFacts,
+    DeviceSnapshot,
+    Finding,
+    Package,
+    ScanProblem,
+    Severity,
+    Words,
+)
 from scanner.parse.text import clean_phone_text
 from scanner.phrases import problem, words
 
@@ -86,14 +94,14 @@ def name_store_apps(
         return StoreLabels(snapshot, dict(apks))
     outcomes, stats = read_labels(run, [directories[p] for p in wanted], max_chars)
     labels: dict[str, str] = {}
-    refused: list[str] = []
+    refused: list[Words] = []
     for outcome in outcomes:
         package = outcome.target.package
         label, why = _label(outcome)
-        if label:
+        if why is None:
             labels[package] = label
         else:
-            refused.append(f"{package}: {why}")
+            refused.append(words("labels.app_not_named", app=package, why=why))
     facts = dict(apks)
     for package, label in labels.items():
         if package in facts:
@@ -106,23 +114,24 @@ def name_store_apps(
     )
     problems: tuple[ScanProblem, ...] = ()
     if refused:
-        said = words("problems.names_not_read", count=len(refused), apps="; ".join(refused))
+        said = words("problems.names_not_read", count=len(refused), apps=refused)
         problems = (problem(said, "app names"),)
     return StoreLabels(replace(snapshot, packages=packages), facts, problems, stats, tuple(wanted))
 
 
-def _label(outcome: Outcome) -> tuple[str, str]:
+def _label(outcome: Outcome) -> tuple[str, Words | None]:
     """The label in one outcome's parts, or "" and why not."""
     if outcome.error or outcome.known is None:
-        return "", outcome.error or "not read"
+        return "", outcome.error_words or words("labels.not_read")
     try:
         manifest = read_manifest(outcome.known.view())
     finally:
         outcome.known = None  # the parts are let go as soon as they are read
     if manifest.package != outcome.target.package:
         # A file that is not the app's own cannot rename it.
-        return "", "its file declares another package"
+        return "", words("labels.other_package")
     if not manifest.label:
-        why = manifest.problems[0] if manifest.problems else "its manifest gives no name"
-        return "", why
-    return clean_phone_text(manifest.label), ""
+        # The reader's own reason is technical: the person is told the name was not found.
+        why = "labels.manifest_unreadable" if manifest.problems else "labels.no_name"
+        return "", words(why)
+    return clean_phone_text(manifest.label), None

@@ -26,6 +26,7 @@ from scanner.apk import jar
 from scanner.apk.manifest import MANIFEST_ENTRY, TABLE_ENTRY, ApkManifest, read_manifest
 from scanner.apk.signing import SIGNING_BLOCK_MAGIC, ApkSigners, read_signers
 from scanner.apk.zipread import EOCD_SIZE, BadZip, ZipEntry, find_eocd, iter_entries
+from scanner.model import Words
 
 TAIL_GUESS: Final = 8 * 1024
 """Bytes read from the end first: the trailer, and the whole directory of a small app."""
@@ -268,8 +269,8 @@ class LabelPlan:
     """What ``plan_label_reads`` decided for one APK."""
 
     ranges: tuple[tuple[int, int], ...] = ()
-    refused: str = ""
-    """Why the label will not be read (empty when it can be, or is known)."""
+    refused: Words | None = None
+    """Why the label will not be read, as a catalogue message (None when it can be)."""
     cost: int = 0
     """Bytes the manifest and resource table take in the file (what the label costs)."""
 
@@ -288,27 +289,27 @@ def plan_label_reads(known: KnownBytes, max_bytes: int = MAX_LABEL_BYTES) -> Lab
     suffix = known.suffix()
     found = find_eocd(memoryview(suffix))
     if found is None:
-        return LabelPlan(refused="the end of its file was not read")
+        return LabelPlan(refused=Words("labels.end_not_read"))
     view = known.view()
     try:
         entries = {e.name: e for e in _wanted_entries(view, labels=True)}
     except BadZip:
-        return LabelPlan(refused="its list of contents could not be read")
+        return LabelPlan(refused=Words("labels.contents_unreadable"))
     manifest = entries.get(MANIFEST_ENTRY.encode())
     if manifest is None:
-        return LabelPlan(refused="it has no manifest")
+        return LabelPlan(refused=Words("labels.no_manifest"))
     table = entries.get(TABLE_ENTRY.encode())
     parts = [e for e in (manifest, table) if e is not None]
     cost = sum(e.compressed_size + _LOCAL_HEADER + len(e.name) for e in parts)
     if cost > max_bytes:
-        return LabelPlan(
-            refused=(
-                f"its manifest and resource table take {cost} bytes, more than the "
-                f"{max_bytes} read for an app's name"
-            ),
-            cost=cost,
-        )
+        sizes = (("size", _megabytes(cost)), ("limit", _megabytes(max_bytes)))
+        return LabelPlan(refused=Words("labels.too_big", sizes), cost=cost)
     needs = _Needs(known)
     for entry in parts:
         _entry(needs, view, entry)
     return LabelPlan(tuple(needs.ranges), cost=cost)
+
+
+def _megabytes(size: int) -> str:
+    """A size in MB with one decimal (a fact beside the words, the same in every language)."""
+    return f"{size / 1_000_000:.1f} MB"

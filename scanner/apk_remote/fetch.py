@@ -353,11 +353,12 @@ def read_labels(
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
         plan = plan_label_reads(known, per_app)
         if plan.refused:
-            outcome.error = plan.refused
+            _set_error(outcome, plan.refused)
         elif spent + plan.cost > per_scan:
-            outcome.error = (
-                f"the {per_scan} bytes a scan reads for apps' names were spent on other apps"
+            spent_on_others = Words(
+                "labels.budget_spent", (("limit", f"{per_scan // 1_000_000} MB"),)
             )
+            _set_error(outcome, spent_on_others)
         else:
             spent += plan.cost
     for _ in range(LABEL_ROUNDS):
@@ -366,7 +367,7 @@ def read_labels(
             break
         _block_round(run, pending, max_chars, stats)
     for outcome, _, _ in _label_round(outcomes, per_app):
-        outcome.error = "its manifest could not be located in the parts read"
+        _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats
 
 
@@ -379,7 +380,7 @@ def _label_round(
             continue
         plan = plan_label_reads(outcome.known, per_app)
         if plan.refused:
-            outcome.error = plan.refused
+            _set_error(outcome, plan.refused)
         elif plan.ranges:
             pending.append((outcome, outcome.known, plan.ranges))
     return pending

@@ -180,8 +180,11 @@ def test_a_resource_table_past_the_budget_is_refused_with_the_reason() -> None:
 
     target = Target(package, path, hash_wanted=False, label_wanted=False)
     small, _ = read_labels(run, [(target, _directory(profile, path))], per_app=64)
-    assert "more than the 64 read for an app's name" in small[0].error
+    assert small[0].error_words is not None and small[0].error_words.key == "labels.too_big"
+    assert "read for an app's name" in small[0].error
     spent, _ = read_labels(run, [(target, _directory(profile, path))], per_scan=64)
+    assert spent[0].error_words is not None
+    assert spent[0].error_words.key == "labels.budget_spent"
     assert "were spent" in spent[0].error
     done, stats = read_labels(run, [(target, _directory(profile, path))])
     assert not done[0].error
@@ -211,3 +214,17 @@ def test_a_store_apk_of_another_package_does_not_rename_the_app_and_the_scan_say
     assert result.snapshot.package(renamed).label is None  # type: ignore[union-attr]
     (problem,) = [p for p in result.problems if p.source == "app names"]
     assert f"{renamed}: its file declares another package" in problem.message
+
+
+def test_why_a_store_apps_name_was_not_read_is_said_in_the_readers_language() -> None:
+    from scanner.i18n import catalogue
+    from scanner.phrases import render
+
+    renamed = "com.example.renamed"
+    apks = {renamed: build_apk("com.example.other", label="Calculator", label_in_resources=True)}
+    result, _ = scan(phone(apks))
+    (problem,) = [p for p in result.problems if p.source == "app names"]
+    assert problem.words is not None
+    polish = render(problem.words, catalogue("pl"))
+    assert f"{renamed}: jej plik podaje inny pakiet" in polish
+    assert "declares another package" not in polish
