@@ -14,7 +14,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from scanner.apk.manifest import ApkManifest, read_manifest
@@ -48,6 +48,7 @@ from scanner.model import (
 )
 from scanner.parse.text import clean_phone_text
 from scanner.phrases import english, of_error, problem, words
+from scanner.workers import worker as side_worker
 
 logger = logging.getLogger(__name__)
 
@@ -374,6 +375,7 @@ def check_app_files(
     whole: bool = False,
     max_chars: int = MAX_COMMAND_CHARS,
     limit: int = MAX_PULLS,
+    threaded: bool = True,
 ) -> AppFiles:
     """Check every non-system app's certificate (and hash and label when off-store).
 
@@ -399,22 +401,27 @@ def check_app_files(
     else:
         # Apps whose parts are all in are read on a worker thread while the next round of
         # commands is on the link (this thread then only waits on the socket).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="apk") as worker:
-            read: dict[str, Future[tuple[AppFileCheck, ApkFacts | None, Words | None]]] = {}
+        with side_worker("apk", threaded) as worker:
+            read: dict[str, tuple[Future[list[_Read]], int]] = {}
 
-            def start_reading(outcome: Outcome) -> None:
-                target = outcome.target
-                if not target.label_wanted and outcome.known is not None:
-                    # A store app's label is read only if the report names it: keep the
-                    # directory (before the worker lets the parts go) to find its parts.
-                    kept = directory_only(outcome.known)
-                    if kept is not None and bases.get(target.package) == target.path:
-                        directories[target.package] = (target, kept)
-                read[outcome.target.path] = worker.submit(_read_and_release, outcome, sdk)
+            def start_reading(batch: list[tuple[Outcome, KnownBytes]]) -> None:
+                for outcome, known in batch:
+                    target = outcome.target
+                    if not target.label_wanted:
+                        # A store app's label is read only if the report names it: keep the
+                        # directory (before its parts are let go) to find its parts.
+                        kept = directory_only(known)
+                        if kept is not None and bases.get(target.package) == target.path:
+                            directories[target.package] = (target, kept)
+                job = worker.submit(_read_all, batch, sdk)
+                for index, (outcome, _) in enumerate(batch):
+                    read[outcome.target.path] = (job, index)
 
-            outcomes, stats = read_apk_parts(run, targets + splits, max_chars, start_reading)
+            outcomes, stats = read_apk_parts(
+                run, targets + splits, max_chars, start_reading, planner=worker
+            )
             results = {
-                o.target.path: read[o.target.path].result()
+                o.target.path: read[o.target.path][0].result()[read[o.target.path][1]]
                 if o.target.path in read and not o.error
                 else _from_parts(o, sdk)
                 for o in outcomes
@@ -549,33 +556,33 @@ def split_summary(
     return f"{lead}: " + "; ".join(parts)
 
 
-def _read_and_release(
-    outcome: Outcome, sdk: int | None
-) -> tuple[AppFileCheck, ApkFacts | None, Words | None]:
-    """``_from_parts``, then the parts are let go (memory stays bounded, see fetch)."""
-    try:
-        return _from_parts(outcome, sdk)
-    finally:
-        outcome.known = None
+_Read = tuple[AppFileCheck, ApkFacts | None, Words | None]
 
 
-def _from_parts(
-    outcome: Outcome, sdk: int | None
-) -> tuple[AppFileCheck, ApkFacts | None, Words | None]:
-    """The check and facts of one app read in parts, or why it must be pulled whole."""
+def _read_all(batch: list[tuple[Outcome, KnownBytes]], sdk: int | None) -> list[_Read]:
+    return [_from_parts(outcome, sdk, known) for outcome, known in batch]
+
+
+def _from_parts(outcome: Outcome, sdk: int | None, known: KnownBytes | None = None) -> _Read:
+    """The check and facts of one app read in parts, or why it must be pulled whole.
+
+    ``known``: its bytes, when handed over by ``read_apk_parts`` (which then lets go of
+    them itself: memory stays bounded, see fetch); else the outcome's own.
+    """
     target = outcome.target
+    known = known if known is not None else outcome.known
     if outcome.lost:
         lost = outcome.error_words or outcome.hash_error_words or ""
         said = words("problems.app_not_checked", reason=lost)
         return _not_checked(target.package, target.path, said), None, None
-    if not outcome.read or outcome.known is None:
+    if outcome.error or known is None:
         why = outcome.error_words or words("problems.parts_not_read")
         return AppFileCheck(target.package, target.path), None, why
     if target.hash_wanted and not outcome.sha256:
         # The certificate alone would leave the file unmatched by hash: pull it.
         why = outcome.hash_error_words or words("problems.phone_did_not_hash")
         return AppFileCheck(target.package, target.path), None, why
-    signers, manifest = read_known(outcome.known, outcome.sha256, target.label_wanted)
+    signers, manifest = read_known(known, outcome.sha256, target.label_wanted)
     fact = facts_from_signers(
         target.package, target.path, outcome.sha256, signers, manifest, sdk, SOURCE_PARTS
     )

@@ -11,7 +11,7 @@ import contextlib
 import gc
 import sys
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,6 +38,7 @@ from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
 from scanner.store_labels import name_store_apps
+from scanner.workers import worker
 
 CONNECTION = "connection"
 """The source named for what went wrong with the link itself."""
@@ -119,17 +120,20 @@ def analyse(
     extra_problems: tuple[ScanProblem, ...] = (),
     own_adb_key: str | None = None,
     app_checks: tuple[AppFileCheck, ...] = (),
+    index: SignatureIndex | None = None,
 ) -> ScanResult:
     """Parse a capture (unless given) and run every check against it.
 
     ``own_adb_key``: this computer's ADB public key, so the phone's trusted computers can
-    be told apart from it (None when unknown, as for an offline input).
+    be told apart from it (None when unknown, as for an offline input). ``index``:
+    ``signatures`` already indexed (a live scan builds it while the link is busy).
     """
     # Every app named as a person sees it: its APK's label, else the catalogue's name.
     snapshot = with_catalogue_labels(
         with_apk_labels(snapshot or build_snapshot(capture), apks or {})
     )
-    index = SignatureIndex.from_db(signatures) if signatures is not None else None
+    if index is None and signatures is not None:
+        index = SignatureIndex.from_db(signatures)
     context = CheckContext(
         now=phone_now(snapshot),
         signatures=index,
@@ -161,19 +165,26 @@ _SWITCH_INTERVAL_S = 0.0005
 
 
 def _collect_and_parse(
-    connection: PhoneConnection, progress: Progress | None
-) -> tuple[RawCapture, dict[str, ParsedOutput]]:
+    connection: PhoneConnection,
+    progress: Progress | None,
+    signatures: SignatureDB | None,
+    threaded: bool = True,
+) -> tuple[RawCapture, dict[str, ParsedOutput], SignatureIndex | None]:
     """Collect the batch, parsing each output on a worker thread while the next one comes in.
 
     The link is idle time for this process (waiting on the phone), so parsing there hides
     most of its cost; the parsers are pure, so the result is the same as parsing after.
+    The signature index is built there too, before the first big output arrives.
     """
     futures: dict[str, Future[ParsedOutput]] = {}
     # Legacy ADB flow control is stop-and-wait: each reply waits for our OKAY. A parser
     # holding the GIL for the default 5 ms would delay every OKAY, so hand it over sooner.
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as parser:
+    with worker("parse", threaded) as parser:
+        indexed = (
+            parser.submit(SignatureIndex.from_db, signatures) if signatures is not None else None
+        )
 
         def start_parsing(result: CommandResult) -> None:
             futures[result.command] = parser.submit(parse_output, result.command, result)
@@ -185,7 +196,8 @@ def _collect_and_parse(
             raise
         finally:
             sys.setswitchinterval(switch_interval)
-        return capture, {command: future.result() for command, future in futures.items()}
+        parsed = {command: future.result() for command, future in futures.items()}
+        return capture, parsed, indexed.result() if indexed is not None else None
 
 
 _YOUNG_THRESHOLD = 20_000
@@ -217,6 +229,7 @@ def scan_phone(
     whole_apks: bool = False,
     extra_problems: tuple[ScanProblem, ...] = (),
     own_adb_key: str | None = None,
+    threaded: bool = True,
 ) -> ScanResult:
     """Collect from a connected phone, check every app's APK, and analyse.
 
@@ -224,6 +237,8 @@ def scan_phone(
     from when every check pulled the whole file); ``whole_apks``: pull each APK whole
     instead of reading its parts (for an evidence pack, which keeps the files).
     ``own_adb_key``: the public key the connection authorised with (``adbkey.pub`` form).
+    ``threaded``: parse and read APKs on a worker while the link is busy (False: the same
+    work in this thread, in turn; the result is the same).
     """
     with _fewer_collections():
         return _scan_phone(
@@ -234,6 +249,7 @@ def scan_phone(
             whole_apks=whole_apks,
             extra_problems=extra_problems,
             own_adb_key=own_adb_key,
+            threaded=threaded,
         )
 
 
@@ -246,9 +262,10 @@ def _scan_phone(
     whole_apks: bool,
     extra_problems: tuple[ScanProblem, ...],
     own_adb_key: str | None,
+    threaded: bool,
 ) -> ScanResult:
     started = datetime.now(UTC)
-    capture, parsed = _collect_and_parse(connection, progress)
+    capture, parsed, index = _collect_and_parse(connection, progress, signatures, threaded)
     snapshot = build_snapshot(capture, parsed)
     pulls: tuple[PullRecord, ...] = ()
     apks: dict[str, ApkFacts] = {}
@@ -270,6 +287,7 @@ def _scan_phone(
                     snapshot,
                     whole=whole_apks,
                     max_chars=connection.max_command_chars,
+                    threaded=threaded,
                 )
         finally:
             sys.setswitchinterval(switch_interval)
@@ -283,7 +301,6 @@ def _scan_phone(
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
         if checked.directories:
-            index = SignatureIndex.from_db(signatures) if signatures is not None else None
             named = name_store_apps(
                 lambda command: connection.shell(command).data,
                 snapshot,
@@ -320,4 +337,5 @@ def _scan_phone(
         extra_problems=extra_problems,
         own_adb_key=own_adb_key,
         app_checks=checks,
+        index=index,
     )

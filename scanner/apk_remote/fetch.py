@@ -12,13 +12,15 @@ a file with more parts than it is worth) is returned as "needs a whole pull", wi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
 from scanner.apk.partial import (
     MAX_LABEL_BYTES,
     TAIL_GUESS,
     KnownBytes,
+    Plan,
     plan_label_reads,
     plan_reads,
 )
@@ -32,6 +34,7 @@ from scanner.device.apk_commands import (
     Step,
     Tail,
     build_commands,
+    framed_step,
 )
 from scanner.errors import DeviceError, Disconnected
 from scanner.model import Words
@@ -66,6 +69,9 @@ _HASH_LINE = re.compile(rb"([0-9a-f]{64})  (\S+)\n")
 Run = Callable[[str], bytes]
 """Runs one shell command on the phone and returns its output (raises ``DeviceError``)."""
 
+Ready = Callable[[list[tuple["Outcome", KnownBytes]]], None]
+"""Takes apps whose parts are all in, each with its bytes (see ``read_apk_parts``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Target:
@@ -98,6 +104,10 @@ class Outcome:
     """The connection was lost: nothing more can be read for it."""
     planned_done: bool = False
     """Everything its readers need is known (no need to plan it again)."""
+    early_plan: Plan | None = None
+    """``plan_reads`` of the bytes known now, made on a worker as soon as they came in."""
+    handed: bool = False
+    """Given to ``on_ready``: its bytes are let go once the round that gave them is planned."""
 
     @property
     def read(self) -> bool:
@@ -118,16 +128,23 @@ def read_apk_parts(
     run: Run,
     targets: Sequence[Target],
     max_chars: int = MAX_COMMAND_CHARS,
-    on_ready: Callable[[Outcome], None] | None = None,
+    on_ready: Ready | None = None,
+    planner: Executor | None = None,
 ) -> tuple[list[Outcome], ReadStats]:
     """Read every target's signing parts (and hash) in at most ``MAX_ROUNDS`` rounds.
 
-    ``on_ready`` is called with each outcome as soon as all its parts are in (before the
-    next round is sent), so the caller can read it while the link is busy.
+    ``on_ready`` is called with outcomes and their bytes as soon as all their parts (and
+    hash, when wanted) are in, so the caller can read them while the link is busy; each
+    then lets its bytes go (``known`` is None) once that round is planned. ``planner``:
+    where to plan the apps of each first-round command but the last while the following
+    command is on the link, and hand over those already complete (None: all after the
+    round, in this thread). Plans and outcomes are the same either way (the bytes held,
+    which bound the reads, are counted as they stand when a round ends).
     """
     outcomes = [Outcome(t) for t in targets]
     stats = ReadStats()
-    _first_round(run, outcomes, max_chars, stats)
+    for early in _first_round(run, outcomes, max_chars, stats, planner, on_ready):
+        early.result()  # its errors come up here, as they would in this thread
     for _ in range(MAX_ROUNDS - 1):
         pending = _plan_round(outcomes, on_ready)
         if not pending:
@@ -148,43 +165,53 @@ class _Answer:
     lost: bool = False
 
 
-def _run_all(run: Run, steps: list[Step], max_chars: int, stats: ReadStats) -> list[_Answer]:
-    answers: list[_Answer] = []
+def _run_all(
+    run: Run, commands: list[tuple[str, str, list[Step]]], stats: ReadStats
+) -> Iterator[_Answer]:
+    """Each command's answer as soon as it is in (the next is sent when asked for)."""
     lost: Words | None = None
-    for command, nonce, chunk in build_commands(steps, max_chars):
+    for command, nonce, chunk in commands:
         if lost:
-            answers.append(_Answer(chunk, None, lost, lost=True))
+            yield _Answer(chunk, None, lost, lost=True)
             continue
         stats.sent.append(command)
         try:
             output = run(command)
         except Disconnected as exc:
             lost = words("problems.not_read", reason=of_error(exc) or exc.message)
-            answers.append(_Answer(chunk, None, lost, lost=True))
+            yield _Answer(chunk, None, lost, lost=True)
             continue
         except DeviceError as exc:
-            answers.append(_Answer(chunk, None, of_error(exc) or words("problems.not_read_plain")))
+            yield _Answer(chunk, None, of_error(exc) or words("problems.not_read_plain"))
             continue
         stats.commands += 1
         stats.bytes_out += len(output)
-        answers.append(_Answer(chunk, FramedOutput(output, nonce)))
-    return answers
+        yield _Answer(chunk, FramedOutput(output, nonce))
 
 
-def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadStats) -> None:
+def _first_round(
+    run: Run,
+    outcomes: list[Outcome],
+    max_chars: int,
+    stats: ReadStats,
+    planner: Executor | None,
+    on_ready: Ready | None,
+) -> list[Future[None]]:
+    """Sizes, tails and hashes; returns the plans started on ``planner``."""
     by_path = {o.target.path: o for o in outcomes}
     steps: list[Step] = []
     for outcome in outcomes:
         steps += [Size(outcome.target.path), Tail(outcome.target.path, TAIL_GUESS)]
-    hashed = [o.target.path for o in outcomes if o.target.hash_wanted]
-    for i in range(0, len(hashed), HASHES_PER_STEP):
-        steps.append(Hashes(tuple(hashed[i : i + HASHES_PER_STEP])))
+    steps += hash_steps([o.target.path for o in outcomes if o.target.hash_wanted], max_chars)
     if steps:
         stats.rounds += 1
     # A file's size and its tail may fall in two commands when the batch is split.
     sizes: dict[str, int] = {}
-    for answer in _run_all(run, steps, max_chars, stats):
+    commands = build_commands(steps, max_chars)
+    started: list[Future[None]] = []
+    for number, answer in enumerate(_run_all(run, commands, stats), 1):
         framed = answer.framed
+        tails: list[Outcome] = []
         for step in answer.steps:
             if framed is None:
                 for path in step.paths if isinstance(step, Hashes) else (step.path,):
@@ -208,11 +235,53 @@ def _first_round(run: Run, outcomes: list[Outcome], max_chars: int, stats: ReadS
                     known = KnownBytes(size)
                     known.add(size - len(got.data), got.data)
                     outcome.known = known
+                    tails.append(outcome)
                 else:
                     _fail(outcome, step, _why(got, "problems.part_tail"))
             elif isinstance(step, Hashes):
                 got = framed.next_step()
                 _take_hashes(got, step, by_path)
+        if planner is not None and number < len(commands):
+            # Nothing adds to these bytes before the round is planned (``_plan_round``).
+            # The last command's apps are planned there, ahead of the reads queued here.
+            batch = [(o, o.known) for o in tails if o.known is not None and not o.error]
+            started.append(planner.submit(_plan_early, batch, on_ready))
+    return started
+
+
+def _plan_early(batch: list[tuple[Outcome, KnownBytes]], on_ready: Ready | None) -> None:
+    """Plan apps as soon as their first bytes are in; those that need nothing more and no
+    hash (which comes later in the round) are handed over at once."""
+    handed = []
+    for outcome, known in batch:
+        plan = outcome.early_plan = plan_reads(known, outcome.target.label_wanted)
+        if plan.done and on_ready is not None and not outcome.target.hash_wanted:
+            outcome.planned_done = outcome.handed = True
+            handed.append((outcome, known))
+    if handed and on_ready is not None:
+        on_ready(handed)
+
+
+_HASH_STEP_FRAME = len(framed_step("0" * 16, 999_999, Hashes(("/data/app/a.b-1/base.apk",))))
+"""Characters of a one-path ``sha256sum`` step (its longest index) beyond the path."""
+
+
+def hash_steps(paths: Sequence[str], max_chars: int) -> list[Hashes]:
+    """``sha256sum`` steps of at most ``HASHES_PER_STEP`` paths, each fitting ``max_chars``
+    (a phone with a 4 KiB ``maxdata`` takes a few dozen paths per command)."""
+    steps: list[Hashes] = []
+    chunk: list[str] = []
+    length = _HASH_STEP_FRAME - len("/data/app/a.b-1/base.apk")
+    for path in paths:
+        extra = len(path) + 3  # a space and two quotes
+        if chunk and (len(chunk) == HASHES_PER_STEP or length + extra > max_chars):
+            steps.append(Hashes(tuple(chunk)))
+            chunk, length = [], _HASH_STEP_FRAME - len("/data/app/a.b-1/base.apk")
+        chunk.append(path)
+        length += extra
+    if chunk:
+        steps.append(Hashes(tuple(chunk)))
+    return steps
 
 
 def _take_hashes(got: StepOutput, step: Hashes, by_path: dict[str, Outcome]) -> None:
@@ -232,18 +301,23 @@ def _take_hashes(got: StepOutput, step: Hashes, by_path: dict[str, Outcome]) -> 
 
 
 def _plan_round(
-    outcomes: list[Outcome], on_ready: Callable[[Outcome], None] | None
+    outcomes: list[Outcome], on_ready: Ready | None
 ) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
     pending = []
+    ready: list[tuple[Outcome, KnownBytes]] = []
+    # Only this thread lets bytes go (below), so this counts what is held now.
     held = sum(o.known.known_bytes() for o in outcomes if o.known is not None)
     for outcome in outcomes:
         known = outcome.known
+        early_plan, outcome.early_plan = outcome.early_plan, None
         if known is None or outcome.error or outcome.planned_done:
             continue
-        plan = plan_reads(known, outcome.target.label_wanted)
+        plan = (
+            early_plan if early_plan is not None else plan_reads(known, outcome.target.label_wanted)
+        )
         outcome.planned_done = plan.done
-        if plan.done and on_ready is not None:
-            on_ready(outcome)
+        if plan.done:
+            ready.append((outcome, known))
         wanted = sum(end - start for start, end in plan.ranges)
         if plan.too_big:
             _set_error(outcome, words("problems.parts_too_large"))
@@ -252,6 +326,15 @@ def _plan_round(
         elif plan.ranges:
             held += wanted
             pending.append((outcome, known, plan.ranges))
+    if on_ready is not None:
+        # After planning: reading an app competes with the planning for this thread's time.
+        for outcome, _ in ready:
+            outcome.handed = True
+        if ready:
+            on_ready(ready)
+        for outcome in outcomes:
+            if outcome.handed:
+                outcome.known = None  # the reader holds it while it needs it
     return pending
 
 
@@ -283,7 +366,7 @@ def _block_round(
     pieces = iter(reads)
     answers: list[_Answer] = []
     for group in _by_output(reads):
-        answers += _run_all(run, group, max_chars, stats)
+        answers += _run_all(run, build_commands(group, max_chars), stats)
     stats.rounds += 1
     for answer in answers:
         for outcome, known, step in (next(pieces) for _ in answer.steps):

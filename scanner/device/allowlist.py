@@ -17,6 +17,7 @@ opens a sync SEND (push) and never any service other than ``shell:`` and ``sync:
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 from scanner.device.apk_commands import is_apk_read_command
@@ -28,4 +29,11 @@ ALLOWED_SHELL_COMMANDS: Final[frozenset[str]] = frozenset(SCAN_COMMANDS)
 def is_allowed(command: str) -> bool:
     """True only for an exact allowlisted command string (no prefixes, no extra words),
     or an APK read that ``apk_commands`` validates in full."""
-    return command in ALLOWED_SHELL_COMMANDS or is_apk_read_command(command)
+    return command in ALLOWED_SHELL_COMMANDS or _valid_apk_read(command)
+
+
+@functools.lru_cache(maxsize=4)
+def _valid_apk_read(command: str) -> bool:
+    # The connection and the transport guard each check every command; an APK read can
+    # be 100 kB, so the second check of the same string reuses the first's answer.
+    return is_apk_read_command(command)

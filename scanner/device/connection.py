@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from adb_shell import adb_device as adb_device_module
+from adb_shell import adb_message
 from adb_shell import constants as adb_constants
 from adb_shell import exceptions as adb_exc
 from adb_shell.adb_device import AdbDevice
@@ -21,6 +23,7 @@ from adb_shell.transport.tcp_transport import TcpTransport
 
 from scanner.device.allowlist import is_allowed
 from scanner.device.apk_commands import MAX_COMMAND_CHARS
+from scanner.device.checksum import byte_sum
 from scanner.device.deadline import Deadline
 from scanner.device.guard import (
     MAX_MESSAGE_DATA,
@@ -50,6 +53,20 @@ except ImportError:  # another adb-shell version: SyncReader falls back to one p
     _FileSyncTransactionInfo = None
 
 logger = logging.getLogger(__name__)
+
+
+def _checksum(data: object) -> int:
+    """adb-shell's checksum of a received payload, the same number computed faster."""
+    if isinstance(data, bytes | bytearray):
+        return byte_sum(data)
+    return int(adb_message.checksum(data))
+
+
+# adb-shell checks every payload it reads with ``adb_message.checksum`` before it sends
+# the OKAY that lets the phone send more (see ``checksum.py``); the pinned version looks
+# it up in ``adb_device``'s namespace at each read. Any other version keeps its own.
+if adb_device_module.checksum is adb_message.checksum:
+    adb_device_module.checksum = _checksum
 
 
 _MISREAD = (
