@@ -279,32 +279,46 @@ class LabelPlan:
         return not self.ranges and not self.refused
 
 
-def plan_label_reads(known: KnownBytes, max_bytes: int = MAX_LABEL_BYTES) -> LabelPlan:
-    """The ranges still needed to read the label, given a known central directory.
+def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
+    """The manifest's and resource table's entries in a known central directory (the
+    manifest first), or why they cannot be had. The directory does not change from round
+    to round, so a caller finds them once per APK."""
+    suffix = known.suffix()
+    if find_eocd(memoryview(suffix)) is None:
+        return Words("labels.end_not_read")
+    try:
+        entries = {e.name: e for e in _wanted_entries(known.view(), labels=True)}
+    except BadZip:
+        return Words("labels.contents_unreadable")
+    manifest = entries.get(MANIFEST_ENTRY.encode())
+    if manifest is None:
+        return Words("labels.no_manifest")
+    table = entries.get(TABLE_ENTRY.encode())
+    return (manifest,) if table is None else (manifest, table)
+
+
+def plan_label_reads(
+    known: KnownBytes,
+    max_bytes: int = MAX_LABEL_BYTES,
+    parts: tuple[ZipEntry, ...] | Words | None = None,
+) -> LabelPlan:
+    """The ranges still needed to read the label, given a known central directory
+    (``parts``: what ``label_entries`` found in it, when the caller already has it).
 
     A label is ``android:label`` of the manifest, mostly a reference into the resource
     table. Both are read whole: finding one string in a table means walking its chunks, a
     round trip each. So a table too big for ``max_bytes`` is refused, with why.
     """
-    suffix = known.suffix()
-    found = find_eocd(memoryview(suffix))
-    if found is None:
-        return LabelPlan(refused=Words("labels.end_not_read"))
-    view = known.view()
-    try:
-        entries = {e.name: e for e in _wanted_entries(view, labels=True)}
-    except BadZip:
-        return LabelPlan(refused=Words("labels.contents_unreadable"))
-    manifest = entries.get(MANIFEST_ENTRY.encode())
-    if manifest is None:
-        return LabelPlan(refused=Words("labels.no_manifest"))
-    table = entries.get(TABLE_ENTRY.encode())
-    parts = [e for e in (manifest, table) if e is not None]
+    if parts is None:
+        parts = label_entries(known)
+    if isinstance(parts, Words):
+        return LabelPlan(refused=parts)
     cost = sum(e.compressed_size + _LOCAL_HEADER + len(e.name) for e in parts)
     if cost > max_bytes:
         sizes = (("size", _megabytes(cost)), ("limit", _megabytes(max_bytes)))
         return LabelPlan(refused=Words("labels.too_big", sizes), cost=cost)
     needs = _Needs(known)
+    view = known.view()
     for entry in parts:
         _entry(needs, view, entry)
     return LabelPlan(tuple(needs.ranges), cost=cost)

@@ -12,7 +12,7 @@ a file with more parts than it is worth) is returned as "needs a whole pull", wi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
@@ -21,9 +21,11 @@ from scanner.apk.partial import (
     TAIL_GUESS,
     KnownBytes,
     Plan,
+    label_entries,
     plan_label_reads,
     plan_reads,
 )
+from scanner.apk.zipread import ZipEntry
 from scanner.apk_remote.framing import NOT_RUN, TOOL_MISSING, FramedOutput, StepOutput
 from scanner.device.apk_commands import (
     BLOCK,
@@ -433,8 +435,12 @@ def read_labels(
     outcomes = [Outcome(target, known=known) for target, known in directories]
     stats = ReadStats()
     spent = 0
+    # The directory is known and does not change: its two entries are found once per APK.
+    parts = {
+        id(o): label_entries(known) for o, (_, known) in zip(outcomes, directories, strict=True)
+    }
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
-        plan = plan_label_reads(known, per_app)
+        plan = plan_label_reads(known, per_app, parts[id(outcome)])
         if plan.refused:
             _set_error(outcome, plan.refused)
         elif spent + plan.cost > per_scan:
@@ -445,23 +451,25 @@ def read_labels(
         else:
             spent += plan.cost
     for _ in range(LABEL_ROUNDS):
-        pending = _label_round(outcomes, per_app)
+        pending = _label_round(outcomes, per_app, parts)
         if not pending:
             break
         _block_round(run, pending, max_chars, stats)
-    for outcome, _, _ in _label_round(outcomes, per_app):
+    for outcome, _, _ in _label_round(outcomes, per_app, parts):
         _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats
 
 
 def _label_round(
-    outcomes: list[Outcome], per_app: int
+    outcomes: list[Outcome],
+    per_app: int,
+    parts: Mapping[int, tuple[ZipEntry, ...] | Words],
 ) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
     pending = []
     for outcome in outcomes:
         if outcome.known is None or outcome.error:
             continue
-        plan = plan_label_reads(outcome.known, per_app)
+        plan = plan_label_reads(outcome.known, per_app, parts[id(outcome)])
         if plan.refused:
             _set_error(outcome, plan.refused)
         elif plan.ranges:
