@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
         # argparse's English sentence is recognised and said again with its facts; only a
         # mistake reads usage_errors.yaml, the way --help reads help.yaml (no catalogues).
         from scanner.cli.help_words import group_words
-        from scanner.cli.usage_errors import GROUP, understand
+        from scanner.cli.usage_errors import GROUP, TRY_HELP, understand
 
         said = understand(message)
         words = group_words(GROUP, self.lang)
@@ -43,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
         # A file that cannot be read leaves a text blank: argparse's own words then.
         sentence = words.text(said.key, **dict(said.values)) or message
         sys.stderr.write(f"{self.prog}: {sentence}\n")
-        sys.stderr.write(words.text(f"{GROUP}.try_help", command=f"{PROG} --help") + "\n")
+        sys.stderr.write(words.text(TRY_HELP, command=f"{PROG} --help") + "\n")
         raise SystemExit(Exit.USAGE)
 
 

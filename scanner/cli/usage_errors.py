@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from typing import Final
 
 GROUP: Final = "usage_errors"
+_PREFIX: Final = "usage_errors."
+TRY_HELP: Final = "usage_errors.try_help"
+"""The pointer to ``--help`` said after every mistake."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ def _said(key: str, match: re.Match[str], option: str | None = None) -> UsageMis
     facts = {name: _unquoted(v) if name == "value" else v for name, v in match.groupdict().items()}
     if option is not None:
         facts = {"option": option, **facts}
-    return UsageMistake(f"{GROUP}.{key}", tuple(facts.items()))
+    return UsageMistake(_PREFIX + key, tuple(facts.items()))
 
 
 def understand(message: str) -> UsageMistake:
@@ -109,8 +112,8 @@ def understand(message: str) -> UsageMistake:
         for key, pattern in _ABOUT_ONE:
             if (found := pattern.fullmatch(inner)) is not None:
                 return _said(key, found, option)
-        return UsageMistake(f"{GROUP}.option_problem", (("option", option), ("detail", inner)))
+        return UsageMistake("usage_errors.option_problem", (("option", option), ("detail", inner)))
     for key, pattern in _ABOUT_ALL:
         if (found := pattern.fullmatch(message)) is not None:
             return _said(key, found)
-    return UsageMistake(f"{GROUP}.unknown", (("detail", message),))
+    return UsageMistake("usage_errors.unknown", (("detail", message),))
