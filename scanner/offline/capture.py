@@ -10,19 +10,19 @@ A capture folder holds one file per command (the exact bytes the phone sent) and
                    "size_bytes": 31337, "error": "", "truncated": false,
                    "duration_s": 0.21}, ...],
      "interrupted_words": {"key": "device.connection_lost", "values": {}},
-     "not_applicable": [{"source": "which su", "reason": "..."}]}
+     "not_applicable": [{"source": "which su", "reason": "...", "reason_words": {...}}]}
 
 A command that gave no output has ``file``, ``sha256`` and ``size_bytes`` set to null and
-says why in ``error``; ``error_words`` (and ``interrupted_words`` beside ``interrupted``)
-keeps the same reason as a message id and its values, so a report from the capture says
-it in the reader's language (optional: older captures lack them, and a message this
-version does not know is left out, its English kept). ``not_applicable`` (optional; older
-captures lack it) lists what the scanned input could not hold, each a command without
-output; a capture never holds the apps' files, so loading always adds ``apk files`` to it.
-Loading checks every file against its size and SHA-256 and refuses the whole capture,
-naming the file, when one differs. (The hashes catch a changed or damaged file; someone who rewrites
-``capture.json`` too is not caught: that needs a signature, which is the evidence pack's
-job.)
+says why in ``error``; ``error_words`` (``interrupted_words`` beside ``interrupted``,
+``reason_words`` beside a ``reason``) keeps the same reason as a message id and its
+values, so a report from the capture says it in the reader's language (optional: older
+captures lack them, and a message this version does not know is left out, its English
+kept). ``not_applicable`` (optional; older captures lack it) lists what the scanned input
+could not hold, each a command without output; a capture never holds the apps' files, so
+loading always adds ``apk files`` to it. Loading checks every file against its size and
+SHA-256 and refuses the whole capture, naming the file, when one differs. (The hashes
+catch a changed or damaged file; someone who rewrites ``capture.json`` too is not caught:
+that needs a signature, which is the evidence pack's job.)
 
 Captures hold personal data: they are written to a private temporary folder first
 (``0700``, files ``0600``) and renamed into place only when complete.
@@ -133,9 +133,7 @@ def write_capture(folder: str | Path, capture: RawCapture, *, created_at: dateti
         "interrupted": capture.interrupted,
         "commands": entries,
         # Optional (older captures lack it): what the scanned input could not hold.
-        "not_applicable": [
-            {"source": part.source, "reason": part.reason} for part in capture.not_applicable
-        ],
+        "not_applicable": [_part(part) for part in capture.not_applicable],
     }
     if capture.interrupted_words is not None:
         manifest["interrupted_words"] = as_json(capture.interrupted_words)
@@ -231,6 +229,13 @@ def capture_to_profile(folder: str | Path, out_dir: str | Path) -> Path:
     return _write_private_folder(target, contents, "simulator_profile")
 
 
+def _part(part: NotApplicable) -> dict[str, object]:
+    saved: dict[str, object] = {"source": part.source, "reason": part.reason}
+    if part.words is not None:  # optional, like error_words
+        saved["reason_words"] = as_json(part.words)
+    return saved
+
+
 def _file_name(index: int, command: str) -> str:
     slug = _SLUG.sub("_", command.lower()).strip("_")[:48] or "command"
     return f"{index:02d}-{slug}.txt"
@@ -275,9 +280,8 @@ def _not_applicable(
         ):
             raise _damaged(root / MANIFEST, f"a not_applicable entry is not valid: {entry!r:.200}")
         reason = entry["reason"]
-        parts.setdefault(
-            entry["source"], NotApplicable(entry["source"], reason, known_words(reason))
-        )
+        said = _words(entry.get("reason_words"), root / MANIFEST) or known_words(reason)
+        parts.setdefault(entry["source"], NotApplicable(entry["source"], reason, said))
     parts.setdefault(APK_FILES, NotApplicable(APK_FILES, NO_APK_FILES, known_words(NO_APK_FILES)))
     if all(r.command != PHONE_CLOCK for r in results):
         # Saved before the scan read the phone's clock: older, not damaged.

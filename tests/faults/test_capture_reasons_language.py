@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
 from scanner.cli.main import main
-from scanner.commands import DUMPSYS_APPOPS
+from scanner.commands import DUMPSYS_APPOPS, WHICH_SU
+from scanner.model import CommandResult, NotApplicable, RawCapture
+from scanner.offline.capture import load_capture, write_capture
+from scanner.phrases import words
 from scanner.resources import guidance_root
 from scanner.simulator import SimulatedPhone
 from scanner.simulator.faults import Drop, FaultPlan
@@ -130,3 +134,17 @@ def test_a_saved_message_of_the_wrong_shape_refuses_the_capture_in_plain_words(
     assert code == REFUSED
     assert "capture.json" in said.out + said.err
     assert "Traceback" not in said.out + said.err
+
+
+def test_a_part_the_input_could_not_hold_keeps_its_message(tmp_path: Path) -> None:
+    said = words("problems.not_run", reason=words("device.connection_lost"))
+    saved = RawCapture(
+        (CommandResult(WHICH_SU, None, error="x", error_words=said),),
+        transport="bugreport",
+        not_applicable=(NotApplicable(WHICH_SU, "not in this input", said),),
+    )
+    folder = write_capture(tmp_path / "c", saved, created_at=datetime.now(UTC))
+    loaded = load_capture(folder)
+    assert loaded.results[0].error_words == said
+    part = next(p for p in loaded.not_applicable if p.source == WHICH_SU)
+    assert (part.reason, part.words) == ("not in this input", said)
