@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 from scanner import TOOL_NAME, __version__
 from scanner.cli.exits import Exit
 from scanner.cli.help_words import HelpWords, help_words
+from scanner.language_choice import ENGLISH
 
 # The region names, without loading the report code (--help answers at once).
 REGIONS = ("uk", "england", "scotland", "wales", "northern-ireland", "outside-uk")
@@ -27,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
     from deep inside, so tests and callers see the code, and is said in the reader's
     language (``lang``: the one ``--help`` uses)."""
 
-    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lang: str = ENGLISH, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lang = lang
 
@@ -43,7 +44,8 @@ class _Parser(argparse.ArgumentParser):
         # A file that cannot be read leaves a text blank: argparse's own words then.
         sentence = words.text(said.key, **dict(said.values)) or message
         sys.stderr.write(f"{self.prog}: {sentence}\n")
-        sys.stderr.write(words.text(TRY_HELP, command=f"{PROG} --help") + "\n")
+        pointer = words.text(TRY_HELP, command=f"{PROG} --help") or f"{PROG} --help"
+        sys.stderr.write(pointer + "\n")
         raise SystemExit(Exit.USAGE)
 
 
