@@ -121,6 +121,24 @@ def as_json(said_words: Words) -> dict[str, object]:
     return {"key": said_words.key, "values": values}
 
 
+def from_json(data: object) -> Words:
+    """The message ``as_json`` wrote, read back; ValueError when it is not that shape."""
+    if not isinstance(data, dict) or set(data) != {"key", "values"}:
+        raise ValueError("a message is an object with 'key' and 'values'")
+    key, values = data["key"], data["values"]
+    if not isinstance(key, str) or not isinstance(values, dict):
+        raise ValueError("a message's 'key' is text and its 'values' an object")
+    return Words(key, tuple((str(name), _value_from_json(v)) for name, v in values.items()))
+
+
+def _value_from_json(value: object) -> WordValue:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return tuple(from_json(item) for item in value)
+    return from_json(value)
+
+
 def english(said_words: Words) -> str:
     """The message's English words, kept beside it for JSON, history and logs."""
     return render(said_words, catalogue(ENGLISH))

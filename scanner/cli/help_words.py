@@ -16,7 +16,7 @@ from scanner.language_choice import CODE_RE, ENGLISH, choose_language
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-_PREFIX = "help."
+HELP = "help"
 
 
 def asked_language(argv: Sequence[str]) -> str | None:
@@ -32,7 +32,7 @@ def asked_language(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _read(lang: str, base_dir: Traversable | None = None) -> dict[str, str]:
+def _read(lang: str, base_dir: Traversable | None = None, group: str = HELP) -> dict[str, str]:
     if not CODE_RE.match(lang):
         return {}  # never a path made from what was typed
     import yaml
@@ -42,32 +42,38 @@ def _read(lang: str, base_dir: Traversable | None = None) -> dict[str, str]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = guidance_root() if base_dir is None else base_dir
-        path = root / lang / "messages" / "help.yaml"
+        path = root / lang / "messages" / f"{group}.yaml"
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {f"{_PREFIX}{k}": v for k, v in data.items() if isinstance(v, str)}
+    return {f"{group}.{k}": v for k, v in data.items() if isinstance(v, str)}
 
 
 class HelpWords:
-    """``help.*`` texts for one language, English per text where it has none (English's
-    file is read only when a text is missing, so a complete language reads one file)."""
+    """One group's texts (``help.*`` unless told) for one language, English per text where
+    it has none (English's file is read only when a text is missing, so a complete
+    language reads one file)."""
 
     def __init__(
         self,
         own: Mapping[str, str],
         english: Mapping[str, str] | None = None,
         base_dir: Traversable | None = None,
+        *,
+        lang: str = ENGLISH,
+        group: str = HELP,
     ) -> None:
         self._own = own
         self._english = english
         self._base_dir = base_dir
+        self.lang = lang
+        self.group = group
 
     def _english_text(self, key: str) -> str | None:
         if self._english is None:
-            self._english = _read(ENGLISH, self._base_dir)
+            self._english = _read(ENGLISH, self._base_dir, self.group)
         return self._english.get(key)
 
     def text(self, key: str, **values: object) -> str:
@@ -91,6 +97,12 @@ def help_words(argv: Sequence[str] = (), base_dir: Traversable | None = None) ->
 
     ``--version`` alone shows no help, so it reads nothing (and answers at once)."""
     if "--version" in argv and not {"-h", "--help"} & set(argv):
-        return HelpWords({}, {})
+        return HelpWords({}, {}, lang=choose_language(asked_language(argv)))
     lang = choose_language(asked_language(argv))
-    return HelpWords(_read(lang, base_dir), base_dir=base_dir)
+    return HelpWords(_read(lang, base_dir), base_dir=base_dir, lang=lang)
+
+
+def group_words(group: str, lang: str, base_dir: Traversable | None = None) -> HelpWords:
+    """Another small group's texts read the same light way (argparse's mistakes are said
+    without loading the message catalogues or Babel)."""
+    return HelpWords(_read(lang, base_dir, group), base_dir=base_dir, lang=lang, group=group)

@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 from scanner import TOOL_NAME, __version__
 from scanner.cli.exits import Exit
 from scanner.cli.help_words import HelpWords, help_words
+from scanner.language_choice import ENGLISH
 
 # The region names, without loading the report code (--help answers at once).
 REGIONS = ("uk", "england", "scotland", "wales", "northern-ireland", "outside-uk")
@@ -24,16 +25,27 @@ PROG = TOOL_NAME
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a mistake returns the documented code instead of raising SystemExit(2)
-    from deep inside, so tests and callers see the code."""
+    from deep inside, so tests and callers see the code, and is said in the reader's
+    language (``lang``: the one ``--help`` uses)."""
+
+    def __init__(self, *args: Any, lang: str = ENGLISH, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        # argparse's own words stay English; the pointer to --help is the reader's.
-        # Only a mistake loads the catalogue, so --help and --version stay light.
-        from scanner.cli.words import words_for
+        # argparse's English sentence is recognised and said again with its facts; only a
+        # mistake reads usage_errors.yaml, the way --help reads help.yaml (no catalogues).
+        from scanner.cli.help_words import group_words
+        from scanner.cli.usage_errors import GROUP, TRY_HELP, understand
 
+        said = understand(message)
+        words = group_words(GROUP, self.lang)
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: {message}\n")
-        sys.stderr.write(words_for().text("commands.try_help", command=f"{PROG} --help") + "\n")
+        # A file that cannot be read leaves a text blank: argparse's own words then.
+        sentence = words.text(said.key, **dict(said.values)) or message
+        sys.stderr.write(f"{self.prog}: {sentence}\n")
+        pointer = words.text(TRY_HELP, command=f"{PROG} --help") or f"{PROG} --help"
+        sys.stderr.write(pointer + "\n")
         raise SystemExit(Exit.USAGE)
 
 
@@ -138,6 +150,7 @@ def _command(
             description=description,
             add_help=False,
             formatter_class=_formatter(h),
+            lang=h.lang,
         ),
         h,
     )
@@ -227,6 +240,7 @@ def build_parser(argv: Sequence[str] = (), h: HelpWords | None = None) -> argpar
             epilog=h.text("help.epilog", demo=f"{PROG} --demo", setup=f"{PROG} setup"),
             add_help=False,
             formatter_class=_formatter(h),
+            lang=h.lang,
         ),
         h,
     )

@@ -9,16 +9,20 @@ A capture folder holds one file per command (the exact bytes the phone sent) and
      "commands": [{"command": "getprop", "file": "01-getprop.txt", "sha256": "...",
                    "size_bytes": 31337, "error": "", "truncated": false,
                    "duration_s": 0.21}, ...],
-     "not_applicable": [{"source": "which su", "reason": "..."}]}
+     "interrupted_words": {"key": "device.connection_lost", "values": {}},
+     "not_applicable": [{"source": "which su", "reason": "...", "reason_words": {...}}]}
 
 A command that gave no output has ``file``, ``sha256`` and ``size_bytes`` set to null and
-says why in ``error``. ``not_applicable`` (optional; older captures lack it) lists what the
-scanned input could not hold, each a command without output; a capture never holds the
-apps' files, so loading always adds ``apk files`` to it. Loading checks every file
-against its size and SHA-256 and refuses the whole capture, naming the file, when one
-differs. (The hashes catch a changed or damaged file; someone who rewrites
-``capture.json`` too is not caught: that needs a signature, which is the evidence pack's
-job.)
+says why in ``error``; ``error_words`` (``interrupted_words`` beside ``interrupted``,
+``reason_words`` beside a ``reason``) keeps the same reason as a message id and its
+values, so a report from the capture says it in the reader's language (optional: older
+captures lack them, and a message this version does not know is left out, its English
+kept). ``not_applicable`` (optional; older captures lack it) lists what the scanned input
+could not hold, each a command without output; a capture never holds the apps' files, so
+loading always adds ``apk files`` to it. Loading checks every file against its size and
+SHA-256 and refuses the whole capture, naming the file, when one differs. (The hashes
+catch a changed or damaged file; someone who rewrites ``capture.json`` too is not caught:
+that needs a signature, which is the evidence pack's job.)
 
 Captures hold personal data: they are written to a private temporary folder first
 (``0700``, files ``0600``) and renamed into place only when complete.
@@ -49,9 +53,10 @@ from scanner.errors import (
     InputNotRecognised,
     ReportError,
 )
-from scanner.model import APK_FILES, CommandResult, NotApplicable, RawCapture
+from scanner.i18n import ENGLISH, catalogue
+from scanner.model import APK_FILES, CommandResult, NotApplicable, RawCapture, Words
 from scanner.offline.common import MAX_COMMAND_BYTES, inside
-from scanner.phrases import known_words
+from scanner.phrases import as_json, from_json, known_words
 
 TRANSPORT: Final = "capture"
 MANIFEST: Final = "capture.json"
@@ -107,6 +112,8 @@ def write_capture(folder: str | Path, capture: RawCapture, *, created_at: dateti
             "truncated": result.truncated,
             "duration_s": round(result.duration_s, 3),
         }
+        if result.error_words is not None:
+            entry["error_words"] = as_json(result.error_words)
         if result.output is not None:
             name = _file_name(index, result.command)
             contents[name] = result.output
@@ -126,10 +133,10 @@ def write_capture(folder: str | Path, capture: RawCapture, *, created_at: dateti
         "interrupted": capture.interrupted,
         "commands": entries,
         # Optional (older captures lack it): what the scanned input could not hold.
-        "not_applicable": [
-            {"source": part.source, "reason": part.reason} for part in capture.not_applicable
-        ],
+        "not_applicable": [_part(part) for part in capture.not_applicable],
     }
+    if capture.interrupted_words is not None:
+        manifest["interrupted_words"] = as_json(capture.interrupted_words)
     contents[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     return _write_private_folder(target, contents, "capture")
 
@@ -174,6 +181,7 @@ def read_manifest(folder: str | Path) -> CaptureManifest:
         transport=TRANSPORT,
         banner=_text(spec, "banner", root),
         interrupted=_text(spec, "interrupted", root),
+        interrupted_words=_words(spec.get("interrupted_words"), root / MANIFEST),
         not_applicable=_not_applicable(spec, results, root),
     )
     return CaptureManifest(
@@ -221,6 +229,13 @@ def capture_to_profile(folder: str | Path, out_dir: str | Path) -> Path:
     return _write_private_folder(target, contents, "simulator_profile")
 
 
+def _part(part: NotApplicable) -> dict[str, object]:
+    saved: dict[str, object] = {"source": part.source, "reason": part.reason}
+    if part.words is not None:  # optional, like error_words
+        saved["reason_words"] = as_json(part.words)
+    return saved
+
+
 def _file_name(index: int, command: str) -> str:
     slug = _SLUG.sub("_", command.lower()).strip("_")[:48] or "command"
     return f"{index:02d}-{slug}.txt"
@@ -265,9 +280,8 @@ def _not_applicable(
         ):
             raise _damaged(root / MANIFEST, f"a not_applicable entry is not valid: {entry!r:.200}")
         reason = entry["reason"]
-        parts.setdefault(
-            entry["source"], NotApplicable(entry["source"], reason, known_words(reason))
-        )
+        said = _words(entry.get("reason_words"), root / MANIFEST) or known_words(reason)
+        parts.setdefault(entry["source"], NotApplicable(entry["source"], reason, said))
     parts.setdefault(APK_FILES, NotApplicable(APK_FILES, NO_APK_FILES, known_words(NO_APK_FILES)))
     if all(r.command != PHONE_CLOCK for r in results):
         # Saved before the scan read the phone's clock: older, not damaged.
@@ -319,13 +333,37 @@ def _verified_result(root: Path, real: Path, entry: object) -> tuple[CommandResu
         or not isinstance(duration_s, int | float)
     ):
         raise _damaged(manifest, f"the entry for {command!r} is not valid")
+    said = _words(entry.get("error_words"), manifest)
     name = entry.get("file")
     if name is None:
-        return CommandResult(command, None, error, float(duration_s), truncated), None
+        return CommandResult(command, None, error, float(duration_s), truncated, said), None
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name) or name == MANIFEST:
         raise _damaged(manifest, f"the file name for {command!r} is not allowed: {name!r:.120}")
     data = _read_verified(root / name, inside(real, root / name, "capture_folder"), entry)
-    return CommandResult(command, data, error, float(duration_s), truncated), name
+    return CommandResult(command, data, error, float(duration_s), truncated, said), name
+
+
+def _words(data: object, manifest: Path) -> Words | None:
+    """A saved reason's message (None when none was saved, or this version has no such
+    message: its English words are kept beside it)."""
+    if data is None:
+        return None
+    try:
+        said = from_json(data)
+    except ValueError as exc:
+        raise _damaged(manifest, f"a saved message is not valid: {exc}") from exc
+    return said if _all_known(said) else None
+
+
+def _all_known(said: Words) -> bool:
+    english = catalogue(ENGLISH)
+    if not english.has(said.key):
+        return False
+    for _, value in said.values:
+        nested = (value,) if isinstance(value, Words) else value if isinstance(value, tuple) else ()
+        if not all(_all_known(item) for item in nested):
+            return False
+    return True
 
 
 def _read_verified(path: Path, real: Path, entry: Mapping[str, object]) -> bytes:
