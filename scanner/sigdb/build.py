@@ -100,8 +100,7 @@ def parse_capabilities(data: bytes | str, file: str) -> dict[str, tuple[tuple[st
         unknown = [k for k in keywords if not isinstance(k, str) or k not in CAPABILITY_WORDS]
         if unknown:
             said = ", ".join(map(repr, unknown))
-            reason = problem("capabilities_not_known", count=str(len(unknown)), values=said)
-            raise malformed_entry(file, index, name, reason)
+            raise malformed_entry(file, index, name, problem("capabilities_not_known", values=said))
         notes[name] = (unique(keywords), " ".join(summary.split()))
     return notes
 
@@ -113,8 +112,8 @@ def apply_capabilities(
     names = {f.name for f in families}
     missing = sorted(set(notes) - names)
     if missing:
-        reason = problem("families_not_in_database", names=", ".join(map(repr, missing)))
-        raise malformed_file("capabilities.yaml", reason)
+        said = ", ".join(map(repr, missing))
+        raise malformed_file("capabilities.yaml", problem("families_not_in_database", names=said))
     return tuple(
         replace(f, capabilities=notes[f.name][0], capability_summary=notes[f.name][1])
         if f.name in notes

@@ -32,7 +32,7 @@ _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "ios_bundles": normalise.package,
     "certificates": normalise.certificate,
     "certificate_organizations": normalise.name,
-    "certificate_cname_re": lambda v: normalise.name(v, "regex"),
+    "certificate_cname_re": lambda v: normalise.name(v, "what_regex"),
     "websites": normalise.host_or_url,
     "distribution": normalise.host_or_url,
 }
@@ -64,7 +64,7 @@ def _family(entry: Mapping[str, object], source_ref: str) -> Family:
     unknown = set(entry) - _KNOWN_KEYS
     if unknown:
         names = ", ".join(sorted(map(str, unknown)))
-        raise Reason("fields_not_known", count=str(len(unknown)), fields=names)
+        raise Reason("fields_not_known", fields=names)
     kind_text = entry.get("type")
     if not isinstance(kind_text, str) or kind_text not in _KINDS:  # a list cannot be looked up
         raise Reason("echap_type", value=repr(kind_text))
@@ -75,7 +75,7 @@ def _family(entry: Mapping[str, object], source_ref: str) -> Family:
     unknown_c2 = set(c2) - _C2_KEYS
     if unknown_c2:
         names = ", ".join(sorted(map(str, unknown_c2)))
-        raise Reason("c2_fields_not_known", count=str(len(unknown_c2)), fields=names)
+        raise Reason("c2_fields_not_known", fields=names)
     ips = (
         *_list(c2.get("ips"), "c2.ips", normalise.ip),
         *_list(c2.get("ip"), "c2.ip", normalise.ip),

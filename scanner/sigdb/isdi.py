@@ -78,8 +78,7 @@ def csv_bytes(data: bytes, file: str) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as wheel:
             return wheel.read(CSV_IN_WHEEL)
     except (zipfile.BadZipFile, KeyError) as exc:
-        reason = problem("not_isdi_wheel", inner=CSV_IN_WHEEL)
-        raise malformed_file(file, reason, str(exc)) from exc
+        raise malformed_file(file, problem("not_isdi_wheel", inner=CSV_IN_WHEEL), str(exc)) from exc
 
 
 def parse_app_flags(data: bytes, file: str) -> AppFlags:

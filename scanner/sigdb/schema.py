@@ -61,14 +61,14 @@ _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "ios_bundles": normalise.package,
     "certificates": normalise.certificate,
     "certificate_organizations": normalise.name,
-    "certificate_cname_re": lambda v: _regex(normalise.name(v, "regex")),
+    "certificate_cname_re": lambda v: _regex(normalise.name(v, "what_regex")),
     "c2_domains": normalise.domain,
     "c2_ips": normalise.ip,
     "websites": normalise.host_or_url,
     "distribution": normalise.host_or_url,
-    "capabilities": lambda v: _capability(normalise.name(v, "capability")),
+    "capabilities": lambda v: _capability(normalise.name(v, "what_capability")),
     "sources": normalise.name,
-    "also_listed_as": lambda v: _kind(normalise.name(v, "kind")).value,
+    "also_listed_as": lambda v: _kind(normalise.name(v, "what_kind")).value,
     "stores": normalise.name,
 }
 _FAMILY_KEYS: Final = frozenset(
@@ -279,8 +279,7 @@ def _header(raw: Mapping[str, object], file: str) -> Header:
     unknown = set(raw) - {*_HEADER_KEYS, "families", "apps"}
     if unknown:
         names = ", ".join(sorted(map(str, unknown)))  # YAML keys need not be text
-        reason = problem("unknown_header_fields", count=str(len(unknown)), fields=names)
-        raise malformed_file(file, reason)
+        raise malformed_file(file, problem("unknown_header_fields", fields=names))
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
         raise unusable_file(
@@ -313,7 +312,7 @@ def _family_fields(raw: Mapping[str, object]) -> Family:
     unknown = set(raw) - _FAMILY_KEYS
     if unknown:
         names = ", ".join(sorted(map(str, unknown)))
-        raise Reason("unknown_fields", count=str(len(unknown)), fields=names)
+        raise Reason("unknown_fields", fields=names)
     lists = {key: _list(raw, key, check) for key, check in _LIST_FIELDS.items()}
     kind = _kind(raw.get("kind", ""))
     samples_raw = raw.get("sample_sha256") or []

@@ -90,8 +90,10 @@ def parse_stix2(data: bytes | str, file: str, source_ref: str) -> StixImport:
             raise malformed_entry(file, index, label, problem("no_id"))
         try:
             if kind == "malware":
-                malware[ident] = normalise.name(obj.get("name"), "malware_name")
-                aliases[ident] = tuple(normalise.name(a, "alias") for a in obj.get("aliases") or [])
+                malware[ident] = normalise.name(obj.get("name"), "what_malware_name")
+                aliases[ident] = tuple(
+                    normalise.name(a, "what_alias") for a in obj.get("aliases") or []
+                )
             elif kind == "indicator":
                 fields, skipped = _indicator(obj)
                 indicators[ident] = fields
