@@ -382,9 +382,13 @@ def _capability(keyword: str) -> str:
     return keyword
 
 
+_KINDS: Final[Mapping[str, Kind]] = {k.value: k for k in Kind}
+
+
 def _kind(text: object) -> Kind:
-    try:
-        return Kind(str(text))
-    except ValueError:
-        known = ", ".join(k.value for k in Kind)
-        raise Reason("kind_not_known", value=repr(text), known=known) from None
+    # A dict lookup: thousands of 'apps' lines each name their kind.
+    kind = _KINDS.get(text) if isinstance(text, str) else None
+    if kind is None:
+        known = ", ".join(_KINDS)
+        raise Reason("kind_not_known", value=repr(text), known=known)
+    return kind
