@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,26 +52,26 @@ def _english_runs() -> set[str]:
     return runs
 
 
-def _native_db(tmp_path: Path) -> tuple[Path, str]:
+def _native_db(tmp_path: Path) -> Path:
     _, data = build_db(small_header(), small_families())
     broken = data.decode().replace("- org.familywatch", "- org.family watch", 1)
     assert broken != data.decode()
     path = tmp_path / "mine.yaml"
     path.write_text(broken, encoding="utf-8")
-    return path, ""
+    return path
 
 
-def _echap(tmp_path: Path) -> tuple[Path, str]:
+def _echap(tmp_path: Path) -> Path:
     path = tmp_path / "ioc.yaml"
     path.write_text(
         "- name: Good\n  type: stalkerware\n"
         "- name: BadCert\n  type: stalkerware\n  certificates: [NOT-A-HASH]\n",
         encoding="utf-8",
     )
-    return path, ""
+    return path
 
 
-def _stix2(tmp_path: Path) -> tuple[Path, str]:
+def _stix2(tmp_path: Path) -> Path:
     objects = [
         {"type": "malware", "id": "malware--1", "name": "Spy"},
         {
@@ -82,10 +83,10 @@ def _stix2(tmp_path: Path) -> tuple[Path, str]:
     ]
     path = tmp_path / "spy.stix2"
     path.write_text(json.dumps({"type": "bundle", "objects": objects}), encoding="utf-8")
-    return path, ""
+    return path
 
 
-def _bundle(tmp_path: Path) -> tuple[Path, str]:
+def _bundle(tmp_path: Path) -> Path:
     _, data = build_db(small_header(), small_families())
     bundle = {
         "format": verify.BUNDLE_FORMAT,
@@ -96,37 +97,39 @@ def _bundle(tmp_path: Path) -> tuple[Path, str]:
     }
     path = tmp_path / "signatures.bundle"
     path.write_text(json.dumps(bundle), encoding="utf-8")
-    return path, ""
+    return path
+
+
+def _native_reason(lang: str) -> str:
+    return _reason(lang, "not_package", value="'org.family watch'")
+
+
+def _echap_reason(lang: str) -> str:
+    inner = _reason(lang, "not_fingerprint", value="'NOT-A-HASH'")
+    return _reason(lang, "in_field", field="certificates", reason=inner)
+
+
+def _stix2_reason(lang: str) -> str:
+    inner = _reason(lang, "not_sha256", value="'abc'")
+    return _reason(lang, "in_pattern", value="\"[file:hashes.sha256 = 'abc']\"", reason=inner)
+
+
+def _bundle_reason(lang: str) -> str:
+    return _reason(lang, "signature_not_ed25519")
+
+
+REASONS: dict[str, Callable[[str], str]] = {
+    "native": _native_reason,
+    "echap": _echap_reason,
+    "stix2": _stix2_reason,
+    "bundle": _bundle_reason,
+}
+"""Each case's reason in a language, worked out from the catalogue alone."""
 
 
 def _expected(lang: str, case: str) -> tuple[str, str]:
-    """The reason said in ``lang`` and in English, worked out from the catalogue alone."""
-
-    def both(build: object) -> tuple[str, str]:
-        assert callable(build)
-        return build(lang), build("en")
-
-    if case == "native":
-        return both(lambda la: _reason(la, "not_package", value="'org.family watch'"))
-    if case == "echap":
-        return both(
-            lambda la: _reason(
-                la,
-                "in_field",
-                field="certificates",
-                reason=_reason(la, "not_fingerprint", value="'NOT-A-HASH'"),
-            )
-        )
-    if case == "stix2":
-        return both(
-            lambda la: _reason(
-                la,
-                "in_pattern",
-                value="\"[file:hashes.sha256 = 'abc']\"",
-                reason=_reason(la, "not_sha256", value="'abc'"),
-            )
-        )
-    return both(lambda la: _reason(la, "signature_not_ed25519"))
+    """The reason said in ``lang`` and in English."""
+    return REASONS[case](lang), REASONS[case]("en")
 
 
 CASES = {"native": _native_db, "echap": _echap, "stix2": _stix2, "bundle": _bundle}
@@ -139,7 +142,7 @@ CASES = {"native": _native_db, "echap": _echap, "stix2": _stix2, "bundle": _bund
 def test_a_refused_import_says_its_reason_in_the_readers_language(
     case: str, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path, _ = CASES[case](tmp_path)
+    path = CASES[case](tmp_path)
 
     code, out = run(capsys, "--lang", lang, "signatures", "import", str(path), "--unsigned")
 
@@ -154,7 +157,7 @@ def test_a_refused_import_says_its_reason_in_the_readers_language(
 def test_with_debug_the_english_reason_is_shown_as_the_detail(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path, _ = _echap(tmp_path)
+    path = _echap(tmp_path)
 
     code, out = run(
         capsys, "--debug", "--lang", "pl", "signatures", "import", str(path), "--unsigned"
