@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
             )
     except ScannerError as exc:
         console.print(Text(error_words(exc, say)))
-        if exc.detail:
+        if exc.detail and getattr(args, "debug", False):  # technical: only with --debug
             console.print(Text(say.text("commands.detail", detail=exc.detail)), style="dim")
         return exc.exit_code
     return 0

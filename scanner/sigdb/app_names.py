@@ -18,7 +18,7 @@ import yaml
 from scanner.resources import signatures_root
 from scanner.sigdb.isdi import Row
 from scanner.sigdb.model import Family
-from scanner.sigdb.problems import malformed_file
+from scanner.sigdb.problems import malformed_file, problem
 from scanner.sigdb.schema import load_yaml
 
 SHIPPED_FILE: Final = "app-names.yaml"
@@ -39,7 +39,7 @@ def parse(data: bytes | str, file: str) -> dict[str, str]:
     if not isinstance(raw, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
     ):
-        raise malformed_file(file, "it is not a mapping of package names to app names")
+        raise malformed_file(file, problem("not_app_names"))
     return {k: " ".join(v.split()) for k, v in raw.items() if v.strip()}
 
 

@@ -10,7 +10,7 @@ from typing import Final
 from scanner.sigdb import echap
 from scanner.sigdb.merge import merge_families, unique
 from scanner.sigdb.model import CAPABILITY_WORDS, Family, Header
-from scanner.sigdb.problems import malformed_entry, malformed_file
+from scanner.sigdb.problems import malformed_entry, malformed_file, problem
 from scanner.sigdb.schema import load_yaml
 
 ECHAP_REPO: Final = "https://github.com/AssoEchap/stalkerware-indicators"
@@ -65,7 +65,7 @@ def echap_families(files: Mapping[str, bytes], source_version: str) -> tuple[Fam
     ``samples.csv`` is attached to the families of both YAML files.
     """
     if "ioc.yaml" not in files:
-        raise malformed_file("ioc.yaml", "it is missing from the indicators")
+        raise malformed_file("ioc.yaml", problem("missing_from_indicators"))
     # A git commit is shortened as git does; any other label (e.g. "master") is kept.
     is_commit = re.fullmatch(r"[0-9a-f]{40}", source_version) is not None
     tag = source_version[:8] if is_commit else (source_version or "unknown")
@@ -87,21 +87,20 @@ def parse_capabilities(data: bytes | str, file: str) -> dict[str, tuple[tuple[st
     """Our capability notes: ``{family name: (keywords, one-line summary)}``."""
     raw = load_yaml(data, file)
     if not isinstance(raw, list):
-        raise malformed_file(file, "it is not a list of families")
+        raise malformed_file(file, problem("not_family_list"))
     notes: dict[str, tuple[tuple[str, ...], str]] = {}
     for index, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("family"), str):
-            raise malformed_entry(file, index, "", "it has no 'family' name")
+            raise malformed_entry(file, index, "", problem("no_family_name"))
         name = entry["family"]
         keywords = entry.get("capabilities") or []
         summary = entry.get("summary") or ""
         if not isinstance(keywords, list) or not isinstance(summary, str):
-            raise malformed_entry(
-                file, index, name, "'capabilities' must be a list, 'summary' text"
-            )
+            raise malformed_entry(file, index, name, problem("capabilities_summary_types"))
         unknown = [k for k in keywords if not isinstance(k, str) or k not in CAPABILITY_WORDS]
         if unknown:
-            raise malformed_entry(file, index, name, f"unknown capability keyword(s) {unknown}")
+            said = ", ".join(map(repr, unknown))
+            raise malformed_entry(file, index, name, problem("capabilities_not_known", values=said))
         notes[name] = (unique(keywords), " ".join(summary.split()))
     return notes
 
@@ -113,9 +112,8 @@ def apply_capabilities(
     names = {f.name for f in families}
     missing = sorted(set(notes) - names)
     if missing:
-        raise malformed_file(
-            "capabilities.yaml", f"it names families that are not in the database: {missing}"
-        )
+        said = ", ".join(map(repr, missing))
+        raise malformed_file("capabilities.yaml", problem("families_not_in_database", names=said))
     return tuple(
         replace(f, capabilities=notes[f.name][0], capability_summary=notes[f.name][1])
         if f.name in notes

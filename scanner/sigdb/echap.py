@@ -15,7 +15,14 @@ from typing import Final
 from scanner.sigdb import normalise
 from scanner.sigdb.merge import unique
 from scanner.sigdb.model import Family, Kind, Sample
-from scanner.sigdb.problems import malformed_entry, unusable_file
+from scanner.sigdb.problems import (
+    Reason,
+    malformed_entry,
+    malformed_entry_from,
+    problem,
+    unusable_file,
+    within,
+)
 from scanner.sigdb.schema import load_yaml
 
 _KINDS: Final[Mapping[str, Kind]] = {"stalkerware": Kind.STALKERWARE, "watchware": Kind.DUAL_USE}
@@ -25,7 +32,7 @@ _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "ios_bundles": normalise.package,
     "certificates": normalise.certificate,
     "certificate_organizations": normalise.name,
-    "certificate_cname_re": lambda v: normalise.name(v, "regular expression"),
+    "certificate_cname_re": lambda v: normalise.name(v, "what_regex"),
     "websites": normalise.host_or_url,
     "distribution": normalise.host_or_url,
 }
@@ -44,32 +51,31 @@ def parse_indicators_yaml(data: bytes | str, file: str, source_ref: str) -> tupl
     families: list[Family] = []
     for index, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict):
-            raise malformed_entry(file, index, "", "it is not a mapping")
+            raise malformed_entry(file, index, "", problem("not_mapping"))
         label = str(entry.get("name", ""))
         try:
             families.append(_family(entry, source_ref))
         except ValueError as exc:
-            raise malformed_entry(file, index, label, str(exc)) from exc
+            raise malformed_entry_from(file, index, label, exc) from exc
     return tuple(families)
 
 
 def _family(entry: Mapping[str, object], source_ref: str) -> Family:
     unknown = set(entry) - _KNOWN_KEYS
     if unknown:
-        raise ValueError(
-            f"field(s) {', '.join(sorted(map(str, unknown)))} are not ones this scanner knows "
-            "(a newer version of the scanner may be needed)"
-        )
+        names = ", ".join(sorted(map(str, unknown)))
+        raise Reason("fields_not_known", fields=names)
     kind_text = entry.get("type")
     if not isinstance(kind_text, str) or kind_text not in _KINDS:  # a list cannot be looked up
-        raise ValueError(f"type {kind_text!r} is neither 'stalkerware' nor 'watchware'")
+        raise Reason("echap_type", value=repr(kind_text))
     lists = {key: _list(entry.get(key), key, check) for key, check in _LIST_FIELDS.items()}
     c2 = entry.get("c2") or {}
     if not isinstance(c2, dict):
-        raise ValueError("'c2' is not a mapping")
+        raise Reason("not_mapping_field", field="c2")
     unknown_c2 = set(c2) - _C2_KEYS
     if unknown_c2:
-        raise ValueError(f"'c2' has unknown field(s) {', '.join(sorted(map(str, unknown_c2)))}")
+        names = ", ".join(sorted(map(str, unknown_c2)))
+        raise Reason("c2_fields_not_known", fields=names)
     ips = (
         *_list(c2.get("ips"), "c2.ips", normalise.ip),
         *_list(c2.get("ip"), "c2.ip", normalise.ip),
@@ -95,13 +101,13 @@ def _list(values: object, key: str, check: Callable[[object], str]) -> tuple[str
     if values is None:
         return ()
     if not isinstance(values, list):
-        raise ValueError(f"{key!r} is not a list")
+        raise Reason("not_list", field=key)
     out: list[str] = []
     for value in values:
         try:
             out.append(check(value))
         except ValueError as exc:
-            raise ValueError(f"in {key!r}: {exc}") from None
+            raise within("in_field", exc, field=key) from None
     return unique(out)
 
 
@@ -138,13 +144,13 @@ def parse_samples_csv(
         app = (row.get("App") or "").strip()
         label = app or (row.get("SHA256") or "").strip()
         if None in row or None in row.values():
-            raise malformed_entry(file, line, label, "it does not have exactly 5 columns")
+            raise malformed_entry(file, line, label, problem("not_five_columns"))
         try:
             sample = _sample(row)
             if not app:
-                raise ValueError("the App column is empty")
+                raise Reason("app_column_empty")
         except ValueError as exc:
-            raise malformed_entry(file, line, label, str(exc)) from exc
+            raise malformed_entry_from(file, line, label, exc) from exc
         family = resolve(app, sample.package)
         if family is None:
             family = unmatched.setdefault(

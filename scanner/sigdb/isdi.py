@@ -29,7 +29,7 @@ from typing import Final
 
 from scanner.sigdb.merge import unique
 from scanner.sigdb.model import Family, Kind
-from scanner.sigdb.problems import malformed_entry, malformed_file
+from scanner.sigdb.problems import malformed_entry, malformed_file, problem
 
 CSV_IN_WHEEL: Final = "isdi/data/app-flags.csv"
 COLUMNS: Final = ("appId", "store", "flag", "title")
@@ -78,9 +78,7 @@ def csv_bytes(data: bytes, file: str) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as wheel:
             return wheel.read(CSV_IN_WHEEL)
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise malformed_file(
-            file, f"it is not an isdi-scanner wheel holding {CSV_IN_WHEEL}"
-        ) from exc
+        raise malformed_file(file, problem("not_isdi_wheel", inner=CSV_IN_WHEEL), str(exc)) from exc
 
 
 def parse_app_flags(data: bytes, file: str) -> AppFlags:
@@ -89,10 +87,10 @@ def parse_app_flags(data: bytes, file: str) -> AppFlags:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise malformed_file(file, "it is not UTF-8 text") from exc
+        raise malformed_file(file, problem("not_utf8"), str(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise malformed_file(file, f"its columns are not {', '.join(COLUMNS)}")
+        raise malformed_file(file, problem("not_isdi_columns", columns=", ".join(COLUMNS)))
     rows: list[Row] = []
     ios = bad_id = safe = 0
     for index, entry in enumerate(reader, start=1):
@@ -102,7 +100,7 @@ def parse_app_flags(data: bytes, file: str) -> AppFlags:
         title = " ".join((entry.get("title") or "").split())
         if store not in _STORES or flag not in _FLAGS:
             raise malformed_entry(
-                file, index, app_id, f"store {store!r} or flag {flag!r} is not one ISDi uses"
+                file, index, app_id, problem("isdi_store_flag", store=repr(store), flag=repr(flag))
             )
         if store == "appstore":
             ios += 1

@@ -27,7 +27,14 @@ from scanner.sigdb.model import (
     Sample,
     SignatureDB,
 )
-from scanner.sigdb.problems import malformed_entry, malformed_file, unusable_file
+from scanner.sigdb.problems import (
+    Reason,
+    malformed_entry,
+    malformed_entry_from,
+    malformed_file,
+    problem,
+    unusable_file,
+)
 
 # libyaml is ten times faster; the pure-Python classes give the same result.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,14 +61,14 @@ _LIST_FIELDS: Final[Mapping[str, Callable[[object], str]]] = {
     "ios_bundles": normalise.package,
     "certificates": normalise.certificate,
     "certificate_organizations": normalise.name,
-    "certificate_cname_re": lambda v: _regex(normalise.name(v, "regular expression")),
+    "certificate_cname_re": lambda v: _regex(normalise.name(v, "what_regex")),
     "c2_domains": normalise.domain,
     "c2_ips": normalise.ip,
     "websites": normalise.host_or_url,
     "distribution": normalise.host_or_url,
-    "capabilities": lambda v: _capability(normalise.name(v, "capability")),
+    "capabilities": lambda v: _capability(normalise.name(v, "what_capability")),
     "sources": normalise.name,
-    "also_listed_as": lambda v: Kind(normalise.name(v, "kind")).value,
+    "also_listed_as": lambda v: _kind(normalise.name(v, "what_kind")).value,
     "stores": normalise.name,
 }
 _FAMILY_KEYS: Final = frozenset(
@@ -77,11 +84,11 @@ def parse_db(data: bytes, file: str) -> SignatureDB:
     header = _header(raw, file)
     entries = raw["families"]
     if not isinstance(entries, list):
-        raise malformed_file(file, "'families' is not a list")
+        raise malformed_file(file, problem("not_list", field="families"))
     families = tuple(_family(entry, file, i) for i, entry in enumerate(entries, start=1))
     apps = raw.get("apps", "")
     if not isinstance(apps, str):
-        raise malformed_file(file, "'apps' is not text, one app a line")
+        raise malformed_file(file, problem("apps_not_text"))
     families += tuple(
         _app(line, file, len(entries) + i)
         for i, line in enumerate(apps.splitlines(), start=1)
@@ -90,7 +97,7 @@ def parse_db(data: bytes, file: str) -> SignatureDB:
     seen: set[str] = set()
     for i, fam in enumerate(families, start=1):
         if fam.name.casefold() in seen:
-            raise malformed_entry(file, i, fam.name, "another family has the same name")
+            raise malformed_entry(file, i, fam.name, problem("same_name"))
         seen.add(fam.name.casefold())
     return SignatureDB(header=header, families=families, sha256=hashlib.sha256(data).hexdigest())
 
@@ -181,17 +188,17 @@ def _app(line: str, file: str, index: int) -> Family:
     parts = line.split("\t")
     try:
         if len(parts) != _APP_FIELDS:
-            raise ValueError(f"an 'apps' line has {len(parts)} fields, not {_APP_FIELDS}")
+            raise Reason("apps_line_fields", count=str(len(parts)), expected=str(_APP_FIELDS))
         package, kind, stores, sources, name = parts
         return Family(
             name=normalise.name(name),
-            kind=Kind(kind),
+            kind=_kind(kind),
             packages=(normalise.package(package),),
             stores=_csv_names(stores),
             sources=_csv_names(sources),
         )
     except ValueError as exc:
-        raise malformed_entry(file, index, parts[0], str(exc)) from exc
+        raise malformed_entry_from(file, index, parts[0], exc) from exc
 
 
 @functools.cache
@@ -272,7 +279,7 @@ def _header(raw: Mapping[str, object], file: str) -> Header:
     unknown = set(raw) - {*_HEADER_KEYS, "families", "apps"}
     if unknown:
         names = ", ".join(sorted(map(str, unknown)))  # YAML keys need not be text
-        raise malformed_file(file, f"unknown header field(s): {names}")
+        raise malformed_file(file, problem("unknown_header_fields", fields=names))
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
         raise unusable_file(
@@ -284,38 +291,33 @@ def _header(raw: Mapping[str, object], file: str) -> Header:
         if isinstance(value, dt.date):
             value = value.isoformat()
         if not isinstance(value, str):
-            raise malformed_file(file, f"header field {key!r} is not text")
+            raise malformed_file(file, problem("header_field_not_text", field=key))
         values[key] = value.strip()
     if not values["source"]:
-        raise malformed_file(file, "the header has no 'source'")
+        raise malformed_file(file, problem("header_no_source"))
     return Header(schema_version=SCHEMA_VERSION, **values)
 
 
 def _family(raw: object, file: str, index: int) -> Family:
     if not isinstance(raw, dict):
-        raise malformed_entry(file, index, "", "it is not a mapping")
+        raise malformed_entry(file, index, "", problem("not_mapping"))
     label = str(raw.get("name", ""))
     try:
         return _family_fields(raw)
     except ValueError as exc:
-        raise malformed_entry(file, index, label, str(exc)) from exc
+        raise malformed_entry_from(file, index, label, exc) from exc
 
 
 def _family_fields(raw: Mapping[str, object]) -> Family:
     unknown = set(raw) - _FAMILY_KEYS
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        names = ", ".join(sorted(map(str, unknown)))
+        raise Reason("unknown_fields", fields=names)
     lists = {key: _list(raw, key, check) for key, check in _LIST_FIELDS.items()}
-    kind_text = raw.get("kind", "")
-    try:
-        kind = Kind(str(kind_text))
-    except ValueError:
-        raise ValueError(
-            f"kind {kind_text!r} is not one of {', '.join(k.value for k in Kind)}"
-        ) from None
+    kind = _kind(raw.get("kind", ""))
     samples_raw = raw.get("sample_sha256") or []
     if not isinstance(samples_raw, list):
-        raise ValueError("'sample_sha256' is not a list")
+        raise Reason("not_list", field="sample_sha256")
     return Family(
         name=normalise.name(raw.get("name")),
         kind=kind,
@@ -342,13 +344,13 @@ def _family_fields(raw: Mapping[str, object]) -> Family:
 def _list(raw: Mapping[str, object], key: str, check: Callable[[object], str]) -> tuple[str, ...]:
     values = raw.get(key) or []
     if not isinstance(values, list):
-        raise ValueError(f"{key!r} is not a list")
+        raise Reason("not_list", field=key)
     return unique(check(v) for v in values)
 
 
 def _sample(raw: object) -> Sample:
     if not isinstance(raw, dict):
-        raise ValueError("a sample is not a mapping")
+        raise Reason("sample_not_mapping")
     cert = raw.get("certificate")
     return Sample(
         sha256=normalise.sha256(raw.get("sha256")),
@@ -361,7 +363,7 @@ def _sample(raw: object) -> Sample:
 def _optional_text(raw: Mapping[str, object], key: str) -> str:
     value = raw.get(key) or ""
     if not isinstance(value, str):
-        raise ValueError(f"{key!r} is not text")
+        raise Reason("field_not_text", field=key)
     return value.strip()
 
 
@@ -369,13 +371,24 @@ def _regex(pattern: str) -> str:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from None
+        raise Reason("not_regex", str(exc), value=repr(pattern)) from None
     return pattern
 
 
 def _capability(keyword: str) -> str:
     if keyword not in CAPABILITY_WORDS:
-        raise ValueError(
-            f"capability {keyword!r} is not one of {', '.join(sorted(CAPABILITY_WORDS))}"
-        )
+        words = ", ".join(sorted(CAPABILITY_WORDS))
+        raise Reason("capability_not_known", value=repr(keyword), known=words)
     return keyword
+
+
+_KINDS: Final[Mapping[str, Kind]] = {k.value: k for k in Kind}
+
+
+def _kind(text: object) -> Kind:
+    # A dict lookup: thousands of 'apps' lines each name their kind.
+    kind = _KINDS.get(text) if isinstance(text, str) else None
+    if kind is None:
+        known = ", ".join(_KINDS)
+        raise Reason("kind_not_known", value=repr(text), known=known)
+    return kind

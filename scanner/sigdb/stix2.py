@@ -18,7 +18,15 @@ from typing import Final
 from scanner.sigdb import normalise
 from scanner.sigdb.merge import unique
 from scanner.sigdb.model import Family, Kind, Sample
-from scanner.sigdb.problems import malformed_entry, malformed_file, unusable_file
+from scanner.sigdb.problems import (
+    Reason,
+    malformed_entry,
+    malformed_entry_from,
+    malformed_file,
+    problem,
+    unusable_file,
+    within,
+)
 
 # Object path (as written in the pattern) -> (our field, normaliser).
 _PATHS: Final[Mapping[str, tuple[str, Callable[[object], str]]]] = {
@@ -66,7 +74,7 @@ def parse_stix2(data: bytes | str, file: str, source_ref: str) -> StixImport:
         raise unusable_file(file, "database_errors.not_stix", 'no "type": "bundle"')
     objects = bundle.get("objects")
     if not isinstance(objects, list):
-        raise malformed_file(file, "the bundle has no list of 'objects'")
+        raise malformed_file(file, problem("no_objects"))
 
     malware: dict[str, str] = {}  # id -> family name
     aliases: dict[str, tuple[str, ...]] = {}
@@ -75,15 +83,17 @@ def parse_stix2(data: bytes | str, file: str, source_ref: str) -> StixImport:
     ignored = 0
     for index, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):
-            raise malformed_entry(file, index, "", "it is not a JSON object")
+            raise malformed_entry(file, index, "", problem("not_json_object"))
         kind, ident = obj.get("type"), obj.get("id")
         label = str(obj.get("name") or ident or "")
         if not isinstance(ident, str) or not ident:
-            raise malformed_entry(file, index, label, "it has no 'id'")
+            raise malformed_entry(file, index, label, problem("no_id"))
         try:
             if kind == "malware":
-                malware[ident] = normalise.name(obj.get("name"), "malware name")
-                aliases[ident] = tuple(normalise.name(a, "alias") for a in obj.get("aliases") or [])
+                malware[ident] = normalise.name(obj.get("name"), "what_malware_name")
+                aliases[ident] = tuple(
+                    normalise.name(a, "what_alias") for a in obj.get("aliases") or []
+                )
             elif kind == "indicator":
                 fields, skipped = _indicator(obj)
                 indicators[ident] = fields
@@ -91,10 +101,10 @@ def parse_stix2(data: bytes | str, file: str, source_ref: str) -> StixImport:
             elif kind == "relationship" and obj.get("relationship_type") == "indicates":
                 source, target = obj.get("source_ref"), obj.get("target_ref")
                 if not isinstance(source, str) or not isinstance(target, str):
-                    raise ValueError("an 'indicates' relationship needs source_ref and target_ref")
+                    raise Reason("relationship_ends")
                 links.append((index, source, target))
         except ValueError as exc:
-            raise malformed_entry(file, index, label, str(exc)) from exc
+            raise malformed_entry_from(file, index, label, exc) from exc
 
     collected: dict[str, dict[str, list[str]]] = {m: {} for m in malware}
     attributed: set[str] = set()
@@ -107,7 +117,7 @@ def parse_stix2(data: bytes | str, file: str, source_ref: str) -> StixImport:
                 file,
                 index,
                 f"{source} -> {target}",
-                f"it points at {missing}, which is not in the bundle",
+                problem("points_at_missing", target=missing),
             )
         attributed.add(source)
         for field, values in indicators[source].items():
@@ -132,7 +142,7 @@ def _indicator(obj: Mapping[str, object]) -> tuple[dict[str, list[str]], int]:
     if pattern_type != "stix":
         return {}, 1
     if not isinstance(pattern, str) or not _PATTERN_RE.fullmatch(pattern):
-        raise ValueError(f"pattern {pattern!r} is not a simple STIX comparison this scanner reads")
+        raise Reason("pattern_not_simple", value=repr(pattern))
     fields: dict[str, list[str]] = {}
     skipped = 0
     for match in _COMPARISON_RE.finditer(pattern):
@@ -145,7 +155,7 @@ def _indicator(obj: Mapping[str, object]) -> tuple[dict[str, list[str]], int]:
         try:
             fields.setdefault(field, []).append(check(value))
         except ValueError as exc:
-            raise ValueError(f"pattern {pattern!r}: {exc}") from None
+            raise within("in_pattern", exc, value=repr(pattern)) from None
     return fields, min(skipped, 1)
 
 

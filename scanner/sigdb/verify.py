@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from scanner.errors import SignatureDBError, Tampered, Untrusted
-from scanner.sigdb.problems import malformed_file, unusable_file
+from scanner.sigdb.problems import malformed_file, problem, unusable_file
 from scanner.sigdb.schema import parse_db
 from scanner.sigdb.store import trusted_keys_dir
 
@@ -164,7 +164,7 @@ def verify_bundle(
     try:
         data = base64.b64decode(str(raw.get("db", "")), validate=True)
     except binascii.Error as exc:
-        raise malformed_file(file, "its database part is not valid base64", str(exc)) from exc
+        raise malformed_file(file, problem("database_not_base64"), str(exc)) from exc
     if hashlib.sha256(data).hexdigest() != raw.get("db_sha256"):
         raise Tampered.said(
             "database_errors.bundle_changed",
@@ -181,11 +181,11 @@ def verify_bundle(
 
 def _check_signature(file: str, signature: object, data: bytes, keys_dir: Path | None) -> str:
     if not isinstance(signature, dict) or signature.get("algorithm") != "ed25519":
-        raise malformed_file(file, "its signature is not an Ed25519 signature")
+        raise malformed_file(file, problem("signature_not_ed25519"))
     try:
         value = base64.b64decode(str(signature.get("value", "")), validate=True)
     except binascii.Error as exc:
-        raise malformed_file(file, "its signature is not valid base64", str(exc)) from exc
+        raise malformed_file(file, problem("signature_not_base64"), str(exc)) from exc
     claimed = str(signature.get("key_id", ""))
     keys = trusted_keys(keys_dir)
     # The key id in the file is only a hint; the signature must verify under a trusted key.
