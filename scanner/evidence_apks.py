@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from scanner.device.apk_commands import is_apk_path
 from scanner.errors import Disconnected, FileTooLarge, PullTimeSpent, ScannerError
 from scanner.model import EvidenceApk, ScanResult, Severity, Words
+from scanner.phrases import english, of_error, words
 
 BUDGET_BYTES = 200_000_000
 """The most APK bytes one pack takes (held in memory until the pack is written)."""
@@ -26,23 +27,7 @@ _WHY_IDS = {
     Severity.HIGH: "pack.why_high",
     Severity.REVIEW: "pack.why_review",
 }
-"""Why an app's file is chosen, by its most serious finding: the manifest keeps the English."""
-
-
-def _english(key: str) -> str:
-    from scanner.i18n import catalogue  # the catalogue loads only when apps are chosen
-
-    return catalogue().text(key)
-
-
-def _why(severity: Severity) -> str:
-    return _english(_WHY_IDS[severity])
-
-
-def why_chosen_id(english: str) -> str | None:
-    """The message id of a reason ``why_chosen`` holds in English, to say it in another
-    language; None for a reason this version does not know (kept as it is)."""
-    return next((key for key in _WHY_IDS.values() if _english(key) == english), None)
+"""Why an app's file is chosen, by its most serious finding."""
 
 
 Puller = Callable[..., bytes]
@@ -53,7 +38,7 @@ Puller = Callable[..., bytes]
 class Choice:
     package: str
     path: str
-    why_chosen: str
+    why_chosen: Words
     phone_sha256: str
 
 
@@ -75,7 +60,8 @@ def choose(result: ScanResult) -> tuple[Choice, ...]:
         path = paths.get(package) or (facts.path if facts else "")
         if package not in order:
             path = ""  # Not installed now: only traces of it were found.
-        choices.append(Choice(package, path, _why(best[package]), facts.sha256 if facts else ""))
+        why = words(_WHY_IDS[best[package]])
+        choices.append(Choice(package, path, why, facts.sha256 if facts else ""))
     return tuple(choices)
 
 
@@ -85,22 +71,19 @@ def not_pulled(choices: Sequence[Choice], why: Words) -> tuple[EvidenceApk, ...]
 
 
 def _left_out(choice: Choice, why: Words) -> EvidenceApk:
-    from scanner.phrases import english
-
     return EvidenceApk(
         choice.package,
         choice.path,
-        choice.why_chosen,
+        english(choice.why_chosen),
         phone_sha256=choice.phone_sha256,
         not_pulled=english(why),
         not_pulled_words=why,
+        why_chosen_words=choice.why_chosen,
     )
 
 
 def _error_words(exc: ScannerError) -> Words:
     """Why a pull failed: the error's own message, or its English words as a fact."""
-    from scanner.phrases import of_error, words
-
     return words("evidence_files.pull_failed", why=of_error(exc) or exc.message)
 
 
@@ -125,14 +108,14 @@ def pull_for_evidence(
             records.append(skipped(stop))
             continue
         if number >= MAX_APKS:
-            records.append(skipped(_said("evidence_files.too_many", count=MAX_APKS)))
+            records.append(skipped(words("evidence_files.too_many", count=MAX_APKS)))
             continue
         if not choice.path:
-            records.append(skipped(_said("evidence_files.not_installed")))
+            records.append(skipped(words("evidence_files.not_installed")))
             continue
         if not is_apk_path(choice.path):
             # Paths come from the phone: only its own APK path shapes are asked for.
-            records.append(skipped(_said("evidence_files.no_usable_path")))
+            records.append(skipped(words("evidence_files.no_usable_path")))
             continue
         if left <= 0:
             records.append(skipped(_over_budget(budget)))
@@ -155,23 +138,18 @@ def pull_for_evidence(
             EvidenceApk(
                 choice.package,
                 choice.path,
-                choice.why_chosen,
+                english(choice.why_chosen),
                 data=data,
                 sha256=digest,
                 phone_sha256=choice.phone_sha256,
+                why_chosen_words=choice.why_chosen,
             )
         )
     return tuple(records)
 
 
 def _over_budget(budget: int) -> Words:
-    return _said("evidence_files.over_budget", megabytes=budget // 1_000_000)
-
-
-def _said(key: str, **values: str | int) -> Words:
-    from scanner.phrases import words
-
-    return words(key, **values)
+    return words("evidence_files.over_budget", megabytes=budget // 1_000_000)
 
 
 OFFLINE_INPUT = "evidence_files.offline_input"
@@ -182,4 +160,4 @@ STOPPED_WHILE = "evidence_files.stopped_while"
 
 def not_pulled_for(key: str, choices: Sequence[Choice]) -> tuple[EvidenceApk, ...]:
     """Every choice left out for one of the command line's reasons above."""
-    return not_pulled(choices, _said(key))
+    return not_pulled(choices, words(key))

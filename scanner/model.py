@@ -548,7 +548,9 @@ class EvidenceApk:
     not_pulled: str = ""
     """Why it is not in the pack, in plain words ("" when it is)."""
     not_pulled_words: Words | None = None
-    """``not_pulled`` as a catalogue message, to say it in the pack's language."""
+    why_chosen_words: Words | None = None
+    """``not_pulled`` and ``why_chosen`` as catalogue messages, to say them in the pack's
+    language."""
 
 
 CHECKED_IN_PARTS = "read on the phone in parts (signing block, signature files, manifest)"

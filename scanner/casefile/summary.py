@@ -88,14 +88,14 @@ def _held(apk: EvidenceApk, say: Catalogue) -> str:
 
 def _apk_files(result: ScanResult, say: Catalogue) -> str:
     """The apps whose whole files the pack holds, and why any chosen one is not in it."""
-    from scanner.evidence_apks import BUDGET_BYTES, why_chosen_id
+    from scanner.evidence_apks import BUDGET_BYTES
 
     rows = []
     for apk in result.evidence_apks:
-        why = why_chosen_id(apk.why_chosen)
+        why = said_in(apk.why_chosen, apk.why_chosen_words, say)
         rows.append(
             f"<tr><td><code>{isolate_html(esc(apk.package))}</code></td>"
-            f"<td>{esc(say.text(why) if why else apk.why_chosen)}</td>"
+            f"<td>{esc(why)}</td>"
             f"<td>{esc(_held(apk, say))}</td></tr>"
         )
     heading = f"<h2>{esc(say.text('pack.apps_heading'))}</h2>"

@@ -19,6 +19,7 @@ from scanner.errors import DeviceError
 from scanner.evidence_apks import STOPPED_WHILE, Choice, choose, not_pulled_for, pull_for_evidence
 from scanner.i18n import Catalogue, catalogue, load_catalogue
 from scanner.model import EvidenceApk, ScanResult
+from scanner.phrases import english
 from tests.i18n import pseudo
 from tests.i18n.test_no_english_left import CODE, english_words, html_text, leftovers, scan
 
@@ -45,7 +46,15 @@ def result() -> ScanResult:
     chosen = choose(found)
     data = b"PK\x03\x04 not a real app"
     digest = hashlib.sha256(data).hexdigest()
-    held = EvidenceApk(chosen[0].package, chosen[0].path, chosen[0].why_chosen, data, digest)
+    first = chosen[0]
+    held = EvidenceApk(
+        first.package,
+        first.path,
+        english(first.why_chosen),
+        data,
+        digest,
+        why_chosen_words=first.why_chosen,
+    )
     # The others left out for the reasons a pack gives: the copy stopped, the app gone,
     # and a pull that failed with the device's own words (or with English ones only).
     stopped = not_pulled_for(STOPPED_WHILE, chosen[1:2])
@@ -53,7 +62,7 @@ def result() -> ScanResult:
     def refuse(path: str, max_bytes: int) -> bytes:
         raise DeviceError.said("device.file_too_large", path=path, megabytes=24)
 
-    pulled = pull_for_evidence(refuse, [*chosen[2:], Choice("gone.app", "", "", "")])
+    pulled = pull_for_evidence(refuse, [*chosen[2:], Choice("gone.app", "", first.why_chosen, "")])
     assert {apk.not_pulled_words is not None for apk in (*stopped, *pulled)} == {True}
     return replace(found, evidence_apks=(held, *stopped, *pulled))
 
