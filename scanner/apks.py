@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from scanner.apk.manifest import ApkManifest, read_manifest
-from scanner.apk.partial import KnownBytes, directory_only, read_known
+from scanner.apk.partial import KnownBytes, kept_for_label, read_known
 from scanner.apk.signers import (
     ROLE_LINEAGE,
     ROLE_SIGNER,
@@ -402,30 +402,31 @@ def check_app_files(
         # Apps whose parts are all in are read on a worker thread while the next round of
         # commands is on the link (this thread then only waits on the socket).
         with side_worker("apk", threaded) as worker:
-            read: dict[str, tuple[Future[list[_Read]], int]] = {}
+            read: dict[str, tuple[Future[list[_Done]], int]] = {}
 
             def start_reading(batch: list[tuple[Outcome, KnownBytes]]) -> None:
-                for outcome, known in batch:
-                    target = outcome.target
-                    if not target.label_wanted:
-                        # A store app's label is read only if the report names it: keep the
-                        # directory (before its parts are let go) to find its parts.
-                        kept = directory_only(known)
-                        if kept is not None and bases.get(target.package) == target.path:
-                            directories[target.package] = (target, kept)
-                job = worker.submit(_read_all, batch, sdk)
+                # A store app's label is read only if the report names it: what that read
+                # needs is kept (before the parts are let go), on the worker too.
+                keep = [
+                    not o.target.label_wanted and bases.get(o.target.package) == o.target.path
+                    for o, _ in batch
+                ]
+                job = worker.submit(_read_all, batch, sdk, keep)
                 for index, (outcome, _) in enumerate(batch):
                     read[outcome.target.path] = (job, index)
 
             outcomes, stats = read_apk_parts(
                 run, targets + splits, max_chars, start_reading, planner=worker
             )
-            results = {
-                o.target.path: read[o.target.path][0].result()[read[o.target.path][1]]
-                if o.target.path in read and not o.error
-                else _from_parts(o, sdk)
-                for o in outcomes
-            }
+            results: dict[str, _Read] = {}
+            for o in outcomes:
+                if o.target.path not in read or o.error:
+                    results[o.target.path] = _from_parts(o, sdk)
+                    continue
+                job, index = read[o.target.path]
+                results[o.target.path], kept = job.result()[index]
+                if kept is not None:
+                    directories[o.target.package] = (o.target, kept)
         lost = [o for o in outcomes if o.lost]
         if lost:
             # Named once for the scan; each app's record says it too.
@@ -559,8 +560,17 @@ def split_summary(
 _Read = tuple[AppFileCheck, ApkFacts | None, Words | None]
 
 
-def _read_all(batch: list[tuple[Outcome, KnownBytes]], sdk: int | None) -> list[_Read]:
-    return [_from_parts(outcome, sdk, known) for outcome, known in batch]
+_Done = tuple[_Read, KnownBytes | None]
+"""An app read in parts, and what a later read of its label needs (when it was kept)."""
+
+
+def _read_all(
+    batch: list[tuple[Outcome, KnownBytes]], sdk: int | None, keep: list[bool]
+) -> list[_Done]:
+    return [
+        (_from_parts(outcome, sdk, known), kept_for_label(known) if wanted else None)
+        for (outcome, known), wanted in zip(batch, keep, strict=True)
+    ]
 
 
 def _from_parts(outcome: Outcome, sdk: int | None, known: KnownBytes | None = None) -> _Read:

@@ -42,6 +42,8 @@ padding) is usually not the central directory's length."""
 MAX_PARTIAL_BYTES: Final = 24 * 1024 * 1024
 """Past this many bytes for one APK, reading parts saves little: read it whole instead."""
 
+_SMALL_VIEW: Final = 256 * 1024
+"""Files up to this size are viewed in a plain buffer, larger ones in an anonymous map."""
 _MAX_COMMENT_SEARCH: Final = EOCD_SIZE + 0xFFFF
 _LOCAL_HEADER: Final = 30
 _MAX_ENTRIES: Final = 500_000
@@ -54,11 +56,14 @@ class KnownBytes:
         self.size = size
         self._starts: list[int] = []
         self._pieces: list[bytes] = []
+        self._view: memoryview | None = None
+        """The last ``view()``, until more bytes are added (planning asks for it often)."""
 
     def add(self, start: int, data: bytes) -> None:
         """Record ``data`` at ``start`` (merged with what touches it)."""
         if not data:
             return
+        self._view = None
         end = start + len(data)
         keep_starts, keep_pieces = [], []
         merged_start, merged = start, bytearray(data)
@@ -100,14 +105,18 @@ class KnownBytes:
     def view(self) -> memoryview:
         """A file-sized view, known ranges filled, the rest zero (untouched pages cost no
         memory: an anonymous map)."""
+        if self._view is not None:
+            return self._view
         if self.size == 0:
             return memoryview(b"")
         if self._starts == [0] and len(self._pieces[0]) == self.size:
             return memoryview(self._pieces[0])  # all of it is known: no copy
-        buffer = mmap.mmap(-1, self.size)
+        # A small file's zeros cost less than a map's system calls.
+        buffer = bytearray(self.size) if self.size <= _SMALL_VIEW else mmap.mmap(-1, self.size)
         for start, piece in zip(self._starts, self._pieces, strict=True):
             buffer[start : start + len(piece)] = piece
-        return memoryview(buffer)
+        self._view = memoryview(buffer)
+        return self._view
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +271,41 @@ def directory_only(known: KnownBytes) -> KnownBytes | None:
     kept = KnownBytes(known.size)
     kept.add(cd_offset, suffix[cd_offset - start :])
     return kept
+
+
+def kept_for_label(known: KnownBytes) -> KnownBytes | None:
+    """What a later label read needs of what was read: the trailer and central directory,
+    and the manifest's and resource table's stored bytes where they are all known already
+    (a small app's tail holds its whole file: its name then costs no more reads). None
+    when the directory is not all known."""
+    kept = directory_only(known)
+    if kept is None:
+        return None
+    parts = label_entries(kept)
+    if isinstance(parts, Words):
+        return kept
+    view = known.view()
+    for entry in parts:
+        span = _known_entry_span(known, view, entry)
+        if span is not None:
+            kept.add(span[0], bytes(view[span[0] : span[1]]))
+    return kept
+
+
+def _known_entry_span(
+    known: KnownBytes, view: memoryview, entry: ZipEntry
+) -> tuple[int, int] | None:
+    """An entry's local header and stored data, when every byte of them is known."""
+    needs = _Needs(known)
+    _entry(needs, view, entry)
+    local = entry.local_offset
+    if needs.ranges or local > known.size - _LOCAL_HEADER:
+        return None
+    name_length, extra_length = struct.unpack_from("<HH", view, local + 26)
+    data_start = local + _LOCAL_HEADER + name_length + extra_length
+    end = min(data_start + entry.compressed_size, known.size)
+    # Only bytes read from the phone are kept: the view's unknown bytes are zeros.
+    return (local, end) if known.has(local, end) else None
 
 
 @dataclass(frozen=True, slots=True)

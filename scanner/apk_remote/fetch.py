@@ -443,6 +443,8 @@ def read_labels(
         plan = plan_label_reads(known, per_app, parts[id(outcome)])
         if plan.refused:
             _set_error(outcome, plan.refused)
+        elif not plan.ranges:
+            continue  # kept from the certificate's reads: nothing more to read
         elif spent + plan.cost > per_scan:
             spent_on_others = Words(
                 "labels.budget_spent", (("limit", f"{per_scan // 1_000_000} MB"),)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.apk.partial import KnownBytes, directory_only
+from scanner.apk.manifest import read_manifest
+from scanner.apk.partial import KnownBytes, directory_only, kept_for_label
 from scanner.apk.zipread import central_directory
 from scanner.apk_remote.fetch import LABEL_ROUNDS, MAX_ROUNDS, Target, read_labels
 from scanner.apks import apk_file
@@ -228,3 +229,52 @@ def test_why_a_store_apps_name_was_not_read_is_said_in_the_readers_language() ->
     polish = render(problem.words, catalogue("pl"))
     assert f"{renamed}: jej plik podaje inny pakiet" in polish
     assert "declares another package" not in polish
+
+
+def test_a_small_store_apps_name_is_read_from_its_tail_with_no_more_commands() -> None:
+    """A store app whose whole file came with its certificate's tail keeps its manifest and
+    resource table: its name then costs no command, and it is the one the file holds."""
+    package = "com.example.smalltail"
+    data = build_apk(package, label="Small Tail", label_in_resources=True)
+    whole = KnownBytes(len(data))
+    whole.add(0, data)
+    kept = kept_for_label(whole)
+    assert kept is not None
+    path = "/data/app/~~QkxYz==/com.example.smalltail-Zm9v_-==/base.apk"
+    target = Target(package, path, hash_wanted=False, label_wanted=False)
+
+    def no_command(command: str) -> bytes:
+        raise AssertionError(f"a label already in hand was read again: {command[:60]}")
+
+    outcomes, stats = read_labels(no_command, [(target, kept)])
+    assert not outcomes[0].error
+    assert stats.commands == 0 and stats.rounds == 0
+    assert outcomes[0].known is not None
+    assert read_manifest(outcomes[0].known.view()).label == "Small Tail"
+
+
+def test_only_bytes_read_from_the_phone_are_kept_for_a_label() -> None:
+    """With only the directory read, nothing of the manifest is kept (the view's unknown
+    bytes are zeros, never taken for the file's), and the label is read on the phone."""
+    package = "com.example.bigtable"
+    data = build_apk(package, label="Dir Only", label_in_resources=True)
+    path = "/data/app/~~QkxYz==/com.example.bigtable-Zm9v_-==/base.apk"
+    profile = Profile(name="dir-only", files={path: data})
+    found = central_directory(memoryview(data))
+    assert found is not None
+    known = KnownBytes(len(data))
+    known.add(found[1], data[found[1] :])
+    kept = kept_for_label(known)
+    assert kept is not None
+    assert kept.known_bytes() == len(data) - found[1]
+    sent: list[str] = []
+
+    def run(command: str) -> bytes:
+        sent.append(command)
+        return shell_output(profile, command)
+
+    target = Target(package, path, hash_wanted=False, label_wanted=False)
+    outcomes, stats = read_labels(run, [(target, kept)])
+    assert not outcomes[0].error and stats.commands == len(sent) >= 1
+    assert outcomes[0].known is not None
+    assert read_manifest(outcomes[0].known.view()).label == "Dir Only"
