@@ -567,10 +567,11 @@ _Done = tuple[_Read, KnownBytes | None]
 def _read_all(
     batch: list[tuple[Outcome, KnownBytes]], sdk: int | None, keep: list[bool]
 ) -> list[_Done]:
-    return [
-        (_from_parts(outcome, sdk, known), kept_for_label(known) if wanted else None)
-        for (outcome, known), wanted in zip(batch, keep, strict=True)
-    ]
+    done: list[_Done] = []
+    for (outcome, known), wanted in zip(batch, keep, strict=True):
+        done.append((_from_parts(outcome, sdk, known), kept_for_label(known) if wanted else None))
+        time.sleep(0)
+    return done
 
 
 def _from_parts(outcome: Outcome, sdk: int | None, known: KnownBytes | None = None) -> _Read:

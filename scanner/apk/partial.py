@@ -42,6 +42,9 @@ padding) is usually not the central directory's length."""
 MAX_PARTIAL_BYTES: Final = 24 * 1024 * 1024
 """Past this many bytes for one APK, reading parts saves little: read it whole instead."""
 
+_KEEP_WHOLE: Final = 16 * 1024
+"""A store app's file this small, read whole with its certificate, is kept whole for its
+label (2,000 such apps hold 32 MB at most)."""
 _SMALL_VIEW: Final = 256 * 1024
 """Files up to this size are viewed in a plain buffer, larger ones in an anonymous map."""
 _MAX_COMMENT_SEARCH: Final = EOCD_SIZE + 0xFFFF
@@ -85,6 +88,10 @@ class KnownBytes:
         self._starts = [keep_starts[i] for i in order]
         self._pieces = [keep_pieces[i] for i in order]
 
+    def whole(self) -> bool:
+        """True when every byte of the file is known."""
+        return self._starts == [0] and len(self._pieces[0]) == self.size
+
     def has(self, start: int, end: int) -> bool:
         """True when every byte of ``[start, end)`` inside the file is known."""
         start, end = max(start, 0), min(end, self.size)
@@ -109,7 +116,7 @@ class KnownBytes:
             return self._view
         if self.size == 0:
             return memoryview(b"")
-        if self._starts == [0] and len(self._pieces[0]) == self.size:
+        if self.whole():
             return memoryview(self._pieces[0])  # all of it is known: no copy
         # A small file's zeros cost less than a map's system calls.
         buffer = bytearray(self.size) if self.size <= _SMALL_VIEW else mmap.mmap(-1, self.size)
@@ -278,6 +285,8 @@ def kept_for_label(known: KnownBytes) -> KnownBytes | None:
     and the manifest's and resource table's stored bytes where they are all known already
     (a small app's tail holds its whole file: its name then costs no more reads). None
     when the directory is not all known."""
+    if known.whole() and known.size <= _KEEP_WHOLE:
+        return known  # all of a small file: its parts would be most of it
     kept = directory_only(known)
     if kept is None:
         return None

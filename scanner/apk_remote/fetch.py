@@ -11,6 +11,8 @@ a file with more parts than it is worth) is returned as "needs a whole pull", wi
 
 from __future__ import annotations
 
+import time
+
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
@@ -256,6 +258,7 @@ def _plan_early(batch: list[tuple[Outcome, KnownBytes]], on_ready: Ready | None)
     hash (which comes later in the round) are handed over at once."""
     handed = []
     for outcome, known in batch:
+        time.sleep(0)
         plan = outcome.early_plan = plan_reads(known, outcome.target.label_wanted)
         if plan.done and on_ready is not None and not outcome.target.hash_wanted:
             outcome.planned_done = outcome.handed = True
