@@ -28,7 +28,7 @@ from scanner.apk.signers import (
     SignerCertificate,
 )
 from scanner.apk.signing import read_apk_signers
-from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, read_apk_parts
+from scanner.apk_remote.fetch import Outcome, ReadStats, Run, StreamRun, Target, read_apk_parts
 from scanner.checks.common import from_store
 from scanner.device.apk_commands import MAX_COMMAND_CHARS, is_apk_path
 from scanner.errors import DeviceError, Disconnected, PullTimeSpent
@@ -376,10 +376,12 @@ def check_app_files(
     max_chars: int = MAX_COMMAND_CHARS,
     limit: int = MAX_PULLS,
     threaded: bool = True,
+    stream: StreamRun | None = None,
 ) -> AppFiles:
     """Check every non-system app's certificate (and hash and label when off-store).
 
-    ``run`` sends one shell command; ``pull`` reads a whole file. ``whole``: pull every
+    ``run`` sends one shell command (``stream``, when given, also shows its output as it
+    comes in); ``pull`` reads a whole file. ``whole``: pull every
     APK whole instead of reading parts (an evidence pack keeps the files themselves).
     An app from a store whose file the phone says is not there is named as not checked
     but is no problem of the scan (before parts could be read, no store app was checked);
@@ -416,7 +418,7 @@ def check_app_files(
                     read[outcome.target.path] = (job, index)
 
             outcomes, stats = read_apk_parts(
-                run, targets + splits, max_chars, start_reading, planner=worker
+                run, targets + splits, max_chars, start_reading, planner=worker, stream=stream
             )
             results: dict[str, _Read] = {}
             for o in outcomes:

@@ -288,6 +288,7 @@ def _scan_phone(
                     whole=whole_apks,
                     max_chars=connection.max_command_chars,
                     threaded=threaded,
+                    stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
                 )
         finally:
             sys.setswitchinterval(switch_interval)

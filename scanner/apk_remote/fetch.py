@@ -11,9 +11,8 @@ a file with more parts than it is worth) is returned as "needs a whole pull", wi
 
 from __future__ import annotations
 
-import time
-
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -72,6 +71,12 @@ _HASH_LINE = re.compile(rb"([0-9a-f]{64})  (\S+)\n")
 
 Run = Callable[[str], bytes]
 """Runs one shell command on the phone and returns its output (raises ``DeviceError``)."""
+
+OnData = Callable[[bytearray], None]
+"""Shown the output read so far each time more of it comes in (it must not keep it)."""
+
+StreamRun = Callable[[str, OnData], bytes]
+"""A ``Run`` that also shows the output as it comes in."""
 
 Ready = Callable[[list[tuple["Outcome", KnownBytes]]], None]
 """Takes apps whose parts are all in, each with its bytes (see ``read_apk_parts``)."""
@@ -134,6 +139,7 @@ def read_apk_parts(
     max_chars: int = MAX_COMMAND_CHARS,
     on_ready: Ready | None = None,
     planner: Executor | None = None,
+    stream: StreamRun | None = None,
 ) -> tuple[list[Outcome], ReadStats]:
     """Read every target's signing parts (and hash) in at most ``MAX_ROUNDS`` rounds.
 
@@ -143,11 +149,14 @@ def read_apk_parts(
     where to plan the apps of each first-round command but the last while the following
     command is on the link, and hand over those already complete (None: all after the
     round, in this thread). Plans and outcomes are the same either way (the bytes held,
-    which bound the reads, are counted as they stand when a round ends).
+    which bound the reads, are counted as they stand when a round ends). ``stream``: runs
+    a command showing its output as it comes in; with a ``planner``, the apps of the first
+    round are then planned while the rest of their command's output is on the link.
     """
     outcomes = [Outcome(t) for t in targets]
     stats = ReadStats()
-    for early in _first_round(run, outcomes, max_chars, stats, planner, on_ready):
+    streaming = stream if planner is not None else None
+    for early in _first_round(run, outcomes, max_chars, stats, planner, on_ready, streaming):
         early.result()  # its errors come up here, as they would in this thread
     for _ in range(MAX_ROUNDS - 1):
         pending = _plan_round(outcomes, on_ready)
@@ -170,17 +179,24 @@ class _Answer:
 
 
 def _run_all(
-    run: Run, commands: list[tuple[str, str, list[Step]]], stats: ReadStats
+    run: Run,
+    commands: list[tuple[str, str, list[Step]]],
+    stats: ReadStats,
+    stream: StreamRun | None = None,
+    feeds: Sequence[OnData] = (),
 ) -> Iterator[_Answer]:
-    """Each command's answer as soon as it is in (the next is sent when asked for)."""
+    """Each command's answer as soon as it is in (the next is sent when asked for).
+
+    With ``stream``, each command's output is shown to its ``feeds`` entry as it comes in.
+    """
     lost: Words | None = None
-    for command, nonce, chunk in commands:
+    for number, (command, nonce, chunk) in enumerate(commands):
         if lost:
             yield _Answer(chunk, None, lost, lost=True)
             continue
         stats.sent.append(command)
         try:
-            output = run(command)
+            output = run(command) if stream is None else stream(command, feeds[number])
         except Disconnected as exc:
             lost = words("problems.not_read", reason=of_error(exc) or exc.message)
             yield _Answer(chunk, None, lost, lost=True)
@@ -200,6 +216,7 @@ def _first_round(
     stats: ReadStats,
     planner: Executor | None,
     on_ready: Ready | None,
+    stream: StreamRun | None = None,
 ) -> list[Future[None]]:
     """Sizes, tails and hashes; returns the plans started on ``planner``."""
     by_path = {o.target.path: o for o in outcomes}
@@ -213,44 +230,108 @@ def _first_round(
     sizes: dict[str, int] = {}
     commands = build_commands(steps, max_chars)
     started: list[Future[None]] = []
-    for number, answer in enumerate(_run_all(run, commands, stats), 1):
-        framed = answer.framed
-        tails: list[Outcome] = []
-        for step in answer.steps:
-            if framed is None:
+
+    def plan_early(tails: list[Outcome]) -> None:
+        # Nothing adds to these bytes before the round is planned (``_plan_round``).
+        batch = [(o, o.known) for o in tails if o.known is not None and not o.error]
+        if planner is not None and batch:
+            started.append(planner.submit(_plan_early, batch, on_ready))
+
+    readers = [
+        _FirstSteps(chunk, nonce, by_path, sizes, plan_early if stream else None)
+        for _, nonce, chunk in commands
+    ]
+    feeds = [reader.feed for reader in readers]
+    for number, answer in enumerate(_run_all(run, commands, stats, stream, feeds)):
+        reader = readers[number]
+        if answer.framed is None:
+            # Every step of a command that failed is failed, those read while it came in
+            # too, and what they gave is let go: as when the output is read once all in.
+            for step in answer.steps:
+                if isinstance(step, Size):
+                    sizes.pop(step.path, None)
+                elif isinstance(step, Tail):
+                    by_path[step.path].known = None
                 for path in step.paths if isinstance(step, Hashes) else (step.path,):
                     _fail(by_path[path], step, answer.failure, answer.lost)
-                continue
-            if isinstance(step, Size):
-                got = framed.next_step()
-                text = got.data.strip()
-                if got.ok and text.isdigit():
-                    sizes[step.path] = int(text)
-                else:
-                    _fail(by_path[step.path], step, _why(got, "problems.part_size"))
-                    by_path[step.path].absent = got.status not in (0, NOT_RUN, TOOL_MISSING)
-            elif isinstance(step, Tail):
-                size = sizes.get(step.path)
-                got = framed.next_step(None if size is None else min(size, step.count))
-                outcome = by_path[step.path]
-                if size is None:
-                    continue
-                if got.ok:
-                    known = KnownBytes(size)
-                    known.add(size - len(got.data), got.data)
-                    outcome.known = known
-                    tails.append(outcome)
-                else:
-                    _fail(outcome, step, _why(got, "problems.part_tail"))
-            elif isinstance(step, Hashes):
-                got = framed.next_step()
-                _take_hashes(got, step, by_path)
-        if planner is not None and number < len(commands):
-            # Nothing adds to these bytes before the round is planned (``_plan_round``).
-            # The last command's apps are planned there, ahead of the reads queued here.
-            batch = [(o, o.known) for o in tails if o.known is not None and not o.error]
-            started.append(planner.submit(_plan_early, batch, on_ready))
+            continue
+        tails = reader.finish(answer.framed)
+        if planner is not None and (stream is not None or number + 1 < len(commands)):
+            # Without streaming, the last command's apps are planned in ``_plan_round``,
+            # ahead of the reads queued here.
+            plan_early(tails)
     return started
+
+
+class _FirstSteps:
+    """Takes one first-round command's steps in order, as its output comes in (``feed``:
+    only the steps that read as they will from the whole output) or once it is all in."""
+
+    def __init__(
+        self,
+        steps: list[Step],
+        nonce: str,
+        by_path: dict[str, Outcome],
+        sizes: dict[str, int],
+        plan: Callable[[list[Outcome]], None] | None,
+    ) -> None:
+        self._steps = steps
+        self._nonce = nonce
+        self._by_path = by_path
+        self._sizes = sizes
+        self._plan = plan
+        self._done = 0
+        self._framed: FramedOutput | None = None
+
+    def feed(self, buffer: bytearray) -> None:
+        if self._plan is None:
+            return
+        if self._framed is None:
+            self._framed = FramedOutput(buffer, self._nonce)
+        tails: list[Outcome] = []
+        # The last step ends only with the output (it has no next marker): read at the end.
+        while self._done < len(self._steps) - 1 and self._framed.ready():
+            self._take(self._steps[self._done], self._framed, tails)
+            self._done += 1
+        if tails:
+            self._plan(tails)
+
+    def finish(self, framed: FramedOutput) -> list[Outcome]:
+        """The steps not read yet; returns the apps whose tail came in among them."""
+        if self._framed is not None:
+            self._framed.complete(framed.output)
+            framed = self._framed
+        tails: list[Outcome] = []
+        for step in self._steps[self._done :]:
+            self._take(step, framed, tails)
+        self._done = len(self._steps)
+        return tails
+
+    def _take(self, step: Step, framed: FramedOutput, tails: list[Outcome]) -> None:
+        by_path, sizes = self._by_path, self._sizes
+        if isinstance(step, Size):
+            got = framed.next_step()
+            text = got.data.strip()
+            if got.ok and text.isdigit():
+                sizes[step.path] = int(text)
+            else:
+                _fail(by_path[step.path], step, _why(got, "problems.part_size"))
+                by_path[step.path].absent = got.status not in (0, NOT_RUN, TOOL_MISSING)
+        elif isinstance(step, Tail):
+            size = sizes.get(step.path)
+            got = framed.next_step(None if size is None else min(size, step.count))
+            outcome = by_path[step.path]
+            if size is None:
+                return
+            if got.ok:
+                known = KnownBytes(size)
+                known.add(size - len(got.data), got.data)
+                outcome.known = known
+                tails.append(outcome)
+            else:
+                _fail(outcome, step, _why(got, "problems.part_tail"))
+        elif isinstance(step, Hashes):
+            _take_hashes(framed.next_step(), step, by_path)
 
 
 def _plan_early(batch: list[tuple[Outcome, KnownBytes]], on_ready: Ready | None) -> None:

@@ -37,7 +37,7 @@ class StepOutput:
 class FramedOutput:
     """Reads steps in order; the caller gives each step's expected length when it knows it."""
 
-    def __init__(self, output: bytes, nonce: str) -> None:
+    def __init__(self, output: bytes | bytearray, nonce: str) -> None:
         self._output = output
         self._nonce = nonce.encode("ascii")
         self._position = 0
@@ -45,6 +45,20 @@ class FramedOutput:
 
     def _marker(self, index: int) -> bytes:
         return b"@" + self._nonce + b":" + str(index).encode() + b"\n"
+
+    def ready(self) -> bool:
+        """True when the next step reads as it will from the whole output: the marker of
+        the step after it is in (a step ends where that marker starts). While the output
+        is still coming in (a growing buffer), steps are read only when ready."""
+        return self._output.find(self._marker(self._index + 1), self._position) >= 0
+
+    @property
+    def output(self) -> bytes | bytearray:
+        return self._output
+
+    def complete(self, output: bytes | bytearray) -> None:
+        """The whole output, of which the buffer read so far was the start."""
+        self._output = output
 
     def next_step(self, length: int | None = None) -> StepOutput:
         """The next step's output; ``length``: the bytes a successful run prints."""
@@ -63,7 +77,7 @@ class FramedOutput:
                 output.startswith(following, status.end()) or status.end() == len(output)
             ):
                 self._position = status.end()
-                return StepOutput(output[start:end], int(status[1]))
+                return StepOutput(bytes(output[start:end]), int(status[1]))
         # Failed, or another length: the step ends at the status line just before the
         # next step's marker (or the end of the output, for the last step).
         end = output.find(following, start)
@@ -72,10 +86,10 @@ class FramedOutput:
         status = _STATUS.fullmatch(output, equals, end) if equals >= 0 else None
         if status is None:
             self._position = len(output)
-            return StepOutput(output[start:], NOT_RUN)
+            return StepOutput(bytes(output[start:]), NOT_RUN)
         self._position = end
         status_value = int(status[1])
         if length is not None and status_value == 0:
             # It says it worked but printed another length: not to be trusted.
             status_value = NOT_RUN
-        return StepOutput(output[start:equals], status_value)
+        return StepOutput(bytes(output[start:equals]), status_value)

@@ -288,8 +288,18 @@ class PhoneConnection:
             raise NotConnected.said("device.not_android", detail=repr(exc), label=label) from exc
         return cls(device=device, transport=transport, serial=label, kind=kind, timeouts=timeouts)
 
-    def shell(self, command: str, *, max_bytes: int = MAX_OUTPUT_BYTES) -> ShellOutput:
-        """Run one allowlisted, read-only command and return its raw output."""
+    def shell(
+        self,
+        command: str,
+        *,
+        max_bytes: int = MAX_OUTPUT_BYTES,
+        on_data: Callable[[bytearray], None] | None = None,
+    ) -> ShellOutput:
+        """Run one allowlisted, read-only command and return its raw output.
+
+        ``on_data`` is shown the output read so far each time more comes in (it must not
+        keep or change it), so a caller can start on it while the rest is on the link.
+        """
         if not is_allowed(command):
             raise CommandRefused.said(
                 "device.command_refused", detail=f"refused shell command {command!r}"
@@ -317,6 +327,8 @@ class PhoneConnection:
                             truncated = True
                             del buffer[max_bytes:]
                             break
+                        if on_data is not None:
+                            on_data(buffer)
             except Overdue as exc:
                 raise CommandTimeout.said(
                     "device.command_too_slow",

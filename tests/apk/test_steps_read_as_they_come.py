@@ -1,0 +1,185 @@
+"""The first round's APK reads are taken while their command's output is still coming in,
+and what is taken that way is exactly what is taken from the whole output.
+
+The outputs are the simulated phone's toybox answers to real read commands; a step is
+read from the growing buffer only once the next step's marker is in (``ready``), so cut
+anywhere, the steps read equal those read once the output is whole. A command that fails
+half-way gives what a failed command gives when its output is read only at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from typing import Any
+
+import pytest
+
+from scanner.apk_remote.fetch import (
+    Outcome,
+    Target,
+    read_apk_parts,
+)
+from scanner.apk_remote.framing import FramedOutput, StepOutput
+from scanner.device.apk_commands import Hashes, Size, Step, Tail, build_commands
+from scanner.errors import Disconnected
+from scanner.simulator import Profile
+from scanner.simulator.apk_builder import build_apk
+from scanner.simulator.shell import shell_output
+
+
+def path_of(index: int) -> str:
+    return f"/data/app/~~Qk{index:04d}xYz==/com.example.app{index:04d}-Zm9v{index:04d}==/base.apk"
+
+
+def phone(count: int = 12) -> Profile:
+    """Small APKs (whole in their tail), one big one (random bytes, so its tail holds no
+    directory), and a path the phone does not have."""
+    files = {
+        path_of(i): build_apk(f"com.example.app{i:04d}", label=f"App {i}") for i in range(count)
+    }
+    files[path_of(count)] = os.urandom(300_000)
+    return Profile(name="steps", files=files)
+
+
+def lengths_for(steps: list[Step], profile: Profile, wrong: int) -> list[int | None]:
+    """The length each step prints when it works; step ``wrong`` is told one byte more
+    (the reader then finds its end by the markers instead)."""
+    found: list[int | None] = []
+    for index, step in enumerate(steps):
+        length: int | None = None
+        if isinstance(step, Tail) and step.path in profile.files:
+            length = min(len(profile.files[step.path]), step.count)
+        found.append(length + 1 if index == wrong and length is not None else length)
+    return found
+
+
+def read_whole(output: bytes, nonce: str, lengths: list[int | None]) -> list[StepOutput]:
+    framed = FramedOutput(output, nonce)
+    return [framed.next_step(length) for length in lengths]
+
+
+def read_as_it_comes(
+    output: bytes, nonce: str, lengths: list[int | None], chunk: int
+) -> list[StepOutput]:
+    buffer = bytearray()
+    framed = FramedOutput(buffer, nonce)
+    got: list[StepOutput] = []
+    for start in range(0, len(output), chunk):
+        buffer += output[start : start + chunk]
+        while len(got) < len(lengths) - 1 and framed.ready():
+            got.append(framed.next_step(lengths[len(got)]))
+    framed.complete(output)
+    return got + [framed.next_step(length) for length in lengths[len(got) :]]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 113, 4096, 65_536])
+def test_steps_read_from_a_growing_output_equal_those_read_from_the_whole(chunk: int) -> None:
+    profile = phone()
+    paths = [*sorted(profile.files), "/data/app/~~Gone==/com.example.gone-Zm9v==/base.apk"]
+    steps: list[Step] = []
+    for path in paths:
+        steps += [Size(path), Tail(path, 8192)]
+    steps.append(Hashes(tuple(paths[:3])))
+    ((command, nonce, taken),) = build_commands(steps, 100_000)
+    output = shell_output(profile, command)
+    lengths = lengths_for(taken, profile, wrong=5)
+    whole = read_whole(output, nonce, lengths)
+    assert any(not step.ok for step in whole), "a step that failed is among them"
+    assert whole[5].status != 0, "the step told the wrong length is not trusted"
+    assert read_as_it_comes(output, nonce, lengths, chunk) == whole
+
+
+class Recorder(Executor):
+    """Runs each job at once, noting how much of the output was in when it was given."""
+
+    def __init__(self, seen: Callable[[], int]) -> None:
+        self.seen = seen
+        self.given_at: list[int] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.given_at.append(self.seen())
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def targets(profile: Profile) -> list[Target]:
+    return [Target(f"com.example.p{i}", p, True, True) for i, p in enumerate(sorted(profile.files))]
+
+
+def snapshot(outcomes: list[Outcome]) -> list[tuple[object, ...]]:
+    """What each outcome came to, for comparing two reads."""
+    return [
+        (
+            o.target.path,
+            o.error,
+            o.error_words,
+            o.hash_error,
+            o.sha256,
+            o.lost,
+            o.absent,
+            None if o.known is None else o.known.known_bytes(),
+        )
+        for o in outcomes
+    ]
+
+
+def test_apps_are_planned_while_their_command_is_still_coming_in() -> None:
+    profile = phone(40)
+    fed = [0]
+
+    def run(command: str) -> bytes:
+        output = shell_output(profile, command)
+        fed[0] = len(output)
+        return output
+
+    def stream(command: str, on_data: Callable[[bytearray], None]) -> bytes:
+        output = shell_output(profile, command)
+        buffer = bytearray()
+        for start in range(0, len(output), 4096):
+            buffer += output[start : start + 4096]
+            fed[0] = len(buffer)
+            on_data(buffer)
+        return output
+
+    recorder = Recorder(lambda: fed[0])
+    streamed, _ = read_apk_parts(run, targets(profile), planner=recorder, stream=stream)
+    first_output = len(shell_output(profile, build_first_command(profile)))
+    assert recorder.given_at and min(recorder.given_at) < first_output // 2
+    plain, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0))
+    assert snapshot(streamed) == snapshot(plain)
+
+
+def build_first_command(profile: Profile) -> str:
+    steps: list[Step] = []
+    for path in sorted(profile.files):
+        steps += [Size(path), Tail(path, 8192)]
+    return build_commands(steps, 100_000)[0][0]
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.9])
+def test_a_command_cut_half_way_gives_what_it_gives_read_at_the_end(cut: float) -> None:
+    """The connection is lost part-way through the first command: the apps taken while it
+    came in are let go and failed, as when nothing is read before the end."""
+    profile = phone(40)
+
+    def run(command: str) -> bytes:
+        output = shell_output(profile, command)
+        if "tail" in command:
+            raise Disconnected.said("device.connection_lost", detail="cut")
+        return output
+
+    def stream(command: str, on_data: Callable[[bytearray], None]) -> bytes:
+        output = shell_output(profile, command)
+        if "tail" in command:
+            on_data(bytearray(output[: int(len(output) * cut)]))
+            raise Disconnected.said("device.connection_lost", detail="cut")
+        on_data(bytearray(output))
+        return output
+
+    streamed, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0), stream=stream)
+    plain, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0))
+    assert all(o.lost and o.known is None for o in streamed)
+    assert snapshot(streamed) == snapshot(plain)
