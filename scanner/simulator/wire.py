@@ -11,6 +11,8 @@ import struct
 from dataclasses import dataclass
 from typing import Final
 
+from scanner.device.checksum import byte_sum
+
 HEADER_FORMAT: Final = "<6I"
 HEADER_SIZE: Final = struct.calcsize(HEADER_FORMAT)
 
@@ -53,8 +55,13 @@ def command_name(command: int) -> str:
 
 
 def checksum(data: bytes) -> int:
-    """The ``data_check`` value: the sum of the payload bytes, modulo 2**32."""
-    return sum(data) & 0xFFFFFFFF
+    """The ``data_check`` value: the sum of the payload bytes, modulo 2**32.
+
+    Summed over whole slices in C (``byte_sum``, proved equal to the plain sum by its
+    tests): a Python ``sum`` takes 2 ms per 256 KB message, time adbd (which skips the
+    checksum since protocol 0x01000001) never spends, and it was charged to the link.
+    """
+    return byte_sum(data)
 
 
 @dataclass(frozen=True, slots=True)
