@@ -19,7 +19,7 @@ from scanner.apk.manifest import read_manifest
 from scanner.apk.partial import KnownBytes
 from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, read_labels
 from scanner.checks.registry import CheckContext, run_checks
-from scanner.checks.spy_behaviour import POINTS, REVIEW_SCORE, score_package
+from scanner.checks.spy_behaviour import POINTS, REVIEW_SCORE, package_signals
 from scanner.device.apk_commands import MAX_COMMAND_CHARS
 from scanner.labels import with_catalogue_labels
 from scanner.model import (
@@ -74,7 +74,7 @@ def apps_to_name(
 
 
 def _score(pkg: Package, snapshot: DeviceSnapshot, context: CheckContext) -> int:
-    return sum(s.points for s in score_package(pkg, snapshot, context))
+    return sum(s.points for s in package_signals(pkg, snapshot, context))
 
 
 def name_store_apps(

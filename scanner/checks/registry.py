@@ -37,6 +37,9 @@ class CheckContext:
     own_adb_key: str | None = None
     """This computer's ADB public key (``adbkey.pub`` form: base64, space, name), so the
     phone's trusted computers can be told apart from it; None when unknown (offline)."""
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """Work a check shares with later callers using this context (each entry says which
+    snapshot it was made from), so it is not done twice."""
 
 
 CheckBody = Callable[[DeviceSnapshot, CheckContext, "Check"], Iterable[Finding]]

@@ -23,8 +23,8 @@ kinds of personal data with no kind on record, may reach ``review``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Final
@@ -178,6 +178,29 @@ class Signal:
         return render(self.said)
 
 
+_MEMO: Final = "spy_behaviour.signals"
+
+
+def package_signals(
+    pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext
+) -> tuple[Signal, ...]:
+    """``score_package``, made once per app for one snapshot and context: the store-label
+    pass asks for the scores of the apps this check has just scored."""
+    held = ctx.memo.get(_MEMO)
+    if not isinstance(held, _Scored) or held.snapshot is not snapshot:
+        held = ctx.memo[_MEMO] = _Scored(snapshot)
+    found = held.by_package.get(pkg.package)
+    if found is None or found[0] is not pkg:
+        found = held.by_package[pkg.package] = (pkg, tuple(score_package(pkg, snapshot, ctx)))
+    return found[1]
+
+
+@dataclass(slots=True)
+class _Scored:
+    snapshot: DeviceSnapshot
+    by_package: dict[str, tuple[Package, tuple[Signal, ...]]] = field(default_factory=dict)
+
+
 def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> list[Signal]:
     """Every behaviour signal for one app: those its kind explains at 0 points."""
     kind = k.purpose(pkg, snapshot)
@@ -269,7 +292,7 @@ def _plain_store_name(pkg: Package, store: bool, claimed: NamedKind | None) -> b
     )
 
 
-def evidence_lines(signals: list[Signal]) -> list[tuple[int, Words]]:
+def evidence_lines(signals: Sequence[Signal]) -> list[tuple[int, Words]]:
     """One line per ungrouped signal; grouped ones share a line where the first stood."""
     lines: list[tuple[int, Words]] = []
     done: set[str] = set()
@@ -327,7 +350,7 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Ite
     for pkg in snapshot.packages:
         if pkg.system or pkg.partial or not pkg.installed or _known(pkg.package, ctx):
             continue
-        signals = score_package(pkg, snapshot, ctx)
+        signals = package_signals(pkg, snapshot, ctx)
         score = sum(s.points for s in signals)
         if score < REVIEW_SCORE:
             continue

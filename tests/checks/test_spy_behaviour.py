@@ -3,11 +3,15 @@ and the ordinary store and system apps of the clean phone score too low to be na
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from scanner.checks.registry import CheckContext
+from scanner.checks.spy_behaviour import package_signals, score_package
 from scanner.commands import LAUNCHER_ACTIVITIES
 from scanner.model import Confidence, Finding, Severity
-from tests.checks.phone import CLEAN, Phone, findings, shipped_index, the_finding
+from tests.checks.phone import CLEAN, NOW, Phone, findings, shipped_index, the_finding
 
 
 def points(found: Finding) -> int:
@@ -81,3 +85,20 @@ def test_store_apps_and_a_plain_sideload_are_not_called_spy_apps(phone):
 def test_known_stalkerware_is_left_to_the_known_check():
     phone = CLEAN.with_apps("systemservice_sideloaded.txt")
     assert findings("SPY-001", phone, signatures=shipped_index()) == []
+
+
+def test_an_apps_signals_are_made_once_per_snapshot_and_again_for_a_changed_app():
+    """The store-label pass asks for the scores the check has just made: they are kept in
+    the context for that snapshot, and made again for another snapshot or a changed app."""
+    snapshot = CLEAN.with_apps("wifiservice_by_adb.txt").snapshot()
+    pkg = snapshot.package("com.android.sys.wifiservice")
+    assert pkg is not None
+    ctx = CheckContext(now=NOW, signatures=shipped_index())
+    first = package_signals(pkg, snapshot, ctx)
+    assert first == tuple(score_package(pkg, snapshot, ctx))
+    assert package_signals(pkg, snapshot, ctx) is first, "kept for the same snapshot"
+    renamed = replace(pkg, label="Wi-Fi Service", label_source="apk")
+    again = package_signals(renamed, snapshot, ctx)
+    assert again is not first and again == tuple(score_package(renamed, snapshot, ctx))
+    other = replace(snapshot, packages=(*snapshot.packages,))
+    assert package_signals(pkg, other, ctx) is not first
