@@ -78,7 +78,9 @@ OnData = Callable[[bytearray], None]
 StreamRun = Callable[[str, OnData], bytes]
 """A ``Run`` that also shows the output as it comes in."""
 
-Ready = Callable[[list[tuple["Outcome", KnownBytes]]], None]
+_Batch = list[tuple["Outcome", KnownBytes]]
+
+Ready = Callable[[_Batch], None]
 """Takes apps whose parts are all in, each with its bytes (see ``read_apk_parts``)."""
 
 
@@ -157,7 +159,10 @@ def read_apk_parts(
     stats = ReadStats()
     streaming = stream if planner is not None else None
     for early in _first_round(run, outcomes, max_chars, stats, planner, on_ready, streaming):
-        early.result()  # its errors come up here, as they would in this thread
+        # One still queued behind the reads is not waited for: ``_plan_round`` plans its
+        # apps in this thread just below, as it plans any app not planned early.
+        if not early.cancel():
+            early.result()  # its errors come up here, as they would in this thread
     for _ in range(MAX_ROUNDS - 1):
         pending = _plan_round(outcomes, on_ready)
         if not pending:
@@ -334,7 +339,7 @@ class _FirstSteps:
             _take_hashes(framed.next_step(), step, by_path)
 
 
-def _plan_early(batch: list[tuple[Outcome, KnownBytes]], on_ready: Ready | None) -> None:
+def _plan_early(batch: _Batch, on_ready: Ready | None) -> None:
     """Plan apps as soon as their first bytes are in; those that need nothing more and no
     hash (which comes later in the round) are handed over at once."""
     handed = []
