@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from typing import Final
 
 from scanner.apk.partial import (
     MAX_LABEL_BYTES,
@@ -251,12 +252,9 @@ def _first_round(
         reader = readers[number]
         if answer.framed is None:
             # Every step of a command that failed is failed, those read while it came in
-            # too, and what they gave is let go: as when the output is read once all in.
+            # too, and what they gave is undone: as when the output is read once all in.
+            reader.undo()
             for step in answer.steps:
-                if isinstance(step, Size):
-                    sizes.pop(step.path, None)
-                elif isinstance(step, Tail):
-                    by_path[step.path].known = None
                 for path in step.paths if isinstance(step, Hashes) else (step.path,):
                     _fail(by_path[path], step, answer.failure, answer.lost)
             continue
@@ -287,6 +285,9 @@ class _FirstSteps:
         self._plan = plan
         self._done = 0
         self._framed: FramedOutput | None = None
+        self._before: dict[str, tuple[object, ...]] = {}
+        """What each app taken while the output came in held before (see ``undo``)."""
+        self._sizes_before: dict[str, int | None] = {}
 
     def feed(self, buffer: bytearray) -> None:
         if self._plan is None:
@@ -296,10 +297,30 @@ class _FirstSteps:
         tails: list[Outcome] = []
         # The last step ends only with the output (it has no next marker): read at the end.
         while self._done < len(self._steps) - 1 and self._framed.ready():
-            self._take(self._steps[self._done], self._framed, tails)
+            step = self._steps[self._done]
+            for path in step.paths if isinstance(step, Hashes) else (step.path,):
+                outcome = self._by_path[path]
+                self._before.setdefault(path, tuple(getattr(outcome, f) for f in _READ_FIELDS))
+                self._sizes_before.setdefault(path, self._sizes.get(path))
+            self._take(step, self._framed, tails)
             self._done += 1
         if tails:
             self._plan(tails)
+
+    def undo(self) -> None:
+        """Put back what the steps taken while the output came in changed (the command
+        then failed): each app's fields as they were, and the sizes read."""
+        for path, values in self._before.items():
+            outcome = self._by_path[path]
+            for name, value in zip(_READ_FIELDS, values, strict=True):
+                setattr(outcome, name, value)
+        for path, size in self._sizes_before.items():
+            if size is None:
+                self._sizes.pop(path, None)
+            else:
+                self._sizes[path] = size
+        self._before.clear()
+        self._sizes_before.clear()
 
     def finish(self, framed: FramedOutput) -> list[Outcome]:
         """The steps not read yet; returns the apps whose tail came in among them."""
@@ -337,6 +358,19 @@ class _FirstSteps:
                 _fail(outcome, step, _why(got, "problems.part_tail"))
         elif isinstance(step, Hashes):
             _take_hashes(framed.next_step(), step, by_path)
+
+
+_READ_FIELDS: Final = (
+    "known",
+    "sha256",
+    "hash_error",
+    "hash_error_words",
+    "error",
+    "error_words",
+    "tool_missing",
+    "absent",
+)
+"""The fields of an ``Outcome`` a first-round step sets (planning's are the worker's)."""
 
 
 def _plan_early(batch: _Batch, on_ready: Ready | None) -> None:

@@ -105,8 +105,13 @@ class Recorder(Executor):
         return future
 
 
+GONE = "/data/app/~~Gone==/com.example.gone-Zm9v==/base.apk"
+
+
 def targets(profile: Profile) -> list[Target]:
-    return [Target(f"com.example.p{i}", p, True, True) for i, p in enumerate(sorted(profile.files))]
+    """An app whose file the phone does not have first (its size fails early), then all."""
+    paths = [GONE, *sorted(profile.files)]
+    return [Target(f"com.example.p{i}", p, True, True) for i, p in enumerate(paths)]
 
 
 def snapshot(outcomes: list[Outcome]) -> list[tuple[object, ...]]:
@@ -150,6 +155,7 @@ def test_apps_are_planned_while_their_command_is_still_coming_in() -> None:
     assert recorder.given_at and min(recorder.given_at) < first_output // 2
     plain, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0))
     assert snapshot(streamed) == snapshot(plain)
+    assert streamed[0].absent and streamed[0].error, "the file the phone does not have"
 
 
 def build_first_command(profile: Profile) -> str:
@@ -181,5 +187,5 @@ def test_a_command_cut_half_way_gives_what_it_gives_read_at_the_end(cut: float) 
 
     streamed, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0), stream=stream)
     plain, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0))
-    assert all(o.lost and o.known is None for o in streamed)
+    assert all(o.lost and o.known is None and not o.absent for o in streamed)
     assert snapshot(streamed) == snapshot(plain)
