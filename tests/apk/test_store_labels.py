@@ -153,14 +153,18 @@ def _quiet_phone(package: str, data: bytes) -> Profile:
     return Profile(name="quiet", commands=outputs, files={path: data})
 
 
-def _directory(profile: Profile, path: str) -> KnownBytes:
-    """The central directory and trailer alone, as kept from the certificate's reads."""
-    data = profile.files[path]
+def _read_from_directory(data: bytes) -> KnownBytes:
+    """What reading an APK from its central directory to its end knows of it."""
     found = central_directory(memoryview(data))
     assert found is not None
     known = KnownBytes(len(data))
     known.add(found[1], data[found[1] :])
-    kept = directory_only(known)
+    return known
+
+
+def _directory(profile: Profile, path: str) -> KnownBytes:
+    """The central directory and trailer alone, as kept from the certificate's reads."""
+    kept = directory_only(_read_from_directory(profile.files[path]))
     assert kept is not None
     return kept
 
@@ -260,13 +264,10 @@ def test_only_bytes_read_from_the_phone_are_kept_for_a_label() -> None:
     data = build_apk(package, label="Dir Only", label_in_resources=True)
     path = "/data/app/~~QkxYz==/com.example.bigtable-Zm9v_-==/base.apk"
     profile = Profile(name="dir-only", files={path: data})
-    found = central_directory(memoryview(data))
-    assert found is not None
-    known = KnownBytes(len(data))
-    known.add(found[1], data[found[1] :])
+    known = _read_from_directory(data)
     kept = kept_for_label(known)
     assert kept is not None
-    assert kept.known_bytes() == len(data) - found[1]
+    assert kept.known_bytes() == known.known_bytes() < len(data)
     sent: list[str] = []
 
     def run(command: str) -> bytes:
