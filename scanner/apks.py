@@ -572,6 +572,8 @@ def _read_all(
     done: list[_Done] = []
     for (outcome, known), wanted in zip(batch, keep, strict=True):
         done.append((_from_parts(outcome, sdk, known), kept_for_label(known) if wanted else None))
+        # Hands the GIL to the thread reading the phone, which otherwise waited up to
+        # 100 ms to acknowledge an answer while this worker read apps.
         time.sleep(0)
     return done
 

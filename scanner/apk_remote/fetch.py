@@ -237,14 +237,14 @@ def _first_round(
     commands = build_commands(steps, max_chars)
     started: list[Future[None]] = []
 
-    def plan_early(tails: list[Outcome]) -> None:
+    def start_planning(tails: list[Outcome]) -> None:
         # Nothing adds to these bytes before the round is planned (``_plan_round``).
         batch = [(o, o.known) for o in tails if o.known is not None and not o.error]
         if planner is not None and batch:
             started.append(planner.submit(_plan_early, batch, on_ready))
 
     readers = [
-        _FirstSteps(chunk, nonce, by_path, sizes, plan_early if stream else None)
+        _FirstSteps(chunk, nonce, by_path, sizes, start_planning if stream else None)
         for _, nonce, chunk in commands
     ]
     feeds = [reader.feed for reader in readers]
@@ -262,7 +262,7 @@ def _first_round(
         if planner is not None and (stream is not None or number + 1 < len(commands)):
             # Without streaming, the last command's apps are planned in ``_plan_round``,
             # ahead of the reads queued here.
-            plan_early(tails)
+            start_planning(tails)
     return started
 
 
@@ -378,7 +378,7 @@ def _plan_early(batch: _Batch, on_ready: Ready | None) -> None:
     hash (which comes later in the round) are handed over at once."""
     handed = []
     for outcome, known in batch:
-        time.sleep(0)
+        time.sleep(0)  # lets the thread reading the phone acknowledge it at once (GIL)
         plan = outcome.early_plan = plan_reads(known, outcome.target.label_wanted)
         if plan.done and on_ready is not None and not outcome.target.hash_wanted:
             outcome.planned_done = outcome.handed = True
