@@ -121,12 +121,15 @@ def analyse(
     own_adb_key: str | None = None,
     app_checks: tuple[AppFileCheck, ...] = (),
     index: SignatureIndex | None = None,
+    earlier: CheckContext | None = None,
 ) -> ScanResult:
     """Parse a capture (unless given) and run every check against it.
 
     ``own_adb_key``: this computer's ADB public key, so the phone's trusted computers can
     be told apart from it (None when unknown, as for an offline input). ``index``:
     ``signatures`` already indexed (a live scan builds it while the link is busy).
+    ``earlier``: the context of a run of the checks earlier in this scan (the store-label
+    pass): its time is the scan's, and the work it kept is used again where it still holds.
     """
     # Every app named as a person sees it: its APK's label, else the catalogue's name.
     snapshot = with_catalogue_labels(
@@ -135,10 +138,11 @@ def analyse(
     if index is None and signatures is not None:
         index = SignatureIndex.from_db(signatures)
     context = CheckContext(
-        now=phone_now(snapshot),
+        now=earlier.now if earlier is not None else phone_now(snapshot),
         signatures=index,
         apks=dict(apks or {}),
         own_adb_key=own_adb_key,
+        memo=earlier.memo if earlier is not None else {},
     )
     findings = tuple(run_checks(snapshot, context))
     problems = [*extra_problems, *problems_from_capture(capture)]
@@ -271,6 +275,7 @@ def _scan_phone(
     apks: dict[str, ApkFacts] = {}
     checks: tuple[AppFileCheck, ...] = ()
     apk_reads: dict[str, int] = {}
+    label_pass: CheckContext | None = None
     if pull_apks_enabled and not capture.interrupted:
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
@@ -302,17 +307,15 @@ def _scan_phone(
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
         if checked.directories:
+            label_pass = CheckContext(
+                now=phone_now(snapshot), signatures=index, apks=apks, own_adb_key=own_adb_key
+            )
             named = name_store_apps(
                 lambda command: connection.shell(command).data,
                 snapshot,
                 apks,
                 checked.directories,
-                CheckContext(
-                    now=phone_now(snapshot),
-                    signatures=index,
-                    apks=apks,
-                    own_adb_key=own_adb_key,
-                ),
+                label_pass,
                 connection.max_command_chars,
             )
             snapshot, apks = named.snapshot, named.apks
@@ -339,4 +342,5 @@ def _scan_phone(
         own_adb_key=own_adb_key,
         app_checks=checks,
         index=index,
+        earlier=label_pass,
     )

@@ -168,7 +168,10 @@ def read_apk_parts(
         pending = _plan_round(outcomes, on_ready)
         if not pending:
             break
-        _block_round(run, pending, max_chars, stats)
+        planning = _Planning(planner, on_ready) if streaming is not None else None
+        _block_round(run, pending, max_chars, stats, streaming, planning)
+        if planning is not None:
+            planning.wait()
     for outcome, _, _ in _plan_round(outcomes, on_ready):
         _set_error(outcome, words("problems.signature_not_located"))
     return outcomes, stats
@@ -373,14 +376,15 @@ _READ_FIELDS: Final = (
 """The fields of an ``Outcome`` a first-round step sets (planning's are the worker's)."""
 
 
-def _plan_early(batch: _Batch, on_ready: Ready | None) -> None:
-    """Plan apps as soon as their first bytes are in; those that need nothing more and no
-    hash (which comes later in the round) are handed over at once."""
+def _plan_early(batch: _Batch, on_ready: Ready | None, hashed: bool = False) -> None:
+    """Plan apps as soon as their bytes of a round are in; those that need nothing more
+    and no hash (in round 1 it comes later in the round; ``hashed``: it is in) are handed
+    over at once."""
     handed = []
     for outcome, known in batch:
         time.sleep(0)  # lets the thread reading the phone acknowledge it at once (GIL)
         plan = outcome.early_plan = plan_reads(known, outcome.target.label_wanted)
-        if plan.done and on_ready is not None and not outcome.target.hash_wanted:
+        if plan.done and on_ready is not None and (hashed or not outcome.target.hash_wanted):
             outcome.planned_done = outcome.handed = True
             handed.append((outcome, known))
     if handed and on_ready is not None:
@@ -430,7 +434,12 @@ def _plan_round(
 ) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
     pending = []
     ready: list[tuple[Outcome, KnownBytes]] = []
-    # Only this thread lets bytes go (below), so this counts what is held now.
+    for outcome in outcomes:
+        if outcome.error:
+            # Nothing more is read for it: its bytes go. (A block read that failed part-way
+            # may have added some while it came in; reading at the end would not have.)
+            outcome.known = None
+    # Only this thread lets bytes go (here and below), so this counts what is held now.
     held = sum(o.known.known_bytes() for o in outcomes if o.known is not None)
     for outcome in outcomes:
         known = outcome.known
@@ -478,32 +487,122 @@ def to_blocks(ranges: Sequence[tuple[int, int]], size: int) -> list[tuple[int, i
     return runs
 
 
+_BlockRead = tuple[Outcome, KnownBytes, Blocks]
+
+
+class _Planning:
+    """Plans, on ``planner``, the apps whose blocks of a round are all in while the rest
+    of the round is still on the link (``_plan_early``: those then complete are handed
+    over at once). ``_plan_round`` makes any plan still queued, so the plans are the
+    same as when made after the round."""
+
+    def __init__(self, planner: Executor | None, on_ready: Ready | None) -> None:
+        self._planner = planner
+        self._on_ready = on_ready
+        self._started: list[Future[None]] = []
+
+    def start(self, batch: _Batch) -> None:
+        if self._planner is not None and batch:
+            # A later round's hash is settled: round 1 read it.
+            job = self._planner.submit(_plan_early, batch, self._on_ready, True)
+            self._started.append(job)
+
+    def wait(self) -> None:
+        for early in self._started:
+            if not early.cancel():
+                early.result()  # its errors come up here, as they would in this thread
+
+
 def _block_round(
     run: Run,
     pending: list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]],
     max_chars: int,
     stats: ReadStats,
+    stream: StreamRun | None = None,
+    planning: _Planning | None = None,
 ) -> None:
-    reads: list[tuple[Outcome, KnownBytes, Blocks]] = []
+    """One round of block reads; with ``stream`` and ``planning``, each app is planned as
+    soon as its last block of the round is in (see ``_BlockSteps``)."""
+    reads: list[_BlockRead] = []
     for outcome, known, ranges in pending:
         for skip, count in to_blocks(ranges, known.size):
             reads.append((outcome, known, Blocks(outcome.target.path, skip, count)))
-    pieces = iter(reads)
-    answers: list[_Answer] = []
+    commands: list[tuple[str, str, list[Step]]] = []
     for group in _by_output(reads):
-        answers += _run_all(run, build_commands(group, max_chars), stats)
+        commands += build_commands(group, max_chars)
+    pieces = iter(reads)
+    steps_left: dict[int, int] = {}
+    for outcome, _, _ in reads:
+        steps_left[id(outcome)] = steps_left.get(id(outcome), 0) + 1
+    readers = [
+        _BlockSteps([next(pieces) for _ in chunk], nonce, steps_left, planning)
+        for _, nonce, chunk in commands
+    ]
     stats.rounds += 1
-    for answer in answers:
-        for outcome, known, step in (next(pieces) for _ in answer.steps):
-            if answer.framed is None:
+    feeds = [reader.feed for reader in readers]
+    answers = _run_all(run, commands, stats, stream if planning else None, feeds)
+    for reader, answer in zip(readers, answers, strict=True):
+        if answer.framed is None:
+            # Every step fails, those taken while the output came in too (their app's
+            # reads are then set aside, as an app that failed is: see ``_plan_round``).
+            for outcome, _, step in reader.reads:
                 _fail(outcome, step, answer.failure, answer.lost)
-                continue
-            expected = max(0, min(step.count * BLOCK, known.size - step.skip * BLOCK))
-            got = answer.framed.next_step(expected)
-            if got.ok:
-                known.add(step.skip * BLOCK, got.data)
-            elif not outcome.error:
-                _fail(outcome, step, _why(got, "problems.part_block"))
+            continue
+        reader.finish(answer.framed)
+
+
+class _BlockSteps:
+    """Takes one block-read command's steps in order, as its output comes in (``feed``:
+    only the steps that read as they will from the whole output) or once it is all in."""
+
+    def __init__(
+        self,
+        reads: list[_BlockRead],
+        nonce: str,
+        steps_left: dict[int, int],
+        planning: _Planning | None,
+    ) -> None:
+        self.reads = reads
+        self._nonce = nonce
+        self._steps_left = steps_left
+        self._planning = planning
+        self._done = 0
+        self._framed: FramedOutput | None = None
+
+    def feed(self, buffer: bytearray) -> None:
+        if self._framed is None:
+            self._framed = FramedOutput(buffer, self._nonce)
+        complete: _Batch = []
+        # The last step ends only with the output (it has no next marker): read at the end.
+        while self._done < len(self.reads) - 1 and self._framed.ready():
+            self._take(self.reads[self._done], self._framed, complete)
+            self._done += 1
+        if complete and self._planning is not None:
+            self._planning.start(complete)
+
+    def finish(self, framed: FramedOutput) -> None:
+        """The steps not read yet."""
+        if self._framed is not None:
+            self._framed.complete(framed.output)
+            framed = self._framed
+        complete: _Batch = []
+        for read in self.reads[self._done :]:
+            self._take(read, framed, complete)
+        self._done = len(self.reads)
+        if complete and self._planning is not None:
+            self._planning.start(complete)
+
+    def _take(self, read: _BlockRead, framed: FramedOutput, complete: _Batch) -> None:
+        outcome, known, step = read
+        expected = max(0, min(step.count * BLOCK, known.size - step.skip * BLOCK))
+        got = framed.next_step(expected)
+        if got.ok:
+            known.add(step.skip * BLOCK, got.data)
+        elif not outcome.error:
+            _fail(outcome, step, _why(got, "problems.part_block"))
+        self._steps_left[id(outcome)] -= 1
+        if not self._steps_left[id(outcome)] and not outcome.error:
+            complete.append((outcome, known))
 
 
 def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Step]]:

@@ -184,25 +184,45 @@ _MEMO: Final = "spy_behaviour.signals"
 def package_signals(
     pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext
 ) -> tuple[Signal, ...]:
-    """``score_package``, made once per app for one snapshot and context: the store-label
-    pass asks for the scores of the apps this check has just scored."""
+    """``score_package``, made once per app while what it reads is the same: the
+    store-label pass asks for the scores this check has just made, and the final run
+    (handed the same memo) scores again only the apps whose names that pass read."""
     held = ctx.memo.get(_MEMO)
     if not isinstance(held, _Scored) or held.snapshot is not snapshot:
-        held = ctx.memo[_MEMO] = _Scored(snapshot)
+        basis = _basis(snapshot, ctx)
+        kept = held.by_package if isinstance(held, _Scored) and held.basis == basis else {}
+        held = ctx.memo[_MEMO] = _Scored(snapshot, basis, kept)
     found = held.by_package.get(pkg.package)
-    if found is None or found[0] is not pkg:
+    if found is None or (found[0] is not pkg and found[0] != pkg):
         found = held.by_package[pkg.package] = (pkg, tuple(score_package(pkg, snapshot, ctx)))
     return found[1]
+
+
+def _basis(snapshot: DeviceSnapshot, ctx: CheckContext) -> tuple[object, ...]:
+    """All that ``score_package`` reads besides the app itself. A snapshot with these equal
+    (in practice the same objects: the store-label pass changes only apps' names) scores an
+    unchanged app the same. A new read of the snapshot there must be added here."""
+    return (
+        ctx.now,
+        snapshot.settings,
+        snapshot.accessibility,
+        snapshot.device_admins,
+        snapshot.notification_listeners,
+        snapshot.appops,
+        frozenset(p.package for p in snapshot.packages if p.system),  # see install_source
+    )
 
 
 @dataclass(slots=True)
 class _Scored:
     snapshot: DeviceSnapshot
+    basis: tuple[object, ...]
     by_package: dict[str, tuple[Package, tuple[Signal, ...]]] = field(default_factory=dict)
 
 
 def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> list[Signal]:
-    """Every behaviour signal for one app: those its kind explains at 0 points."""
+    """Every behaviour signal for one app: those its kind explains at 0 points. (It reads
+    of the snapshot and context only what ``_basis`` names.)"""
     kind = k.purpose(pkg, snapshot)
     explained = kind.explains if kind else frozenset()
     signals: list[Signal] = []

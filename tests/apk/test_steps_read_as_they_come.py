@@ -23,7 +23,7 @@ from scanner.apk_remote.fetch import (
 )
 from scanner.apk_remote.framing import FramedOutput, StepOutput
 from scanner.device.apk_commands import Hashes, Size, Step, Tail, build_commands
-from scanner.errors import Disconnected
+from scanner.errors import CommandTimeout, Disconnected
 from scanner.simulator import Profile
 from scanner.simulator.apk_builder import build_apk
 from scanner.simulator.shell import shell_output
@@ -188,4 +188,97 @@ def test_a_command_cut_half_way_gives_what_it_gives_read_at_the_end(cut: float) 
     streamed, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0), stream=stream)
     plain, _ = read_apk_parts(run, targets(profile), planner=Recorder(lambda: 0))
     assert all(o.lost and o.known is None and not o.absent for o in streamed)
+    assert snapshot(streamed) == snapshot(plain)
+
+
+def phone_of_big_apps(count: int = 24) -> Profile:
+    """Apps whose manifest lies far from their tail: each needs a second round of block
+    reads for its name, so the later rounds have many apps to take as they come."""
+    files = {
+        path_of(i): build_apk(
+            f"com.example.app{i:04d}", label=f"App {i}", extra_files={"big.bin": os.urandom(60_000)}
+        )
+        for i in range(count)
+    }
+    return Profile(name="big-steps", files=files)
+
+
+def big_targets(profile: Profile) -> list[Target]:
+    return [Target(f"com.example.p{i}", p, True, True) for i, p in enumerate(sorted(profile.files))]
+
+
+def is_block_read(command: str) -> bool:
+    return " dd " in command and "tail" not in command
+
+
+def test_later_rounds_hand_over_apps_while_their_command_is_still_coming_in() -> None:
+    profile = phone_of_big_apps()
+    now = {"command": "", "fed": 0, "total": 0}
+
+    def run(command: str) -> bytes:
+        return shell_output(profile, command)
+
+    def stream(command: str, on_data: Callable[[bytearray], None]) -> bytes:
+        output = shell_output(profile, command)
+        now.update(command=command, fed=0, total=len(output))
+        buffer = bytearray()
+        for start in range(0, len(output), 4096):
+            buffer += output[start : start + 4096]
+            now["fed"] = len(buffer)
+            on_data(buffer)
+        return output
+
+    handed_at: list[tuple[str, int, int]] = []
+
+    def on_ready(batch: list[tuple[Outcome, Any]]) -> None:
+        handed_at.extend((str(now["command"]), int(now["fed"]), int(now["total"])) for _ in batch)
+
+    streamed, stats = read_apk_parts(
+        run, big_targets(profile), on_ready=on_ready, planner=Recorder(lambda: 0), stream=stream
+    )
+    assert stats.rounds >= 2, "the apps needed a second round"
+    early = [fed for command, fed, total in handed_at if is_block_read(command) and fed < total]
+    assert len(early) >= len(profile.files) // 2, "most apps were handed over before the end"
+    plain, _ = read_apk_parts(run, big_targets(profile), on_ready=lambda _: None)
+    assert snapshot(streamed) == snapshot(plain)
+    assert not any(o.error or o.hash_error for o in streamed), "every app was read"
+
+
+@pytest.mark.parametrize("lost", [True, False], ids=["connection-lost", "command-failed"])
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.9])
+def test_a_later_round_cut_half_way_gives_what_it_gives_read_at_the_end(
+    cut: float, lost: bool
+) -> None:
+    """A block read fails part-way: the apps taken while it came in fail with it (and their
+    bytes are let go), as when its output is read only at the end."""
+    profile = phone_of_big_apps()
+
+    def fail() -> Exception:
+        if lost:
+            return Disconnected.said("device.connection_lost", detail="cut")
+        return CommandTimeout.said("device.connection_lost", detail="slow")
+
+    def run(command: str) -> bytes:
+        if is_block_read(command):
+            raise fail()
+        return shell_output(profile, command)
+
+    def stream(command: str, on_data: Callable[[bytearray], None]) -> bytes:
+        output = shell_output(profile, command)
+        if is_block_read(command):
+            on_data(bytearray(output[: int(len(output) * cut)]))
+            raise fail()
+        on_data(bytearray(output))
+        return output
+
+    handed: list[str] = []
+    streamed, _ = read_apk_parts(
+        run,
+        big_targets(profile),
+        on_ready=lambda batch: handed.extend(o.target.path for o, _ in batch),
+        planner=Recorder(lambda: 0),
+        stream=stream,
+    )
+    plain, _ = read_apk_parts(run, big_targets(profile), on_ready=lambda _: None)
+    assert all(o.error and o.known is None for o in streamed)
     assert snapshot(streamed) == snapshot(plain)

@@ -4,13 +4,14 @@ and the ordinary store and system apps of the clean phone score too low to be na
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from scanner.checks.registry import CheckContext
 from scanner.checks.spy_behaviour import package_signals, score_package
 from scanner.commands import LAUNCHER_ACTIVITIES
-from scanner.model import Confidence, Finding, Severity
+from scanner.model import AppOp, Confidence, Finding, Severity
 from tests.checks.phone import CLEAN, NOW, Phone, findings, shipped_index, the_finding
 
 
@@ -87,9 +88,10 @@ def test_known_stalkerware_is_left_to_the_known_check():
     assert findings("SPY-001", phone, signatures=shipped_index()) == []
 
 
-def test_an_apps_signals_are_made_once_per_snapshot_and_again_for_a_changed_app():
-    """The store-label pass asks for the scores the check has just made: they are kept in
-    the context for that snapshot, and made again for another snapshot or a changed app."""
+def test_an_apps_signals_are_made_once_and_again_when_what_they_read_changes():
+    """The store-label pass asks for the scores the check has just made, and the final run
+    shares its memo: a score is kept while the app and what else it reads are the same
+    (another snapshot with only names changed), and made again when either changes."""
     snapshot = CLEAN.with_apps("wifiservice_by_adb.txt").snapshot()
     pkg = snapshot.package("com.android.sys.wifiservice")
     assert pkg is not None
@@ -97,8 +99,23 @@ def test_an_apps_signals_are_made_once_per_snapshot_and_again_for_a_changed_app(
     first = package_signals(pkg, snapshot, ctx)
     assert first == tuple(score_package(pkg, snapshot, ctx))
     assert package_signals(pkg, snapshot, ctx) is first, "kept for the same snapshot"
+    names_changed = replace(snapshot, packages=(*snapshot.packages,))
+    assert package_signals(pkg, names_changed, ctx) is first, "the app and all it reads: same"
     renamed = replace(pkg, label="Wi-Fi Service", label_source="apk")
     again = package_signals(renamed, snapshot, ctx)
     assert again is not first and again == tuple(score_package(renamed, snapshot, ctx))
-    other = replace(snapshot, packages=(*snapshot.packages,))
-    assert package_signals(pkg, other, ctx) is not first
+    app = pkg.package
+    settings = replace(snapshot.settings, enabled_accessibility_services=(f"{app}/.Watch",))
+    system_apps_changed = tuple(replace(p, system=False) for p in snapshot.packages)
+    for changed, days in [
+        (replace(snapshot, settings=settings), 0),
+        (replace(snapshot, appops=(AppOp(app, "GET_USAGE_STATS", "allow"),)), 0),
+        (replace(snapshot, device_admins=()), 0),
+        (replace(snapshot, packages=system_apps_changed), 0),
+        (names_changed, 30),
+    ]:
+        fresh = CheckContext(now=NOW, signatures=shipped_index())
+        made_before = package_signals(pkg, snapshot, fresh)
+        later = CheckContext(now=NOW + timedelta(days=days), memo=fresh.memo)
+        made = package_signals(pkg, changed, later)
+        assert made is not made_before and made == tuple(score_package(pkg, changed, later))
