@@ -25,6 +25,7 @@ from scanner.model import (
     AppFileCheck,
     CollectionWarning,
     CommandResult,
+    DatabaseSummary,
     DeviceSnapshot,
     PullRecord,
     RawCapture,
@@ -121,15 +122,17 @@ def analyse(
     own_adb_key: str | None = None,
     app_checks: tuple[AppFileCheck, ...] = (),
     index: SignatureIndex | None = None,
+    summary: DatabaseSummary | None = None,
     earlier: CheckContext | None = None,
 ) -> ScanResult:
     """Parse a capture (unless given) and run every check against it.
 
     ``own_adb_key``: this computer's ADB public key, so the phone's trusted computers can
     be told apart from it (None when unknown, as for an offline input). ``index``:
-    ``signatures`` already indexed (a live scan builds it while the link is busy).
-    ``earlier``: the context of a run of the checks earlier in this scan (the store-label
-    pass): its time is the scan's, and the work it kept is used again where it still holds.
+    ``signatures`` already indexed (a live scan builds it while the link is busy), and
+    ``summary`` its ``db_summary`` (made there too). ``earlier``: the context of a run of
+    the checks earlier in this scan (the store-label pass): its time is the scan's, and
+    the work it kept is used again where it still holds.
     """
     # Every app named as a person sees it: its APK's label, else the catalogue's name.
     snapshot = with_catalogue_labels(
@@ -156,7 +159,7 @@ def analyse(
         capture=capture,
         snapshot=snapshot,
         findings=findings,
-        signatures=db_summary(signatures) if signatures is not None else None,
+        signatures=summary or (db_summary(signatures) if signatures is not None else None),
         problems=tuple(problems),
         pulls=pulls,
         link=dict(link or {}),
@@ -168,17 +171,25 @@ def analyse(
 _SWITCH_INTERVAL_S = 0.0005
 
 
+_PreparedDB = tuple[SignatureIndex, DatabaseSummary]
+
+
+def _prepare(signatures: SignatureDB) -> _PreparedDB:
+    return SignatureIndex.from_db(signatures), db_summary(signatures)
+
+
 def _collect_and_parse(
     connection: PhoneConnection,
     progress: Progress | None,
     signatures: SignatureDB | None,
     threaded: bool = True,
-) -> tuple[RawCapture, dict[str, ParsedOutput], SignatureIndex | None]:
+) -> tuple[RawCapture, dict[str, ParsedOutput], _PreparedDB | None]:
     """Collect the batch, parsing each output on a worker thread while the next one comes in.
 
     The link is idle time for this process (waiting on the phone), so parsing there hides
     most of its cost; the parsers are pure, so the result is the same as parsing after.
-    The signature index is built there too, before the first big output arrives.
+    The signature index and the report's summary of the database are made there too,
+    before the first big output arrives.
     """
     futures: dict[str, Future[ParsedOutput]] = {}
     # Legacy ADB flow control is stop-and-wait: each reply waits for our OKAY. A parser
@@ -186,9 +197,7 @@ def _collect_and_parse(
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
     with worker("parse", threaded) as parser:
-        indexed = (
-            parser.submit(SignatureIndex.from_db, signatures) if signatures is not None else None
-        )
+        indexed = parser.submit(_prepare, signatures) if signatures is not None else None
 
         def start_parsing(result: CommandResult) -> None:
             futures[result.command] = parser.submit(parse_output, result.command, result)
@@ -269,7 +278,8 @@ def _scan_phone(
     threaded: bool,
 ) -> ScanResult:
     started = datetime.now(UTC)
-    capture, parsed, index = _collect_and_parse(connection, progress, signatures, threaded)
+    capture, parsed, prepared = _collect_and_parse(connection, progress, signatures, threaded)
+    index, summary = prepared if prepared is not None else (None, None)
     snapshot = build_snapshot(capture, parsed)
     pulls: tuple[PullRecord, ...] = ()
     apks: dict[str, ApkFacts] = {}
@@ -342,5 +352,6 @@ def _scan_phone(
         own_adb_key=own_adb_key,
         app_checks=checks,
         index=index,
+        summary=summary,
         earlier=label_pass,
     )
