@@ -2,7 +2,9 @@
 
 adb-shell sums every payload byte it receives with the built-in ``sum``, one Python int
 per byte: about 1.7 ms per 256 KB message, and legacy ADB flow control has the phone
-wait for our OKAY, which adb-shell sends only after the sum. Here the sum comes from two
+wait for our OKAY, which adb-shell sends only after the sum. Only a phone older than
+protocol 0x01000001 (before Android 9) still gets its payloads summed: with a newer one
+no payload is (``connection._IOManager``, as AOSP's adb). Here the sum comes from two
 remainders that C code computes over whole slices: ``zlib.adler32`` gives the byte sum
 modulo 65521, and the slice read as one little-endian integer gives it modulo 255 (256
 is 1 modulo 255). A slice of at most 65520 bytes sums to at most 65520 * 255, less than

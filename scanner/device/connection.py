@@ -13,6 +13,7 @@ import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Final
 
 from adb_shell import adb_device as adb_device_module
 from adb_shell import adb_message
@@ -62,11 +63,86 @@ def _checksum(data: object) -> int:
     return int(adb_message.checksum(data))
 
 
-# adb-shell checks every payload it reads with ``adb_message.checksum`` before it sends
-# the OKAY that lets the phone send more (see ``checksum.py``); the pinned version looks
-# it up in ``adb_device``'s namespace at each read. Any other version keeps its own.
+# adb-shell 0.4.4 checks every payload it reads with ``adb_message.checksum`` before it
+# sends the OKAY that lets the phone send more (see ``checksum.py``); it looks it up in
+# ``adb_device``'s namespace at each read. Any other version keeps its own. With a phone
+# at protocol 0x01000001 or later, ``_IOManager`` below skips the check altogether.
 if adb_device_module.checksum is adb_message.checksum:
     adb_device_module.checksum = _checksum
+
+
+A_VERSION_MIN: Final = 0x01000000
+"""The ADB protocol version adb-shell 0.4.4 advertises: every payload carries its sum."""
+
+A_VERSION_SKIP_CHECKSUM: Final = 0x01000001
+"""From this protocol version (adbd since Android 9) neither side sums payloads: each
+side settles on the lower of the two CNXN versions, and at this one or above AOSP's adb
+sends ``data_check = 0`` and checks no payload it receives (``transport.cpp``
+``send_packet``; the check on receipt was removed when the version was added). TCP and
+USB already protect the bytes."""
+
+_IO_MANAGER: Any = getattr(adb_device_module, "_AdbIOManager", object)
+_IO_STEPS = ("_read_packet_from_device", "_read_bytes_from_device", "_send")
+_CNXN: Final = adb_constants.ID_TO_WIRE[adb_constants.CNXN]
+
+SKIPS_CHECKSUM: Final = adb_constants.VERSION == A_VERSION_MIN and all(
+    callable(getattr(_IO_MANAGER, name, None)) for name in _IO_STEPS
+)
+"""True when adb-shell is the version ``_IOManager`` is written for (any other: its own
+CNXN version and checks, as before)."""
+
+
+class _IOManager(_IO_MANAGER):  # type: ignore[misc]
+    """adb-shell's I/O manager, speaking protocol 0x01000001: no payload sums from a phone
+    that speaks it too.
+
+    Only the packet read is written again (adb-shell's, plus the version): it reads the
+    header, then the payload, each through ``GuardedTransport``, which has already
+    checked the header's command, magic and length bounds before adb-shell sees a byte.
+    A payload is summed and compared unless the phone settled on 0x01000001 or later:
+
+    * the phone's CNXN carries its version in the header, so it settles for its own
+      payload;
+    * an AUTH before that CNXN comes while the phone's version is unknown: a checksum
+      of 0 is taken (what a phone at 0x01000001 sends), any other must be right (what an
+      older phone sends);
+    * a phone that settled on 0x01000001 but sends a non-zero checksum anyway has it
+      ignored, as AOSP's adb does (it never reads the field on receipt).
+    """
+
+    def __init__(self, transport: object) -> None:
+        super().__init__(transport)
+        self.phone_version: int | None = None
+        """The version in the phone's CNXN; None until it arrives."""
+
+    def _send(self, msg: Any, adb_info: object) -> None:
+        if msg.command == _CNXN:
+            msg.arg0 = A_VERSION_SKIP_CHECKSUM
+            self.phone_version = None  # a new handshake
+        super()._send(msg, adb_info)
+
+    def _read_packet_from_device(self, adb_info: object) -> tuple[bytes, int, int, bytes]:
+        header = self._read_bytes_from_device(adb_constants.MESSAGE_SIZE, adb_info)
+        wire, arg0, arg1, length, data_check = adb_message.unpack(header)
+        command: bytes | None = adb_constants.WIRE_TO_ID.get(wire)
+        if command is None:  # GuardedTransport lets none through; adb-shell's error if so
+            raise adb_exc.InvalidCommandError(f"Unknown command: {wire:#010x}")
+        if wire == _CNXN:
+            self.phone_version = arg0
+        if not length:
+            return command, arg0, arg1, b""
+        data: bytes = self._read_bytes_from_device(length, adb_info)
+        if self._verifies(data_check):
+            actual = adb_device_module.checksum(data)
+            if actual != data_check:
+                raise adb_exc.InvalidChecksumError(f"Received checksum {actual} != {data_check}")
+        return command, arg0, arg1, data
+
+    def _verifies(self, data_check: int) -> bool:
+        """Whether a payload with this checksum must be summed (see the class docstring)."""
+        if self.phone_version is None:
+            return data_check != 0
+        return min(self.phone_version, A_VERSION_SKIP_CHECKSUM) < A_VERSION_SKIP_CHECKSUM
 
 
 _MISREAD = (
@@ -241,6 +317,8 @@ class PhoneConnection:
         timeouts: Timeouts,
     ) -> PhoneConnection:
         device = AdbDevice(transport, default_transport_timeout_s=timeouts.transport_s)
+        if SKIPS_CHECKSUM:
+            device._io_manager = _IOManager(transport)
         prompted = False
 
         def auth_callback(_device: object) -> None:

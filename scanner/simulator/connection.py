@@ -11,6 +11,9 @@ Written from AOSP ``adb/protocol.txt`` and adbd's behaviour:
   (``shell_v2.py``); legacy ``shell:`` and ``exec:`` send stdout and stderr as one stream.
 * Legacy flow control (no ``delayed_ack``): after each WRTE, wait for the host's OKAY
   before sending the next one on that stream; acknowledge every host WRTE with OKAY.
+* Protocol version: the lower of the host's CNXN version and the phone's
+  (``adb_version``, 0x01000001 as since Android 9). From 0x01000001 every message goes
+  out with ``data_check = 0``, unsummed; below it the sum is filled in, as adbd does.
 
 All messages go out through ``_send``: the one place where the link model (latency,
 throughput, ``link.py``) applies. Planned faults (``faults.py``) hook in at each step:
@@ -46,6 +49,7 @@ from scanner.simulator.faults import (
     recv_answer,
     shell_answer,
     trickled,
+    wrong_checksum,
 )
 from scanner.simulator.link import LinkModel, LinkPacer
 from scanner.simulator.profile import Profile
@@ -92,9 +96,12 @@ class _Stream:
     ahead: Piece | None = None
     """The next piece, taken while the host still had to acknowledge the last one."""
     ahead_message: bytes | None = None
-    """``ahead`` already packed as a WRTE (its checksum summed) when it is data."""
+    """``ahead`` already packed as a WRTE (its checksum summed for an old host) when it
+    is data."""
     delay_s: float = 0.0
     """A hostile fault: wait this long before each WRTE (a trickle)."""
+    wrong_checksum: bool = False
+    """A hostile fault: every WRTE carries a wrong, non-zero checksum."""
 
 
 class Connection:
@@ -111,6 +118,7 @@ class Connection:
         *,
         faults: FaultState | None = None,
         link: LinkModel | None = None,
+        adb_version: int = wire.A_VERSION,
     ) -> None:
         self._sock = sock
         self.number = number
@@ -121,7 +129,10 @@ class Connection:
         self._online = False
         self._token = b""
         self._max_payload = wire.DEVICE_MAX_PAYLOAD
-        self._version = wire.A_VERSION
+        self._adb_version = adb_version
+        self._version = wire.A_VERSION_MIN
+        """The settled protocol version: adbd starts a transport at the oldest, until the
+        host's CNXN says more."""
         self._streams: dict[int, _Stream] = {}
         self._next_local_id = 1
         self._faults = faults
@@ -183,7 +194,10 @@ class Connection:
     # -- the one send path ----------------------------------------------------
 
     def _send(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> None:
-        self._send_packed(wire.pack_message(command, arg0, arg1, data))
+        self._send_packed(self._pack(command, arg0, arg1, data))
+
+    def _pack(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
+        return wire.pack_message(command, arg0, arg1, data, version=self._version)
 
     def _send_packed(self, message: bytes) -> None:
         if self._pacer is not None:
@@ -225,7 +239,7 @@ class Connection:
         # A second CNXN restarts the transport, as on a real phone.
         self._streams.clear()
         self._online = False
-        self._version = min(wire.A_VERSION, header.arg0) or wire.A_VERSION
+        self._version = min(self._adb_version, header.arg0) or self._adb_version
         self._max_payload = min(wire.DEVICE_MAX_PAYLOAD, header.arg1) or wire.DEVICE_MAX_PAYLOAD
         logger.debug("connection %d: host banner %r", self.number, data[:200])
         if self._profile.auth == "none":
@@ -314,7 +328,7 @@ class Connection:
             self._audit.record(ReceivedCommand(service, argument, self.number))
             first = held.pending.popleft()
             self._flood(
-                wire.pack_message(wire.A_WRTE, held.local_id, held.remote_id, piece)
+                self._pack(wire.A_WRTE, held.local_id, held.remote_id, piece)
                 for piece in self._split(endless_filler(first if isinstance(first, bytes) else b""))
                 if isinstance(piece, bytes)
             )
@@ -368,8 +382,9 @@ class Connection:
             self._flood(self._huge_message(wire.A_WRTE, stream.local_id, stream.remote_id, output))
         if hostile.flood_unknown_stream == command:
             self._flood(
-                wire.pack_message(wire.A_WRTE, *UNKNOWN_STREAM, piece) for piece in endless_filler()
+                self._pack(wire.A_WRTE, *UNKNOWN_STREAM, piece) for piece in endless_filler()
             )
+        stream.wrong_checksum = hostile.wrong_checksum == command
         if hostile.ignore_flow_control == command:
             stream.pending.append(output or b"\n")
             stream.hung = True  # silent until the host moves on (see _on_open)
@@ -490,9 +505,7 @@ class Connection:
             if stream.delay_s and self._stopping.wait(stream.delay_s):
                 raise ConnectionClosed("phone stopped during a trickle")
             stream.awaiting_okay = True
-            self._send_packed(
-                message or wire.pack_message(wire.A_WRTE, stream.local_id, stream.remote_id, piece)
-            )
+            self._send_packed(message or self._pack_write(stream, piece))
             self._look_ahead(stream)
         elif stream.close_when_drained:
             del self._streams[stream.local_id]
@@ -509,6 +522,8 @@ class Connection:
             return
         stream.ahead = piece
         if isinstance(piece, bytes):
-            stream.ahead_message = wire.pack_message(
-                wire.A_WRTE, stream.local_id, stream.remote_id, piece
-            )
+            stream.ahead_message = self._pack_write(stream, piece)
+
+    def _pack_write(self, stream: _Stream, piece: bytes) -> bytes:
+        message = self._pack(wire.A_WRTE, stream.local_id, stream.remote_id, piece)
+        return wrong_checksum(message) if stream.wrong_checksum else message

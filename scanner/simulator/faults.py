@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Literal, cast, get_args
 
+from scanner.device.checksum import byte_sum
+
 DropStep = Literal["cnxn", "auth", "open", "wrte", "recv"]
 """Where the connection is cut: the host's CNXN, its first AUTH reply, an OPEN, the middle
 of a shell command's output, or the middle of a file pull (sync RECV)."""
@@ -46,6 +48,11 @@ HUGE_BLOCK_BYTES: Final = 64 * 1024
 
 _FILLER_LINE: Final = b"    " + b"simulated-huge-output " * 46 + b"\n"
 """About 1 KiB per line: long lines keep a parser's line list small for the size."""
+
+_HEADER_SIZE: Final = 24
+_CHECK: Final = struct.Struct("<I")
+_CHECK_AT: Final = 16
+"""Where ``data_check`` sits in a message header (the fifth of six words; magic follows)."""
 
 HUGE_CLAIM: Final = 0xFFFFFF00
 """The length a hostile header claims: just under 4 GiB."""
@@ -115,9 +122,17 @@ class Hostile:
     """What the phone's CNXN advertises as the largest payload it takes (adbd: 256 KiB)."""
     trickle_pull_s: float = 0.0
     """Every pulled file is sent one byte per WRTE, one every this many seconds."""
+    wrong_checksum: str = ""
+    """Shell command: every WRTE of its answer carries a wrong, non-zero checksum (a host
+    at protocol 0x01000001 ignores it, as AOSP's adb does; an older one refuses it)."""
 
     def __post_init__(self) -> None:
-        for name in ("huge_header", "flood_unknown_stream", "ignore_flow_control"):
+        for name in (
+            "huge_header",
+            "flood_unknown_stream",
+            "ignore_flow_control",
+            "wrong_checksum",
+        ):
             if not isinstance(getattr(self, name), str):
                 raise ValueError(f"hostile: {name} must be a command or step name")
         maxdata = self.maxdata
@@ -279,6 +294,12 @@ def endless_filler(first: bytes = b"") -> Iterator[bytes]:
 def huge_sync_reply() -> Iterator[bytes]:
     """A sync reply to RECV whose DATA header claims ~4 GB, then filler without end."""
     return endless_filler(b"DATA" + struct.pack("<I", HUGE_CLAIM))
+
+
+def wrong_checksum(message: bytes) -> bytes:
+    """A packed ADB message (header, payload) with a ``data_check`` that is wrong and not 0."""
+    wrong = (byte_sum(message[_HEADER_SIZE:]) + 1) & 0xFFFFFFFF or 1
+    return message[:_CHECK_AT] + _CHECK.pack(wrong) + message[_CHECK_AT + _CHECK.size :]
 
 
 def trickled(messages: Iterable[bytes]) -> Iterator[bytes]:

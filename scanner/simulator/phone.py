@@ -13,6 +13,7 @@ from types import TracebackType
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from scanner.errors import ProfileError
+from scanner.simulator import wire
 from scanner.simulator.audit import AuditLog, AuthEvent, AuthStep, ReceivedCommand
 from scanner.simulator.connection import Connection
 from scanner.simulator.faults import FaultPlan, FaultState, Reboot
@@ -31,6 +32,8 @@ class SimulatedPhone:
 
     ``faults`` (default: the profile's ``faults:``, usually none) plans what goes wrong;
     ``link`` (default: none, answers at once) adds latency and a byte rate.
+    ``adb_version`` is the protocol version its adbd speaks: 0x01000001 (Android 9 and
+    later: no payload checksums with a host that speaks it too) or 0x01000000 (older).
     """
 
     def __init__(
@@ -43,6 +46,7 @@ class SimulatedPhone:
         on_received: Callable[[ReceivedCommand], None] | None = None,
         faults: FaultPlan | None = None,
         link: LinkModel | None = None,
+        adb_version: int = wire.A_VERSION,
     ) -> None:
         if not _is_loopback(host):
             raise ProfileError(
@@ -62,6 +66,7 @@ class SimulatedPhone:
         self._connection_count = 0
         self.faults = faults if faults is not None else profile.faults
         self.link = link
+        self.adb_version = adb_version
         self._fault_state = FaultState(self.faults, self._reboot)
         self._port: int | None = None
         self._boots = threading.Condition()
@@ -232,6 +237,7 @@ class SimulatedPhone:
                     self._stopping,
                     faults=self._fault_state,
                     link=self.link,
+                    adb_version=self.adb_version,
                 )
                 thread = threading.Thread(
                     target=connection.serve,

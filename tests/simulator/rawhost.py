@@ -23,11 +23,21 @@ class Packet:
     arg0: int
     arg1: int
     data: bytes
+    data_check: int = 0
+
+
+SKIP_CHECKSUM = 0x01000001
+"""From this protocol version (both sides) adbd sends data_check = 0, unsummed."""
 
 
 class RawHost:
-    def __init__(self, port: int, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self, port: int, timeout_s: float = 10.0, *, phone_version: int = SKIP_CHECKSUM
+    ) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout_s)
+        self.phone_version = phone_version
+        self.version = 0x01000000
+        """The settled version: adbd's oldest until our CNXN says more."""
 
     def close(self) -> None:
         self.sock.close()
@@ -43,6 +53,8 @@ class RawHost:
         magic: int | None = None,
     ) -> None:
         cmd = word(command)
+        if command == "CNXN":
+            self.version = min(arg0, self.phone_version)
         check = sum(data) & 0xFFFFFFFF if data_check is None else data_check
         magic = cmd ^ 0xFFFFFFFF if magic is None else magic
         header = struct.pack("<6I", cmd, arg0, arg1, len(data), check, magic)
@@ -58,12 +70,13 @@ class RawHost:
         return buf
 
     def recv(self) -> Packet:
-        """One message; asserts the phone filled in magic and checksum correctly."""
+        """One message; asserts the phone filled in magic and checksum correctly (the sum
+        below version 0x01000001, 0 from it)."""
         cmd, arg0, arg1, length, check, magic = struct.unpack("<6I", self._exact(24))
         data = self._exact(length) if length else b""
         assert magic == cmd ^ 0xFFFFFFFF
-        assert check == sum(data) & 0xFFFFFFFF
-        return Packet(cmd.to_bytes(4, "little").decode("ascii"), arg0, arg1, data)
+        assert check == (0 if self.version >= SKIP_CHECKSUM else sum(data) & 0xFFFFFFFF)
+        return Packet(cmd.to_bytes(4, "little").decode("ascii"), arg0, arg1, data, check)
 
     def at_eof(self) -> bool:
         """True when the phone closed the connection (nothing more to read)."""

@@ -18,8 +18,8 @@ StartPhone = Callable[..., SimulatedPhone]
 def raw_hosts() -> Iterator[Callable[[SimulatedPhone], RawHost]]:
     hosts: list[RawHost] = []
 
-    def open_host(phone: SimulatedPhone) -> RawHost:
-        host = RawHost(phone.port)
+    def open_host(phone: SimulatedPhone, **kwargs: int) -> RawHost:
+        host = RawHost(phone.port, **kwargs)
         hosts.append(host)
         return host
 
@@ -164,6 +164,37 @@ def test_stream_traffic_before_authorisation_is_ignored(
     host.send("AUTH", 2, 0, sign_token(host_key.private_key, token))
     assert host.recv().command == "CNXN"  # no OKAY for the early OPEN came first
     assert phone.received == []
+
+
+@pytest.mark.parametrize(
+    ("host_version", "phone_version", "summed"),
+    [
+        (0x01000001, 0x01000001, False),
+        (0x01000000, 0x01000001, True),
+        (0x01000001, 0x01000000, True),
+    ],
+    ids=["both-new", "old-host", "old-phone"],
+)
+def test_checksums_are_filled_in_only_below_0x01000001(
+    start_phone: StartPhone,
+    raw_hosts,
+    host_key: HostKey,
+    host_version: int,
+    phone_version: int,
+    summed: bool,
+) -> None:
+    phone = start_phone(trusted_keys=[host_key.public_key], adb_version=phone_version)
+    host = raw_hosts(phone, phone_version=phone_version)
+    token = host.connect(version=host_version)
+    host.send("AUTH", 2, 0, sign_token(host_key.private_key, token.data))
+    online = host.recv()
+    assert (online.command, online.arg0) == ("CNXN", min(host_version, phone_version))
+    host.send("OPEN", 1, 0, b"shell:getprop\0")
+    assert host.recv().command == "OKAY"
+    answer = host.recv()
+    assert answer.command == "WRTE" and answer.data
+    for packet in (token, online, answer):
+        assert packet.data_check == (sum(packet.data) if summed else 0)
 
 
 def test_zero_checksum_from_host_is_accepted(start_phone: StartPhone, raw_hosts) -> None:
