@@ -35,7 +35,7 @@ Damage raises ``BadResource``, which never leaves ``scanner.apk``.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 RES_STRING_POOL_TYPE = 0x0001
@@ -294,22 +294,29 @@ class BinaryXml:
         value = _u32(self._data, self._map_start + 4 * name_index, self._end, "resource map")
         return value or None
 
-    def start_elements(self, max_depth: int) -> Iterator[XmlStart]:
+    def start_elements(
+        self, max_depth: int, attributes_of: Container[str | None] | None = None
+    ) -> Iterator[XmlStart]:
         """Every start element down to ``max_depth``, in document order.
 
-        Deeper elements are counted for depth but not decoded. Damage raises BadResource
-        after the elements before it have been yielded.
+        Deeper elements are counted for depth but not decoded. ``attributes_of``: the
+        element names whose attributes are decoded (None: all); other elements come with
+        no attributes, but theirs are checked just the same, so damage is found at the
+        same element whatever is decoded. Damage raises BadResource after the elements
+        before it have been yielded.
         """
         depth = 0
         for chunk in iter_chunks(self._data, self._nodes_start, self._end, "XML node"):
             if chunk.type == RES_XML_START_ELEMENT_TYPE:
                 depth += 1
                 if depth <= max_depth:
-                    yield self._start_element(chunk, depth)
+                    yield self._start_element(chunk, depth, attributes_of)
             elif chunk.type == RES_XML_END_ELEMENT_TYPE:
                 depth = max(0, depth - 1)
 
-    def _start_element(self, chunk: Chunk, depth: int) -> XmlStart:
+    def _start_element(
+        self, chunk: Chunk, depth: int, attributes_of: Container[str | None] | None
+    ) -> XmlStart:
         data, end = self._data, chunk.end
         if chunk.header_size < _NODE_HEADER_BYTES:
             raise BadResource(f"XML node at offset {chunk.start} has a short header")
@@ -325,6 +332,11 @@ class BinaryXml:
         first = ext + attribute_start
         if count and (first + count * attribute_size > end or attribute_start < 20):
             raise BadResource(f"{count} attributes of element at offset {chunk.start} do not fit")
+        if attributes_of is not None and name not in attributes_of:
+            for number in range(count):
+                # Only the name can fail to read (every other field fits, checked above).
+                self.name(struct.unpack_from("<I", data, first + number * attribute_size + 4)[0])
+            return XmlStart(depth, name, ())
         attributes = []
         for number in range(count):
             at = first + number * attribute_size
