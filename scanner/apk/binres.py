@@ -34,6 +34,7 @@ Damage raises ``BadResource``, which never leaves ``scanner.apk``.
 
 from __future__ import annotations
 
+import codecs
 import struct
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
@@ -75,6 +76,10 @@ _MAX_PACKAGES = 64
 _MAX_REFERENCE_HOPS = 8
 
 
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<I")
+
+
 class BadResource(Exception):
     """A structure does not fit in its bytes, or a lookup failed; the message says which."""
 
@@ -114,11 +119,17 @@ class Chunk:
         return self.start + self.header_size
 
 
+_CHUNK_HEADER = struct.Struct("<HHI")
+
+
 def read_chunk(data: memoryview, offset: int, end: int, what: str) -> Chunk:
     """The chunk starting at ``offset``, checked to lie within ``end``."""
-    chunk_type = _u16(data, offset, end, f"{what} type")
-    header_size = _u16(data, offset + 2, end, f"{what} header size")
-    size = _u32(data, offset + 4, end, f"{what} size")
+    if offset >= 0 and offset + _CHUNK_HEADER_BYTES <= end:
+        chunk_type, header_size, size = _CHUNK_HEADER.unpack_from(data, offset)
+    else:  # One of these fails: the message says which field is past the end.
+        chunk_type = _u16(data, offset, end, f"{what} type")
+        header_size = _u16(data, offset + 2, end, f"{what} header size")
+        size = _u32(data, offset + 4, end, f"{what} size")
     if header_size < _CHUNK_HEADER_BYTES or size < header_size:
         raise BadResource(
             f"{what} (type 0x{chunk_type:04x}) at offset {offset} has header size "
@@ -180,7 +191,11 @@ class StringPool:
             return None
         if index >= self._count:
             raise BadResource(f"string index {index} is past the {self._count} strings in the pool")
-        relative = _u32(self._data, self._offsets + 4 * index, self._end, "string offset")
+        at = self._offsets + 4 * index
+        if at + 4 <= self._end:
+            relative: int = _U32.unpack_from(self._data, at)[0]
+        else:
+            relative = _u32(self._data, at, self._end, "string offset")
         offset = self._strings + relative
         if relative >= self._end - self._strings:
             raise BadResource(f"string {index} starts outside the string pool")
@@ -205,7 +220,10 @@ class StringPool:
         return ((first & 0x7F) << 8) | second, offset + 2
 
     def _utf16_string(self, offset: int, index: int, max_chars: int) -> str:
-        units = _u16(self._data, offset, self._end, "string length")
+        if offset + 2 <= self._end:
+            units: int = _U16.unpack_from(self._data, offset)[0]
+        else:
+            units = _u16(self._data, offset, self._end, "string length")
         offset += 2
         if units & 0x8000:
             low = _u16(self._data, offset, self._end, "string length")
@@ -214,7 +232,8 @@ class StringPool:
         if 2 * units > self._end - offset:
             raise BadResource(f"string {index} claims {units} characters past the end of the pool")
         raw = bytes(self._data[offset : offset + 2 * min(units, max_chars)])
-        return raw.decode("utf-16-le", errors="replace")
+        # As bytes.decode("utf-16-le", errors="replace"), without the codec lookup.
+        return codecs.utf_16_le_decode(raw, "replace", True)[0]
 
 
 @dataclass(frozen=True, slots=True)
