@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from scanner.apk.manifest import read_manifest
+from scanner.apk.manifest import read_app_identity, read_manifest
 from scanner.apk.partial import KnownBytes
 from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, read_labels
 from scanner.checks.registry import CheckContext, run_checks
@@ -124,14 +124,18 @@ def _label(outcome: Outcome) -> tuple[str, Words | None]:
     if outcome.error or outcome.known is None:
         return "", outcome.error_words or words("labels.not_read")
     try:
-        manifest = read_manifest(outcome.known.view())
+        view = outcome.known.view()
+        identity = read_app_identity(view)
+        if identity.package != outcome.target.package:
+            # A file that is not the app's own cannot rename it.
+            return "", words("labels.other_package")
+        if not identity.label:
+            # The reader's own reason is technical: the person is told the name was not
+            # found, or that the manifest could not be read when anything in it could not
+            # (its version and permissions too, as ever). The fast reader stops at
+            # <application>, so only when it found nothing wrong is the rest read.
+            damaged = bool(identity.problems) or bool(read_manifest(view).problems)
+            return "", words("labels.manifest_unreadable" if damaged else "labels.no_name")
     finally:
         outcome.known = None  # the parts are let go as soon as they are read
-    if manifest.package != outcome.target.package:
-        # A file that is not the app's own cannot rename it.
-        return "", words("labels.other_package")
-    if not manifest.label:
-        # The reader's own reason is technical: the person is told the name was not found.
-        why = "labels.manifest_unreadable" if manifest.problems else "labels.no_name"
-        return "", words(why)
-    return clean_phone_text(manifest.label), None
+    return clean_phone_text(identity.label), None

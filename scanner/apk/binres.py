@@ -34,8 +34,9 @@ Damage raises ``BadResource``, which never leaves ``scanner.apk``.
 
 from __future__ import annotations
 
+import codecs
 import struct
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 RES_STRING_POOL_TYPE = 0x0001
@@ -73,6 +74,10 @@ _PACKAGE_HEADER_BYTES = 8 + 4 + 256 + 16
 _TYPE_HEADER_BYTES = 20 + 4  # fields up to entries_start, then the config's size field
 _MAX_PACKAGES = 64
 _MAX_REFERENCE_HOPS = 8
+
+
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<I")
 
 
 class BadResource(Exception):
@@ -114,11 +119,17 @@ class Chunk:
         return self.start + self.header_size
 
 
+_CHUNK_HEADER = struct.Struct("<HHI")
+
+
 def read_chunk(data: memoryview, offset: int, end: int, what: str) -> Chunk:
     """The chunk starting at ``offset``, checked to lie within ``end``."""
-    chunk_type = _u16(data, offset, end, f"{what} type")
-    header_size = _u16(data, offset + 2, end, f"{what} header size")
-    size = _u32(data, offset + 4, end, f"{what} size")
+    if offset >= 0 and offset + _CHUNK_HEADER_BYTES <= end:
+        chunk_type, header_size, size = _CHUNK_HEADER.unpack_from(data, offset)
+    else:  # One of these fails: the message says which field is past the end.
+        chunk_type = _u16(data, offset, end, f"{what} type")
+        header_size = _u16(data, offset + 2, end, f"{what} header size")
+        size = _u32(data, offset + 4, end, f"{what} size")
     if header_size < _CHUNK_HEADER_BYTES or size < header_size:
         raise BadResource(
             f"{what} (type 0x{chunk_type:04x}) at offset {offset} has header size "
@@ -180,7 +191,11 @@ class StringPool:
             return None
         if index >= self._count:
             raise BadResource(f"string index {index} is past the {self._count} strings in the pool")
-        relative = _u32(self._data, self._offsets + 4 * index, self._end, "string offset")
+        at = self._offsets + 4 * index
+        if at + 4 <= self._end:
+            relative: int = _U32.unpack_from(self._data, at)[0]
+        else:
+            relative = _u32(self._data, at, self._end, "string offset")
         offset = self._strings + relative
         if relative >= self._end - self._strings:
             raise BadResource(f"string {index} starts outside the string pool")
@@ -205,7 +220,10 @@ class StringPool:
         return ((first & 0x7F) << 8) | second, offset + 2
 
     def _utf16_string(self, offset: int, index: int, max_chars: int) -> str:
-        units = _u16(self._data, offset, self._end, "string length")
+        if offset + 2 <= self._end:
+            units: int = _U16.unpack_from(self._data, offset)[0]
+        else:
+            units = _u16(self._data, offset, self._end, "string length")
         offset += 2
         if units & 0x8000:
             low = _u16(self._data, offset, self._end, "string length")
@@ -214,7 +232,8 @@ class StringPool:
         if 2 * units > self._end - offset:
             raise BadResource(f"string {index} claims {units} characters past the end of the pool")
         raw = bytes(self._data[offset : offset + 2 * min(units, max_chars)])
-        return raw.decode("utf-16-le", errors="replace")
+        # As bytes.decode("utf-16-le", errors="replace"), without the codec lookup.
+        return codecs.utf_16_le_decode(raw, "replace", True)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,22 +313,29 @@ class BinaryXml:
         value = _u32(self._data, self._map_start + 4 * name_index, self._end, "resource map")
         return value or None
 
-    def start_elements(self, max_depth: int) -> Iterator[XmlStart]:
+    def start_elements(
+        self, max_depth: int, attributes_of: Container[str | None] | None = None
+    ) -> Iterator[XmlStart]:
         """Every start element down to ``max_depth``, in document order.
 
-        Deeper elements are counted for depth but not decoded. Damage raises BadResource
-        after the elements before it have been yielded.
+        Deeper elements are counted for depth but not decoded. ``attributes_of``: the
+        element names whose attributes are decoded (None: all); other elements come with
+        no attributes, but theirs are checked just the same, so damage is found at the
+        same element whatever is decoded. Damage raises BadResource after the elements
+        before it have been yielded.
         """
         depth = 0
         for chunk in iter_chunks(self._data, self._nodes_start, self._end, "XML node"):
             if chunk.type == RES_XML_START_ELEMENT_TYPE:
                 depth += 1
                 if depth <= max_depth:
-                    yield self._start_element(chunk, depth)
+                    yield self._start_element(chunk, depth, attributes_of)
             elif chunk.type == RES_XML_END_ELEMENT_TYPE:
                 depth = max(0, depth - 1)
 
-    def _start_element(self, chunk: Chunk, depth: int) -> XmlStart:
+    def _start_element(
+        self, chunk: Chunk, depth: int, attributes_of: Container[str | None] | None
+    ) -> XmlStart:
         data, end = self._data, chunk.end
         if chunk.header_size < _NODE_HEADER_BYTES:
             raise BadResource(f"XML node at offset {chunk.start} has a short header")
@@ -325,6 +351,11 @@ class BinaryXml:
         first = ext + attribute_start
         if count and (first + count * attribute_size > end or attribute_start < 20):
             raise BadResource(f"{count} attributes of element at offset {chunk.start} do not fit")
+        if attributes_of is not None and name not in attributes_of:
+            for number in range(count):
+                # Only the name can fail to read (every other field fits, checked above).
+                self.name(struct.unpack_from("<I", data, first + number * attribute_size + 4)[0])
+            return XmlStart(depth, name, ())
         attributes = []
         for number in range(count):
             at = first + number * attribute_size

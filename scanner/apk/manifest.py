@@ -12,7 +12,11 @@ so we do too: an obfuscated manifest with renamed attribute strings still gives 
 and an attribute merely *named* ``label`` without the id is ignored, as the phone ignores it.
 The ZIP is read from its central directory, as Android reads it, not from local headers.
 
-``read_manifest`` never raises: damaged or hostile input gives a partial result whose
+``read_app_identity`` reads only the package and the label, for naming many apps quickly:
+it gives the same two values as ``read_manifest`` on every input, but stops at
+``<application>``'s start tag and resolves only the label's resource.
+
+Both readers never raise: damaged or hostile input gives a partial result whose
 ``problems`` say what could not be read. Memory stays bounded: the manifest entry is read up
 to ``MAX_MANIFEST_BYTES``, the resource table up to ``MAX_TABLE_BYTES`` (stored tables are
 not copied), and strings are decoded one at a time up to a length cap. Labels are returned
@@ -39,7 +43,7 @@ from scanner.apk.binres import (
     XmlAttribute,
 )
 from scanner.apk.problems import ProblemLog
-from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_entries
+from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_named_entries
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,8 @@ ATTR_VERSION_CODE_MAJOR = 0x01010576
 _PERMISSION_ELEMENTS = frozenset(
     {"uses-permission", "uses-permission-sdk-23", "uses-permission-sdk-m"}
 )
+_IDENTITY_ELEMENTS: frozenset[str | None] = frozenset({"manifest", "application"})
+"""The elements whose attributes hold the package and the label."""
 _MAX_MANIFEST_STRINGS = 200_000
 _MAX_TABLE_STRINGS = 4_000_000
 _MAX_ZIP_ENTRIES = 500_000
@@ -89,6 +95,20 @@ class ApkManifest:
     """Plain descriptions of what could not be read; empty for a clean APK."""
 
 
+@dataclass(frozen=True, slots=True)
+class AppIdentity:
+    """The package an APK declares and the app name the phone shows, nothing else."""
+
+    package: str | None = None
+    """As ``ApkManifest.package``, for every input."""
+    label: str | None = None
+    """As ``ApkManifest.label``, for every input."""
+    problems: tuple[str, ...] = ()
+    """What stood in the way of the package or the label (said as ``read_manifest`` says
+    it). Empty does not mean the whole manifest is sound: what comes after
+    ``<application>``'s start tag (and the version and permissions) is not read."""
+
+
 class _Problems(ProblemLog):
     def __init__(self) -> None:
         super().__init__(_MAX_PROBLEMS)
@@ -110,6 +130,26 @@ def read_manifest(apk: bytes | memoryview) -> ApkManifest:
         return ApkManifest(problems=problems.result())
 
 
+def read_app_identity(apk: bytes | memoryview) -> AppIdentity:
+    """Read only the package and the label from the bytes of one APK.
+
+    Gives ``read_manifest(apk).package`` and ``.label`` for every input (damaged ones too)
+    while reading less: the ZIP directory is walked as there but only the manifest's and
+    table's entries are built, the elements stop at ``<application>``'s start tag, only
+    ``<manifest>``'s and ``<application>``'s attributes are decoded, and only the label's
+    resource is looked up. Never raises, as ``read_manifest``.
+    """
+    problems = _Problems()
+    try:
+        return _read_identity(memoryview(apk), problems)
+    # The same contract and the same guard as read_manifest: the tests assert this note
+    # never appears.
+    except Exception as exc:
+        logger.exception("unexpected failure reading an APK's package and label")
+        problems.add(f"the manifest reader failed unexpectedly ({type(exc).__name__})")
+        return AppIdentity(problems=problems.result())
+
+
 @dataclass(slots=True)
 class _Fields:
     """The manifest being assembled while the elements are walked."""
@@ -125,15 +165,17 @@ class _Fields:
     application_seen: bool = False
 
 
-def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
+def _open(apk: memoryview, problems: _Problems) -> tuple[dict[str, ZipEntry], BinaryXml] | None:
+    """The two ZIP entries and the manifest document; None (said in problems) when the
+    manifest cannot be opened."""
     try:
         entries = _zip_entries(apk, problems)
     except BadZip as exc:
         problems.add(f"the APK's ZIP directory could not be read: {exc}")
-        return ApkManifest(problems=problems.result())
+        return None
     if MANIFEST_ENTRY not in entries:
         problems.add("the APK has no AndroidManifest.xml")
-        return ApkManifest(problems=problems.result())
+        return None
     try:
         document = BinaryXml(
             memoryview(entry_data(apk, entries[MANIFEST_ENTRY], MAX_MANIFEST_BYTES)),
@@ -141,13 +183,43 @@ def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
         )
     except (BadZip, BadResource) as exc:
         problems.add(f"AndroidManifest.xml could not be read: {exc}")
-        return ApkManifest(problems=problems.result())
+        return None
+    return entries, document
 
+
+def _read_elements(
+    document: BinaryXml, problems: _Problems, identity_only: bool = False
+) -> _Fields:
     fields = _Fields()
     try:
-        _walk(document, fields, problems)
+        _walk(document, fields, problems, identity_only)
     except BadResource as exc:
         problems.add(f"AndroidManifest.xml is damaged, read up to the damage: {exc}")
+    return fields
+
+
+def _read_identity(apk: memoryview, problems: _Problems) -> AppIdentity:
+    opened = _open(apk, problems)
+    if opened is None:
+        return AppIdentity(problems=problems.result())
+    entries, document = opened
+    fields = _read_elements(document, problems, identity_only=True)
+    if fields.label_resource is not None:
+        table = _resource_table(apk, entries.get(TABLE_ENTRY), problems)
+        fields.label = _resolve(table, fields.label_resource, "label", problems)
+    return AppIdentity(
+        package=fields.package,
+        label=_capped(fields.label, MAX_LABEL_CHARS, "label", problems),
+        problems=problems.result(),
+    )
+
+
+def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
+    opened = _open(apk, problems)
+    if opened is None:
+        return ApkManifest(problems=problems.result())
+    entries, document = opened
+    fields = _read_elements(document, problems)
 
     if fields.label_resource is not None or fields.version_name_resource is not None:
         table = _resource_table(apk, entries.get(TABLE_ENTRY), problems)
@@ -168,17 +240,29 @@ def _read(apk: memoryview, problems: _Problems) -> ApkManifest:
     )
 
 
-def _walk(document: BinaryXml, fields: _Fields, problems: _Problems) -> None:
-    """Read ``<manifest>`` and its direct children ``<application>`` and permissions."""
+def _walk(
+    document: BinaryXml, fields: _Fields, problems: _Problems, identity_only: bool = False
+) -> None:
+    """Read ``<manifest>`` and its direct children ``<application>`` and permissions.
+
+    ``identity_only``: only the package and the label, stopping at ``<application>``'s
+    start tag (nothing after it changes either: the first ``<application>`` is the one
+    read, and the root is decided by the first element).
+    """
     root_seen = in_manifest = False
-    for element in document.start_elements(max_depth=2):
+    elements = document.start_elements(
+        max_depth=2, attributes_of=_IDENTITY_ELEMENTS if identity_only else None
+    )
+    for element in elements:
         if element.depth == 1:
             in_manifest = not root_seen and element.name == "manifest"
             if not root_seen and not in_manifest:
                 problems.add(f"the root element is {element.name!r}, not 'manifest'")
             root_seen = True
             if in_manifest:
-                _manifest_attributes(document, element.attributes, fields, problems)
+                _package_attribute(document, element.attributes, fields, problems)
+                if not identity_only:
+                    _version_attributes(document, element.attributes, fields, problems)
         elif not in_manifest:
             continue
         elif element.name == "application":
@@ -187,11 +271,13 @@ def _walk(document: BinaryXml, fields: _Fields, problems: _Problems) -> None:
                 continue
             fields.application_seen = True
             _label_attribute(document, element.attributes, fields, problems)
-        elif element.name in _PERMISSION_ELEMENTS:
+            if identity_only:
+                return
+        elif element.name in _PERMISSION_ELEMENTS and not identity_only:
             _permission(document, element.attributes, fields, problems)
 
 
-def _manifest_attributes(
+def _package_attribute(
     document: BinaryXml, attributes: Sequence[XmlAttribute], fields: _Fields, problems: _Problems
 ) -> None:
     # ``package`` has no namespace and no resource id: Android looks it up by name.
@@ -201,6 +287,10 @@ def _manifest_attributes(
     else:
         fields.package = _text(document, package, MAX_TEXT_CHARS, "package", problems)
 
+
+def _version_attributes(
+    document: BinaryXml, attributes: Sequence[XmlAttribute], fields: _Fields, problems: _Problems
+) -> None:
     code = _by_id(attributes, ATTR_VERSION_CODE)
     if code is not None:
         fields.version_code = _integer(code, "versionCode", problems)
@@ -327,10 +417,8 @@ def _zip_entries(apk: memoryview, problems: _Problems) -> dict[str, ZipEntry]:
     """The manifest and resource table entries, from the central directory."""
     wanted = {MANIFEST_ENTRY.encode(): MANIFEST_ENTRY, TABLE_ENTRY.encode(): TABLE_ENTRY}
     found: dict[str, ZipEntry] = {}
-    for entry in iter_entries(apk, _MAX_ZIP_ENTRIES):
-        name = wanted.get(entry.name)
-        if name is None:
-            continue
+    for entry in iter_named_entries(apk, wanted, _MAX_ZIP_ENTRIES):
+        name = wanted[entry.name]
         if name in found:
             problems.add(f"the APK holds {name} more than once; the first one was read")
         else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 EOCD_SIGNATURE = b"PK\x05\x06"
@@ -94,32 +94,54 @@ def iter_entries(apk: memoryview, max_entries: int) -> Iterator[ZipEntry]:
     Raises BadZip when there is no trailer or an entry is damaged; entries before the
     damage have been yielded by then.
     """
+    return _walk_directory(apk, max_entries, None)
+
+
+def iter_named_entries(
+    apk: memoryview, names: Collection[bytes], max_entries: int
+) -> Iterator[ZipEntry]:
+    """The central directory entries named one of ``names``, in order (repeats included).
+
+    The whole directory is walked and checked exactly as ``iter_entries`` walks it (the same
+    ``max_entries`` bound, the same BadZip at the same entry), so a caller sees the same
+    file; only the wanted entries are built, which makes a many-file APK cheap to search.
+    """
+    return _walk_directory(apk, max_entries, frozenset(names))
+
+
+_CD_FIELDS = struct.Struct("<4s24xHHH")
+"""Signature, then name, extra and comment lengths (at 28): all the walk itself needs."""
+_CD_ENTRY = struct.Struct("<10xH8xII14xI")
+"""Method (at 10), compressed and uncompressed sizes (at 20), local header offset (at 42)."""
+
+
+def _walk_directory(
+    apk: memoryview, max_entries: int, wanted: frozenset[bytes] | None
+) -> Iterator[ZipEntry]:
+    """``iter_entries``, yielding only names in ``wanted`` (all when None)."""
     eocd = find_eocd(apk)
     if eocd is None:
         raise BadZip("not a ZIP file: no End of Central Directory record found")
     cd_size, cd_offset = struct.unpack_from("<II", apk, eocd + 12)
     if cd_offset + cd_size > eocd:
         raise BadZip("the central directory does not fit before its trailer (ZIP64 or damaged)")
+    lengths = None if wanted is None else frozenset(len(name) for name in wanted)
+    fields, entry_fields = _CD_FIELDS.unpack_from, _CD_ENTRY.unpack_from
     position, end = cd_offset, cd_offset + cd_size
     for _ in range(max_entries):
         if end - position < _CD_ENTRY_BYTES:
             return
-        if apk[position : position + 4] != _CD_SIGNATURE:
+        signature, name_length, extra_length, comment_length = fields(apk, position)
+        if signature != _CD_SIGNATURE:
             raise BadZip(f"central directory entry at offset {position} has a wrong signature")
-        (method,) = struct.unpack_from("<H", apk, position + 10)
-        compressed, uncompressed = struct.unpack_from("<II", apk, position + 20)
-        name_length, extra_length, comment_length = struct.unpack_from("<HHH", apk, position + 28)
-        (local_offset,) = struct.unpack_from("<I", apk, position + 42)
         name_end = position + _CD_ENTRY_BYTES + name_length
         if name_end > end:
             raise BadZip(f"central directory entry at offset {position} runs past its end")
-        yield ZipEntry(
-            bytes(apk[position + _CD_ENTRY_BYTES : name_end]),
-            method,
-            compressed,
-            uncompressed,
-            local_offset,
-        )
+        if lengths is None or name_length in lengths:
+            name = bytes(apk[position + _CD_ENTRY_BYTES : name_end])
+            if wanted is None or name in wanted:
+                method, compressed, uncompressed, local_offset = entry_fields(apk, position)
+                yield ZipEntry(name, method, compressed, uncompressed, local_offset)
         position = name_end + extra_length + comment_length
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner.apk.manifest import read_manifest
+from scanner.apk.manifest import read_app_identity, read_manifest
 from scanner.apk.partial import KnownBytes, directory_only, kept_for_label
 from scanner.apk.zipread import central_directory
-from scanner.apk_remote.fetch import LABEL_ROUNDS, MAX_ROUNDS, Target, read_labels
+from scanner.apk_remote.fetch import LABEL_ROUNDS, MAX_ROUNDS, Outcome, Target, read_labels
 from scanner.apks import apk_file
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.device.apk_commands import is_apk_read_command
@@ -34,8 +34,9 @@ from scanner.simulator import Profile, SimulatedPhone
 from scanner.simulator.apk_builder import build_apk
 from scanner.simulator.shell import shell_output
 from scanner.sources import SCAN_COMMANDS
-from scanner.store_labels import apps_to_name
+from scanner.store_labels import _label, apps_to_name
 from tests.apk.real_tools import Tools, badging
+from tests.apk_manifest.axml_encoder import Element, Typed, apk, binary_xml
 from tests.checks.phone import NOW
 from tests.conftest import shared_path
 from tools.fabricate.catalog import store_app
@@ -255,6 +256,7 @@ def test_a_small_store_apps_name_is_read_from_its_tail_with_no_more_commands() -
     assert stats.commands == 0 and stats.rounds == 0
     assert outcomes[0].known is not None
     assert read_manifest(outcomes[0].known.view()).label == "Small Tail"
+    assert read_app_identity(outcomes[0].known.view()).label == "Small Tail"
 
 
 def test_only_bytes_read_from_the_phone_are_kept_for_a_label() -> None:
@@ -279,3 +281,70 @@ def test_only_bytes_read_from_the_phone_are_kept_for_a_label() -> None:
     assert not outcomes[0].error and stats.commands == len(sent) >= 1
     assert outcomes[0].known is not None
     assert read_manifest(outcomes[0].known.view()).label == "Dir Only"
+    assert read_app_identity(outcomes[0].known.view()).label == "Dir Only"
+
+
+def test_every_real_apks_parts_as_the_scan_reads_them_give_the_same_package_and_label() -> None:
+    """The label is read from a view holding only what was read on the phone (the kept
+    directory, then the manifest and table): there, the fast reader and the whole manifest
+    reader agree, and both agree with the whole file."""
+    folder: Path = shared_path("real-apks")
+    path = "/data/app/~~QkxYz==/com.example.real-Zm9v_-==/base.apk"
+    compared = 0
+    for file in sorted(folder.rglob("*.apk")):
+        data = file.read_bytes()
+        if central_directory(memoryview(data)) is None:
+            continue
+        kept = directory_only(_read_from_directory(data))
+        if kept is None:
+            continue
+        profile = Profile(name="real", files={path: data})
+        target = Target("com.example.real", path, hash_wanted=False, label_wanted=False)
+        outcomes, _ = read_labels(lambda c, p=profile: shell_output(p, c), [(target, kept)])
+        if outcomes[0].error or outcomes[0].known is None:
+            continue
+        view = outcomes[0].known.view()
+        identity, whole = read_app_identity(view), read_manifest(view)
+        assert (identity.package, identity.label) == (whole.package, whole.label), file.name
+        on_disk = read_manifest(data)
+        assert (identity.package, identity.label) == (on_disk.package, on_disk.label), file.name
+        compared += 1
+    assert compared >= 300
+
+
+def _outcome(package: str, data: bytes) -> Outcome:
+    whole = KnownBytes(len(data))
+    whole.add(0, data)
+    return Outcome(Target(package, "/data/app/x/base.apk", False, False), known=whole)
+
+
+def _manifest_apk(label: str | Typed | None, after: tuple[Element, ...] = ()) -> bytes:
+    """An APK of com.x whose <application> has ``label`` (none when None), with ``after``
+    following <application> in <manifest>."""
+    application = Element("application", [("android:label", label)] if label is not None else [])
+    root = Element("manifest", [("package", "com.x")], [application, *after])
+    return apk({"AndroidManifest.xml": binary_xml(root)})
+
+
+@pytest.mark.parametrize(
+    ("package", "data", "why"),
+    [
+        ("com.x", _manifest_apk("Named"), None),
+        ("com.y", _manifest_apk("Named"), "labels.other_package"),
+        ("com.x", _manifest_apk(None), "labels.no_name"),
+        ("com.x", _manifest_apk(""), "labels.no_name"),
+        ("com.x", _manifest_apk(Typed(0x10, 7)), "labels.manifest_unreadable"),
+        # Found only by reading past <application>, as the whole manifest reader does.
+        ("com.x", _manifest_apk(None, (Element("uses-permission"),)), "labels.manifest_unreadable"),
+        ("com.x", b"not a zip", "labels.other_package"),
+    ],
+    ids=["named", "other", "no-label", "empty", "not-text", "problem-after-app", "not-zip"],
+)
+def test_why_a_name_was_not_read_is_decided_as_the_whole_manifest_decides_it(
+    package: str, data: bytes, why: str | None
+) -> None:
+    outcome = _outcome(package, data)
+    label, said = _label(outcome)
+    assert (said.key if said is not None else None) == why
+    assert label == ("Named" if why is None else "")
+    assert outcome.known is None  # the parts are let go once read
