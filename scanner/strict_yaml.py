@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
+# libyaml's parser when PyYAML was built with it: the same documents, read about ten
+# times faster (every run reads the catalogues and guidance it shows).
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class StrictLoader(yaml.SafeLoader):
+
+class StrictLoader(_SafeLoader):  # type: ignore[misc]
     """Safe loading, and a duplicate key is an error rather than a silent overwrite."""
 
 
