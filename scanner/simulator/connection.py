@@ -18,6 +18,12 @@ Written from AOSP ``adb/protocol.txt`` and adbd's behaviour:
 All messages go out through ``_send``: the one place where the link model (latency,
 throughput, ``link.py``) applies. Planned faults (``faults.py``) hook in at each step:
 CNXN, AUTH, OPEN, and the pieces a stream's answer is made of.
+
+A shell command's output is made as it is sent, as toybox streams it while adbd sends:
+while the link model waits (the latency before the OPEN's OKAY, each WRTE's time on the
+wire) the stream's next message is made, a step at a time (``_make_ahead``). Its
+messages are the whole output's, cut at the max payload (``_Chunks``); only when they
+leave changes, not what they hold.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import socket
 import struct
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn, cast
 
@@ -47,13 +53,14 @@ from scanner.simulator.faults import (
     endless_filler,
     huge_sync_reply,
     recv_answer,
+    shapes_answer,
     shell_answer,
     trickled,
     wrong_checksum,
 )
-from scanner.simulator.link import LinkModel, LinkPacer
+from scanner.simulator.link import LinkModel, LinkPacer, Meanwhile
 from scanner.simulator.profile import Profile
-from scanner.simulator.shell import run_command, shell_output
+from scanner.simulator.shell import output_pieces, run_command, shell_output
 from scanner.simulator.shell_v2 import HEADER, ShellRequest, framed, onlcr, parse_shell_arguments
 from scanner.simulator.sync import SyncSession
 from scanner.simulator.trust import TrustStore
@@ -76,6 +83,63 @@ UNKNOWN_STREAM = (0x7FFF0001, 0x7FFF0002)
 
 class ConnectionClosed(Exception):
     """The connection ends: the host left, the phone was stopped, or a prompt was refused."""
+
+
+class _Chunks:
+    """Output pieces, made as they are taken, joined and cut into WRTE payloads of
+    ``size`` bytes: the same messages as the whole output cut at ``size``."""
+
+    def __init__(self, pieces: Iterator[bytes], size: int) -> None:
+        self._pieces: Iterator[bytes] | None = pieces
+        self._size = size
+        self._parts: deque[bytes] = deque()
+        self._offset = 0
+        """Bytes of ``_parts[0]`` already sent."""
+        self._length = 0
+        """Bytes in ``_parts`` not yet sent."""
+
+    def make(self) -> bool:
+        """Make one more piece; False once the next payload is whole or the output ended."""
+        if self._pieces is None or self._length >= self._size:
+            return False
+        piece = next(self._pieces, None)
+        if piece is None:
+            self._pieces = None
+            return False
+        if piece:
+            self._parts.append(piece)
+            self._length += len(piece)
+        return self._length < self._size
+
+    def __iter__(self) -> _Chunks:
+        return self
+
+    def __next__(self) -> bytes:
+        while self.make():
+            pass
+        if not self._length:
+            raise StopIteration
+        size, parts = min(self._size, self._length), self._parts
+        first, start = parts[0], self._offset
+        if len(first) - start >= size:  # one piece holds it all (a capture, a tail)
+            payload = first[start : start + size] if start or size < len(first) else first
+            self._offset += size
+            if self._offset == len(first):
+                parts.popleft()
+                self._offset = 0
+        else:
+            joined = bytearray()
+            while len(joined) < size:
+                first = parts[0]
+                take = first[self._offset : self._offset + size - len(joined)]
+                joined += take
+                self._offset += len(take)
+                if self._offset == len(first):
+                    parts.popleft()
+                    self._offset = 0
+            payload = bytes(joined)
+        self._length -= size
+        return payload
 
 
 @dataclass(slots=True)
@@ -199,9 +263,9 @@ class Connection:
     def _pack(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
         return wire.pack_message(command, arg0, arg1, data, version=self._version)
 
-    def _send_packed(self, message: bytes) -> None:
+    def _send_packed(self, message: bytes, meanwhile: Meanwhile | None = None) -> None:
         if self._pacer is not None:
-            self._pacer.before_send(len(message))
+            self._pacer.before_send(len(message), meanwhile)
         self._sock.sendall(message)
 
     # -- dispatch -------------------------------------------------------------
@@ -334,21 +398,19 @@ class Connection:
             )
         if service in SHELL_SERVICES and separator and argument:
             self._audit.record(ReceivedCommand(service, argument, self.number, options=options))
-            stream = self._new_stream(remote_id)
-            if self._hostile is not None and self._hostile_shell(stream, argument):
-                return
             request = parse_shell_arguments(options)
             if request.shell_protocol:
-                stream.source = self._shell_protocol_answer(argument, request)
+                source = _later(lambda: self._shell_protocol_answer(argument, request))
             else:
-                output = shell_output(self._profile, argument, self._trust)
-                # Without the protocol adbd makes the PTY raw unless "pty" was asked for.
-                output = onlcr(output) if request.pty else output
-                if self._faults is not None:
-                    answer = shell_answer(self._faults.plan, argument, lambda: output)
-                    stream.source = self._split(answer)
-                else:
-                    self._queue(stream, output)
+                source = self._legacy_answer(argument, request.pty)
+            if self._hostile is not None:
+                # Its faults act once the OKAY is out, before any output is made.
+                stream = self._new_stream(remote_id)
+                if self._hostile_shell(stream, argument):
+                    return
+                stream.source = source
+            else:
+                stream = self._new_stream(remote_id, source)
             stream.close_when_drained = True
             self._pump(stream)
         elif name == "sync:":
@@ -359,6 +421,20 @@ class Connection:
                 ReceivedCommand(service, argument, self.number, refused=True, options=options)
             )
             self._send(wire.A_CLSE, 0, remote_id)
+
+    def _legacy_answer(self, command: str, pty: bool) -> Iterator[Piece]:
+        """The WRTE payloads of ``shell:``/``exec:``, made as they are taken."""
+        pieces = output_pieces(self._profile, command, self._trust)
+        if pty:  # without the protocol adbd makes the PTY raw unless "pty" was asked for
+            pieces = (onlcr(piece) for piece in pieces)
+        faults = self._faults
+        if faults is not None and shapes_answer(faults.plan, command):
+            # The fault needs the whole output: it is made when the first piece is taken.
+            whole = pieces
+            return _later(
+                lambda: self._split(shell_answer(faults.plan, command, lambda: b"".join(whole)))
+            )
+        return _Chunks(pieces, self._max_payload)
 
     def _shell_protocol_answer(self, command: str, request: ShellRequest) -> Iterator[Piece]:
         """The packets of ``shell,v2``: stdout (with any planned fault), stderr, exit status."""
@@ -408,12 +484,14 @@ class Connection:
             self._send_packed(message)  # OSError once the host is gone: serve() ends
         raise ConnectionClosed("hostile flood ended")
 
-    def _new_stream(self, remote_id: int) -> _Stream:
+    def _new_stream(self, remote_id: int, source: Iterator[Piece] | None = None) -> _Stream:
+        """Open a stream and send its OKAY; its answer (``source``) is begun meanwhile."""
         local_id = self._next_local_id
         self._next_local_id = local_id + 1 if local_id < 0xFFFFFFFF else 1
-        stream = _Stream(local_id=local_id, remote_id=remote_id)
+        stream = _Stream(local_id=local_id, remote_id=remote_id, source=source)
         self._streams[local_id] = stream
-        self._send(wire.A_OKAY, local_id, remote_id)
+        meanwhile = None if source is None else self._meanwhile(stream)
+        self._send_packed(self._pack(wire.A_OKAY, local_id, remote_id), meanwhile)
         return stream
 
     def _on_write(self, remote_id: int, local_id: int, data: bytes) -> None:
@@ -505,11 +583,26 @@ class Connection:
             if stream.delay_s and self._stopping.wait(stream.delay_s):
                 raise ConnectionClosed("phone stopped during a trickle")
             stream.awaiting_okay = True
-            self._send_packed(message or self._pack_write(stream, piece))
+            message = message or self._pack_write(stream, piece)
+            self._send_packed(message, self._meanwhile(stream))
             self._look_ahead(stream)
         elif stream.close_when_drained:
             del self._streams[stream.local_id]
             self._send(wire.A_CLSE, stream.local_id, stream.remote_id)
+
+    def _meanwhile(self, stream: _Stream) -> Meanwhile:
+        return lambda: self._make_ahead(stream)
+
+    def _make_ahead(self, stream: _Stream) -> bool:
+        """One step towards the stream's next WRTE, done while the link model waits;
+        True while there is more to do (the next message is not made yet)."""
+        if stream.ahead is not None or stream.hung:
+            return False
+        source = stream.source
+        if not stream.pending and isinstance(source, _Chunks) and source.make():
+            return True
+        self._look_ahead(stream)
+        return False
 
     def _look_ahead(self, stream: _Stream) -> None:
         """Ready the next WRTE while the host reads this one, as adbd reads ahead of OKAY.
@@ -517,6 +610,8 @@ class Connection:
         Packing 256 KB in Python takes milliseconds; done after the OKAY it would be
         charged to the link, which a real phone's C++ daemon does not do.
         """
+        if stream.ahead is not None:
+            return  # made while the link model waited
         piece = self._next_piece(stream)
         if piece is None:
             return
@@ -527,3 +622,8 @@ class Connection:
     def _pack_write(self, stream: _Stream, piece: bytes) -> bytes:
         message = self._pack(wire.A_WRTE, stream.local_id, stream.remote_id, piece)
         return wrong_checksum(message) if stream.wrong_checksum else message
+
+
+def _later(make: Callable[[], Iterator[Piece]]) -> Iterator[Piece]:
+    """``make()``'s pieces, with ``make`` called only when the first one is taken."""
+    yield from make()

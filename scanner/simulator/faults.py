@@ -257,6 +257,18 @@ def cut_after(pieces: Iterable[Piece], after_bytes: int, marker: Marker) -> Iter
     # The answer was shorter than the cut point: it ends where it ends.
 
 
+def shapes_answer(plan: FaultPlan, command: str) -> bool:
+    """True when a fault changes ``command``'s answer (``shell_answer`` then needs the whole
+    output); otherwise its answer is the real output, which may be sent as it is made."""
+    drop = plan.drop
+    return (
+        command in plan.garble
+        or command in plan.huge
+        or command in plan.hang
+        or (drop is not None and drop.step == "wrte" and drop.command in ("", command))
+    )
+
+
 def shell_answer(plan: FaultPlan, command: str, real: Callable[[], bytes]) -> Iterator[Piece]:
     """The pieces the phone sends for ``command``, with every planned fault applied."""
     output = real()

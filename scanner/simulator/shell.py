@@ -14,6 +14,7 @@ rather than guessing (``command_line.py``).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Final
 
 from scanner.simulator.adb_state import KeyEntry, fingerprint, with_trusted_keys
@@ -22,7 +23,7 @@ from scanner.simulator.answer import ShellAnswer, in_sequence, not_modelled
 from scanner.simulator.command_line import parse_list
 from scanner.simulator.profile import Profile, getprop_values
 from scanner.simulator.storage import ls, pm_path
-from scanner.simulator.toybox import run_tools
+from scanner.simulator.toybox import run_tools, tool_steps
 from scanner.simulator.trust import TrustStore
 
 # Binaries every modern Android has on PATH. Asked for something the profile has no
@@ -59,7 +60,28 @@ CMD_NO_SERVICE_STATUS: Final = 20
 
 def shell_output(profile: Profile, command: str, trust: TrustStore | None = None) -> bytes:
     """The bytes the legacy ``shell:`` service sends for ``command`` (stderr included)."""
-    return run_command(profile, command, trust).merged
+    return b"".join(output_pieces(profile, command, trust))
+
+
+def output_pieces(
+    profile: Profile, command: str, trust: TrustStore | None = None
+) -> Iterator[bytes]:
+    """``shell_output`` made as it is taken: nothing runs before the first piece is asked
+    for, then the file tools' lines give one step's output at a time (``toybox.py``);
+    any other answer comes whole, in one piece."""
+    captured = _captured(profile, command, trust)
+    if captured is not None:
+        yield captured.merged
+        return
+    steps = tool_steps(command, profile.files, profile.missing_tools)
+    if steps is None:
+        yield _run_list(profile, command, trust).merged
+        return
+    for ran in steps:
+        if ran.stdout:
+            yield ran.stdout
+        if ran.stderr:
+            yield ran.stderr
 
 
 def run_command(profile: Profile, command: str, trust: TrustStore | None = None) -> ShellAnswer:
@@ -75,6 +97,11 @@ def run_command(profile: Profile, command: str, trust: TrustStore | None = None)
     tools = run_tools(command, profile.files, profile.missing_tools)
     if tools is not None:
         return tools
+    return _run_list(profile, command, trust)
+
+
+def _run_list(profile: Profile, command: str, trust: TrustStore | None) -> ShellAnswer:
+    """Simple commands joined by ``;``, ``&&`` and ``||``, run in turn."""
     items = parse_list(command)
     if items is None:
         return not_modelled("shell syntax beyond simple commands joined by ; && ||")

@@ -9,13 +9,16 @@ lines); ``dd``'s stderr summary is simplified (records in/out and bytes, no timi
 a tool the phone lacks answers as mksh does (status 127, "inaccessible or not found").
 Only the options the scanner and ``adb shell`` users need are known; anything else
 returns None so ``shell.py`` answers as before.
+
+``tool_steps`` runs the line one simple command at a time, as it is taken, so the phone
+can send what one step printed while the next one is run (toybox streams its output).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -35,6 +38,10 @@ class _Ran:
     stdout: bytes
     stderr: bytes
     status: int
+
+
+_Run = Callable[[Mapping[str, bytes]], _Ran]
+"""One simple command with its options read: run it on the phone's files."""
 
 
 class _Usage(Exception):
@@ -63,6 +70,33 @@ def run_tools(
 
     ``missing``: tools this phone's shell does not have.
     """
+    steps = tool_steps(command, files, missing)
+    if steps is None:
+        return None
+    out, err, merged = bytearray(), bytearray(), bytearray()
+    status = 0
+    for ran in steps:
+        out += ran.stdout
+        err += ran.stderr
+        merged += ran.stdout
+        merged += ran.stderr
+        status = ran.status
+    return ShellAnswer(bytes(out), bytes(err), status, in_order=bytes(merged))
+
+
+def tool_steps(
+    command: str,
+    files: Mapping[str, bytes],
+    missing: frozenset[str] = frozenset(),
+) -> Iterator[ShellAnswer] | None:
+    """Each simple command of ``command`` run as it is taken, or None when the line is
+    not for these tools (checked here, before any runs).
+
+    Each step gives what it wrote (stderr left empty where it went to /dev/null) and its
+    status; the phone sends the output of one step while the next is run. A step whose
+    options hold ``$?`` can only be checked once the status is known: such a line is run
+    whole here, as before.
+    """
     rest = command.replace(_NULL_STDERR, "").replace("$?", "")
     if _OTHER_SYNTAX_FOUND(rest):
         return None  # shell.py says what it does not model
@@ -74,27 +108,45 @@ def run_tools(
         return None
     if all(words[0] == "echo" for words, _ in commands):
         return None  # no file tool: shell.py's own echo answers
-    out, err, merged = bytearray(), bytearray(), bytearray()
-    status = 0
-    uses_status = "$?" in command
+    planned: list[tuple[list[str], bool, _Run | None]] = []
+    status_known_later = False
     for words, quiet in commands:
-        if uses_status:
-            words = [w.replace("$?", str(status)) for w in words]
+        run: _Run | None = None
         if words[0] in missing:
-            missing_text = f"/system/bin/sh: {words[0]}: inaccessible or not found\n"
-            ran = _Ran(b"", missing_text.encode(), 127)
+            run = _not_on_phone(words[0])
+        elif any("$?" in word for word in words[1:]):
+            status_known_later = status_known_later or words[0] != "echo"
         else:
             try:
-                ran = _TOOL[words[0]](words[1:], files)
+                run = _TOOL[words[0]](words[1:])
             except _Usage:
                 return None
-        out += ran.stdout
-        merged += ran.stdout
-        if not quiet:
-            err += ran.stderr
-            merged += ran.stderr
+        planned.append((words, quiet, run))
+    steps = _steps(planned, files)
+    if not status_known_later:
+        return steps
+    try:
+        return iter(list(steps))
+    except _Usage:
+        return None
+
+
+def _steps(
+    planned: list[tuple[list[str], bool, _Run | None]], files: Mapping[str, bytes]
+) -> Iterator[ShellAnswer]:
+    """Run each step in turn; one whose options hold ``$?`` is read once it is known."""
+    status = 0
+    for words, quiet, run in planned:
+        if run is None:
+            run = _TOOL[words[0]]([word.replace("$?", str(status)) for word in words[1:]])
+        ran = run(files)
         status = ran.status
-    return ShellAnswer(bytes(out), bytes(err), status, in_order=bytes(merged))
+        yield ShellAnswer(ran.stdout, b"" if quiet else ran.stderr, ran.status)
+
+
+def _not_on_phone(tool: str) -> _Run:
+    text = f"/system/bin/sh: {tool}: inaccessible or not found\n".encode()
+    return lambda _files: _Ran(b"", text, 127)
 
 
 _TOKEN = re.compile(r"(?:'[^']*'|[^\s;'])+|;|'")
@@ -144,35 +196,45 @@ def _missing(tool: str, path: str) -> bytes:
     return f"{tool}: {path}: No such file or directory\n".encode()
 
 
-def _echo(args: list[str], _files: Mapping[str, bytes]) -> _Ran:
-    return _Ran((" ".join(args) + "\n").encode(), b"", 0)
+def _echo(args: list[str]) -> _Run:
+    text = (" ".join(args) + "\n").encode()
+    return lambda _files: _Ran(text, b"", 0)
 
 
-def _stat(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+def _stat(args: list[str]) -> _Run:
     if len(args) < 3 or args[0] != "-c" or args[1] != "%s":
         raise _Usage
-    out, err, status = bytearray(), bytearray(), 0
-    for path in args[2:]:
-        data = files.get(path)
-        if data is None:
-            err += f"stat: '{path}': No such file or directory\n".encode()
-            status = 1
-        else:
-            out += f"{len(data)}\n".encode()
-    return _Ran(bytes(out), bytes(err), status)
+    paths = args[2:]
+
+    def run(files: Mapping[str, bytes]) -> _Ran:
+        out, err, status = bytearray(), bytearray(), 0
+        for path in paths:
+            data = files.get(path)
+            if data is None:
+                err += f"stat: '{path}': No such file or directory\n".encode()
+                status = 1
+            else:
+                out += f"{len(data)}\n".encode()
+        return _Ran(bytes(out), bytes(err), status)
+
+    return run
 
 
-def _tail(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+def _tail(args: list[str]) -> _Run:
     if len(args) != 3 or args[0] != "-c" or not args[1].isdigit():
         raise _Usage
-    data = files.get(args[2])
-    if data is None:
-        return _Ran(b"", _missing("tail", args[2]), 1)
-    count = int(args[1])
-    return _Ran(data[len(data) - count :] if count < len(data) else data, b"", 0)
+    count, path = int(args[1]), args[2]
+
+    def run(files: Mapping[str, bytes]) -> _Ran:
+        data = files.get(path)
+        if data is None:
+            return _Ran(b"", _missing("tail", path), 1)
+        return _Ran(data[len(data) - count :] if count < len(data) else data, b"", 0)
+
+    return run
 
 
-def _dd(args: list[str], files: Mapping[str, bytes]) -> _Ran:
+def _dd(args: list[str]) -> _Run:
     options: dict[str, str] = {}
     for arg in args:
         key, equals, value = arg.partition("=")
@@ -183,39 +245,49 @@ def _dd(args: list[str], files: Mapping[str, bytes]) -> _Ran:
     if "if" not in options or not all(n.isdigit() for n in numbers if n) or numbers[0] == "0":
         raise _Usage
     path = options["if"]
-    data = files.get(path)
-    if data is None:
-        return _Ran(b"", _missing("dd", path), 1)
     block, skip = int(numbers[0]), int(numbers[1])
-    start = min(block * skip, len(data))
-    end = len(data) if not numbers[2] else min(start + block * int(numbers[2]), len(data))
-    piece = data[start:end]
-    whole, part = divmod(len(piece), block)
-    records = f"{whole}+{1 if part else 0}"
-    # dd's summary goes to stderr (simplified: records in, records out, bytes copied).
-    summary = f"{records} records in\n{records} records out\n{len(piece)} bytes copied\n"
-    return _Ran(piece, summary.encode(), 0)
+    count = int(numbers[2]) if numbers[2] else None
 
-
-def _sha256sum(args: list[str], files: Mapping[str, bytes]) -> _Ran:
-    if not args or any(a.startswith("-") for a in args):
-        raise _Usage
-    out, err, status = bytearray(), bytearray(), 0
-    for path in args:
+    def run(files: Mapping[str, bytes]) -> _Ran:
         data = files.get(path)
         if data is None:
-            err += _missing("sha256sum", path)
-            status = 1
-            continue
-        hexdigest = _digest(data)
-        out += f"{hexdigest}  {path}\n".encode()
-    return _Ran(bytes(out), bytes(err), status)
+            return _Ran(b"", _missing("dd", path), 1)
+        start = min(block * skip, len(data))
+        end = len(data) if count is None else min(start + block * count, len(data))
+        piece = data[start:end]
+        whole, part = divmod(len(piece), block)
+        records = f"{whole}+{1 if part else 0}"
+        # dd's summary goes to stderr (simplified: records in, records out, bytes copied).
+        summary = f"{records} records in\n{records} records out\n{len(piece)} bytes copied\n"
+        return _Ran(piece, summary.encode(), 0)
+
+    return run
 
 
-_TOOL: Final[Mapping[str, Callable[[list[str], Mapping[str, bytes]], _Ran]]] = {
+def _sha256sum(args: list[str]) -> _Run:
+    if not args or any(a.startswith("-") for a in args):
+        raise _Usage
+
+    def run(files: Mapping[str, bytes]) -> _Ran:
+        out, err, status = bytearray(), bytearray(), 0
+        for path in args:
+            data = files.get(path)
+            if data is None:
+                err += _missing("sha256sum", path)
+                status = 1
+                continue
+            hexdigest = _digest(data)
+            out += f"{hexdigest}  {path}\n".encode()
+        return _Ran(bytes(out), bytes(err), status)
+
+    return run
+
+
+_TOOL: Final[Mapping[str, Callable[[list[str]], _Run]]] = {
     "echo": _echo,
     "stat": _stat,
     "tail": _tail,
     "dd": _dd,
     "sha256sum": _sha256sum,
 }
+"""Each tool: its options read (``_Usage`` for ones not known), then run on the files."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -141,6 +142,34 @@ def test_link_pacer_delays_each_answer_and_paces_every_byte() -> None:
     pacer.before_send(3000)  # 3 s more: the link is still busy with the first
     assert stop.waited[0] == 0.5
     assert stop.waited == [0.5, 2.0, 3.0]
+
+
+def test_link_pacer_works_meanwhile_and_waits_only_what_is_left() -> None:
+    stop = VirtualTime()
+    pacer = LinkPacer(LinkModel(latency_s=0.5, bytes_per_s=1000), stop, clock=lambda: stop.now)
+    steps: list[float] = []
+
+    def step(takes: float, count: int) -> Callable[[], bool]:
+        def work() -> bool:
+            if len(steps) >= count:
+                return False
+            steps.append(stop.now)
+            stop.now += takes
+            return len(steps) < count
+
+        return work
+
+    pacer.request_started()
+    pacer.before_send(2000, step(0.2, 2))  # two steps in the latency, 0.1 s left to wait
+    assert steps == [100.0, 100.2] and stop.waited == [pytest.approx(0.1), 2.0]
+    steps.clear()
+    pacer.before_send(1000, step(0.3, 100))  # work without end: stopped at 1 s, no wait
+    assert steps == pytest.approx([102.5, 102.8, 103.1, 103.4])
+    assert stop.waited == [pytest.approx(0.1), 2.0]
+    steps.clear()
+    stop.set()  # stopping: no work is begun; the wait returns at once on a real event
+    pacer.before_send(1000, step(0.3, 100))
+    assert steps == []
 
 
 def test_link_model_refuses_impossible_values() -> None:
