@@ -27,8 +27,9 @@ as written, control and bidi characters included (the reports escape them), cut 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from scanner.apk.binres import (
     NO_INDEX,
@@ -119,15 +120,7 @@ def read_manifest(apk: bytes | memoryview) -> ApkManifest:
 
     Never raises: whatever could not be read is described in ``problems``.
     """
-    problems = _Problems()
-    try:
-        return _read(memoryview(apk), problems)
-    # The contract is "never raises" (a scan must go on); the property tests assert this
-    # note never appears, so a bug here still fails the test suite.
-    except Exception as exc:
-        logger.exception("unexpected failure reading an APK manifest")
-        problems.add(f"the manifest reader failed unexpectedly ({type(exc).__name__})")
-        return ApkManifest(problems=problems.result())
+    return _never_raising(_read, apk, lambda said: ApkManifest(problems=said))
 
 
 def read_app_identity(apk: bytes | memoryview) -> AppIdentity:
@@ -139,15 +132,27 @@ def read_app_identity(apk: bytes | memoryview) -> AppIdentity:
     ``<manifest>``'s and ``<application>``'s attributes are decoded, and only the label's
     resource is looked up. Never raises, as ``read_manifest``.
     """
+    return _never_raising(_read_identity, apk, lambda said: AppIdentity(problems=said))
+
+
+_Result = TypeVar("_Result")
+
+
+def _never_raising(
+    read: Callable[[memoryview, _Problems], _Result],
+    apk: bytes | memoryview,
+    failed: Callable[[tuple[str, ...]], _Result],
+) -> _Result:
+    """``read``, or ``failed`` with what was said up to an unexpected error."""
     problems = _Problems()
     try:
-        return _read_identity(memoryview(apk), problems)
-    # The same contract and the same guard as read_manifest: the tests assert this note
-    # never appears.
+        return read(memoryview(apk), problems)
+    # The contract is "never raises" (a scan must go on); the property tests assert this
+    # note never appears, so a bug here still fails the test suite.
     except Exception as exc:
-        logger.exception("unexpected failure reading an APK's package and label")
+        logger.exception("unexpected failure reading an APK manifest")
         problems.add(f"the manifest reader failed unexpectedly ({type(exc).__name__})")
-        return AppIdentity(problems=problems.result())
+        return failed(problems.result())
 
 
 @dataclass(slots=True)

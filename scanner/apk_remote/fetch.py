@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 from scanner.apk.partial import (
     MAX_LABEL_BYTES,
@@ -80,6 +80,9 @@ StreamRun = Callable[[str, OnData], bytes]
 """A ``Run`` that also shows the output as it comes in."""
 
 _Batch = list[tuple["Outcome", KnownBytes]]
+
+_Item = TypeVar("_Item")
+_Taken = TypeVar("_Taken")
 
 Ready = Callable[[_Batch], None]
 """Takes apps whose parts are all in, each with its bytes (see ``read_apk_parts``)."""
@@ -269,9 +272,59 @@ def _first_round(
     return started
 
 
-class _FirstSteps:
-    """Takes one first-round command's steps in order, as its output comes in (``feed``:
-    only the steps that read as they will from the whole output) or once it is all in."""
+class _StepsAsTheyCome(Generic[_Item, _Taken]):
+    """Takes one command's steps in order, as its output comes in (``feed``: only the
+    steps that read as they will from the whole output) or once it is all in
+    (``finish``). What the steps taken give (``_take``) goes to ``_taken`` while the output
+    comes in, and is returned by ``finish`` for the rest."""
+
+    def __init__(self, items: list[_Item], nonce: str) -> None:
+        self.items = items
+        self._nonce = nonce
+        self._done = 0
+        self._framed: FramedOutput | None = None
+
+    def feed(self, buffer: bytearray) -> None:
+        if not self._takes_early():
+            return
+        if self._framed is None:
+            self._framed = FramedOutput(buffer, self._nonce)
+        taken: list[_Taken] = []
+        # The last step ends only with the output (it has no next marker): read at the end.
+        while self._done < len(self.items) - 1 and self._framed.ready():
+            item = self.items[self._done]
+            self._before_early(item)
+            self._take(item, self._framed, taken)
+            self._done += 1
+        if taken:
+            self._taken(taken)
+
+    def finish(self, framed: FramedOutput) -> list[_Taken]:
+        """The steps not read yet; returns what they gave."""
+        if self._framed is not None:
+            self._framed.complete(framed.output)
+            framed = self._framed
+        taken: list[_Taken] = []
+        for item in self.items[self._done :]:
+            self._take(item, framed, taken)
+        self._done = len(self.items)
+        return taken
+
+    def _takes_early(self) -> bool:
+        return True
+
+    def _before_early(self, item: _Item) -> None:
+        """Called before a step is taken while the output comes in."""
+
+    def _take(self, item: _Item, framed: FramedOutput, taken: list[_Taken]) -> None:
+        raise NotImplementedError
+
+    def _taken(self, taken: list[_Taken]) -> None:
+        """What the steps taken while the output came in gave."""
+
+
+class _FirstSteps(_StepsAsTheyCome[Step, Outcome]):
+    """A first-round command's steps; gives the apps whose tail came in."""
 
     def __init__(
         self,
@@ -281,34 +334,26 @@ class _FirstSteps:
         sizes: dict[str, int],
         plan: Callable[[list[Outcome]], None] | None,
     ) -> None:
-        self._steps = steps
-        self._nonce = nonce
+        super().__init__(steps, nonce)
         self._by_path = by_path
         self._sizes = sizes
         self._plan = plan
-        self._done = 0
-        self._framed: FramedOutput | None = None
         self._before: dict[str, tuple[object, ...]] = {}
         """What each app taken while the output came in held before (see ``undo``)."""
         self._sizes_before: dict[str, int | None] = {}
 
-    def feed(self, buffer: bytearray) -> None:
-        if self._plan is None:
-            return
-        if self._framed is None:
-            self._framed = FramedOutput(buffer, self._nonce)
-        tails: list[Outcome] = []
-        # The last step ends only with the output (it has no next marker): read at the end.
-        while self._done < len(self._steps) - 1 and self._framed.ready():
-            step = self._steps[self._done]
-            for path in step.paths if isinstance(step, Hashes) else (step.path,):
-                outcome = self._by_path[path]
-                self._before.setdefault(path, tuple(getattr(outcome, f) for f in _READ_FIELDS))
-                self._sizes_before.setdefault(path, self._sizes.get(path))
-            self._take(step, self._framed, tails)
-            self._done += 1
-        if tails:
-            self._plan(tails)
+    def _takes_early(self) -> bool:
+        return self._plan is not None
+
+    def _before_early(self, item: Step) -> None:
+        for path in item.paths if isinstance(item, Hashes) else (item.path,):
+            outcome = self._by_path[path]
+            self._before.setdefault(path, tuple(getattr(outcome, f) for f in _READ_FIELDS))
+            self._sizes_before.setdefault(path, self._sizes.get(path))
+
+    def _taken(self, taken: list[Outcome]) -> None:
+        if self._plan is not None:
+            self._plan(taken)
 
     def undo(self) -> None:
         """Put back what the steps taken while the output came in changed (the command
@@ -324,17 +369,6 @@ class _FirstSteps:
                 self._sizes[path] = size
         self._before.clear()
         self._sizes_before.clear()
-
-    def finish(self, framed: FramedOutput) -> list[Outcome]:
-        """The steps not read yet; returns the apps whose tail came in among them."""
-        if self._framed is not None:
-            self._framed.complete(framed.output)
-            framed = self._framed
-        tails: list[Outcome] = []
-        for step in self._steps[self._done :]:
-            self._take(step, framed, tails)
-        self._done = len(self._steps)
-        return tails
 
     def _take(self, step: Step, framed: FramedOutput, tails: list[Outcome]) -> None:
         by_path, sizes = self._by_path, self._sizes
@@ -545,15 +579,17 @@ def _block_round(
         if answer.framed is None:
             # Every step fails, those taken while the output came in too (their app's
             # reads are then set aside, as an app that failed is: see ``_plan_round``).
-            for outcome, _, step in reader.reads:
+            for outcome, _, step in reader.items:
                 _fail(outcome, step, answer.failure, answer.lost)
             continue
-        reader.finish(answer.framed)
+        complete = reader.finish(answer.framed)
+        if planning is not None:
+            planning.start(complete)
 
 
-class _BlockSteps:
-    """Takes one block-read command's steps in order, as its output comes in (``feed``:
-    only the steps that read as they will from the whole output) or once it is all in."""
+class _BlockSteps(_StepsAsTheyCome[_BlockRead, tuple[Outcome, KnownBytes]]):
+    """A block-read command's steps; gives the apps whose last block of the round came in
+    (handed to ``planning`` while the output comes in)."""
 
     def __init__(
         self,
@@ -562,38 +598,16 @@ class _BlockSteps:
         steps_left: dict[int, int],
         planning: _Planning | None,
     ) -> None:
-        self.reads = reads
-        self._nonce = nonce
+        super().__init__(reads, nonce)
         self._steps_left = steps_left
         self._planning = planning
-        self._done = 0
-        self._framed: FramedOutput | None = None
 
-    def feed(self, buffer: bytearray) -> None:
-        if self._framed is None:
-            self._framed = FramedOutput(buffer, self._nonce)
-        complete: _Batch = []
-        # The last step ends only with the output (it has no next marker): read at the end.
-        while self._done < len(self.reads) - 1 and self._framed.ready():
-            self._take(self.reads[self._done], self._framed, complete)
-            self._done += 1
-        if complete and self._planning is not None:
-            self._planning.start(complete)
+    def _taken(self, taken: _Batch) -> None:
+        if self._planning is not None:
+            self._planning.start(taken)
 
-    def finish(self, framed: FramedOutput) -> None:
-        """The steps not read yet."""
-        if self._framed is not None:
-            self._framed.complete(framed.output)
-            framed = self._framed
-        complete: _Batch = []
-        for read in self.reads[self._done :]:
-            self._take(read, framed, complete)
-        self._done = len(self.reads)
-        if complete and self._planning is not None:
-            self._planning.start(complete)
-
-    def _take(self, read: _BlockRead, framed: FramedOutput, complete: _Batch) -> None:
-        outcome, known, step = read
+    def _take(self, item: _BlockRead, framed: FramedOutput, taken: _Batch) -> None:
+        outcome, known, step = item
         expected = max(0, min(step.count * BLOCK, known.size - step.skip * BLOCK))
         got = framed.next_step(expected)
         if got.ok:
@@ -602,7 +616,7 @@ class _BlockSteps:
             _fail(outcome, step, _why(got, "problems.part_block"))
         self._steps_left[id(outcome)] -= 1
         if not self._steps_left[id(outcome)] and not outcome.error:
-            complete.append((outcome, known))
+            taken.append((outcome, known))
 
 
 def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Step]]:

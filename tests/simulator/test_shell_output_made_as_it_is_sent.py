@@ -78,6 +78,18 @@ def _read_all(host: RawHost, local: int) -> tuple[list[bytes], Packet]:
         host.send("OKAY", 21, local)
 
 
+def _answer(port: int, service: str, maxdata: int) -> tuple[list[bytes], Packet, int]:
+    """Connect, open ``service`` and read its whole answer: payloads, end, our stream id."""
+    host = RawHost(port)
+    try:
+        assert host.connect(maxdata=maxdata).command == "CNXN"
+        local = _open(host, service.encode())
+        payloads, end = _read_all(host, local)
+    finally:
+        host.close()
+    return payloads, end, local
+
+
 @pytest.mark.parametrize("maxdata", [4096, 256 * 1024])
 @pytest.mark.parametrize(
     ("service", "command", "expected"),
@@ -99,14 +111,7 @@ def test_the_messages_are_the_whole_outputs_cut_at_the_max_payload(
     profile = _profile()
     whole = expected(shell_output(profile, command))
     assert len(whole) > 4 * 256 * 1024  # several messages even at the largest payload
-    phone = start_phone(profile)
-    host = RawHost(phone.port)
-    try:
-        assert host.connect(maxdata=maxdata).command == "CNXN"
-        local = _open(host, f"{service}:{command}".encode())
-        payloads, end = _read_all(host, local)
-    finally:
-        host.close()
+    payloads, end, local = _answer(start_phone(profile).port, f"{service}:{command}", maxdata)
     assert (end.command, end.arg0) == ("CLSE", local)
     assert [len(p) for p in payloads] == [len(p) for p in _cut(whole, maxdata)]
     assert payloads == _cut(whole, maxdata)
@@ -146,13 +151,7 @@ def test_the_first_write_waits_for_its_own_bytes_not_the_whole_answer(
     # 0.3 s before the OKAY; each 4 KiB WRTE is on the wire for about 50 ms.
     link = LinkModel(latency_s=0.3, bytes_per_s=80_000)
     phone = start_phone(Profile(name="tails", files=files, auth="none"), link=link)
-    host = RawHost(phone.port)
-    try:
-        assert host.connect(maxdata=maxdata).command == "CNXN"
-        local = _open(host, f"shell:{command}".encode())
-        payloads, end = _read_all(host, local)
-    finally:
-        host.close()
+    payloads, end, _ = _answer(phone.port, f"shell:{command}", maxdata)
     assert payloads == _cut(b"".join(files.values()), maxdata)
     assert end.command == "CLSE"
     assert events.count("tail") == steps
