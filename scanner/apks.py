@@ -377,12 +377,14 @@ def check_app_files(
     limit: int = MAX_PULLS,
     threaded: bool = True,
     stream: StreamRun | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> AppFiles:
     """Check every non-system app's certificate (and hash and label when off-store).
 
     ``run`` sends one shell command (``stream``, when given, also shows its output as it
-    comes in); ``pull`` reads a whole file. ``whole``: pull every
-    APK whole instead of reading parts (an evidence pack keeps the files themselves).
+    comes in); ``pull`` reads a whole file. ``meanwhile``: other work (it must not raise)
+    for the worker while the first answer is on its way, before any APK is in. ``whole``:
+    pull every APK whole instead of reading parts (an evidence pack keeps the files themselves).
     An app from a store whose file the phone says is not there is named as not checked
     but is no problem of the scan (before parts could be read, no store app was checked);
     an off-store app is read whole when its parts could not be.
@@ -417,9 +419,12 @@ def check_app_files(
                 for index, (outcome, _) in enumerate(batch):
                     read[outcome.target.path] = (job, index)
 
+            ahead = worker.submit(meanwhile) if meanwhile is not None else None
             outcomes, stats = read_apk_parts(
                 run, targets + splits, max_chars, start_reading, planner=worker, stream=stream
             )
+            if ahead is not None:
+                ahead.result()
             results: dict[str, _Read] = {}
             for o in outcomes:
                 if o.target.path not in read or o.error:

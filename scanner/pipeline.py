@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import sys
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.apks import check_app_files, with_apk_labels
 from scanner.checks.registry import CheckContext, run_checks
+from scanner.checks.spy_behaviour import score_ahead
 from scanner.collect import Progress, collect
 from scanner.device.connection import PhoneConnection
 from scanner.labels import with_catalogue_labels
@@ -40,6 +43,8 @@ from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
 from scanner.store_labels import name_store_apps
 from scanner.workers import worker
+
+logger = logging.getLogger(__name__)
 
 CONNECTION = "connection"
 """The source named for what went wrong with the link itself."""
@@ -171,6 +176,16 @@ def analyse(
 _SWITCH_INTERVAL_S = 0.0005
 
 
+def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> None:
+    """The behaviour scores the store-label pass will ask for (``score_ahead``). Work done
+    early only: a failure is left for that pass's own run of the check, whose runner
+    names a check that fails."""
+    try:
+        score_ahead(with_catalogue_labels(snapshot), ahead)
+    except Exception:
+        logger.debug("scoring ahead failed; the checks will score in turn", exc_info=True)
+
+
 _PreparedDB = tuple[SignatureIndex, DatabaseSummary]
 
 
@@ -286,6 +301,7 @@ def _scan_phone(
     checks: tuple[AppFileCheck, ...] = ()
     apk_reads: dict[str, int] = {}
     label_pass: CheckContext | None = None
+    now, memo = phone_now(snapshot), dict[str, object]()
     if pull_apks_enabled and not capture.interrupted:
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
@@ -295,6 +311,9 @@ def _scan_phone(
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
         try:
+            # The scores of the store-label pass (below) are made while the first answer
+            # is on the link: the memo they are kept in is shared with that pass.
+            ahead = CheckContext(now=now, signatures=index, own_adb_key=own_adb_key, memo=memo)
             with connection.sync_session() as files:
                 checked = check_app_files(
                     lambda command: connection.shell(command).data,
@@ -304,6 +323,7 @@ def _scan_phone(
                     max_chars=connection.max_command_chars,
                     threaded=threaded,
                     stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
+                    meanwhile=partial(_score_ahead, snapshot, ahead) if threaded else None,
                 )
         finally:
             sys.setswitchinterval(switch_interval)
@@ -318,7 +338,7 @@ def _scan_phone(
         snapshot = with_apk_labels(snapshot, apks)
         if checked.directories:
             label_pass = CheckContext(
-                now=phone_now(snapshot), signatures=index, apks=apks, own_adb_key=own_adb_key
+                now=now, signatures=index, apks=apks, own_adb_key=own_adb_key, memo=memo
             )
             named = name_store_apps(
                 lambda command: connection.shell(command).data,

@@ -23,6 +23,7 @@ kinds of personal data with no kind on record, may reach ``review``.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -198,6 +199,16 @@ def package_signals(
     return found[1]
 
 
+def score_ahead(snapshot: DeviceSnapshot, ctx: CheckContext) -> None:
+    """Score every app this check will score, keeping the scores in ``ctx.memo``: done on
+    a worker while the link is busy, so a later run of the checks with the same memo (and
+    the same app, and all it reads) finds them made. Checks still run in full after."""
+    for pkg in snapshot.packages:
+        if _scored(pkg, ctx):
+            package_signals(pkg, snapshot, ctx)
+            time.sleep(0)  # the thread reading the phone acknowledges it at once (GIL)
+
+
 def _basis(snapshot: DeviceSnapshot, ctx: CheckContext) -> tuple[object, ...]:
     """All that ``score_package`` reads besides the app itself. A snapshot with these equal
     (in practice the same objects: the store-label pass changes only apps' names) scores an
@@ -340,6 +351,12 @@ def _special_access(package: str, snapshot: DeviceSnapshot) -> set[str]:
     return access
 
 
+def _scored(pkg: Package, ctx: CheckContext) -> bool:
+    """Whether the check scores this app (not a system app, one cut short, one not
+    installed for this user, or one the database knows: the known checks name it)."""
+    return not (pkg.system or pkg.partial or not pkg.installed or _known(pkg.package, ctx))
+
+
 def _known(pkg: str, ctx: CheckContext) -> bool:
     index = ctx.signatures
     return index is not None and bool(index.by_package(pkg))  # type: ignore[attr-defined]
@@ -368,7 +385,7 @@ def spy_behaviour(snapshot: DeviceSnapshot, ctx: CheckContext, me: Check) -> Ite
     scored on was never read, and a score from the rest would be a guess.
     """
     for pkg in snapshot.packages:
-        if pkg.system or pkg.partial or not pkg.installed or _known(pkg.package, ctx):
+        if not _scored(pkg, ctx):
             continue
         signals = package_signals(pkg, snapshot, ctx)
         score = sum(s.points for s in signals)

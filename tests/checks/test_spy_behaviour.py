@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from scanner.checks.registry import CheckContext
-from scanner.checks.spy_behaviour import package_signals, score_package
+from scanner.checks.spy_behaviour import package_signals, score_ahead, score_package
 from scanner.commands import LAUNCHER_ACTIVITIES
 from scanner.model import AppOp, Confidence, Finding, Severity
 from tests.checks.phone import CLEAN, NOW, Phone, findings, shipped_index, the_finding
@@ -119,3 +119,22 @@ def test_an_apps_signals_are_made_once_and_again_when_what_they_read_changes():
         later = CheckContext(now=NOW + timedelta(days=days), memo=fresh.memo)
         made = package_signals(pkg, changed, later)
         assert made is not made_before and made == tuple(score_package(pkg, changed, later))
+
+
+def test_apps_scored_ahead_are_not_scored_again_by_a_later_run_sharing_the_memo():
+    """The live scan scores apps on a worker while the link is busy: each app the check
+    scores is scored then, and the store-label pass's run, sharing the memo, finds each
+    score made for an equal app (a later snapshot builds its apps anew)."""
+    snapshot = CLEAN.with_apps("wifiservice_by_adb.txt").snapshot()
+    ahead = CheckContext(now=NOW, signatures=shipped_index())
+    score_ahead(snapshot, ahead)
+    (held,) = ahead.memo.values()
+    made = dict(held.by_package)  # type: ignore[attr-defined]
+    scored = {p.package for p in snapshot.packages if not p.system and p.installed}
+    assert "com.android.sys.wifiservice" in made
+    assert set(made) == scored
+    later = replace(snapshot, packages=tuple(replace(p) for p in snapshot.packages))
+    pass_ctx = CheckContext(now=NOW, signatures=shipped_index(), memo=ahead.memo)
+    for pkg in later.packages:
+        if pkg.package in scored:
+            assert package_signals(pkg, later, pass_ctx) is made[pkg.package][1]
