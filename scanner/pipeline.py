@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -301,7 +302,6 @@ def _scan_phone(
     checks: tuple[AppFileCheck, ...] = ()
     apk_reads: dict[str, int] = {}
     label_pass: CheckContext | None = None
-    now, memo = phone_now(snapshot), dict[str, object]()
     if pull_apks_enabled and not capture.interrupted:
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
@@ -313,7 +313,7 @@ def _scan_phone(
         try:
             # The scores of the store-label pass (below) are made while the first answer
             # is on the link: the memo they are kept in is shared with that pass.
-            ahead = CheckContext(now=now, signatures=index, own_adb_key=own_adb_key, memo=memo)
+            ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
             with connection.sync_session() as files:
                 checked = check_app_files(
                     lambda command: connection.shell(command).data,
@@ -337,9 +337,7 @@ def _scan_phone(
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
         if checked.directories:
-            label_pass = CheckContext(
-                now=now, signatures=index, apks=apks, own_adb_key=own_adb_key, memo=memo
-            )
+            label_pass = replace(ahead, apks=apks)  # the same time and memo
             named = name_store_apps(
                 lambda command: connection.shell(command).data,
                 snapshot,
