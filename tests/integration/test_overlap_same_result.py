@@ -5,12 +5,16 @@ Both run over the real ADB wire protocol against the simulated phone, APK checks
 the infected and clean demo phones, and one whose package list carries hostile APK paths
 (shell syntax, ``..``, NUL) beside real APKs; and a generated phone of 300 apps with a 4 KiB
 ``maxdata`` (Android 6), whose first round of APK reads takes many commands, so apps are
-planned and read on the worker while later commands are on the link. Only what differs
-from run to run by nature is set aside: the clock (start, end, each command's duration).
+planned and read on the worker while later commands are on the link. Threaded, the APK
+checks are planned from the package list while the rest of the batch is read
+(``apks_alongside``) and the behaviour scores made from the outputs so far; the phone is
+still sent the same commands in the same order. Only what differs from run to run by
+nature is set aside: the clock (start, end, each command's duration).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -27,11 +31,13 @@ from scanner.sigdb.model import SignatureDB
 from scanner.simulator import Profile, SimulatedPhone, load_profile
 from scanner.simulator.apk_builder import build_apk
 from scanner.simulator.faults import FaultPlan, Hostile
+from scanner.sources import SCAN_COMMANDS
 from tests.faults.test_hostile_apk_paths import hostile_profile
 from tools.fabricate import big_phone, make_phone
 from tools.fabricate.resolve import resolve_apps
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+MARK = re.compile(r"@[0-9a-f]{16}")
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +96,19 @@ def test_threaded_scan_equals_the_scan_done_in_turn(name: str, signatures: Signa
         scan(phone, signer, signatures, threaded=True)
         threaded = scan(phone, signer, signatures, threaded=True)
         serial = scan(phone, signer, signatures, threaded=False)
+        # Each APK read marks its answers with a fresh random tag: set aside.
+        sent = {
+            n: [
+                (r.service, MARK.sub("@tag", r.command))
+                for r in phone.received
+                if r.connection == n
+            ]
+            for n in (2, 3)
+        }
     assert serial.app_checks, "the APK checks ran"
+    # The same commands in the same order: the batch, then the APK reads.
+    assert sent[2] == sent[3]
+    assert [command for _, command in sent[2][: len(SCAN_COMMANDS)]] == list(SCAN_COMMANDS)
     assert sum(1 for c in serial.app_checks if c.certificate) > 0
     assert without_clock(threaded) == without_clock(serial)
     if small is not None:
