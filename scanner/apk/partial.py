@@ -61,6 +61,10 @@ class KnownBytes:
         self._pieces: list[bytes] = []
         self._view: memoryview | None = None
         """The last ``view()``, until more bytes are added (planning asks for it often)."""
+        self.label_parts: tuple[ZipEntry, ...] | None = None
+        """What ``label_entries`` found in the central directory: once found it stays
+        (the directory of one file read does not change), and a big app's directory is
+        thousands of entries to walk again."""
 
     def add(self, start: int, data: bytes) -> None:
         """Record ``data`` at ``start`` (merged with what touches it)."""
@@ -335,7 +339,9 @@ class LabelPlan:
 def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
     """The manifest's and resource table's entries in a known central directory (the
     manifest first), or why they cannot be had. The directory does not change from round
-    to round, so a caller finds them once per APK."""
+    to round, so a caller finds them once per APK (and they are kept on ``known``)."""
+    if known.label_parts is not None:
+        return known.label_parts
     suffix = known.suffix()
     if find_eocd(memoryview(suffix)) is None:
         return Words("labels.end_not_read")
@@ -347,7 +353,8 @@ def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
     if manifest is None:
         return Words("labels.no_manifest")
     table = entries.get(TABLE_ENTRY.encode())
-    return (manifest,) if table is None else (manifest, table)
+    known.label_parts = (manifest,) if table is None else (manifest, table)
+    return known.label_parts
 
 
 def plan_label_reads(

@@ -12,8 +12,16 @@ import zipfile
 from io import BytesIO
 
 from scanner.apk.manifest import read_manifest
-from scanner.apk.partial import MAX_PARTIAL_BYTES, KnownBytes, Plan, plan_reads, read_known
+from scanner.apk.partial import (
+    MAX_PARTIAL_BYTES,
+    KnownBytes,
+    Plan,
+    label_entries,
+    plan_reads,
+    read_known,
+)
 from scanner.apk.signing import read_apk_signers
+from scanner.model import Words
 from scanner.simulator.apk_builder import build_apk
 
 
@@ -87,3 +95,19 @@ def test_known_bytes_merge_overlapping_and_touching_pieces() -> None:
     assert known.has(95, 200) is False
     known.add(90, b"z" * 10)
     assert known.has(95, 200)  # past the end of the file counts as known
+
+
+def test_the_label_entries_are_found_once_and_stay_what_a_fresh_read_finds() -> None:
+    data = build_apk("com.example.entries", label="Entries", extra_files={"a.bin": b"x" * 9000})
+    tail = data[-8192:]
+    early = KnownBytes(len(data))
+    assert isinstance(label_entries(early), Words)  # nothing known yet: not kept as found
+    early.add(len(data) - len(tail), tail)
+    found = label_entries(early)
+    assert isinstance(found, tuple)
+    assert [e.name for e in found] == [b"AndroidManifest.xml", b"resources.arsc"]
+    early.add(0, data[:4096])  # more bytes known: the directory, and so the entries, stay
+    assert label_entries(early) is found
+    fresh = KnownBytes(len(data))
+    fresh.add(0, data)
+    assert label_entries(fresh) == found
