@@ -16,16 +16,13 @@ from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scanner.apks import AppFiles, check_app_files, with_apk_labels
-from scanner.apks_alongside import AppFilesAlongside
+from scanner.apks import check_app_files, with_apk_labels
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.checks.spy_behaviour import score_ahead
 from scanner.collect import Progress, collect
-from scanner.commands import SETTINGS_SECURE
-from scanner.device.connection import PhoneConnection, SyncReader
+from scanner.device.connection import PhoneConnection
 from scanner.labels import with_catalogue_labels
 from scanner.model import (
     ApkFacts,
@@ -202,89 +199,38 @@ def _collect_and_parse(
     progress: Progress | None,
     signatures: SignatureDB | None,
     threaded: bool = True,
-    alongside: AppFilesAlongside | None = None,
-    own_adb_key: str | None = None,
-) -> tuple[RawCapture, dict[str, ParsedOutput], _PreparedDB | None, CheckContext | None]:
+) -> tuple[RawCapture, dict[str, ParsedOutput], _PreparedDB | None]:
     """Collect the batch, parsing each output on a worker thread while the next one comes in.
 
     The link is idle time for this process (waiting on the phone), so parsing there hides
     most of its cost; the parsers are pure, so the result is the same as parsing after.
     The signature index and the report's summary of the database are made there too,
-    before the first big output arrives. ``alongside``: the apps' file checks, started
-    from the package list (``apks_alongside``); with them, the behaviour scores of the
-    store-label pass are made as soon as what they read is in (``_score_early``), and
-    their context is returned (else None).
+    before the first big output arrives.
     """
     futures: dict[str, Future[ParsedOutput]] = {}
-    results: list[CommandResult] = []
-    scoring: Future[CheckContext] | None = None
+    # Legacy ADB flow control is stop-and-wait: each reply waits for our OKAY. A parser
+    # holding the GIL for the default 5 ms would delay every OKAY, so hand it over sooner.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
     with worker("parse", threaded) as parser:
         indexed = parser.submit(_prepare, signatures) if signatures is not None else None
 
         def start_parsing(result: CommandResult) -> None:
-            nonlocal scoring
-            parsing = futures[result.command] = parser.submit(parse_output, result.command, result)
-            results.append(result)
-            if alongside is None:
-                return
-            alongside.on_result(result, parsing)
-            if result.command == SCORED_AFTER and indexed is not None:
-                # On the same worker, after the parsing of every output so far.
-                capture = RawCapture(tuple(results), connection.serial, connection.kind)
-                scoring = parser.submit(_score_early, capture, dict(futures), indexed, own_adb_key)
+            futures[result.command] = parser.submit(parse_output, result.command, result)
 
         try:
-            capture = collect(
-                connection,
-                progress=progress,
-                on_result=start_parsing,
-            )
+            capture = collect(connection, progress=progress, on_result=start_parsing)
         except BaseException:
             parser.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            sys.setswitchinterval(switch_interval)
         parsed = {command: future.result() for command, future in futures.items()}
-        prepared = indexed.result() if indexed is not None else None
-        return capture, parsed, prepared, scoring.result() if scoring is not None else None
-
-
-SCORED_AFTER: Final = SETTINGS_SECURE
-"""The last of the batch's commands whose output the behaviour scores read (the batch
-runs the package list, launcher, accessibility, device policy, app-ops and settings
-first); the scores are made from there while the rest of the batch is on the link."""
-
-
-def _score_early(
-    capture: RawCapture,
-    parsing: Mapping[str, Future[ParsedOutput]],
-    indexed: Future[_PreparedDB],
-    own_adb_key: str | None,
-) -> CheckContext:
-    """A context with the scores of every app made from the outputs so far. They are kept
-    for the finished snapshot only where all they read is the same there (see
-    ``spy_behaviour.package_signals``), so an early score is never a wrong one."""
-    parsed = {command: future.result() for command, future in parsing.items()}
-    snapshot = build_snapshot(capture, parsed)
-    index, _ = indexed.result()
-    context = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
-    _score_ahead(snapshot, context)
-    return context
+        return capture, parsed, indexed.result() if indexed is not None else None
 
 
 _YOUNG_THRESHOLD = 20_000
 """Allocations between young-generation collections while scanning (Python's default 700)."""
-
-
-@contextlib.contextmanager
-def _prompt_handover() -> Iterator[None]:
-    """Legacy ADB flow control is stop-and-wait: each reply waits for our OKAY. A worker
-    (parsing, reading APKs) holding the GIL for the default 5 ms would delay every OKAY,
-    so the thread reading the phone is handed it sooner while the phone is read."""
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(switch_interval)
 
 
 @contextlib.contextmanager
@@ -323,7 +269,7 @@ def scan_phone(
     ``threaded``: parse and read APKs on a worker while the link is busy (False: the same
     work in this thread, in turn; the result is the same).
     """
-    with _fewer_collections(), _prompt_handover():
+    with _fewer_collections():
         return _scan_phone(
             connection,
             signatures=signatures,
@@ -334,32 +280,6 @@ def scan_phone(
             own_adb_key=own_adb_key,
             threaded=threaded,
         )
-
-
-def _check_after(
-    connection: PhoneConnection,
-    files: SyncReader,
-    snapshot: DeviceSnapshot,
-    progress: Progress | None,
-    capture: RawCapture,
-    whole_apks: bool,
-    threaded: bool,
-    ahead: CheckContext,
-) -> AppFiles:
-    """The apps' file checks after the batch: whole pulls, or one thread (``threaded``
-    False: the same work in turn, with the same result as alongside)."""
-    if progress is not None:
-        progress("pull", len(capture.results), len(capture.results) + 1)
-    return check_app_files(
-        lambda command: connection.shell(command).data,
-        files.pull,
-        snapshot,
-        whole=whole_apks,
-        max_chars=connection.max_command_chars,
-        threaded=threaded,
-        stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
-        meanwhile=partial(_score_ahead, snapshot, ahead) if threaded else None,
-    )
 
 
 def _scan_phone(
@@ -374,48 +294,39 @@ def _scan_phone(
     threaded: bool,
 ) -> ScanResult:
     started = datetime.now(UTC)
+    capture, parsed, prepared = _collect_and_parse(connection, progress, signatures, threaded)
+    index, summary = prepared if prepared is not None else (None, None)
+    snapshot = build_snapshot(capture, parsed)
     pulls: tuple[PullRecord, ...] = ()
     apks: dict[str, ApkFacts] = {}
     checks: tuple[AppFileCheck, ...] = ()
     apk_reads: dict[str, int] = {}
     label_pass: CheckContext | None = None
-    # One sync stream for every whole pull: opening one per file costs two round trips.
-    with connection.sync_session() as files:
-        # Parts of APKs are read alongside the batch; whole files (an evidence pack) after.
-        alongside = (
-            AppFilesAlongside(connection, files)
-            if pull_apks_enabled and threaded and not whole_apks
-            else None
-        )
+    if pull_apks_enabled and not capture.interrupted:
+        if progress is not None:
+            progress("pull", len(capture.results), len(capture.results) + 1)
+        # One sync stream for every whole pull: opening one per file costs two round trips.
+        # APKs are read on a worker while commands are on the link: hand over the GIL
+        # soon, as while collecting (see _collect_and_parse).
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
         try:
-            capture, parsed, prepared, early = _collect_and_parse(
-                connection, progress, signatures, threaded, alongside, own_adb_key
-            )
-            index, summary = prepared if prepared is not None else (None, None)
-            checked: AppFiles | None = None
-            if alongside is not None and alongside.started:
-                if progress is not None and not capture.interrupted:
-                    progress("pull", len(capture.results), len(capture.results) + 1)
-                # The snapshot is made while the file checks' commands are on the link.
-                with worker("snapshot", threaded) as builder:
-                    building = builder.submit(build_snapshot, capture, parsed)
-                    checked = alongside.finish(capture)
-                    snapshot = building.result()
-            else:
-                snapshot = build_snapshot(capture, parsed)
-            # The scores of the store-label pass (below) are made while the link is busy
-            # (``early``, or on the APK worker): the memo they are kept in is that pass's.
-            ahead = early or CheckContext(
-                now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key
-            )
-            if checked is None and pull_apks_enabled and not capture.interrupted:
-                checked = _check_after(
-                    connection, files, snapshot, progress, capture, whole_apks, threaded, ahead
+            # The scores of the store-label pass (below) are made while the first answer
+            # is on the link: the memo they are kept in is shared with that pass.
+            ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
+            with connection.sync_session() as files:
+                checked = check_app_files(
+                    lambda command: connection.shell(command).data,
+                    files.pull,
+                    snapshot,
+                    whole=whole_apks,
+                    max_chars=connection.max_command_chars,
+                    threaded=threaded,
+                    stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
+                    meanwhile=partial(_score_ahead, snapshot, ahead) if threaded else None,
                 )
         finally:
-            if alongside is not None:
-                alongside.close()
-    if checked is not None:
+            sys.setswitchinterval(switch_interval)
         checks, apks, pulls = checked.checks, checked.facts, checked.pulls
         extra_problems = extra_problems + checked.problems
         apk_reads = {
@@ -425,7 +336,7 @@ def _scan_phone(
         }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
-        if checked.directories and not capture.interrupted:
+        if checked.directories:
             label_pass = replace(ahead, apks=apks)  # the same time and memo
             named = name_store_apps(
                 lambda command: connection.shell(command).data,

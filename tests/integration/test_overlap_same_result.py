@@ -5,10 +5,8 @@ Both run over the real ADB wire protocol against the simulated phone, APK checks
 the infected and clean demo phones, and one whose package list carries hostile APK paths
 (shell syntax, ``..``, NUL) beside real APKs; and a generated phone of 300 apps with a 4 KiB
 ``maxdata`` (Android 6), whose first round of APK reads takes many commands, so apps are
-planned and read on the worker while later commands are on the link. Threaded, the APK
-checks are planned from the package list while the rest of the batch is read
-(``apks_alongside``) and the behaviour scores made from the outputs so far; the phone is
-still sent the same commands in the same order. Only what differs from run to run by
+planned and read on the worker while later commands are on the link. The phone is sent
+the same commands in the same order either way. Only what differs from run to run by
 nature is set aside: the clock (start, end, each command's duration).
 """
 
