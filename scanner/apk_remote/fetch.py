@@ -675,6 +675,9 @@ def read_labels(
     parts = {
         id(o): label_entries(known) for o, (_, known) in zip(outcomes, directories, strict=True)
     }
+    # Only the apps with bytes still to read are planned again after a round: most store
+    # apps' labels are whole in what the certificate read kept.
+    pending: list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]] = []
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
         plan = plan_label_reads(known, per_app, parts[id(outcome)])
         if plan.refused:
@@ -688,12 +691,13 @@ def read_labels(
             _set_error(outcome, spent_on_others)
         else:
             spent += plan.cost
+            pending.append((outcome, known, plan.ranges))
     for _ in range(LABEL_ROUNDS):
-        pending = _label_round(outcomes, per_app, parts)
         if not pending:
             break
         _block_round(run, pending, max_chars, stats)
-    for outcome, _, _ in _label_round(outcomes, per_app, parts):
+        pending = _label_round([o for o, _, _ in pending], per_app, parts)
+    for outcome, _, _ in pending:
         _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats
 
