@@ -80,6 +80,8 @@ StreamRun = Callable[[str, OnData], bytes]
 """A ``Run`` that also shows the output as it comes in."""
 
 _Batch = list[tuple["Outcome", KnownBytes]]
+_ToRead = tuple["Outcome", KnownBytes, tuple[tuple[int, int], ...]]
+"""An app, its bytes so far, and the byte ranges a round is to read."""
 
 _Item = TypeVar("_Item")
 _Taken = TypeVar("_Taken")
@@ -463,9 +465,7 @@ def _take_hashes(got: StepOutput, step: Hashes, by_path: dict[str, Outcome]) -> 
             )
 
 
-def _plan_round(
-    outcomes: list[Outcome], on_ready: Ready | None
-) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
+def _plan_round(outcomes: list[Outcome], on_ready: Ready | None) -> list[_ToRead]:
     pending = []
     ready: list[tuple[Outcome, KnownBytes]] = []
     for outcome in outcomes:
@@ -549,7 +549,7 @@ class _Planning:
 
 def _block_round(
     run: Run,
-    pending: list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]],
+    pending: list[_ToRead],
     max_chars: int,
     stats: ReadStats,
     stream: StreamRun | None = None,
@@ -619,7 +619,7 @@ class _BlockSteps(_StepsAsTheyCome[_BlockRead, tuple[Outcome, KnownBytes]]):
             taken.append((outcome, known))
 
 
-def _by_output(reads: list[tuple[Outcome, KnownBytes, Blocks]]) -> list[list[Step]]:
+def _by_output(reads: list[_BlockRead]) -> list[list[Step]]:
     """The steps in groups whose output fits ``MAX_COMMAND_OUTPUT``, in order."""
     groups: list[list[Step]] = [[]]
     size = 0
@@ -677,7 +677,7 @@ def read_labels(
     }
     # Only the apps with bytes still to read are planned again after a round: most store
     # apps' labels are whole in what the certificate read kept.
-    pending: list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]] = []
+    pending: list[_ToRead] = []
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
         plan = plan_label_reads(known, per_app, parts[id(outcome)])
         if plan.refused:
@@ -706,7 +706,7 @@ def _label_round(
     outcomes: list[Outcome],
     per_app: int,
     parts: Mapping[int, tuple[ZipEntry, ...] | Words],
-) -> list[tuple[Outcome, KnownBytes, tuple[tuple[int, int], ...]]]:
+) -> list[_ToRead]:
     pending = []
     for outcome in outcomes:
         if outcome.known is None or outcome.error:
