@@ -367,12 +367,21 @@ class DeviceSnapshot:
     phone_clock: datetime | None = None
     """What the phone's clock said (UTC, aware) when read at the start of the scan; None
     when it was not read."""
+    _by_package: dict[str, Package] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """``packages`` by id, made on the first look-up: checks and reports look up hundreds
+    of apps, and a walk of a 500-app list each time was most of a run of the checks."""
 
     def package(self, package: str) -> Package | None:
-        for pkg in self.packages:
-            if pkg.package == package:
-                return pkg
-        return None
+        """The first entry for ``package``, or None."""
+        index = self._by_package
+        if index is None:
+            index = {}
+            for pkg in self.packages:
+                index.setdefault(pkg.package, pkg)
+            object.__setattr__(self, "_by_package", index)  # a cache, not a change
+        return index.get(package)
 
 
 class Severity(enum.StrEnum):
