@@ -42,7 +42,7 @@ from scanner.phrases import error_words, known_words, problem, words
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
-from scanner.store_labels import LabelsAhead, name_store_apps
+from scanner.store_labels import name_store_apps
 from scanner.workers import worker
 
 logger = logging.getLogger(__name__)
@@ -177,15 +177,12 @@ def analyse(
 _SWITCH_INTERVAL_S = 0.0005
 
 
-def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext, labels: LabelsAhead) -> None:
-    """The behaviour scores the store-label pass will ask for (``score_ahead``), and the
-    apps whose names it will read for their score (``labels``). Work done early only: a
-    failure is left for that pass's own run of the check, whose runner names a check that
-    fails."""
+def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> None:
+    """The behaviour scores the store-label pass will ask for (``score_ahead``). Work done
+    early only: a failure is left for that pass's own run of the check, whose runner
+    names a check that fails."""
     try:
-        labelled = with_catalogue_labels(snapshot)
-        score_ahead(labelled, ahead)
-        labels.choose(labelled, ahead)
+        score_ahead(with_catalogue_labels(snapshot), ahead)
     except Exception:
         logger.debug("scoring ahead failed; the checks will score in turn", exc_info=True)
 
@@ -317,9 +314,6 @@ def _scan_phone(
             # The scores of the store-label pass (below) are made while the first answer
             # is on the link: the memo they are kept in is shared with that pass.
             ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
-            # So are the names that pass will read for the apps' scores, where the bytes
-            # the certificate reads kept hold them.
-            early = LabelsAhead()
             with connection.sync_session() as files:
                 checked = check_app_files(
                     lambda command: connection.shell(command).data,
@@ -329,8 +323,7 @@ def _scan_phone(
                     max_chars=connection.max_command_chars,
                     threaded=threaded,
                     stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
-                    meanwhile=partial(_score_ahead, snapshot, ahead, early) if threaded else None,
-                    read_label=early.offer if threaded else None,
+                    meanwhile=partial(_score_ahead, snapshot, ahead) if threaded else None,
                 )
         finally:
             sys.setswitchinterval(switch_interval)
@@ -340,11 +333,10 @@ def _scan_phone(
             "apk_read_commands": checked.stats.commands,
             "apk_read_rounds": checked.stats.rounds,
             "apk_read_bytes": checked.stats.bytes_out,
-            "apk_labels_read_early": len(early.read),
         }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
-        if checked.directories or early.read:
+        if checked.directories:
             label_pass = replace(ahead, apks=apks)  # the same time and memo
             named = name_store_apps(
                 lambda command: connection.shell(command).data,
@@ -353,7 +345,6 @@ def _scan_phone(
                 checked.directories,
                 label_pass,
                 connection.max_command_chars,
-                early.read,
             )
             snapshot, apks = named.snapshot, named.apks
             extra_problems = extra_problems + named.problems

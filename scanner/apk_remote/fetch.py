@@ -22,7 +22,6 @@ from scanner.apk.partial import (
     MAX_LABEL_BYTES,
     TAIL_GUESS,
     KnownBytes,
-    LabelPlan,
     Plan,
     label_entries,
     plan_label_reads,
@@ -680,9 +679,11 @@ def read_labels(
     # apps' labels are whole in what the certificate read kept.
     pending: list[_ToRead] = []
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
-        plan = _first_label_plan(outcome, known, per_app, parts[id(outcome)])
-        if plan.refused or not plan.ranges:
-            continue  # refused, or kept from the certificate's reads: nothing to read
+        plan = plan_label_reads(known, per_app, parts[id(outcome)])
+        if plan.refused:
+            _set_error(outcome, plan.refused)
+        elif not plan.ranges:
+            continue  # kept from the certificate's reads: nothing more to read
         elif spent + plan.cost > per_scan:
             spent_on_others = Words(
                 "labels.budget_spent", (("limit", f"{per_scan // 1_000_000} MB"),)
@@ -699,28 +700,6 @@ def read_labels(
     for outcome, _, _ in pending:
         _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats
-
-
-def label_held(target: Target, known: KnownBytes, per_app: int = MAX_LABEL_BYTES) -> Outcome | None:
-    """What ``read_labels`` gives for one APK whose label needs no read (every byte of it
-    is in ``known``, or it is refused, with why); None when bytes must be read.
-
-    Such an outcome depends on no other app (nothing is read, no budget spent), so it can
-    be had early, on the scan's worker while the link is busy (``store_labels``).
-    """
-    outcome = Outcome(target, known=known)
-    plan = _first_label_plan(outcome, known, per_app, label_entries(known))
-    return outcome if plan.refused or not plan.ranges else None
-
-
-def _first_label_plan(
-    outcome: Outcome, known: KnownBytes, per_app: int, parts: tuple[ZipEntry, ...] | Words
-) -> LabelPlan:
-    """The label reads an app's kept bytes need; a refusal is its outcome's error."""
-    plan = plan_label_reads(known, per_app, parts)
-    if plan.refused:
-        _set_error(outcome, plan.refused)
-    return plan
 
 
 def _label_round(
