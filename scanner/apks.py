@@ -497,8 +497,8 @@ def check_app_files(
         store = check.package not in off_store
         summary = split_summary(paths, done, base, whole, store)
         checks[index] = replace(check, splits=summary)
-        if base is not None:
-            hashes = tuple(r.facts.sha256 for r in done if r.facts and r.facts.sha256)
+        hashes = tuple(r.facts.sha256 for r in done if r.facts and r.facts.sha256)
+        if base is not None and hashes:  # (a store app's splits are not read)
             facts[check.package] = replace(base, split_sha256=hashes)
     order = {pkg.package: i for i, pkg in enumerate(snapshot.packages)}
     checks.sort(key=lambda c: order.get(c.package, len(order)))
