@@ -177,6 +177,19 @@ def analyse(
 _SWITCH_INTERVAL_S = 0.0005
 
 
+@contextlib.contextmanager
+def _gil_handed_over_soon() -> Iterator[None]:
+    """While a worker thread runs beside the thread reading the phone. Legacy ADB flow
+    control is stop-and-wait: each reply waits for our OKAY. A worker holding the GIL for
+    the default 5 ms would delay every OKAY, so it is handed over sooner."""
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(switch_interval)
+
+
 def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> None:
     """The behaviour scores the store-label pass will ask for (``score_ahead``). Work done
     early only: a failure is left for that pass's own run of the check, whose runner
@@ -208,23 +221,18 @@ def _collect_and_parse(
     before the first big output arrives.
     """
     futures: dict[str, Future[ParsedOutput]] = {}
-    # Legacy ADB flow control is stop-and-wait: each reply waits for our OKAY. A parser
-    # holding the GIL for the default 5 ms would delay every OKAY, so hand it over sooner.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
     with worker("parse", threaded) as parser:
-        indexed = parser.submit(_prepare, signatures) if signatures is not None else None
 
         def start_parsing(result: CommandResult) -> None:
             futures[result.command] = parser.submit(parse_output, result.command, result)
 
-        try:
-            capture = collect(connection, progress=progress, on_result=start_parsing)
-        except BaseException:
-            parser.shutdown(wait=False, cancel_futures=True)
-            raise
-        finally:
-            sys.setswitchinterval(switch_interval)
+        with _gil_handed_over_soon():
+            indexed = parser.submit(_prepare, signatures) if signatures is not None else None
+            try:
+                capture = collect(connection, progress=progress, on_result=start_parsing)
+            except BaseException:
+                parser.shutdown(wait=False, cancel_futures=True)
+                raise
         parsed = {command: future.result() for command, future in futures.items()}
         return capture, parsed, indexed.result() if indexed is not None else None
 
@@ -306,11 +314,8 @@ def _scan_phone(
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
         # One sync stream for every whole pull: opening one per file costs two round trips.
-        # APKs are read on a worker while commands are on the link: hand over the GIL
-        # soon, as while collecting (see _collect_and_parse).
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch_interval, _SWITCH_INTERVAL_S))
-        try:
+        # APKs are read on a worker while commands are on the link.
+        with _gil_handed_over_soon():
             # The scores of the store-label pass (below) are made while the first answer
             # is on the link: the memo they are kept in is shared with that pass.
             ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
@@ -325,8 +330,6 @@ def _scan_phone(
                     stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
                     meanwhile=partial(_score_ahead, snapshot, ahead) if threaded else None,
                 )
-        finally:
-            sys.setswitchinterval(switch_interval)
         checks, apks, pulls = checked.checks, checked.facts, checked.pulls
         extra_problems = extra_problems + checked.problems
         apk_reads = {
