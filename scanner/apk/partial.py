@@ -357,20 +357,15 @@ def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
     return known.label_parts
 
 
-def plan_label_reads(
-    known: KnownBytes,
-    max_bytes: int = MAX_LABEL_BYTES,
-    parts: tuple[ZipEntry, ...] | Words | None = None,
-) -> LabelPlan:
-    """The ranges still needed to read the label, given a known central directory
-    (``parts``: what ``label_entries`` found in it, when the caller already has it).
+def plan_label_reads(known: KnownBytes, max_bytes: int = MAX_LABEL_BYTES) -> LabelPlan:
+    """The ranges still needed to read the label, given a known central directory (whose
+    entries ``label_entries`` finds once and keeps on ``known``, for the later rounds).
 
     A label is ``android:label`` of the manifest, mostly a reference into the resource
     table. Both are read whole: finding one string in a table means walking its chunks, a
     round trip each. So a table too big for ``max_bytes`` is refused, with why.
     """
-    if parts is None:
-        parts = label_entries(known)
+    parts = label_entries(known)
     if isinstance(parts, Words):
         return LabelPlan(refused=parts)
     cost = sum(e.compressed_size + _LOCAL_HEADER + len(e.name) for e in parts)

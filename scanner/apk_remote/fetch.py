@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
@@ -23,11 +23,9 @@ from scanner.apk.partial import (
     TAIL_GUESS,
     KnownBytes,
     Plan,
-    label_entries,
     plan_label_reads,
     plan_reads,
 )
-from scanner.apk.zipread import ZipEntry
 from scanner.apk_remote.framing import NOT_RUN, TOOL_MISSING, FramedOutput, StepOutput
 from scanner.device.apk_commands import (
     BLOCK,
@@ -671,15 +669,11 @@ def read_labels(
     outcomes = [Outcome(target, known=known) for target, known in directories]
     stats = ReadStats()
     spent = 0
-    # The directory is known and does not change: its two entries are found once per APK.
-    parts = {
-        id(o): label_entries(known) for o, (_, known) in zip(outcomes, directories, strict=True)
-    }
     # Only the apps with bytes still to read are planned again after a round: most store
     # apps' labels are whole in what the certificate read kept.
     pending: list[_ToRead] = []
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
-        plan = plan_label_reads(known, per_app, parts[id(outcome)])
+        plan = plan_label_reads(known, per_app)
         if plan.refused:
             _set_error(outcome, plan.refused)
         elif not plan.ranges:
@@ -696,22 +690,18 @@ def read_labels(
         if not pending:
             break
         _block_round(run, pending, max_chars, stats)
-        pending = _label_round([o for o, _, _ in pending], per_app, parts)
+        pending = _label_round([o for o, _, _ in pending], per_app)
     for outcome, _, _ in pending:
         _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats
 
 
-def _label_round(
-    outcomes: list[Outcome],
-    per_app: int,
-    parts: Mapping[int, tuple[ZipEntry, ...] | Words],
-) -> list[_ToRead]:
+def _label_round(outcomes: list[Outcome], per_app: int) -> list[_ToRead]:
     pending = []
     for outcome in outcomes:
         if outcome.known is None or outcome.error:
             continue
-        plan = plan_label_reads(outcome.known, per_app, parts[id(outcome)])
+        plan = plan_label_reads(outcome.known, per_app)
         if plan.refused:
             _set_error(outcome, plan.refused)
         elif plan.ranges:
