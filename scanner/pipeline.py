@@ -11,17 +11,18 @@ import contextlib
 import gc
 import logging
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scanner.apks import check_app_files, with_apk_labels
 from scanner.checks.registry import CheckContext, run_checks
-from scanner.checks.spy_behaviour import score_ahead
+from scanner.checks.spy_behaviour import SCORES_READ, score_ahead
 from scanner.collect import Progress, collect
+from scanner.commands import GETPROP
 from scanner.device.connection import PhoneConnection
 from scanner.labels import with_catalogue_labels
 from scanner.model import (
@@ -191,6 +192,11 @@ def _gil_handed_over_soon() -> Iterator[None]:
 
 
 def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> None:
+    """``_scored_ahead``, as work for a worker (it must not raise: it never does)."""
+    _scored_ahead(snapshot, ahead)
+
+
+def _scored_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> bool:
     """The behaviour scores the store-label pass will ask for (``score_ahead``). Work done
     early only: a failure is left for that pass's own run of the check, whose runner
     names a check that fails."""
@@ -198,6 +204,15 @@ def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> None:
         score_ahead(with_catalogue_labels(snapshot), ahead)
     except Exception:
         logger.debug("scoring ahead failed; the checks will score in turn", exc_info=True)
+        return False
+    return True
+
+
+def _build_into(
+    built: list[DeviceSnapshot], capture: RawCapture, parsed: Mapping[str, ParsedOutput]
+) -> None:
+    """``build_snapshot`` as work for a worker (which must not raise: it never does)."""
+    built.append(build_snapshot(capture, parsed))
 
 
 _PreparedDB = tuple[SignatureIndex, DatabaseSummary]
@@ -207,24 +222,63 @@ def _prepare(signatures: SignatureDB) -> _PreparedDB:
     return SignatureIndex.from_db(signatures), db_summary(signatures)
 
 
+_EARLY_READS: frozenset[str] = frozenset((GETPROP, *SCORES_READ))
+"""The outputs the APK checks read (the apps and the Android version: ``dumpsys package``
+and ``getprop``) and those the behaviour scores read (``SCORES_READ``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Early:
+    """Made on the parse worker as soon as the outputs in ``_EARLY_READS`` are in, while
+    the rest of the batch is on the link: the snapshot of those outputs (its apps and
+    Android version are the whole snapshot's) and a context holding every app's score."""
+
+    snapshot: DeviceSnapshot
+    ahead: CheckContext
+
+
+def _make_early(
+    parsed: dict[str, Future[ParsedOutput]],
+    capture: RawCapture,
+    indexed: Future[_PreparedDB] | None,
+    own_adb_key: str | None,
+) -> _Early | None:
+    # On the parse worker, after the parses it waits for (one worker: they are done).
+    outputs = {command: future.result() for command, future in parsed.items()}
+    snapshot = build_snapshot(capture, outputs)
+    index = indexed.result()[0] if indexed is not None else None
+    ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
+    return _Early(snapshot, ahead) if _scored_ahead(snapshot, ahead) else None
+
+
 def _collect_and_parse(
     connection: PhoneConnection,
     progress: Progress | None,
     signatures: SignatureDB | None,
     threaded: bool = True,
-) -> tuple[RawCapture, dict[str, ParsedOutput], _PreparedDB | None]:
+    own_adb_key: str | None = None,
+) -> tuple[RawCapture, dict[str, ParsedOutput], _PreparedDB | None, _Early | None]:
     """Collect the batch, parsing each output on a worker thread while the next one comes in.
 
     The link is idle time for this process (waiting on the phone), so parsing there hides
     most of its cost; the parsers are pure, so the result is the same as parsing after.
     The signature index and the report's summary of the database are made there too,
-    before the first big output arrives.
+    before the first big output arrives, and (threaded) the ``_Early`` snapshot and scores
+    once their outputs are in.
     """
     futures: dict[str, Future[ParsedOutput]] = {}
+    results: list[CommandResult] = []
+    early: list[Future[_Early | None]] = []
     with worker("parse", threaded) as parser:
 
         def start_parsing(result: CommandResult) -> None:
             futures[result.command] = parser.submit(parse_output, result.command, result)
+            results.append(result)
+            if threaded and not early and futures.keys() >= _EARLY_READS:
+                so_far = RawCapture(tuple(results), connection.serial, connection.kind)
+                early.append(
+                    parser.submit(_make_early, dict(futures), so_far, indexed, own_adb_key)
+                )
 
         with _gil_handed_over_soon():
             indexed = parser.submit(_prepare, signatures) if signatures is not None else None
@@ -234,7 +288,8 @@ def _collect_and_parse(
                 parser.shutdown(wait=False, cancel_futures=True)
                 raise
         parsed = {command: future.result() for command, future in futures.items()}
-        return capture, parsed, indexed.result() if indexed is not None else None
+        made = early[0].result() if early else None
+        return capture, parsed, indexed.result() if indexed is not None else None, made
 
 
 _YOUNG_THRESHOLD = 20_000
@@ -302,9 +357,10 @@ def _scan_phone(
     threaded: bool,
 ) -> ScanResult:
     started = datetime.now(UTC)
-    capture, parsed, prepared = _collect_and_parse(connection, progress, signatures, threaded)
+    capture, parsed, prepared, early = _collect_and_parse(
+        connection, progress, signatures, threaded, own_adb_key
+    )
     index, summary = prepared if prepared is not None else (None, None)
-    snapshot = build_snapshot(capture, parsed)
     pulls: tuple[PullRecord, ...] = ()
     apks: dict[str, ApkFacts] = {}
     checks: tuple[AppFileCheck, ...] = ()
@@ -313,23 +369,33 @@ def _scan_phone(
     if pull_apks_enabled and not capture.interrupted:
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
-        # One sync stream for every whole pull: opening one per file costs two round trips.
-        # APKs are read on a worker while commands are on the link.
-        with _gil_handed_over_soon():
+        built: list[DeviceSnapshot] = []
+        meanwhile: Callable[[], None] | None
+        if early is not None:
+            # The APK reads start at once from the early snapshot's apps; the whole
+            # snapshot is built on the worker while the first answer is on the link.
+            apps, ahead = early.snapshot, early.ahead
+            meanwhile = partial(_build_into, built, capture, parsed)
+        else:
+            apps = snapshot = build_snapshot(capture, parsed)
+            ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
             # The scores of the store-label pass (below) are made while the first answer
             # is on the link: the memo they are kept in is shared with that pass.
-            ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
-            with connection.sync_session() as files:
-                checked = check_app_files(
-                    lambda command: connection.shell(command).data,
-                    files.pull,
-                    snapshot,
-                    whole=whole_apks,
-                    max_chars=connection.max_command_chars,
-                    threaded=threaded,
-                    stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
-                    meanwhile=partial(_score_ahead, snapshot, ahead) if threaded else None,
-                )
+            meanwhile = partial(_score_ahead, snapshot, ahead) if threaded else None
+        # One sync stream for every whole pull: opening one per file costs two round trips.
+        # APKs are read on a worker while commands are on the link.
+        with _gil_handed_over_soon(), connection.sync_session() as files:
+            checked = check_app_files(
+                lambda command: connection.shell(command).data,
+                files.pull,
+                apps,
+                whole=whole_apks,
+                max_chars=connection.max_command_chars,
+                threaded=threaded,
+                stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
+                meanwhile=meanwhile,
+            )
+        snapshot = built[0] if built else build_snapshot(capture, parsed)
         checks, apks, pulls = checked.checks, checked.facts, checked.pulls
         extra_problems = extra_problems + checked.problems
         apk_reads = {
@@ -354,6 +420,8 @@ def _scan_phone(
             apk_reads["apk_read_commands"] += named.stats.commands
             apk_reads["apk_read_rounds"] += named.stats.rounds
             apk_reads["apk_read_bytes"] += named.stats.bytes_out
+    else:
+        snapshot = build_snapshot(capture, parsed)
     counters = connection.counters
     link = {
         "bytes_received": counters.bytes_received,

@@ -40,6 +40,8 @@ from scanner.commands import (
     DUMPSYS_APPOPS,
     DUMPSYS_DEVICE_POLICY,
     DUMPSYS_PACKAGE,
+    LAUNCHER_ACTIVITIES,
+    SETTINGS_GLOBAL,
     SETTINGS_SECURE,
 )
 from scanner.model import Confidence, DeviceSnapshot, Finding, Package, Severity, Words
@@ -207,6 +209,20 @@ def score_ahead(snapshot: DeviceSnapshot, ctx: CheckContext) -> None:
         if _scored(pkg, ctx):
             package_signals(pkg, snapshot, ctx)
             time.sleep(0)  # the thread reading the phone acknowledges it at once (GIL)
+
+
+SCORES_READ: Final = (
+    DUMPSYS_PACKAGE,
+    LAUNCHER_ACTIVITIES,
+    DUMPSYS_ACCESSIBILITY,
+    DUMPSYS_DEVICE_POLICY,
+    DUMPSYS_APPOPS,
+    SETTINGS_GLOBAL,
+    SETTINGS_SECURE,
+)
+"""The commands whose outputs the apps and ``_basis`` are made of: a snapshot built from
+these alone scores every app as the whole snapshot does, so a live scan scores while the
+rest of its batch is on the link (``pipeline``)."""
 
 
 def _basis(snapshot: DeviceSnapshot, ctx: CheckContext) -> tuple[object, ...]:
