@@ -365,7 +365,8 @@ def _scan_phone(
     apks: dict[str, ApkFacts] = {}
     checks: tuple[AppFileCheck, ...] = ()
     apk_reads: dict[str, int] = {}
-    label_pass: CheckContext | None = None
+    # The scores made early are used again by the final run of the checks (same memo).
+    earlier_run: CheckContext | None = early.ahead if early is not None else None
     if pull_apks_enabled and not capture.interrupted:
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
@@ -374,21 +375,22 @@ def _scan_phone(
         if early is not None:
             # The APK reads start at once from the early snapshot's apps; the whole
             # snapshot is built on the worker while the first answer is on the link.
-            apps, ahead = early.snapshot, early.ahead
+            for_apks, ahead = early.snapshot, early.ahead
             meanwhile = partial(_build_into, built, capture, parsed)
         else:
-            apps = snapshot = build_snapshot(capture, parsed)
-            ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
+            for_apks = build_snapshot(capture, parsed)
+            built.append(for_apks)
+            ahead = CheckContext(now=phone_now(for_apks), signatures=index, own_adb_key=own_adb_key)
             # The scores of the store-label pass (below) are made while the first answer
             # is on the link: the memo they are kept in is shared with that pass.
-            meanwhile = partial(_score_ahead, snapshot, ahead) if threaded else None
+            meanwhile = partial(_score_ahead, for_apks, ahead) if threaded else None
         # One sync stream for every whole pull: opening one per file costs two round trips.
         # APKs are read on a worker while commands are on the link.
         with _gil_handed_over_soon(), connection.sync_session() as files:
             checked = check_app_files(
                 lambda command: connection.shell(command).data,
                 files.pull,
-                apps,
+                for_apks,
                 whole=whole_apks,
                 max_chars=connection.max_command_chars,
                 threaded=threaded,
@@ -405,14 +407,14 @@ def _scan_phone(
         }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
+        earlier_run = replace(ahead, apks=apks)  # the same time and memo
         if checked.directories:
-            label_pass = replace(ahead, apks=apks)  # the same time and memo
             named = name_store_apps(
                 lambda command: connection.shell(command).data,
                 snapshot,
                 apks,
                 checked.directories,
-                label_pass,
+                earlier_run,
                 connection.max_command_chars,
             )
             snapshot, apks = named.snapshot, named.apks
@@ -442,5 +444,5 @@ def _scan_phone(
         app_checks=checks,
         index=index,
         summary=summary,
-        earlier=label_pass,
+        earlier=earlier_run,
     )

@@ -1,7 +1,8 @@
 """A live scan scores every app, and starts its APK reads, from the outputs they need, as
 soon as those are in (``SCORES_READ`` and ``getprop``), while the rest of the batch is
-still on the link. That is right only if a snapshot of those outputs alone has the whole
-snapshot's apps and Android version and scores every app as the whole one does.
+still on the link; the later runs of the checks use those scores. That is right only if a
+snapshot of those outputs alone has the whole snapshot's apps and Android version and
+scores every app as the whole one does.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ def test_without_one_output_the_scores_read_an_app_scores_otherwise(
     assert scores(short, index) != scores(snapshot_of(outputs), index)
 
 
+@pytest.mark.parametrize("apk_checks", [True, False])
 def test_a_threaded_scan_scores_each_app_while_collecting_and_again_only_when_renamed(
-    monkeypatch: pytest.MonkeyPatch,
+    apk_checks: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scored: list[tuple[str, str]] = []
 
@@ -88,7 +90,9 @@ def test_a_threaded_scan_scores_each_app_while_collecting_and_again_only_when_re
     with SimulatedPhone(load_profile("infected")) as phone:
         connection = PhoneConnection.connect_tcp("127.0.0.1", phone.port, ephemeral_signer())
         try:
-            result = scan_phone(connection, signatures=load_shipped_db())
+            result = scan_phone(
+                connection, signatures=load_shipped_db(), pull_apks_enabled=apk_checks
+            )
         finally:
             connection.close()
     first: dict[str, str] = {}
@@ -103,6 +107,8 @@ def test_a_threaded_scan_scores_each_app_while_collecting_and_again_only_when_re
     assert set(first) == {p.package for p in result.snapshot.packages if spy._scored(p, ctx)}
     assert "com.android.sys.wifiservice" in first
     assert {thread.split("_")[0] for thread in first.values()} == {"parse"}
-    # Scored again only where the scan read the app's name from its own file since.
+    # Scored again only where the scan read the app's name from its own file since (the
+    # final run of the checks uses the scores made early); without APK checks, never.
     renamed = {p.package for p in result.snapshot.packages if p.label_source == "apk"}
-    assert again and set(again) <= renamed
+    assert set(again) <= renamed
+    assert bool(again) == apk_checks == bool(renamed)
