@@ -191,11 +191,6 @@ def _gil_handed_over_soon() -> Iterator[None]:
         sys.setswitchinterval(switch_interval)
 
 
-def _score_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> None:
-    """``_scored_ahead``, as work for a worker (it must not raise: it never does)."""
-    _scored_ahead(snapshot, ahead)
-
-
 def _scored_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> bool:
     """The behaviour scores the store-label pass will ask for (``score_ahead``). Work done
     early only: a failure is left for that pass's own run of the check, whose runner
@@ -371,19 +366,18 @@ def _scan_phone(
         if progress is not None:
             progress("pull", len(capture.results), len(capture.results) + 1)
         built: list[DeviceSnapshot] = []
-        meanwhile: Callable[[], None] | None
+        meanwhile: Callable[[], None] | None = None
         if early is not None:
             # The APK reads start at once from the early snapshot's apps; the whole
             # snapshot is built on the worker while the first answer is on the link.
             for_apks, ahead = early.snapshot, early.ahead
             meanwhile = partial(_build_into, built, capture, parsed)
         else:
+            # In turn, or a threaded scan whose early scoring failed (trying it again on
+            # the APK worker would fail the same way): the label pass scores in turn.
             for_apks = build_snapshot(capture, parsed)
             built.append(for_apks)
             ahead = CheckContext(now=phone_now(for_apks), signatures=index, own_adb_key=own_adb_key)
-            # The scores of the store-label pass (below) are made while the first answer
-            # is on the link: the memo they are kept in is shared with that pass.
-            meanwhile = partial(_score_ahead, for_apks, ahead) if threaded else None
         # One sync stream for every whole pull: opening one per file costs two round trips.
         # APKs are read on a worker while commands are on the link.
         with _gil_handed_over_soon(), connection.sync_session() as files:
