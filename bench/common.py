@@ -82,19 +82,54 @@ def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int, int, int]:
     if settings.apk_bytes:
         # Benchmark data, not security.
         rng = random.Random(settings.seed)
-        for app in resolve_apps(big_phone(settings.n_apps, seed=settings.seed)):
+        apps = resolve_apps(big_phone(settings.n_apps, seed=settings.seed))
+        signers = _developer_signers([a.spec.package for a in apps if not a.spec.system])
+        for app in apps:
             if app.spec.system:
                 continue
             # Sideloaded apps carry the payload; store apps get a small APK of their own
             # (their certificate is checked too), which keeps the APK bytes conservative.
             sideloaded = app.spec.installer not in STORES
             extra = {"assets/payload.bin": rng.randbytes(settings.apk_bytes)} if sideloaded else {}
+            key, cert = signers[app.spec.package]
             files[app.apk_file] = build_apk(
-                app.spec.package, label=app.spec.label, extra_files=extra
+                app.spec.package,
+                label=app.spec.label,
+                key=key,
+                cert=cert,
+                extra_files=extra,
+                label_in_resources=True,
             )
     profile = Profile(name=f"bench-{settings.n_apps}", commands=commands, files=files)
     big = [len(f) for f in files.values() if len(f) >= settings.apk_bytes]
     return profile, len(files), sum(len(f) for f in files.values()), len(big), sum(big)
+
+
+SHARED_SIGNER = 0.25
+"""Share of apps signed by a developer that signed an app before them (a vendor's or a
+company's several apps): on a phone most apps have a signer of their own."""
+
+
+def _developer_signers(packages: list[str]) -> dict[str, tuple[Any, Any]]:
+    """A signing identity for each package, as on a real phone: distinct certificates
+    (so the scanner reads each one, as it would there), about a quarter of them shared.
+    One RSA key is behind them all: generating one per developer would take minutes,
+    and the scanner reads a certificate's bytes, never compares keys across apps."""
+    from scanner.simulator.apk_builder import make_signing_identity
+
+    rng = random.Random("developers")  # Benchmark data, not security.
+    made: list[tuple[Any, Any]] = []
+    signers: dict[str, tuple[Any, Any]] = {}
+    for package in packages:
+        if made and rng.random() < SHARED_SIGNER:
+            signers[package] = rng.choice(made)
+            continue
+        number = len(made) + 1
+        key = made[0][0] if made else None
+        identity = make_signing_identity(f"Developer {number}", f"Bench developer {number}", key)
+        made.append(identity)
+        signers[package] = identity
+    return signers
 
 
 def _serve(settings: PhoneSettings, pipe: Connection) -> None:
