@@ -30,7 +30,7 @@ from scanner.apk.asn1 import (
     raw,
     read_element,
 )
-from scanner.apk.x509 import Name, read_name
+from scanner.apk.x509 import Name, name_at
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 _MAX_ELEMENTS = 64
@@ -89,4 +89,4 @@ def _signer_id(block: bytes, signer_info: Element) -> SignerId:
     issuer_and_serial = child_list(block, sid, 2)
     if len(issuer_and_serial) != 2:
         raise Asn1Error("a SignerInfo's issuer and serial number are incomplete")
-    return SignerId(read_name(block, issuer_and_serial[0]), integer(block, issuer_and_serial[1]))
+    return SignerId(name_at(block, issuer_and_serial[0]), integer(block, issuer_and_serial[1]))

@@ -151,14 +151,36 @@ class ApkSigners:
         return frozenset(c.sha256 for c in self.certificates)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a certificate's stored bytes give, whoever carries them."""
+
+    parsed: CertificateFields | str
+    """Its fields, or why they could not be read."""
+    sha1: str
+    sha256: str
+    subject_cn: str
+    subject_o: str
+    subject: str
+
+
 @functools.lru_cache(maxsize=512)
-def _parse(der: bytes) -> CertificateFields | str:
-    """A certificate's fields, or why it does not parse. Kept for the certificates seen
-    last: on a phone many apps share a signer (the vendor's, a store's, a developer's)."""
+def _read(der: bytes) -> _Read:
+    """Kept for the certificates seen last: an APK carries its signer's certificate once
+    per scheme, and on a phone many apps share a signer (a vendor's, a developer's)."""
     try:
-        return certificate_fields(der)
+        parsed: CertificateFields | str = certificate_fields(der)
     except Asn1Error as exc:
-        return str(exc)
+        parsed = str(exc)
+    fields = parsed if isinstance(parsed, CertificateFields) else None
+    return _Read(
+        parsed,
+        sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324 - identity, not security
+        sha256=hashlib.sha256(der).hexdigest().upper(),
+        subject_cn=fields.subject_attribute(OID_COMMON_NAME) if fields else "",
+        subject_o=fields.subject_attribute(OID_ORGANIZATION) if fields else "",
+        subject=fields.subject_text if fields else "",
+    )
 
 
 def describe(
@@ -170,20 +192,21 @@ def describe(
     problems: ProblemLog,
 ) -> tuple[SignerCertificate, CertificateFields | None]:
     """Fingerprints always (they hash the stored bytes); names only when the bytes parse."""
-    parsed = _parse(der)
-    fields = parsed if isinstance(parsed, CertificateFields) else None
-    if isinstance(parsed, str):
-        problems.add(f"{scheme}: a certificate could not be parsed, fingerprint kept ({parsed})")
+    read = _read(der)
+    fields = read.parsed if isinstance(read.parsed, CertificateFields) else None
+    if fields is None:
+        why = read.parsed
+        problems.add(f"{scheme}: a certificate could not be parsed, fingerprint kept ({why})")
     certificate = SignerCertificate(
         scheme=scheme,
         signer_index=signer_index,
         chain_index=chain_index,
         der=der,
-        sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324 - identity, not security
-        sha256=hashlib.sha256(der).hexdigest().upper(),
-        subject_cn=fields.subject_attribute(OID_COMMON_NAME) if fields else "",
-        subject_o=fields.subject_attribute(OID_ORGANIZATION) if fields else "",
-        subject=fields.subject_text if fields else "",
+        sha1=read.sha1,
+        sha256=read.sha256,
+        subject_cn=read.subject_cn,
+        subject_o=read.subject_o,
+        subject=read.subject,
         source=source,
     )
     return certificate, fields

@@ -13,6 +13,7 @@ verifies anything: these fields only name a certificate and find it in a PKCS#7 
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -94,9 +95,24 @@ def certificate_fields(der: bytes) -> CertificateFields:
         raise Asn1Error("the TBSCertificate is missing fields")
     return CertificateFields(
         serial=integer(der, fields[0]),
-        issuer=read_name(der, fields[2]),
-        subject=read_name(der, fields[4]),
+        issuer=name_at(der, fields[2]),
+        subject=name_at(der, fields[4]),
     )
+
+
+def name_at(data: bytes, element: Element) -> Name:
+    """``read_name``, from the Name's stored bytes when those were read before. One app's
+    certificate names its issuer as its signature names it, and a self-signed one names
+    itself: the same bytes, read once."""
+    try:
+        return _stored_name(bytes(data[element.start : element.end]))
+    except Asn1Error:
+        return read_name(data, element)  # again, so the error gives the offset in ``data``
+
+
+@functools.lru_cache(maxsize=512)
+def _stored_name(stored: bytes) -> Name:
+    return read_name(stored, read_element(stored, 0, len(stored)))
 
 
 def read_name(data: bytes, element: Element) -> Name:
