@@ -378,6 +378,7 @@ def check_app_files(
     threaded: bool = True,
     stream: StreamRun | None = None,
     meanwhile: Callable[[], None] | None = None,
+    read_label: LabelNow | None = None,
 ) -> AppFiles:
     """Check every non-system app's certificate (and hash and label when off-store).
 
@@ -385,6 +386,7 @@ def check_app_files(
     comes in); ``pull`` reads a whole file. ``meanwhile``: other work (it must not raise)
     for the worker while the first answer is on its way, before any APK is in. ``whole``:
     pull every APK whole instead of reading parts (an evidence pack keeps the files themselves).
+    ``read_label``: offered each store app's kept bytes on the worker (see ``LabelNow``).
     An app from a store whose file the phone says is not there is named as not checked
     but is no problem of the scan (before parts could be read, no store app was checked);
     an off-store app is read whole when its parts could not be.
@@ -415,7 +417,7 @@ def check_app_files(
                     not o.target.label_wanted and bases.get(o.target.package) == o.target.path
                     for o, _ in batch
                 ]
-                job = worker.submit(_read_all, batch, sdk, keep)
+                job = worker.submit(_read_all, batch, sdk, keep, read_label)
                 for index, (outcome, _) in enumerate(batch):
                     read[outcome.target.path] = (job, index)
 
@@ -571,12 +573,23 @@ _Done = tuple[_Read, KnownBytes | None]
 """An app read in parts, and what a later read of its label needs (when it was kept)."""
 
 
+LabelNow = Callable[[Target, KnownBytes], bool]
+"""Reads a store app's label from the bytes kept for it, when it can and should be read
+now; True when it was (the bytes need not be kept for the label pass then)."""
+
+
 def _read_all(
-    batch: list[tuple[Outcome, KnownBytes]], sdk: int | None, keep: list[bool]
+    batch: list[tuple[Outcome, KnownBytes]],
+    sdk: int | None,
+    keep: list[bool],
+    read_label: LabelNow | None = None,
 ) -> list[_Done]:
     done: list[_Done] = []
     for (outcome, known), wanted in zip(batch, keep, strict=True):
-        done.append((_from_parts(outcome, sdk, known), kept_for_label(known) if wanted else None))
+        kept = kept_for_label(known) if wanted else None
+        if kept is not None and read_label is not None and read_label(outcome.target, kept):
+            kept = None
+        done.append((_from_parts(outcome, sdk, known), kept))
         # Hands the GIL to the thread reading the phone, which otherwise waited up to
         # 100 ms to acknowledge an answer while this worker read apps.
         time.sleep(0)

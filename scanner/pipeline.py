@@ -43,7 +43,7 @@ from scanner.phrases import error_words, known_words, problem, words
 from scanner.sigdb.commands import db_summary
 from scanner.sigdb.index import SignatureIndex
 from scanner.sigdb.model import SignatureDB
-from scanner.store_labels import name_store_apps
+from scanner.store_labels import LabelsAhead, name_store_apps
 from scanner.workers import worker
 
 logger = logging.getLogger(__name__)
@@ -191,12 +191,15 @@ def _gil_handed_over_soon() -> Iterator[None]:
         sys.setswitchinterval(switch_interval)
 
 
-def _scored_ahead(snapshot: DeviceSnapshot, ahead: CheckContext) -> bool:
-    """The behaviour scores the store-label pass will ask for (``score_ahead``). Work done
-    early only: a failure is left for that pass's own run of the check, whose runner
-    names a check that fails."""
+def _scored_ahead(snapshot: DeviceSnapshot, ahead: CheckContext, labels: LabelsAhead) -> bool:
+    """The behaviour scores the store-label pass will ask for (``score_ahead``), and the
+    apps whose names it will read for their score (``labels``). Work done early only: a
+    failure is left for that pass's own run of the check, whose runner names a check
+    that fails."""
     try:
-        score_ahead(with_catalogue_labels(snapshot), ahead)
+        labelled = with_catalogue_labels(snapshot)
+        score_ahead(labelled, ahead)
+        labels.choose(labelled, ahead)
     except Exception:
         logger.debug("scoring ahead failed; the checks will score in turn", exc_info=True)
         return False
@@ -226,10 +229,12 @@ and ``getprop``) and those the behaviour scores read (``SCORES_READ``)."""
 class _Early:
     """Made on the parse worker as soon as the outputs in ``_EARLY_READS`` are in, while
     the rest of the batch is on the link: the snapshot of those outputs (its apps and
-    Android version are the whole snapshot's) and a context holding every app's score."""
+    Android version are the whole snapshot's), a context holding every app's score, and
+    the store apps whose names are read as their APKs' bytes come in."""
 
     snapshot: DeviceSnapshot
     ahead: CheckContext
+    labels: LabelsAhead
 
 
 def _make_early(
@@ -243,7 +248,8 @@ def _make_early(
     snapshot = build_snapshot(capture, outputs)
     index = indexed.result()[0] if indexed is not None else None
     ahead = CheckContext(now=phone_now(snapshot), signatures=index, own_adb_key=own_adb_key)
-    return _Early(snapshot, ahead) if _scored_ahead(snapshot, ahead) else None
+    labels = LabelsAhead()
+    return _Early(snapshot, ahead, labels) if _scored_ahead(snapshot, ahead, labels) else None
 
 
 def _collect_and_parse(
@@ -367,6 +373,7 @@ def _scan_phone(
             progress("pull", len(capture.results), len(capture.results) + 1)
         built: list[DeviceSnapshot] = []
         meanwhile: Callable[[], None] | None = None
+        labels = early.labels if early is not None else LabelsAhead()
         if early is not None:
             # The APK reads start at once from the early snapshot's apps; the whole
             # snapshot is built on the worker while the first answer is on the link.
@@ -390,6 +397,7 @@ def _scan_phone(
                 threaded=threaded,
                 stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
                 meanwhile=meanwhile,
+                read_label=labels.offer if early is not None else None,
             )
         snapshot = built[0] if built else build_snapshot(capture, parsed)
         checks, apks, pulls = checked.checks, checked.facts, checked.pulls
@@ -398,11 +406,12 @@ def _scan_phone(
             "apk_read_commands": checked.stats.commands,
             "apk_read_rounds": checked.stats.rounds,
             "apk_read_bytes": checked.stats.bytes_out,
+            "apk_labels_read_early": len(labels.read),
         }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
         earlier_run = replace(ahead, apks=apks)  # the same time and memo
-        if checked.directories:
+        if checked.directories or labels.read:
             named = name_store_apps(
                 lambda command: connection.shell(command).data,
                 snapshot,
@@ -410,6 +419,7 @@ def _scan_phone(
                 checked.directories,
                 earlier_run,
                 connection.max_command_chars,
+                labels.read,
             )
             snapshot, apks = named.snapshot, named.apks
             extra_problems = extra_problems + named.problems

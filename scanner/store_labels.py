@@ -12,12 +12,13 @@ by its package id, and the scan says why.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from scanner.apk.manifest import read_app_identity, read_manifest
 from scanner.apk.partial import KnownBytes
-from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, read_labels
+from scanner.apk_remote.fetch import Outcome, ReadStats, Run, Target, label_held, read_labels
 from scanner.checks.registry import CheckContext, run_checks
 from scanner.checks.spy_behaviour import POINTS, REVIEW_SCORE, package_signals
 from scanner.device.apk_commands import MAX_COMMAND_CHARS
@@ -34,11 +35,54 @@ from scanner.model import (
 from scanner.parse.text import clean_phone_text
 from scanner.phrases import problem, words
 
+logger = logging.getLogger(__name__)
+
 NEAR_REVIEW = REVIEW_SCORE - POINTS["off_purpose"]
 """A score from which the name's signal (a simple app asking for data it has no use for)
 would reach the review line: such an app's name is read even when nothing names it yet."""
 
 Directories = Mapping[str, tuple[Target, KnownBytes]]
+
+LabelRead = tuple[str, Words | None]
+"""An app's label, or "" and why it was not read (``_label``)."""
+
+
+@dataclass(slots=True)
+class LabelsAhead:
+    """Store apps' names read early, on the scan's worker while the link is busy.
+
+    Once the behaviour scores are made (``choose``), the apps scoring near the review line
+    are known: the label pass reads their names whatever the checks find. Each one whose
+    name is whole in the bytes its certificate read kept (``label_held``: no read, no share
+    of the budget) is read as those bytes come in (``offer``). The pass then reads only
+    the rest, and uses what is here for the apps it wants (and nothing else).
+    """
+
+    wanted: frozenset[str] = frozenset()
+    read: dict[str, LabelRead] = field(default_factory=dict)
+
+    def choose(self, labelled: DeviceSnapshot, context: CheckContext) -> None:
+        """The apps ``apps_to_name`` wants by score (``labelled``: catalogue names on)."""
+        self.wanted = frozenset(
+            pkg.package
+            for pkg in labelled.packages
+            if _unnamed(pkg) and _score(pkg, labelled, context) >= NEAR_REVIEW
+        )
+
+    def offer(self, target: Target, kept: KnownBytes) -> bool:
+        """Read a chosen app's name now if no more bytes are needed; True when read (its
+        bytes need not be kept). On the worker: a failure leaves it to the pass."""
+        if target.package not in self.wanted:
+            return False
+        try:
+            outcome = label_held(target, kept)
+            if outcome is None:
+                return False
+            self.read[target.package] = _label(outcome)
+        except Exception:
+            logger.debug("reading %s's name early failed", target.package, exc_info=True)
+            return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +109,17 @@ def apps_to_name(
             rank[finding.package] = min(rank.get(finding.package, 99), finding.severity.rank)
     wanted: list[tuple[int, int, str]] = []
     for pkg in snapshot.packages:
-        if pkg.label or pkg.system or pkg.partial or not pkg.installed:
+        if not _unnamed(pkg):
             continue
         score = _score(pkg, snapshot, context)
         if pkg.package in rank or score >= NEAR_REVIEW:
             wanted.append((rank.get(pkg.package, len(Severity)), -score, pkg.package))
     return tuple(package for _, _, package in sorted(wanted))
+
+
+def _unnamed(pkg: Package) -> bool:
+    """An installed, whole, non-system app with no name yet: one a name is read for."""
+    return not (pkg.label or pkg.system or pkg.partial or not pkg.installed)
 
 
 def _score(pkg: Package, snapshot: DeviceSnapshot, context: CheckContext) -> int:
@@ -84,20 +133,26 @@ def name_store_apps(
     directories: Directories,
     context: CheckContext,
     max_chars: int = MAX_COMMAND_CHARS,
+    early: Mapping[str, LabelRead] | None = None,
 ) -> StoreLabels:
-    """Read the labels of the store apps that matter (see the module docstring)."""
+    """Read the labels of the store apps that matter (see the module docstring).
+    ``early``: names already read (``LabelsAhead``); those apps need no read."""
+    early = early or {}
     # Apps the catalogue names keep that name: only an app with none is read for one.
     labelled = with_catalogue_labels(snapshot)
     findings = run_checks(labelled, context)
-    wanted = [p for p in apps_to_name(labelled, findings, context) if p in directories]
+    wanted = [
+        p for p in apps_to_name(labelled, findings, context) if p in directories or p in early
+    ]
     if not wanted:
         return StoreLabels(snapshot, dict(apks))
-    outcomes, stats = read_labels(run, [directories[p] for p in wanted], max_chars)
+    to_read = [directories[p] for p in wanted if p not in early]
+    outcomes, stats = read_labels(run, to_read, max_chars) if to_read else ([], ReadStats())
+    found = {o.target.package: o for o in outcomes}
     labels: dict[str, str] = {}
     refused: list[Words] = []
-    for outcome in outcomes:
-        package = outcome.target.package
-        label, why = _label(outcome)
+    for package in wanted:
+        label, why = early[package] if package in early else _label(found[package])
         if why is None:
             labels[package] = label
         else:
@@ -119,7 +174,7 @@ def name_store_apps(
     return StoreLabels(replace(snapshot, packages=packages), facts, problems, stats, tuple(wanted))
 
 
-def _label(outcome: Outcome) -> tuple[str, Words | None]:
+def _label(outcome: Outcome) -> LabelRead:
     """The label in one outcome's parts, or "" and why not."""
     if outcome.error or outcome.known is None:
         return "", outcome.error_words or words("labels.not_read")

@@ -696,6 +696,22 @@ def read_labels(
     return outcomes, stats
 
 
+def label_held(target: Target, known: KnownBytes, per_app: int = MAX_LABEL_BYTES) -> Outcome | None:
+    """What ``read_labels`` gives for one APK whose label needs no read: every byte of it
+    is in ``known``, or it is refused (with why). None when bytes must be read.
+
+    Such an outcome depends on no other app (nothing is read, no budget is spent), so it
+    can be had early, on the scan's worker while the link is busy (``store_labels``).
+    """
+    plan = plan_label_reads(known, per_app)  # as ``read_labels`` plans its first round
+    if plan.ranges and not plan.refused:
+        return None
+    outcome = Outcome(target, known=known)
+    if plan.refused:
+        _set_error(outcome, plan.refused)
+    return outcome
+
+
 def _label_round(outcomes: list[Outcome], per_app: int) -> list[_ToRead]:
     pending = []
     for outcome in outcomes:
