@@ -54,15 +54,19 @@ class LabelsAhead:
     Once the behaviour scores are made (``choose``), the apps scoring near the review line
     are known: the label pass reads their names whatever the checks find. Each one whose
     name is whole in the bytes its certificate read kept (``label_held``: no read, no share
-    of the budget) is read as those bytes come in (``offer``). The pass then reads only
-    the rest, and uses what is here for the apps it wants (and nothing else).
+    of the budget) is read as those bytes come in (``offer``), and the app is scored again
+    with it, as the final run of the checks will ask (the same memo). The pass then reads
+    only the rest, and uses what is here for the apps it wants (and nothing else).
     """
 
     wanted: frozenset[str] = frozenset()
     read: dict[str, LabelRead] = field(default_factory=dict)
+    labelled: DeviceSnapshot | None = None
+    context: CheckContext | None = None
 
     def choose(self, labelled: DeviceSnapshot, context: CheckContext) -> None:
         """The apps ``apps_to_name`` wants by score (``labelled``: catalogue names on)."""
+        self.labelled, self.context = labelled, context
         self.wanted = frozenset(
             pkg.package
             for pkg in labelled.packages
@@ -78,11 +82,20 @@ class LabelsAhead:
             outcome = label_held(target, kept)
             if outcome is None:
                 return False
-            self.read[target.package] = _label(outcome)
+            label, why = self.read[target.package] = _label(outcome)
+            if why is None:
+                self._score_named(target.package, label)
         except Exception:
             logger.debug("reading %s's name early failed", target.package, exc_info=True)
             return False
         return True
+
+    def _score_named(self, package: str, label: str) -> None:
+        # The app as the pass will name it (``name_store_apps``): only its name differs.
+        labelled, context = self.labelled, self.context
+        pkg = labelled.package(package) if labelled is not None else None
+        if pkg is not None and labelled is not None and context is not None:
+            package_signals(replace(pkg, label=label, label_source="apk"), labelled, context)
 
 
 @dataclass(frozen=True, slots=True)

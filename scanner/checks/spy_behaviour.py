@@ -189,16 +189,21 @@ def package_signals(
 ) -> tuple[Signal, ...]:
     """``score_package``, made once per app while what it reads is the same: the
     store-label pass asks for the scores this check has just made, and the final run
-    (handed the same memo) scores again only the apps whose names that pass read."""
+    (handed the same memo) finds made the scores of the apps whose names were read early
+    (``store_labels.LabelsAhead``) and scores again only the others that pass named."""
     held = ctx.memo.get(_MEMO)
     if not isinstance(held, _Scored) or held.snapshot is not snapshot:
         basis = _basis(snapshot, ctx)
         kept = held.by_package if isinstance(held, _Scored) and held.basis == basis else {}
         held = ctx.memo[_MEMO] = _Scored(snapshot, basis, kept)
-    found = held.by_package.get(pkg.package)
-    if found is None or (found[0] is not pkg and found[0] != pkg):
-        found = held.by_package[pkg.package] = (pkg, tuple(score_package(pkg, snapshot, ctx)))
-    return found[1]
+    found = held.by_package.get(pkg.package, ())
+    for scored, signals in found:
+        if scored is pkg or scored == pkg:
+            return signals
+    signals = tuple(score_package(pkg, snapshot, ctx))
+    # The app as it is now first, and as it was (before its name was read) second.
+    held.by_package[pkg.package] = ((pkg, signals), *found[:1])
+    return signals
 
 
 def score_ahead(snapshot: DeviceSnapshot, ctx: CheckContext) -> None:
@@ -244,7 +249,10 @@ def _basis(snapshot: DeviceSnapshot, ctx: CheckContext) -> tuple[object, ...]:
 class _Scored:
     snapshot: DeviceSnapshot
     basis: tuple[object, ...]
-    by_package: dict[str, tuple[Package, tuple[Signal, ...]]] = field(default_factory=dict)
+    by_package: dict[str, tuple[tuple[Package, tuple[Signal, ...]], ...]] = field(
+        default_factory=dict
+    )
+    """Each app's scores, for at most two versions of it (unnamed, and named)."""
 
 
 def score_package(pkg: Package, snapshot: DeviceSnapshot, ctx: CheckContext) -> list[Signal]:

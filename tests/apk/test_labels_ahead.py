@@ -9,6 +9,7 @@ from dataclasses import replace
 from scanner.apk.partial import KnownBytes, directory_only, kept_for_label
 from scanner.apk_remote.fetch import Target, label_held, read_labels
 from scanner.checks.registry import CheckContext
+from scanner.checks.spy_behaviour import package_signals, score_package
 from scanner.labels import with_catalogue_labels
 from scanner.model import CommandResult, RawCapture
 from scanner.parse.snapshot import build_snapshot
@@ -123,3 +124,28 @@ def test_the_pass_uses_early_names_only_for_the_apps_it_wants() -> None:
     assert labels["com.example.plainapp"][0] in (None, "")
     assert named.asked == ("com.example.broadone",)
     assert named.problems == ()
+
+
+def test_an_app_named_early_is_scored_with_its_name_for_the_final_run() -> None:
+    """The name read early is scored on the worker too: the final run of the checks, which
+    sees the app named, finds that score made (the same memo)."""
+    package = "com.example.flashtorch"
+    base = clean_phone()
+    spec = replace(base, apps=(*base.apps, on_play(package, BROAD)))
+    outputs = render_outputs(spec)
+    snapshot = build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    labelled = with_catalogue_labels(snapshot)
+    context = CheckContext(now=NOW)
+    early = LabelsAhead()
+    early.choose(labelled, context)
+    assert package in early.wanted
+    data = build_apk(package, label="Flash Torch", label_in_resources=True)
+    assert early.offer(store_target(package), held_whole(data))
+    pkg = labelled.package(package)
+    assert pkg is not None
+    named = replace(pkg, label="Flash Torch", label_source="apk")
+    (held,) = context.memo.values()
+    versions = held.by_package[package]  # type: ignore[attr-defined]
+    assert [p.label for p, _ in versions] == ["Flash Torch", pkg.label]
+    assert package_signals(named, labelled, context) is versions[0][1]
+    assert versions[0][1] == tuple(score_package(named, labelled, context))

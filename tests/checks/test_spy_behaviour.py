@@ -137,4 +137,27 @@ def test_apps_scored_ahead_are_not_scored_again_by_a_later_run_sharing_the_memo(
     pass_ctx = CheckContext(now=NOW, signatures=shipped_index(), memo=ahead.memo)
     for pkg in later.packages:
         if pkg.package in scored:
-            assert package_signals(pkg, later, pass_ctx) is made[pkg.package][1]
+            ((_, signals),) = made[pkg.package]
+            assert package_signals(pkg, later, pass_ctx) is signals
+
+
+def test_an_app_named_early_keeps_both_scores_for_the_pass_and_the_final_run():
+    """A store app's name read on the worker (``LabelsAhead``) is scored there too: the
+    label pass then finds the app's score without its name, and the final run (after the
+    pass names it) the score with it; a third version of the app is scored anew."""
+    snapshot = CLEAN.with_apps("wifiservice_by_adb.txt").snapshot()
+    pkg = snapshot.package("com.android.sys.wifiservice")
+    assert pkg is not None
+    ctx = CheckContext(now=NOW, signatures=shipped_index())
+    unnamed = package_signals(pkg, snapshot, ctx)
+    named_pkg = replace(pkg, label="Wi-Fi Service", label_source="apk")
+    named = package_signals(named_pkg, snapshot, ctx)
+    assert named != unnamed, "the name is a signal of its own"
+    later = replace(snapshot, packages=tuple(replace(p) for p in snapshot.packages))
+    assert package_signals(replace(pkg), later, ctx) is unnamed
+    assert package_signals(replace(named_pkg), later, ctx) is named
+    other_pkg = replace(pkg, label="Torch", label_source="apk")
+    other = package_signals(other_pkg, later, ctx)
+    assert other == tuple(score_package(other_pkg, later, ctx))
+    assert package_signals(named_pkg, later, ctx) is named, "the last two versions are kept"
+    assert package_signals(pkg, later, ctx) is not unnamed, "the oldest was let go"
