@@ -18,11 +18,8 @@ counts another checkout on the same recording and prints the ratio. Needs ``valg
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,6 +28,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from bench.machine import callgrind_instructions  # noqa: E402
 
 CHILD = """
 import pickle, sys, time
@@ -83,24 +82,7 @@ def record(path: Path) -> int:
 
 def instructions(repo: Path, parts: Path, read: bool, workdir: Path) -> int:
     code = CHILD.format(repo=str(repo), parts=str(parts), read=read)
-    run = subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={workdir / 'callgrind.out'}",
-            sys.executable,
-            "-c",
-            code,
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
-        check=True,
-    )
-    found = re.search(r"Collected : (\d+)", run.stderr)
-    if found is None:
-        raise SystemExit("callgrind printed no instruction count:\n" + run.stderr[-2000:])
-    return int(found.group(1))
+    return callgrind_instructions(code, workdir)
 
 
 def reader_work(repo: Path, parts: Path, workdir: Path) -> int:

@@ -10,6 +10,9 @@ is a fixed piece of Python work to time beside the real one. ``MachineWatch`` ad
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -81,3 +84,27 @@ class ReferenceWork:
         elapsed = time.perf_counter() - start
         assert hits > 0
         return elapsed
+
+
+def callgrind_instructions(code: str, workdir: Path) -> int:
+    """Instructions ``valgrind --tool=callgrind`` counts for a child Python running ``code``
+    (hash seed fixed, so dict layouts, and the count, are the same run to run). Comparing
+    two versions by this count does not move with the machine's speed."""
+    run = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={workdir / 'callgrind.out'}",
+            sys.executable,
+            "-c",
+            code,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", run.stderr)
+    if found is None:
+        raise SystemExit("callgrind printed no instruction count:\n" + run.stderr[-2000:])
+    return int(found.group(1))

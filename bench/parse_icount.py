@@ -13,10 +13,7 @@ parse. Needs ``valgrind``; takes about a minute per run.
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.machine import callgrind_instructions  # noqa: E402
 from bench.parse_bench import fabricated_dump  # noqa: E402
 from scanner.commands import DUMPSYS_PACKAGE  # noqa: E402
 
@@ -39,19 +37,9 @@ if {parse}:
 
 def instructions(path: Path, parse: bool, workdir: Path) -> int:
     """Instructions callgrind counts for the child, with or without the parse."""
-    code = CHILD.format(repo=str(REPO), path=str(path), parse=parse)
-    out = workdir / f"callgrind.{int(parse)}"
-    run = subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
-        check=True,
+    return callgrind_instructions(
+        CHILD.format(repo=str(REPO), path=str(path), parse=parse), workdir
     )
-    found = re.search(r"Collected : (\d+)", run.stderr)
-    if found is None:
-        raise SystemExit("callgrind printed no instruction count:\n" + run.stderr[-2000:])
-    return int(found.group(1))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from scanner.apk_remote.fetch import Target, label_held, read_labels
 from scanner.checks.registry import CheckContext
 from scanner.checks.spy_behaviour import package_signals, score_package
 from scanner.labels import with_catalogue_labels
-from scanner.model import CommandResult, RawCapture
+from scanner.model import CommandResult, DeviceSnapshot, RawCapture
 from scanner.parse.snapshot import build_snapshot
 from scanner.phrases import words
 from scanner.simulator.apk_builder import build_apk
@@ -20,6 +20,7 @@ from tests.apk.test_store_labels import BROAD, on_play
 from tests.checks.phone import NOW
 from tools.fabricate.clean import clean_phone
 from tools.fabricate.render import render_outputs
+from tools.fabricate.spec import AppSpec
 
 PATH = "/data/app/~~QkxYz==/com.example.{}-Zm9v_-==/base.apk"
 
@@ -87,15 +88,19 @@ def test_an_app_whose_name_needs_more_bytes_is_left_to_the_pass() -> None:
     assert early.read == {}
 
 
+def a_phone_with(*apps: AppSpec) -> DeviceSnapshot:
+    """The clean phone's snapshot with ``apps`` installed as well."""
+    base = clean_phone()
+    outputs = render_outputs(replace(base, apps=(*base.apps, *apps)))
+    return build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+
+
 def test_the_apps_chosen_are_those_the_pass_wants_by_score() -> None:
     """With no finding yet, the pass wants the unnamed apps near the review line: those
     are chosen, and an app with a plain set of permissions is not."""
     broad = ("com.example.broadone", "com.example.broadtwo")
-    base = clean_phone()
     plain = on_play("com.example.plainapp", granted=())
-    spec = replace(base, apps=(*base.apps, *(on_play(p, BROAD) for p in broad), plain))
-    outputs = render_outputs(spec)
-    snapshot = build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    snapshot = a_phone_with(*(on_play(p, BROAD) for p in broad), plain)
     labelled = with_catalogue_labels(snapshot)
     context = CheckContext(now=NOW)
     early = LabelsAhead()
@@ -108,12 +113,8 @@ def test_the_apps_chosen_are_those_the_pass_wants_by_score() -> None:
 def test_the_pass_uses_early_names_only_for_the_apps_it_wants() -> None:
     """A name read early for an app the pass wants is applied without a command; one read
     for an app it does not want (nothing names it, its score is low) is left unused."""
-    base = clean_phone()
     plain = on_play("com.example.plainapp", granted=())
-    broad = on_play("com.example.broadone", BROAD)
-    spec = replace(base, apps=(*base.apps, broad, plain))
-    outputs = render_outputs(spec)
-    snapshot = build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
+    snapshot = a_phone_with(on_play("com.example.broadone", BROAD), plain)
     early = {
         "com.example.broadone": ("Broad One", None),
         "com.example.plainapp": ("Plain App", None),
@@ -130,11 +131,7 @@ def test_an_app_named_early_is_scored_with_its_name_for_the_final_run() -> None:
     """The name read early is scored on the worker too: the final run of the checks, which
     sees the app named, finds that score made (the same memo)."""
     package = "com.example.flashtorch"
-    base = clean_phone()
-    spec = replace(base, apps=(*base.apps, on_play(package, BROAD)))
-    outputs = render_outputs(spec)
-    snapshot = build_snapshot(RawCapture(tuple(CommandResult(c, o) for c, o in outputs.items())))
-    labelled = with_catalogue_labels(snapshot)
+    labelled = with_catalogue_labels(a_phone_with(on_play(package, BROAD)))
     context = CheckContext(now=NOW)
     early = LabelsAhead()
     early.choose(labelled, context)
