@@ -83,19 +83,25 @@ class LabelsAhead:
             if outcome is None:
                 return False
             label, why = self.read[target.package] = _label(outcome)
-            if why is None:
-                self._score_named(target.package, label)
         except Exception:
             logger.debug("reading %s's name early failed", target.package, exc_info=True)
+            self.read.pop(target.package, None)
             return False
+        if why is None:
+            self._score_named(target.package, label)
         return True
 
     def _score_named(self, package: str, label: str) -> None:
-        # The app as the pass will name it (``name_store_apps``): only its name differs.
+        """The app scored as the pass will name it (``name_store_apps``: only its name
+        differs). Work done early only: on a failure the final run scores it in turn."""
         labelled, context = self.labelled, self.context
         pkg = labelled.package(package) if labelled is not None else None
-        if pkg is not None and labelled is not None and context is not None:
+        if pkg is None or labelled is None or context is None:
+            return
+        try:
             package_signals(replace(pkg, label=label, label_source="apk"), labelled, context)
+        except Exception:
+            logger.debug("scoring %s with its name early failed", package, exc_info=True)
 
 
 @dataclass(frozen=True, slots=True)

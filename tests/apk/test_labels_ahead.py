@@ -146,3 +146,18 @@ def test_an_app_named_early_is_scored_with_its_name_for_the_final_run() -> None:
     assert [p.label for p, _ in versions] == ["Flash Torch", pkg.label]
     assert package_signals(named, labelled, context) is versions[0][1]
     assert versions[0][1] == tuple(score_package(named, labelled, context))
+
+
+def test_a_name_read_early_is_kept_when_scoring_it_fails() -> None:
+    """Scoring the named app is work done early only: if it fails, the name read stays
+    (the final run of the checks scores the app in turn)."""
+    package = "com.example.clockless"
+    labelled = with_catalogue_labels(a_phone_with(on_play(package, BROAD)))
+    # No clock: scoring an app with an install date raises (its "installed recently" test).
+    broken = CheckContext(now=None)  # type: ignore[arg-type]
+    early = LabelsAhead(wanted=frozenset({package}), labelled=labelled, context=broken)
+    data = build_apk(package, label="Clock Less", label_in_resources=True)
+    assert early.offer(store_target(package), held_whole(data))
+    assert early.read == {package: ("Clock Less", None)}
+    (held,) = broken.memo.values()
+    assert package not in held.by_package  # type: ignore[attr-defined]  # (it failed)
