@@ -52,6 +52,10 @@ class PhoneSettings:
     bytes_per_s: float = BYTES_PER_S
     link: bool = True
     """False serves at loopback speed (no link model)."""
+    store_entries: int = 0
+    """Small files added to each store app's APK. A real app's ZIP holds hundreds to
+    thousands (resources, icons, dex files), and its central directory lists each one:
+    the APK checks read that directory whole (for the v1 signature and the label)."""
     extra_commands: Mapping[str, bytes] = field(default_factory=dict)
     """Answers for commands other tools send (peer comparison only; read-only commands)."""
 
@@ -91,6 +95,11 @@ def _build_profile(settings: PhoneSettings) -> tuple[Any, int, int, int, int]:
             # (their certificate is checked too), which keeps the APK bytes conservative.
             sideloaded = app.spec.installer not in STORES
             extra = {"assets/payload.bin": rng.randbytes(settings.apk_bytes)} if sideloaded else {}
+            if not sideloaded:
+                extra.update(
+                    (f"res/drawable-xhdpi-v4/icon_{i:04d}.png", rng.randbytes(64))
+                    for i in range(settings.store_entries)
+                )
             key, cert = signers[app.spec.package]
             files[app.apk_file] = build_apk(
                 app.spec.package,
