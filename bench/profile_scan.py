@@ -1,6 +1,7 @@
 """Profile the scan as a user runs it (certificate checks on) on the bench phone.
 
     .venv/bin/python bench/profile_scan.py [--apps 500] [--apk-mb 4] [--runs 3] [--top 30]
+        [--store-entries 0]
 
 Same phone and link as ``scan.py``. After a warm-up scan, ``--runs`` scans are timed
 (wall and process CPU, every thread's), then one more runs under cProfile in every
@@ -71,11 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-apk-checks", action="store_true")
+    parser.add_argument("--store-entries", type=int, default=0, help="as in scan.py")
     args = parser.parse_args(argv)
 
     db = load_shipped_db()
     signer = ephemeral_signer()
-    settings = PhoneSettings(n_apps=args.apps, apk_bytes=int(args.apk_mb * MB))
+    settings = PhoneSettings(
+        n_apps=args.apps, apk_bytes=int(args.apk_mb * MB), store_entries=args.store_entries
+    )
     pulls = not args.no_apk_checks
     with BenchPhone(settings) as phone:
         timed_scan(phone, signer, db, pulls=pulls)

@@ -24,7 +24,7 @@ from scanner.apk.pkcs7 import SignedData, read_signed_data
 from scanner.apk.problems import ProblemLog
 from scanner.apk.signers import ROLE_OTHER, SCHEME_V1, SignerCertificate, describe
 from scanner.apk.x509 import CertificateFields, same_name
-from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_entries
+from scanner.apk.zipread import BadZip, ZipEntry, entry_data, iter_signature_entries
 
 BLOCK_EXTENSIONS = (".RSA", ".DSA", ".EC")
 # Hostile input can claim anything; these caps keep time and memory bounded.
@@ -82,7 +82,7 @@ def _signed_data(block: bytes) -> SignedData | str:
 def _meta_inf_entries(apk: memoryview) -> dict[str, ZipEntry]:
     """``META-INF/*`` entries (no subfolders) by upper-cased name; the first of a repeat wins."""
     found: dict[str, ZipEntry] = {}
-    for entry in iter_entries(apk, _MAX_ZIP_ENTRIES):
+    for entry in iter_signature_entries(apk, (), _MAX_ZIP_ENTRIES):
         name = entry.text_name.upper()
         if name.startswith("META-INF/") and "/" not in name[len("META-INF/") :]:
             found.setdefault(name, entry)

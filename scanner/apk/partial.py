@@ -25,7 +25,7 @@ from typing import Final
 from scanner.apk import jar
 from scanner.apk.manifest import MANIFEST_ENTRY, TABLE_ENTRY, ApkManifest, read_manifest
 from scanner.apk.signing import SIGNING_BLOCK_MAGIC, ApkSigners, read_signers
-from scanner.apk.zipread import EOCD_SIZE, BadZip, ZipEntry, find_eocd, iter_entries
+from scanner.apk.zipread import EOCD_SIZE, BadZip, ZipEntry, find_eocd, iter_signature_entries
 from scanner.model import Words
 
 TAIL_GUESS: Final = 8 * 1024
@@ -61,6 +61,9 @@ class KnownBytes:
         self._pieces: list[bytes] = []
         self._view: memoryview | None = None
         """The last ``view()``, until more bytes are added (planning asks for it often)."""
+        self.directory_entries: list[ZipEntry] | None = None
+        """What ``_wanted_entries`` found in the central directory, labels' entries
+        included: walked once per file read, as ``label_parts`` below."""
         self.label_parts: tuple[ZipEntry, ...] | None = None
         """What ``label_entries`` found in the central directory: once found it stays
         (the directory of one file read does not change), and a big app's directory is
@@ -181,7 +184,7 @@ def plan_reads(known: KnownBytes, labels: bool) -> Plan:
     if not directory:
         return _plan(needs)
     try:
-        entries = list(_wanted_entries(view, labels))
+        entries = _known_entries(known, view, labels)
     except BadZip:
         entries = []  # the readers say what is damaged; what they read before it is known
     for entry in entries:
@@ -211,12 +214,25 @@ def _signing_block(needs: _Needs, view: memoryview, cd_offset: int) -> None:
     needs.want(cd_offset - footer_size - 8, cd_offset)
 
 
+_LABEL_NAMES: Final = frozenset({MANIFEST_ENTRY.encode(), TABLE_ENTRY.encode()})
+
+
+def _known_entries(known: KnownBytes, view: memoryview, labels: bool) -> list[ZipEntry]:
+    """``_wanted_entries`` of a file whose central directory is all known: walked once and
+    kept on ``known`` (the directory does not change, and a real app's lists thousands of
+    files). Raises BadZip as the walk does; nothing is kept then."""
+    found = known.directory_entries
+    if found is None:
+        found = known.directory_entries = _wanted_entries(view, labels=True)
+    return found if labels else [e for e in found if e.name not in _LABEL_NAMES]
+
+
 def _wanted_entries(view: memoryview, labels: bool) -> list[ZipEntry]:
     """The entries the readers open: v1 signature blocks, and the manifest and table."""
     meta: dict[str, ZipEntry] = {}
     named: dict[bytes, ZipEntry] = {}
-    wanted_names = {MANIFEST_ENTRY.encode(), TABLE_ENTRY.encode()} if labels else set()
-    for entry in iter_entries(view, _MAX_ENTRIES):
+    wanted_names = _LABEL_NAMES if labels else frozenset()
+    for entry in iter_signature_entries(view, wanted_names, _MAX_ENTRIES):
         name = entry.text_name.upper()
         if name.startswith("META-INF/") and "/" not in name[len("META-INF/") :]:
             meta.setdefault(name, entry)
@@ -281,6 +297,7 @@ def directory_only(known: KnownBytes) -> KnownBytes | None:
         return None
     kept = KnownBytes(known.size)
     kept.add(cd_offset, suffix[cd_offset - start :])
+    kept.directory_entries = known.directory_entries  # the same directory
     return kept
 
 
@@ -346,7 +363,7 @@ def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
     if find_eocd(memoryview(suffix)) is None:
         return Words("labels.end_not_read")
     try:
-        entries = {e.name: e for e in _wanted_entries(known.view(), labels=True)}
+        entries = {e.name: e for e in _known_entries(known, known.view(), labels=True)}
     except BadZip:
         return Words("labels.contents_unreadable")
     manifest = entries.get(MANIFEST_ENTRY.encode())

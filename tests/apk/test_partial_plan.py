@@ -16,6 +16,7 @@ from scanner.apk.partial import (
     MAX_PARTIAL_BYTES,
     KnownBytes,
     Plan,
+    directory_only,
     label_entries,
     plan_reads,
     read_known,
@@ -111,3 +112,31 @@ def test_the_label_entries_are_found_once_and_stay_what_a_fresh_read_finds() -> 
     fresh = KnownBytes(len(data))
     fresh.add(0, data)
     assert label_entries(fresh) == found
+
+
+def test_a_big_directory_is_walked_once_and_plans_as_a_fresh_walk_does() -> None:
+    """A real app's directory lists thousands of files: the entries the plan needs are
+    found once per file read, kept (for the later rounds and the label's own read), and
+    every round plans what a file read afresh plans."""
+    files = {f"res/drawable/icon_{i:04d}.png": os.urandom(32) for i in range(1500)}
+    data = build_apk("com.example.manyfiles", label="Many Files", extra_files=files)
+    known, plan = read_in_parts(data, labels=False)
+    assert plan.done
+    signers, _ = read_known(known, "", False)
+    assert signers.certificates == read_apk_signers(data).certificates
+    assert signers.problems == ()
+    kept_entries = known.directory_entries
+    assert kept_entries is not None
+    names = [e.name for e in kept_entries]
+    assert names[-2:] == [b"AndroidManifest.xml", b"resources.arsc"]  # for a label later
+    assert all(n.upper().startswith(b"META-INF/") for n in names[:-2]) and names[:-2]
+    directory = directory_only(known)
+    assert directory is not None and directory.directory_entries is kept_entries
+    fresh = KnownBytes(len(data))
+    fresh.add(0, data)
+    assert label_entries(directory) == label_entries(fresh)
+    # The same bytes with nothing kept: the label's own plan is the same.
+    again, _ = read_in_parts(data, labels=False)
+    again.directory_entries = None
+    label_plan = plan_reads(known, labels=True)
+    assert label_plan.ranges and label_plan == plan_reads(again, labels=True)
