@@ -27,7 +27,7 @@ from axml_encoder import (
 )
 
 from scanner.apk.manifest import MAX_LABEL_CHARS, read_app_identity, read_manifest
-from scanner.apk.zipread import BadZip, iter_entries, iter_named_entries
+from scanner.apk.zipread import BadZip, iter_entries, iter_named_entries, iter_signature_entries
 from scanner.simulator.apk_builder import binary_manifest, build_apk
 
 LABEL_ID = string_id(3)
@@ -205,13 +205,14 @@ def test_the_named_entries_are_those_of_the_whole_walk_for_every_bound() -> None
         assert list(iter_named_entries(data, names, bound)) == wanted
 
 
-def test_the_named_entries_fail_where_the_whole_walk_fails() -> None:
+def test_the_filtered_walks_fail_where_the_whole_walk_fails() -> None:
     data = bytearray(build_apk("com.x", label="X"))
     last = data.rfind(b"PK\x01\x02")
     data[last : last + 4] = b"PK\x09\x09"
     for walk in (
         lambda: list(iter_entries(memoryview(data), 1000)),
         lambda: list(iter_named_entries(memoryview(data), (b"AndroidManifest.xml",), 1000)),
+        lambda: list(iter_signature_entries(memoryview(data), (), 1000)),
     ):
         with pytest.raises(BadZip, match=f"entry at offset {last} has a wrong signature"):
             walk()
