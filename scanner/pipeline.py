@@ -397,7 +397,7 @@ def _scan_phone(
                 threaded=threaded,
                 stream=lambda command, on_data: connection.shell(command, on_data=on_data).data,
                 meanwhile=meanwhile,
-                read_label=labels.offer if early is not None else None,
+                read_label=labels.offer,  # (with no early scores it chose no app)
             )
         snapshot = built[0] if built else build_snapshot(capture, parsed)
         checks, apks, pulls = checked.checks, checked.facts, checked.pulls

@@ -166,7 +166,7 @@ def name_store_apps(
     if not wanted:
         return StoreLabels(snapshot, dict(apks))
     to_read = [directories[p] for p in wanted if p not in early]
-    outcomes, stats = read_labels(run, to_read, max_chars) if to_read else ([], ReadStats())
+    outcomes, stats = read_labels(run, to_read, max_chars)
     found = {o.target.package: o for o in outcomes}
     labels: dict[str, str] = {}
     refused: list[Words] = []

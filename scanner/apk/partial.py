@@ -184,7 +184,7 @@ def plan_reads(known: KnownBytes, labels: bool) -> Plan:
     if not directory:
         return _plan(needs)
     try:
-        entries = _known_entries(known, view, labels)
+        entries = _known_entries(known, labels)
     except BadZip:
         entries = []  # the readers say what is damaged; what they read before it is known
     for entry in entries:
@@ -217,13 +217,13 @@ def _signing_block(needs: _Needs, view: memoryview, cd_offset: int) -> None:
 _LABEL_NAMES: Final = frozenset({MANIFEST_ENTRY.encode(), TABLE_ENTRY.encode()})
 
 
-def _known_entries(known: KnownBytes, view: memoryview, labels: bool) -> list[ZipEntry]:
+def _known_entries(known: KnownBytes, labels: bool) -> list[ZipEntry]:
     """``_wanted_entries`` of a file whose central directory is all known: walked once and
     kept on ``known`` (the directory does not change, and a real app's lists thousands of
     files). Raises BadZip as the walk does; nothing is kept then."""
     found = known.directory_entries
     if found is None:
-        found = known.directory_entries = _wanted_entries(view, labels=True)
+        found = known.directory_entries = _wanted_entries(known.view(), labels=True)
     return found if labels else [e for e in found if e.name not in _LABEL_NAMES]
 
 
@@ -363,7 +363,7 @@ def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
     if find_eocd(memoryview(suffix)) is None:
         return Words("labels.end_not_read")
     try:
-        entries = {e.name: e for e in _known_entries(known, known.view(), labels=True)}
+        entries = {e.name: e for e in _known_entries(known, labels=True)}
     except BadZip:
         return Words("labels.contents_unreadable")
     manifest = entries.get(MANIFEST_ENTRY.encode())

@@ -22,6 +22,7 @@ from scanner.apk.partial import (
     MAX_LABEL_BYTES,
     TAIL_GUESS,
     KnownBytes,
+    LabelPlan,
     Plan,
     plan_label_reads,
     plan_reads,
@@ -673,12 +674,10 @@ def read_labels(
     # apps' labels are whole in what the certificate read kept.
     pending: list[_ToRead] = []
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
-        plan = plan_label_reads(known, per_app)
-        if plan.refused:
-            _set_error(outcome, plan.refused)
-        elif not plan.ranges:
-            continue  # kept from the certificate's reads: nothing more to read
-        elif spent + plan.cost > per_scan:
+        plan = _first_label_plan(outcome, known, per_app)
+        if plan.refused or not plan.ranges:
+            continue  # refused, or kept from the certificate's reads: nothing to read
+        if spent + plan.cost > per_scan:
             spent_on_others = Words(
                 "labels.budget_spent", (("limit", f"{per_scan // 1_000_000} MB"),)
             )
@@ -703,13 +702,17 @@ def label_held(target: Target, known: KnownBytes, per_app: int = MAX_LABEL_BYTES
     Such an outcome depends on no other app (nothing is read, no budget is spent), so it
     can be had early, on the scan's worker while the link is busy (``store_labels``).
     """
-    plan = plan_label_reads(known, per_app)  # as ``read_labels`` plans its first round
-    if plan.ranges and not plan.refused:
-        return None
     outcome = Outcome(target, known=known)
+    plan = _first_label_plan(outcome, known, per_app)
+    return outcome if plan.refused or not plan.ranges else None
+
+
+def _first_label_plan(outcome: Outcome, known: KnownBytes, per_app: int) -> LabelPlan:
+    """The label reads an app's kept bytes still need; a refusal is its outcome's error."""
+    plan = plan_label_reads(known, per_app)
     if plan.refused:
         _set_error(outcome, plan.refused)
-    return outcome
+    return plan
 
 
 def _label_round(outcomes: list[Outcome], per_app: int) -> list[_ToRead]:
