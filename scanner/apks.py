@@ -34,6 +34,7 @@ from scanner.device.apk_commands import MAX_COMMAND_CHARS, is_apk_path
 from scanner.errors import DeviceError, Disconnected, PullTimeSpent
 from scanner.model import (
     CHECKED_IN_PARTS,
+    CHECKED_SIGNING_BLOCK,
     CHECKED_WHOLE,
     HASHED_ON_PHONE,
     HASHED_WHOLE,
@@ -338,7 +339,14 @@ def check_targets(snapshot: DeviceSnapshot) -> tuple[list[Target], list[AppFileC
             skipped.append(_not_checked(pkg.package, path, words(REASON_WORDS[why])))
             continue
         off_store = not from_store(pkg, snapshot)
-        targets.append(Target(pkg.package, path, hash_wanted=off_store, label_wanted=off_store))
+        # A store app's certificate alone is wanted now: on Android 7 and later its v2/v3
+        # signer is enough (``partial.v1_needed``), which spares reading its file list.
+        sdk = None if off_store else snapshot.device.sdk
+        targets.append(
+            Target(
+                pkg.package, path, hash_wanted=off_store, label_wanted=off_store, platform_sdk=sdk
+            )
+        )
         if off_store:
             # Store apps' splits are left alone: Android installs a split only when it has
             # base.apk's signer, and reading them would multiply the reads for store apps.
@@ -363,8 +371,9 @@ class AppFiles:
     pull: an off-store app whose file could not be read, any app with an unsafe path."""
     stats: ReadStats
     directories: dict[str, tuple[Target, KnownBytes]] = field(default_factory=dict)
-    """Store apps' central directories, kept from the certificate reads, so their labels
-    can be read later without reading them again (``scanner.store_labels``)."""
+    """Store apps' central directories (or, where the certificate needed none, the trailer
+    that locates it), kept from the certificate reads, so their labels can be read later
+    without reading them again (``scanner.store_labels``)."""
 
 
 def check_app_files(
@@ -615,13 +624,16 @@ def _from_parts(outcome: Outcome, sdk: int | None, known: KnownBytes | None = No
         # The certificate alone would leave the file unmatched by hash: pull it.
         why = outcome.hash_error_words or words("problems.phone_did_not_hash")
         return AppFileCheck(target.package, target.path), None, why
-    signers, manifest = read_known(known, outcome.sha256, target.label_wanted)
+    signers, manifest, v1_read = read_known(
+        known, outcome.sha256, target.label_wanted, target.platform_sdk
+    )
     fact = facts_from_signers(
         target.package, target.path, outcome.sha256, signers, manifest, sdk, SOURCE_PARTS
     )
     hashed, not_hashed = (HASHED_ON_PHONE, "") if outcome.sha256 else ("", STORE_NO_HASH)
+    how = CHECKED_IN_PARTS if v1_read else CHECKED_SIGNING_BLOCK
     return (
-        AppFileCheck(target.package, target.path, CHECKED_IN_PARTS, "", hashed, not_hashed),
+        AppFileCheck(target.package, target.path, how, "", hashed, not_hashed),
         fact,
         None,
     )

@@ -529,7 +529,8 @@ class AppFileCheck:
     package: str
     path: str
     certificate: str = ""
-    """How the certificate was read (``CHECKED_IN_PARTS``, ``CHECKED_WHOLE``), "" if not."""
+    """How the certificate was read (``CHECKED_IN_PARTS``, ``CHECKED_SIGNING_BLOCK``,
+    ``CHECKED_WHOLE``), "" if not."""
     certificate_not_checked: str = ""
     """Why not, in plain words ("" when it was checked)."""
     sha256: str = ""
@@ -563,6 +564,10 @@ class EvidenceApk:
 
 
 CHECKED_IN_PARTS = "read on the phone in parts (signing block, signature files, manifest)"
+CHECKED_SIGNING_BLOCK = (
+    "read on the phone in parts (signing block only: Android 7 and later know the app by "
+    "its v2/v3 signer, so its older v1 signature files were not read)"
+)
 CHECKED_WHOLE = "read from the whole file, pulled"
 HASHED_ON_PHONE = "hashed on the phone (sha256sum)"
 HASHED_WHOLE = "hashed from the whole file, pulled"

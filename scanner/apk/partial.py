@@ -12,6 +12,13 @@ find is what a whole pull finds (the test suite compares both on every real APK)
 Each step needs the one before (the trailer locates the directory, the directory the
 entries), so a caller reads in rounds; the guesses below make three rounds enough for
 almost every APK, a fourth mops up.
+
+The v1 signature is the one part that needs the central directory, and a real app's
+directory lists thousands of files (tens of kilobytes, more than all the rest). Android 7
+and later identify an app by its v2/v3 signer when it has one and never look at v1 then,
+so where only the certificate is wanted (no label) on such a phone, the signing block is
+read first and the directory only if the block gives no signer the phone uses
+(``v1_needed``). What is read then is what a whole pull gives with v1 left out.
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ from __future__ import annotations
 import mmap
 import struct
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, replace
+from typing import Final, NamedTuple
 
 from scanner.apk import jar
 from scanner.apk.manifest import MANIFEST_ENTRY, TABLE_ENTRY, ApkManifest, read_manifest
+from scanner.apk.signers import SCHEME_V2, SINCE_SDK
 from scanner.apk.signing import SIGNING_BLOCK_MAGIC, ApkSigners, read_signers
 from scanner.apk.zipread import EOCD_SIZE, BadZip, ZipEntry, find_eocd, iter_signature_entries
 from scanner.model import Words
@@ -34,6 +42,13 @@ TAIL_GUESS: Final = 8 * 1024
 BLOCK_GUESS: Final = 16 * 1024
 """Bytes read before the central directory along with it: a signing block is 2 to 12 KB
 (certificates, signatures, padding to 4 KB when verity is on)."""
+
+BLOCK_ALONE_GUESS: Final = 8 * 1024
+"""Bytes read before the directory when the signing block is read alone (``v1_needed``):
+a v2/v3 block padded to 4 KB is 4 or 8 KB (130 of the 138 in ../shared/real-apks fit)."""
+
+V2_SINCE: Final = SINCE_SDK[SCHEME_V2]
+"""Android 7 (API 24): from here a v2/v3 signer, when there is one, is the app's identity."""
 
 LOCAL_SLACK: Final = 256
 """Extra bytes read after an entry's expected end: the local header's extra field (zipalign
@@ -64,6 +79,9 @@ class KnownBytes:
         self.directory_entries: list[ZipEntry] | None = None
         """What ``_wanted_entries`` found in the central directory, labels' entries
         included: walked once per file read, as ``label_parts`` below."""
+        self.block_signers: ApkSigners | None = None
+        """The signers the signing block gives, v1 left out (``v1_needed``), once it is
+        all known: asked again each round, and by ``read_known``."""
         self.label_parts: tuple[ZipEntry, ...] | None = None
         """What ``label_entries`` found in the central directory: once found it stays
         (the directory of one file read does not change), and a big app's directory is
@@ -161,8 +179,11 @@ class _Needs:
         return False
 
 
-def plan_reads(known: KnownBytes, labels: bool) -> Plan:
-    """The ranges still needed to read the certificates (and, if ``labels``, the label)."""
+def plan_reads(known: KnownBytes, labels: bool, platform_sdk: int | None = None) -> Plan:
+    """The ranges still needed to read the certificates (and, if ``labels``, the label).
+
+    ``platform_sdk``: the phone's API level, when the v1 signature may be left unread for
+    a v2/v3 signer the phone uses (None: it is always read)."""
     needs = _Needs(known)
     size = known.size
     if not needs.want(size - TAIL_GUESS, size):
@@ -177,10 +198,18 @@ def plan_reads(known: KnownBytes, labels: bool) -> Plan:
     cd_size, cd_offset = struct.unpack_from("<II", suffix, found + 12)
     if cd_offset + cd_size > eocd:
         return _plan(needs)  # the readers stop here (ZIP64 or damaged): nothing more to read
-    directory = needs.want(cd_offset, cd_offset + cd_size)
     view = known.view()
-    if cd_offset + cd_size == eocd and cd_offset >= 32:
-        _signing_block(needs, view, cd_offset)
+    has_block = cd_offset + cd_size == eocd and cd_offset >= 32
+    if _may_skip_v1(labels, platform_sdk):
+        # The block alone first: with a signer this phone uses, nothing else is needed.
+        if has_block and not _signing_block(needs, view, cd_offset, BLOCK_ALONE_GUESS):
+            return _plan(needs)
+        if not v1_needed(known, labels, platform_sdk):
+            return _plan(needs)
+        has_block = False  # all of it is known by now
+    directory = needs.want(cd_offset, cd_offset + cd_size)
+    if has_block:
+        _signing_block(needs, view, cd_offset, BLOCK_GUESS)
     if not directory:
         return _plan(needs)
     try:
@@ -199,19 +228,41 @@ def _plan(needs: _Needs) -> Plan:
     return Plan(tuple(needs.ranges))
 
 
-def _signing_block(needs: _Needs, view: memoryview, cd_offset: int) -> None:
-    """The APK Signing Block, if the bytes before the directory end with its magic."""
+def _signing_block(needs: _Needs, view: memoryview, cd_offset: int, guess: int) -> bool:
+    """The APK Signing Block, if the bytes before the directory end with its magic; True
+    when nothing more is needed for it (all known, or there is none to read)."""
     if not needs.want(cd_offset - 24, cd_offset):
         # Its size is in those 24 bytes; read a typical block's worth with them.
-        needs.ranges[-1] = (max(0, cd_offset - BLOCK_GUESS), cd_offset)
-        return
+        needs.ranges[-1] = (max(0, cd_offset - guess), cd_offset)
+        return False
     tail = bytes(view[cd_offset - 24 : cd_offset])
     if tail[8:] != SIGNING_BLOCK_MAGIC:
-        return
+        return True
     footer_size = struct.unpack_from("<Q", tail)[0]
     if footer_size < 24 or footer_size > cd_offset - 8:
-        return  # the reader reports it without reading more
-    needs.want(cd_offset - footer_size - 8, cd_offset)
+        return True  # the reader reports it without reading more
+    return needs.want(cd_offset - footer_size - 8, cd_offset)
+
+
+def _may_skip_v1(labels: bool, platform_sdk: int | None) -> bool:
+    return not labels and platform_sdk is not None and platform_sdk >= V2_SINCE
+
+
+def v1_needed(known: KnownBytes, labels: bool, platform_sdk: int | None) -> bool:
+    """Whether the v1 (JAR) signature is to be read, given the signing block is known.
+
+    Not when only the certificate is wanted (``labels`` False), the phone runs Android 7
+    or later and the block gives a signer it uses: Android then identifies the app by that
+    signer and ignores v1 (apksig ``ApkSignatureVerifier`` falls back to v1 only when no
+    v2/v3 signature is found), so a v1 signer could change neither the certificate matched
+    nor what the phone trusts. The answer depends only on the block's bytes, so the plan
+    and ``read_known`` agree on it whatever else was read.
+    """
+    if not _may_skip_v1(labels, platform_sdk):
+        return True
+    if known.block_signers is None:
+        known.block_signers = read_signers(known.view(), "", known.size, v1=False)
+    return not known.block_signers.current_signers(platform_sdk)
 
 
 _LABEL_NAMES: Final = frozenset({MANIFEST_ENTRY.encode(), TABLE_ENTRY.encode()})
@@ -264,16 +315,28 @@ def _entry(needs: _Needs, view: memoryview, entry: ZipEntry) -> None:
     needs.want(start, start + entry.compressed_size)
 
 
+class PartsRead(NamedTuple):
+    """What ``read_known`` found in one APK's parts."""
+
+    signers: ApkSigners
+    manifest: ApkManifest | None
+    v1_read: bool
+    """False when the v1 signature was left unread (``v1_needed``)."""
+
+
 def read_known(
-    known: KnownBytes, sha256: str, labels: bool
-) -> tuple[ApkSigners, ApkManifest | None]:
-    """The full readers over the known ranges (``plan_reads`` must have said done).
+    known: KnownBytes, sha256: str, labels: bool, platform_sdk: int | None = None
+) -> PartsRead:
+    """The full readers over the known ranges (``plan_reads`` with the same ``labels`` and
+    ``platform_sdk`` must have said done).
 
     ``sha256``: the file's hash as the phone computed it, or "" when it was not hashed.
     """
     view = known.view()
-    signers = read_signers(view, sha256.upper(), known.size)
-    return signers, (read_manifest(view) if labels else None)
+    manifest = read_manifest(view) if labels else None
+    if v1_needed(known, labels, platform_sdk) or known.block_signers is None:
+        return PartsRead(read_signers(view, sha256.upper(), known.size), manifest, True)
+    return PartsRead(replace(known.block_signers, sha256=sha256.upper()), manifest, False)
 
 
 # --- a store app's label, after its certificate ----------------------------------------
@@ -304,13 +367,14 @@ def directory_only(known: KnownBytes) -> KnownBytes | None:
 def kept_for_label(known: KnownBytes) -> KnownBytes | None:
     """What a later label read needs of what was read: the trailer and central directory,
     and the manifest's and resource table's stored bytes where they are all known already
-    (a small app's tail holds its whole file: its name then costs no more reads). None
-    when the directory is not all known."""
+    (a small app's tail holds its whole file: its name then costs no more reads). When the
+    directory was not read (``v1_needed``), the trailer alone, which locates it. None when
+    not even the trailer is known."""
     if known.whole() and known.size <= _KEEP_WHOLE:
         return known  # all of a small file: its parts would be most of it
     kept = directory_only(known)
     if kept is None:
-        return None
+        return _trailer_only(known)
     parts = label_entries(kept)
     if isinstance(parts, Words):
         return kept
@@ -320,6 +384,32 @@ def kept_for_label(known: KnownBytes) -> KnownBytes | None:
         if span is not None:
             kept.add(span[0], bytes(view[span[0] : span[1]]))
     return kept
+
+
+def _trailer_only(known: KnownBytes) -> KnownBytes | None:
+    """The End of Central Directory record (and comment) of what was read, alone."""
+    suffix = known.suffix()
+    found = find_eocd(memoryview(suffix))
+    if found is None:
+        return None
+    kept = KnownBytes(known.size)
+    kept.add(known.size - len(suffix) + found, suffix[found:])
+    return kept
+
+
+def _unread_directory(known: KnownBytes) -> tuple[int, int] | None:
+    """The central directory's range when the trailer is known and the directory is not
+    (the label reads it first); None otherwise (``label_entries`` says what is wrong)."""
+    suffix = known.suffix()
+    found = find_eocd(memoryview(suffix))
+    if found is None:
+        return None
+    cd_size, cd_offset = struct.unpack_from("<II", suffix, found + 12)
+    if cd_offset + cd_size > known.size - len(suffix) + found:
+        return None  # ZIP64 or damaged: the readers refuse it
+    if known.has(cd_offset, cd_offset + cd_size):
+        return None
+    return cd_offset, cd_offset + cd_size
 
 
 def _known_entry_span(
@@ -346,7 +436,10 @@ class LabelPlan:
     refused: Words | None = None
     """Why the label will not be read, as a catalogue message (None when it can be)."""
     cost: int = 0
-    """Bytes the manifest and resource table take in the file (what the label costs)."""
+    """Bytes the manifest and resource table take in the file (what the label costs), or
+    the central directory's bytes when it is read first (``directory``)."""
+    directory: bool = False
+    """The ranges are the central directory's: where the manifest is, is not known yet."""
 
     @property
     def done(self) -> bool:
@@ -375,25 +468,36 @@ def label_entries(known: KnownBytes) -> tuple[ZipEntry, ...] | Words:
 
 
 def plan_label_reads(known: KnownBytes, max_bytes: int = MAX_LABEL_BYTES) -> LabelPlan:
-    """The ranges still needed to read the label, given a known central directory (whose
-    entries ``label_entries`` finds once and keeps on ``known``, for the later rounds).
+    """The ranges still needed to read the label, given a known trailer: the central
+    directory first if it is not known, then the entries ``label_entries`` finds in it
+    (once, kept on ``known``, for the later rounds).
 
     A label is ``android:label`` of the manifest, mostly a reference into the resource
     table. Both are read whole: finding one string in a table means walking its chunks, a
     round trip each. So a table too big for ``max_bytes`` is refused, with why.
     """
+    directory = _unread_directory(known)
+    if directory is not None:
+        cost = directory[1] - directory[0]
+        if cost > max_bytes:
+            refused = _too_big("labels.file_list_too_big", cost, max_bytes)
+            return LabelPlan(refused=refused, cost=cost, directory=True)
+        return LabelPlan((directory,), cost=cost, directory=True)
     parts = label_entries(known)
     if isinstance(parts, Words):
         return LabelPlan(refused=parts)
     cost = sum(e.compressed_size + _LOCAL_HEADER + len(e.name) for e in parts)
     if cost > max_bytes:
-        sizes = (("size", _megabytes(cost)), ("limit", _megabytes(max_bytes)))
-        return LabelPlan(refused=Words("labels.too_big", sizes), cost=cost)
+        return LabelPlan(refused=_too_big("labels.too_big", cost, max_bytes), cost=cost)
     needs = _Needs(known)
     view = known.view()
     for entry in parts:
         _entry(needs, view, entry)
     return LabelPlan(tuple(needs.ranges), cost=cost)
+
+
+def _too_big(key: str, cost: int, max_bytes: int) -> Words:
+    return Words(key, (("size", _megabytes(cost)), ("limit", _megabytes(max_bytes))))
 
 
 def _megabytes(size: int) -> str:

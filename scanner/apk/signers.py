@@ -38,7 +38,8 @@ ROLE_OTHER = "other"
 """In the file, but not a signer's: ``note`` says why."""
 
 # Android platform levels (API) from which each scheme is used.
-_SCHEME_SINCE = {SCHEME_V31: 33, SCHEME_V3: 28, SCHEME_V2: 24, SCHEME_V1: 0}
+SINCE_SDK = {SCHEME_V31: 33, SCHEME_V3: 28, SCHEME_V2: 24, SCHEME_V1: 0}
+"""The first API level whose Android checks each scheme."""
 LINEAGE_CAPABILITIES = (
     (1, "installed data"),
     (2, "shared user id"),
@@ -127,7 +128,7 @@ class ApkSigners:
     def current_signers(self, platform_sdk: int | None = None) -> tuple[SignerCertificate, ...]:
         """The signer certificates Android uses on ``platform_sdk`` (None: the newest)."""
         for scheme in reversed(SCHEME_ORDER):
-            if platform_sdk is not None and platform_sdk < _SCHEME_SINCE[scheme]:
+            if platform_sdk is not None and platform_sdk < SINCE_SDK[scheme]:
                 continue
             signers = self.for_scheme(scheme)
             if scheme in (SCHEME_V3, SCHEME_V31) and signers:

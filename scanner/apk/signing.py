@@ -173,9 +173,13 @@ def read_apk_signers(data: bytes) -> ApkSigners:
     return read_signers(memoryview(data), hashlib.sha256(data).hexdigest().upper(), len(data))
 
 
-def read_signers(view: memoryview, sha256: str, size: int) -> ApkSigners:
+def read_signers(view: memoryview, sha256: str, size: int, v1: bool = True) -> ApkSigners:
     """``read_apk_signers`` over a view of the file, its hash given (not computed here):
-    a view of the parts read on the phone (``scanner.apk.partial``) holds no other bytes."""
+    a view of the parts read on the phone (``scanner.apk.partial``) holds no other bytes.
+
+    ``v1`` False: the JAR signature is not looked for (its files are located through the
+    central directory, which a parts read may have left unread; see ``partial.v1_needed``).
+    """
     problems = _Problems()
     certificates: list[SignerCertificate] = []
     schemes: set[str] = set()
@@ -184,10 +188,11 @@ def read_signers(view: memoryview, sha256: str, size: int) -> ApkSigners:
         schemes.add(scheme)
         certificates.extend(_block_certificates(scheme, value, problems))
 
-    v1_certs, v1_found = read_v1(view, problems)
-    if v1_found:
-        schemes.add(SCHEME_V1)
-    certificates.extend(v1_certs)
+    if v1:
+        v1_certs, v1_found = read_v1(view, problems)
+        if v1_found:
+            schemes.add(SCHEME_V1)
+        certificates.extend(v1_certs)
     if not schemes and not problems.items:
         problems.add("no v1, v2 or v3 signature found (Android does not install unsigned APKs)")
     elif certificates and not any(c.role == ROLE_SIGNER for c in certificates):

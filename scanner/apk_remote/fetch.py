@@ -60,8 +60,9 @@ MAX_HELD_BYTES = 96 * 1024 * 1024
 app whose parts would go past it is pulled whole instead (one file at a time): a phone
 full of big apps, or one that lies about its files, cannot fill the computer's memory."""
 
-LABEL_ROUNDS = 2
-"""Rounds for store apps' labels, after the certificate's: the manifest and resource table
+LABEL_ROUNDS = 3
+"""Rounds for store apps' labels, after the certificate's: the central directory when it
+was not read for the certificate (``partial.v1_needed``), the manifest and resource table
 (whose local headers the directory locates), and one more when a header was longer."""
 
 MAX_LABEL_SCAN_BYTES = 16 * 1024 * 1024
@@ -97,6 +98,9 @@ class Target:
     path: str
     hash_wanted: bool
     label_wanted: bool
+    platform_sdk: int | None = None
+    """The phone's API level, when the v1 signature may be left unread for a v2/v3 signer
+    the phone uses (``partial.v1_needed``); None: it is always read."""
 
 
 @dataclass(slots=True)
@@ -418,7 +422,7 @@ def _plan_early(batch: _Batch, on_ready: Ready | None, hashed: bool = False) -> 
     handed = []
     for outcome, known in batch:
         time.sleep(0)  # lets the thread reading the phone acknowledge it at once (GIL)
-        plan = outcome.early_plan = plan_reads(known, outcome.target.label_wanted)
+        plan = outcome.early_plan = _plan_reads(known, outcome.target)
         if plan.done and on_ready is not None and (hashed or not outcome.target.hash_wanted):
             outcome.planned_done = outcome.handed = True
             handed.append((outcome, known))
@@ -428,6 +432,10 @@ def _plan_early(batch: _Batch, on_ready: Ready | None, hashed: bool = False) -> 
 
 _HASH_STEP_FRAME = len(framed_step("0" * 16, 999_999, Hashes(("/data/app/a.b-1/base.apk",))))
 """Characters of a one-path ``sha256sum`` step (its longest index) beyond the path."""
+
+
+def _plan_reads(known: KnownBytes, target: Target) -> Plan:
+    return plan_reads(known, target.label_wanted, target.platform_sdk)
 
 
 def hash_steps(paths: Sequence[str], max_chars: int) -> list[Hashes]:
@@ -479,9 +487,7 @@ def _plan_round(outcomes: list[Outcome], on_ready: Ready | None) -> list[_ToRead
         early_plan, outcome.early_plan = outcome.early_plan, None
         if known is None or outcome.error or outcome.planned_done:
             continue
-        plan = (
-            early_plan if early_plan is not None else plan_reads(known, outcome.target.label_wanted)
-        )
+        plan = early_plan if early_plan is not None else _plan_reads(known, outcome.target)
         outcome.planned_done = plan.done
         if plan.done:
             ready.append((outcome, known))
@@ -661,15 +667,16 @@ def read_labels(
     per_app: int = MAX_LABEL_BYTES,
     per_scan: int = MAX_LABEL_SCAN_BYTES,
 ) -> tuple[list[Outcome], ReadStats]:
-    """Read the manifest and resource table of APKs whose central directory is known
-    (kept from reading their certificate), in at most ``LABEL_ROUNDS`` rounds.
+    """Read the manifest and resource table of APKs whose trailer is known (kept from
+    reading their certificate, with the central directory when that read it), in at most
+    ``LABEL_ROUNDS`` rounds.
 
     An outcome with no ``error`` holds every byte the label needs; otherwise ``error``
     says why its label was not read (too big, the scan's budget spent, a failed read).
     """
     outcomes = [Outcome(target, known=known) for target, known in directories]
     stats = ReadStats()
-    spent = 0
+    budget = _LabelBudget(per_scan)
     # Only the apps with bytes still to read are planned again after a round: most store
     # apps' labels are whole in what the certificate read kept.
     pending: list[_ToRead] = []
@@ -677,19 +684,13 @@ def read_labels(
         plan = _first_label_plan(outcome, known, per_app)
         if plan.refused or not plan.ranges:
             continue  # refused, or kept from the certificate's reads: nothing to read
-        if spent + plan.cost > per_scan:
-            spent_on_others = Words(
-                "labels.budget_spent", (("limit", f"{per_scan // 1_000_000} MB"),)
-            )
-            _set_error(outcome, spent_on_others)
-        else:
-            spent += plan.cost
+        if budget.take(outcome, plan):
             pending.append((outcome, known, plan.ranges))
     for _ in range(LABEL_ROUNDS):
         if not pending:
             break
         _block_round(run, pending, max_chars, stats)
-        pending = _label_round([o for o, _, _ in pending], per_app)
+        pending = _label_round([o for o, _, _ in pending], per_app, budget)
     for outcome, _, _ in pending:
         _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats
@@ -715,7 +716,30 @@ def _first_label_plan(outcome: Outcome, known: KnownBytes, per_app: int) -> Labe
     return plan
 
 
-def _label_round(outcomes: list[Outcome], per_app: int) -> list[_ToRead]:
+class _LabelBudget:
+    """The bytes a scan reads for labels: each app's directory (when read first) and its
+    manifest and table are charged once, in the order the apps matter; an app past the
+    budget is named by its id, with why."""
+
+    def __init__(self, per_scan: int) -> None:
+        self.per_scan = per_scan
+        self.spent = 0
+        self._charged: set[tuple[int, bool]] = set()
+
+    def take(self, outcome: Outcome, plan: LabelPlan) -> bool:
+        charge = (id(outcome), plan.directory)
+        if charge in self._charged:
+            return True
+        if self.spent + plan.cost > self.per_scan:
+            limit = f"{self.per_scan // 1_000_000} MB"
+            _set_error(outcome, Words("labels.budget_spent", (("limit", limit),)))
+            return False
+        self.spent += plan.cost
+        self._charged.add(charge)
+        return True
+
+
+def _label_round(outcomes: list[Outcome], per_app: int, budget: _LabelBudget) -> list[_ToRead]:
     pending = []
     for outcome in outcomes:
         if outcome.known is None or outcome.error:
@@ -723,7 +747,7 @@ def _label_round(outcomes: list[Outcome], per_app: int) -> list[_ToRead]:
         plan = plan_label_reads(outcome.known, per_app)
         if plan.refused:
             _set_error(outcome, plan.refused)
-        elif plan.ranges:
+        elif plan.ranges and budget.take(outcome, plan):
             pending.append((outcome, outcome.known, plan.ranges))
     return pending
 

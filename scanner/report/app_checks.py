@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from scanner.apks import NOT_SYSTEM_ONLY
 from scanner.i18n import Catalogue
-from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
+from scanner.model import CHECKED_IN_PARTS, CHECKED_SIGNING_BLOCK, HASHED_ON_PHONE, ScanResult
 from scanner.report.language import safe_catalogue
 from scanner.report.problem_words import reason_text
+
+_IN_PARTS = frozenset({CHECKED_IN_PARTS, CHECKED_SIGNING_BLOCK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,8 @@ def app_checks_text(result: ScanResult, say: Catalogue | None = None) -> AppChec
     system = sum(1 for c in checks if c.certificate_not_checked == NOT_SYSTEM_ONLY)
     others = [c for c in checks if c.certificate_not_checked != NOT_SYSTEM_ONLY]
     certified = [c for c in others if c.certificate]
-    in_parts = sum(1 for c in certified if c.certificate == CHECKED_IN_PARTS)
+    in_parts = sum(1 for c in certified if c.certificate in _IN_PARTS)
+    block_only = sum(1 for c in certified if c.certificate == CHECKED_SIGNING_BLOCK)
     hashed = [c for c in others if c.sha256]
     on_phone = sum(1 for c in hashed if c.sha256 == HASHED_ON_PHONE)
     summary = say.text(
@@ -51,6 +54,8 @@ def app_checks_text(result: ScanResult, say: Catalogue | None = None) -> AppChec
         on_phone=num(on_phone),
         system=num(system),
     )
+    if block_only:
+        summary += " " + say.count("app_files.v1_not_read", block_only)
     by_reason: dict[str, list[str]] = {}
     for check in others:
         if not check.certificate:

@@ -42,7 +42,7 @@ def read_in_parts(data: bytes, labels: bool = True, rounds: int = 4) -> tuple[Kn
 
 
 def assert_same_as_whole(data: bytes, known: KnownBytes) -> None:
-    signers, manifest = read_known(known, "", True)
+    signers, manifest, _ = read_known(known, "", True)
     whole = read_apk_signers(data)
     assert signers.certificates == whole.certificates
     assert signers.problems == whole.problems
@@ -122,7 +122,7 @@ def test_a_big_directory_is_walked_once_and_plans_as_a_fresh_walk_does() -> None
     data = build_apk("com.example.manyfiles", label="Many Files", extra_files=files)
     known, plan = read_in_parts(data, labels=False)
     assert plan.done
-    signers, _ = read_known(known, "", False)
+    signers, _, _ = read_known(known, "", False)
     assert signers.certificates == read_apk_signers(data).certificates
     assert signers.problems == ()
     kept_entries = known.directory_entries
