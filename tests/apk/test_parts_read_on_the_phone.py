@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import hashes
 
-from scanner.apks import SOURCE_PARTS, facts_from_apk
+from scanner.apk.signing import read_signers
+from scanner.apks import SOURCE_PARTS, facts_from_apk, facts_from_signers
 from scanner.device.apk_commands import is_apk_read_command
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
-from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
+from scanner.model import CHECKED_IN_PARTS, CHECKED_SIGNING_BLOCK, HASHED_ON_PHONE, ScanResult
 from scanner.pipeline import scan_phone
 from scanner.sigdb.commands import load_shipped_db
 from scanner.sigdb.model import Family, Kind
@@ -34,8 +35,11 @@ GETPROP = f"[ro.build.version.sdk]: [{SDK}]\n[ro.build.version.release]: [13]\n"
 USER_0 = "User 0: ceDataInode=1 installed=true hidden=false suspended=false stopped=false"
 
 
-def package_block(package: str, code_path: str, app_id: int) -> str:
-    """One app installed by hand, as ``dumpsys package`` prints it on Android 13."""
+SIDELOADED = "com.google.android.packageinstaller"
+
+
+def package_block(package: str, code_path: str, app_id: int, installer: str = SIDELOADED) -> str:
+    """One app installed by ``installer``, as ``dumpsys package`` prints it on Android 13."""
     return (
         f"  Package [{package}] (f8c51eb):\n"
         f"    appId={app_id}\n"
@@ -45,19 +49,21 @@ def package_block(package: str, code_path: str, app_id: int) -> str:
         f"    flags=[ HAS_CODE ALLOW_CLEAR_USER_DATA ]\n"
         f"    firstInstallTime=2026-11-24 23:18:52\n"
         f"    lastUpdateTime=2026-11-24 23:18:52\n"
-        f"    installerPackageName=com.google.android.packageinstaller\n"
+        f"    installerPackageName={installer}\n"
         f"    pkgFlags=[ HAS_CODE ALLOW_CLEAR_USER_DATA ]\n"
         f"    {USER_0}\n"
     )
 
 
-def phone_with(apks: dict[str, bytes]) -> tuple[Profile, dict[str, tuple[str, bytes]]]:
-    """A phone holding each APK as the sideloaded app ``com.realapk.aNNN``."""
+def phone_with(
+    apks: dict[str, bytes], installer: str = SIDELOADED
+) -> tuple[Profile, dict[str, tuple[str, bytes]]]:
+    """A phone holding each APK as the app ``com.realapk.aNNN``, sideloaded by default."""
     blocks, by_package = [], {}
     for index, data in enumerate(apks[name] for name in sorted(apks)):
         package = f"com.realapk.a{index:03d}"
         folder = f"/data/app/~~Qk{index:03d}xYz==/{package}-Zm9v{index:03d}_-==="[:-1]
-        blocks.append(package_block(package, folder, 10_000 + index))
+        blocks.append(package_block(package, folder, 10_000 + index, installer))
         by_package[package] = (f"{folder}/base.apk", data)
     dumpsys = "Packages:\n" + "".join(blocks) + "\nQueries:\n  system apps queryable: false\n"
     profile = Profile(
@@ -108,6 +114,36 @@ def test_every_real_apk_reads_the_same_in_parts_as_whole(real_apks: dict[str, by
     moved = result.link["apk_read_bytes"]
     total = sum(len(data) for _, data in by_package.values())
     assert moved < total  # parts, not whole files (the bench measures the share)
+
+
+def test_every_real_apk_from_a_store_gives_the_signer_a_whole_pull_gives(
+    real_apks: dict[str, bytes],
+) -> None:
+    # Store apps: the certificate only, so on Android 13 the signing block alone where it
+    # gives a v2/v3 signer; the rest (v1-only, unsigned, damaged) are read as ever.
+    profile, by_package = phone_with(real_apks, installer="com.android.vending")
+    result, shell = scan(profile)
+    assert all(is_apk_read_command(command) for command in shell[len(SCAN_COMMANDS) :])
+    assert result.link["apk_read_rounds"] <= 4
+    assert not result.pulls
+    checks = {c.package: c for c in result.app_checks}
+    block_only = 0
+    for package, (path, data) in by_package.items():
+        whole = facts_from_apk(package, path, data, SDK)
+        parts = result.apks[package]
+        signer = ("cert_sha1", "cert_sha256", "signing_scheme", "rotation_certificates")
+        assert [getattr(parts, f) for f in signer] == [getattr(whole, f) for f in signer]
+        v1_read = checks[package].certificate == CHECKED_IN_PARTS
+        if not v1_read:
+            assert checks[package].certificate == CHECKED_SIGNING_BLOCK, package
+            assert whole.signing_scheme != "v1", package
+            block_only += 1
+        view = memoryview(data)
+        read = read_signers(view, "", len(data), v1=v1_read)
+        # Exactly what a whole pull's readers give (v1 left out where it was not read).
+        assert parts == facts_from_signers(package, path, "", read, None, SDK, SOURCE_PARTS)
+    print(f"{block_only} of {len(by_package)} read from the signing block alone")
+    assert block_only >= 100
 
 
 @pytest.mark.parametrize("tool", ["dd", "sha256sum"])

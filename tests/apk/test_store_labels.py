@@ -26,7 +26,7 @@ from scanner.device.apk_commands import is_apk_read_command
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
 from scanner.labels import with_catalogue_labels
-from scanner.model import CommandResult, RawCapture, ScanResult, Severity
+from scanner.model import CHECKED_SIGNING_BLOCK, CommandResult, RawCapture, ScanResult, Severity
 from scanner.parse.snapshot import build_snapshot
 from scanner.pipeline import scan_phone
 from scanner.sigdb.commands import load_shipped_db
@@ -132,6 +132,19 @@ def test_a_calculator_from_play_asking_for_personal_data_is_flagged_by_its_read_
     assert "Calculator Vault" in str(spy[vault].title)
     # The same access under a plain name from a real store: breadth alone earns nothing.
     assert chess not in spy
+
+
+def test_a_big_store_apps_name_is_read_after_its_file_list_which_its_certificate_skipped() -> None:
+    vault = "com.example.vaultcalc"
+    files = {f"res/raw/clip_{n:04d}.ogg": bytes([n % 251]) * 60 for n in range(600)}
+    data = build_apk(vault, label="Calculator Vault", label_in_resources=True, extra_files=files)
+    result, _ = scan(phone({vault: data}))
+    (check,) = [c for c in result.app_checks if c.package == vault]
+    assert check.certificate == CHECKED_SIGNING_BLOCK  # its file list was not read then
+    assert result.snapshot.package(vault).label == "Calculator Vault"  # type: ignore[union-attr]
+    assert result.link["apk_read_rounds"] <= MAX_ROUNDS + LABEL_ROUNDS
+    spy = {f.package: f for f in result.findings if f.check == "SPY-001"}
+    assert "Calculator Vault" in str(spy[vault].title)
 
 
 def test_a_store_app_no_finding_names_is_not_read_for_its_label() -> None:

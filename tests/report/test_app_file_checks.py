@@ -15,7 +15,7 @@ from rich.console import Console
 from scanner.apks import NOT_SYSTEM_ONLY, UNSAFE_PATH
 from scanner.device.connection import PhoneConnection
 from scanner.device.keys import ephemeral_signer
-from scanner.model import CHECKED_IN_PARTS, HASHED_ON_PHONE, ScanResult
+from scanner.model import CHECKED_IN_PARTS, CHECKED_SIGNING_BLOCK, HASHED_ON_PHONE, ScanResult
 from scanner.pipeline import scan_phone
 from scanner.report import html_report, json_report, terminal
 from scanner.report.schema import validate_report
@@ -94,3 +94,20 @@ def test_terminal_and_html_name_each_app_not_checked(result: ScanResult) -> None
     # A store app whose file this simulated phone does not hold is named too, with why.
     gone = [c for c in others if c.package == GONE]
     assert gone and "no such file" in gone[0].certificate_not_checked
+
+
+def test_a_store_app_read_from_its_signing_block_alone_is_said_so(result: ScanResult) -> None:
+    block_only = [c.package for c in result.app_checks if c.certificate == CHECKED_SIGNING_BLOCK]
+    assert block_only, "the infected phone's store apps are v2-signed, on Android 13"
+    checks = {c["package"]: c for c in json_report.to_dict(result)["app_file_checks"]}
+    for package in block_only:
+        how = checks[package]["certificate"]["how"]
+        assert how == CHECKED_SIGNING_BLOCK and "v1 signature files were not read" in how
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None)
+    terminal.render(result, console, view=terminal.View(details=True))
+    html = " ".join(unescape(html_report.render(result)).split())
+    count = len(block_only)
+    said = f"For {count} app{'s' if count > 1 else ''} from a store, only the signature"
+    for shown in (" ".join(buffer.getvalue().split()), html):
+        assert said in shown and "v1 signature files were not, as the phone ignores them" in shown
