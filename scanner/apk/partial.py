@@ -113,6 +113,10 @@ class KnownBytes:
         self._starts = [keep_starts[i] for i in order]
         self._pieces = [keep_pieces[i] for i in order]
 
+    def release_view(self) -> None:
+        """Let the last ``view()`` go (the next one is built afresh)."""
+        self._view = None
+
     def whole(self) -> bool:
         """True when every byte of the file is known."""
         return self._starts == [0] and len(self._pieces[0]) == self.size
@@ -222,6 +226,9 @@ def plan_reads(known: KnownBytes, labels: bool, platform_sdk: int | None = None)
 
 
 def _plan(needs: _Needs) -> Plan:
+    # A file-sized view kept after planning would be held for every app of a round at
+    # once, until more bytes come or a worker reads the app (hundreds of MB on a big phone).
+    needs.known.release_view()
     total = needs.known.known_bytes() + sum(end - start for start, end in needs.ranges)
     if total > MAX_PARTIAL_BYTES:
         return Plan(too_big=True)
@@ -332,10 +339,11 @@ def read_known(
 
     ``sha256``: the file's hash as the phone computed it, or "" when it was not hashed.
     """
-    view = known.view()
-    manifest = read_manifest(view) if labels else None
+    manifest = read_manifest(known.view()) if labels else None
     if v1_needed(known, labels, platform_sdk) or known.block_signers is None:
-        return PartsRead(read_signers(view, sha256.upper(), known.size), manifest, True)
+        signers = read_signers(known.view(), sha256.upper(), known.size)
+        known.release_view()
+        return PartsRead(signers, manifest, True)
     return PartsRead(replace(known.block_signers, sha256=sha256.upper()), manifest, False)
 
 
@@ -493,6 +501,8 @@ def plan_label_reads(known: KnownBytes, max_bytes: int = MAX_LABEL_BYTES) -> Lab
     view = known.view()
     for entry in parts:
         _entry(needs, view, entry)
+    if needs.ranges:
+        known.release_view()  # more bytes come first (as ``_plan`` says)
     return LabelPlan(tuple(needs.ranges), cost=cost)
 
 

@@ -8,6 +8,8 @@ dd gives them), then compared with the whole-file readers.
 
 from __future__ import annotations
 
+import tracemalloc
+
 from scanner.apk.partial import KnownBytes, Plan, kept_for_label, plan_label_reads, plan_reads
 from scanner.apk.partial import read_known as read_parts
 from scanner.apk.signing import read_apk_signers, read_signers
@@ -150,3 +152,24 @@ def test_a_file_list_past_the_labels_limit_is_refused_with_why() -> None:
 
     assert plan.refused is not None and plan.refused.key == "labels.file_list_too_big"
     assert not plan.ranges
+
+
+def test_no_file_sized_view_is_held_for_the_apps_of_a_round_once_they_are_planned() -> None:
+    # Each app's plan looks at a file-sized view; held until the next round (or until a
+    # worker reads the app) it would be all of every file at once: 2,000 apps of a real
+    # phone filled hundreds of MB that way.
+    data = build_apk("com.example.bigstore", extra_files=many_files())
+    apps = 200
+    tracemalloc.start()
+    try:
+        held = []
+        for _ in range(apps):
+            known, plan, _ = read_in_rounds(data, labels=False, sdk=ANDROID_13)
+            assert plan.done
+            held.append(known)
+        in_use = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    read = sum(k.known_bytes() for k in held)
+    assert read <= apps * 17_000
+    assert in_use < read + apps * len(data) // 4, (in_use, read)
