@@ -265,6 +265,10 @@ class ScanFigures:
     hashes_checked: int
     apk_read_bytes: int
     """Bytes the APK read commands returned (their framing included)."""
+    apk_name_bytes: int
+    """Of those, the bytes the store apps' names took (the label pass)."""
+    apk_names_asked: int
+    """Store apps whose name the label pass looked for."""
     complete: bool
     traced_peak_bytes: int = 0
 
@@ -347,6 +351,8 @@ def timed_scan(
         certificates_checked=sum(1 for c in result.app_checks if c.certificate),
         hashes_checked=sum(1 for c in result.app_checks if c.sha256),
         apk_read_bytes=int(result.link.get("apk_read_bytes", 0)),
+        apk_name_bytes=int(result.link.get("apk_name_bytes", 0)),
+        apk_names_asked=int(result.link.get("apk_names_asked", 0)),
         complete=result.complete,
         traced_peak_bytes=peak,
     )

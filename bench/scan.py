@@ -232,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         f"  bytes moved for the APK checks: {moved / MB:.3f} MB of {info.apk_bytes_total / MB:.1f}"
         f" MB of APKs = {share:.2%}   goal <= {GOAL_APK_SHARE:.0%}: {mark(share <= GOAL_APK_SHARE)}"
     )
+    names = on_f.apk_name_bytes
+    out(
+        f"    of which store apps' names (the label pass, {on_f.apk_names_asked} apps asked):"
+        f" {names / MB:.3f} MB; certificates and hashes alone:"
+        f" {(moved - names) / info.apk_bytes_total:.2%} of the APK bytes"
+    )
     out(
         f"  extra round trips for the APK checks: {extra}   goal <= {GOAL_EXTRA_ROUND_TRIPS}:"
         f" {mark(extra <= GOAL_EXTRA_ROUND_TRIPS)}"

@@ -407,6 +407,8 @@ def _scan_phone(
             "apk_read_rounds": checked.stats.rounds,
             "apk_read_bytes": checked.stats.bytes_out,
             "apk_labels_read_early": len(labels.read),
+            "apk_name_bytes": 0,
+            "apk_names_asked": 0,
         }
         # Before the checks run, so titles read "System Service (com.systemservice)".
         snapshot = with_apk_labels(snapshot, apks)
@@ -426,6 +428,9 @@ def _scan_phone(
             apk_reads["apk_read_commands"] += named.stats.commands
             apk_reads["apk_read_rounds"] += named.stats.rounds
             apk_reads["apk_read_bytes"] += named.stats.bytes_out
+            # Of those, what the store apps' names took (the bench shows it apart).
+            apk_reads["apk_name_bytes"] = named.stats.bytes_out
+            apk_reads["apk_names_asked"] = len(named.asked)
     else:
         snapshot = build_snapshot(capture, parsed)
     counters = connection.counters

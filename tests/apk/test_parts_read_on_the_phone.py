@@ -56,7 +56,7 @@ def package_block(package: str, code_path: str, app_id: int, installer: str = SI
 
 
 def phone_with(
-    apks: dict[str, bytes], installer: str = SIDELOADED
+    apks: dict[str, bytes], installer: str = SIDELOADED, getprop: str = GETPROP
 ) -> tuple[Profile, dict[str, tuple[str, bytes]]]:
     """A phone holding each APK as the app ``com.realapk.aNNN``, sideloaded by default."""
     blocks, by_package = [], {}
@@ -68,7 +68,7 @@ def phone_with(
     dumpsys = "Packages:\n" + "".join(blocks) + "\nQueries:\n  system apps queryable: false\n"
     profile = Profile(
         name="real-apks",
-        commands={"dumpsys package": dumpsys.encode(), "getprop": GETPROP.encode()},
+        commands={"dumpsys package": dumpsys.encode(), "getprop": getprop.encode()},
         files=dict(by_package.values()),
     )
     return profile, by_package
@@ -144,6 +144,22 @@ def test_every_real_apk_from_a_store_gives_the_signer_a_whole_pull_gives(
         assert parts == facts_from_signers(package, path, "", read, None, SDK, SOURCE_PARTS)
     print(f"{block_only} of {len(by_package)} read from the signing block alone")
     assert block_only >= 100
+
+
+def test_on_android_6_store_apps_have_their_v1_signature_read_too(
+    real_apks: dict[str, bytes],
+) -> None:
+    # Android 6 checks only v1: the directory and META-INF files are read for every app.
+    some = dict(sorted(real_apks.items())[::6])
+    android_6 = "[ro.build.version.sdk]: [23]\n[ro.build.version.release]: [6.0.1]\n"
+    profile, by_package = phone_with(some, "com.android.vending", android_6)
+    result, _ = scan(profile)
+    checks = {c.package: c for c in result.app_checks}
+    for package, (path, data) in by_package.items():
+        assert checks[package].certificate == CHECKED_IN_PARTS, package
+        read = read_signers(memoryview(data), "", len(data))
+        expected = facts_from_signers(package, path, "", read, None, 23, SOURCE_PARTS)
+        assert result.apks[package] == expected, package
 
 
 @pytest.mark.parametrize("tool", ["dd", "sha256sum"])
