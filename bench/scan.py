@@ -35,7 +35,9 @@ from common import (
     timed_scan,
 )
 
+from scanner.apks import SOURCE_PARTS
 from scanner.device.keys import ephemeral_signer
+from scanner.model import ScanResult
 from scanner.sigdb.commands import load_shipped_db
 from scanner.sources import SCAN_COMMANDS
 
@@ -67,13 +69,35 @@ def mark(ok: bool) -> str:
 
 def run_series(
     phone: BenchPhone, runs: int, pulls: bool, signer: object, db: object, whole: bool = False
-) -> tuple[list[ScanFigures], ScanFigures]:
-    """Warm up once (the phone learns the key), time ``runs`` scans, then one traced scan."""
+) -> tuple[list[ScanFigures], ScanFigures, ScanResult]:
+    """Warm up once (the phone learns the key), time ``runs`` scans, then one traced scan
+    (its result is returned too)."""
     kwargs = {"pulls": pulls, "whole": whole}
     timed_scan(phone, signer, db, **kwargs)  # type: ignore[arg-type]
     timed = [timed_scan(phone, signer, db, **kwargs)[0] for _ in range(runs)]  # type: ignore[arg-type]
-    traced, _ = timed_scan(phone, signer, db, trace_memory=True, **kwargs)  # type: ignore[arg-type]
-    return timed, traced
+    traced, result = timed_scan(phone, signer, db, trace_memory=True, **kwargs)  # type: ignore[arg-type]
+    return timed, traced, result
+
+
+SIGNER_FIELDS = ("cert_sha1", "cert_sha256", "signing_scheme", "rotation_certificates")
+
+
+def same_as_whole(parts: ScanResult, whole: ScanResult) -> str:
+    """The parts scan's signer (and hash, where it hashed) against the whole pulls', for
+    every app the whole scan pulled."""
+    pulled = [p for p in whole.apks if whole.apks[p].source != SOURCE_PARTS]
+    signer = sum(
+        1
+        for p in pulled
+        if p in parts.apks
+        and all(getattr(parts.apks[p], f) == getattr(whole.apks[p], f) for f in SIGNER_FIELDS)
+    )
+    hashed = [p for p in pulled if p in parts.apks and parts.apks[p].sha256]
+    same_hash = sum(1 for p in hashed if parts.apks[p].sha256 == whole.apks[p].sha256)
+    return (
+        f"  against the whole pulls ({len(pulled)} apps): same signer for {signer},"
+        f" same hash for {same_hash} of the {len(hashed)} hashed on the phone"
+    )
 
 
 def the_median(timed: list[ScanFigures]) -> ScanFigures:
@@ -186,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with_apks = PhoneSettings(**{**_fields(base), "apk_bytes": int(args.apk_mb * MB)})
     with BenchPhone(with_apks) as phone:
-        off, off_traced = run_series(phone, args.runs, False, signer, db)
-        on, on_traced = run_series(phone, args.runs, True, signer, db)
-        whole, whole_traced = run_series(phone, args.runs, True, signer, db, whole=True)
+        off, off_traced, _ = run_series(phone, args.runs, False, signer, db)
+        on, on_traced, on_result = run_series(phone, args.runs, True, signer, db)
+        whole, whole_traced, whole_result = run_series(
+            phone, args.runs, True, signer, db, whole=True
+        )
     info = phone.info
     assert info is not None
     total = sum(info.command_bytes.values())
@@ -242,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  extra round trips for the APK checks: {extra}   goal <= {GOAL_EXTRA_ROUND_TRIPS}:"
         f" {mark(extra <= GOAL_EXTRA_ROUND_TRIPS)}"
     )
+    out(same_as_whole(on_result, whole_result))
     out(
         f"  whole pulls instead: {median([x.wall_s for x in whole]):.3f} s,"
         f" {(whole_f.bytes_received - base_f.bytes_received) / MB:.1f} MB moved,"
