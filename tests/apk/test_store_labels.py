@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scanner.apk.manifest import read_app_identity, read_manifest
-from scanner.apk.partial import KnownBytes, directory_only, kept_for_label
+from scanner.apk.partial import KnownBytes, directory_only, kept_for_label, plan_label_reads
 from scanner.apk.zipread import central_directory
 from scanner.apk_remote.fetch import LABEL_ROUNDS, MAX_ROUNDS, Outcome, Target, read_labels
 from scanner.apks import apk_file
@@ -208,6 +208,41 @@ def test_a_resource_table_past_the_budget_is_refused_with_the_reason() -> None:
     done, stats = read_labels(run, [(target, _directory(profile, path))])
     assert not done[0].error
     assert stats.rounds <= LABEL_ROUNDS
+
+
+def test_a_file_list_read_first_counts_against_the_names_budget_with_what_it_locates() -> None:
+    files = {f"res/raw/clip_{n:04d}.ogg": bytes([n % 251]) * 60 for n in range(600)}
+    apks, targets, costs = {}, [], []
+    for name in ("first", "second"):
+        package = f"com.example.{name}"
+        path = f"/data/app/~~QkxYz==/{package}-Zm9v_-==/base.apk"
+        data = apks[path] = build_apk(
+            package, label=name.title(), label_in_resources=True, extra_files=files
+        )
+        trailer = KnownBytes(len(data))
+        trailer.add(len(data) - 22, data[-22:])  # the certificate read kept no directory
+        targets.append((Target(package, path, hash_wanted=False, label_wanted=False), trailer))
+        found = central_directory(memoryview(data))
+        assert found is not None
+        manifest_and_table = plan_label_reads(_directory(Profile("x", files=apks), path)).cost
+        costs.append((found[2], manifest_and_table))
+    profile = Profile(name="budget", files=apks)
+
+    def run(command: str) -> bytes:
+        return shell_output(profile, command)
+
+    # Room for both file lists and the first app's manifest and table, not the second's.
+    budget = costs[0][0] + costs[1][0] + costs[0][1] + costs[1][1] // 2
+    outcomes, stats = read_labels(run, targets, per_scan=budget)
+    first, second = outcomes
+    assert not first.error and first.known is not None
+    assert read_app_identity(first.known.view()).label == "First"
+    assert second.error_words is not None and second.error_words.key == "labels.budget_spent"
+    assert stats.rounds <= LABEL_ROUNDS
+    # With room for all of it, both are named.
+    outcomes, _ = read_labels(run, targets)
+    named = [read_app_identity(o.known.view()).label for o in outcomes if o.known is not None]
+    assert named == ["First", "Second"]
 
 
 def test_apps_to_name_puts_the_app_a_finding_names_before_one_only_near_the_line() -> None:
