@@ -344,6 +344,7 @@ def read_known(
         signers = read_signers(known.view(), sha256.upper(), known.size)
         known.release_view()
         return PartsRead(signers, manifest, True)
+    known.release_view()
     return PartsRead(replace(known.block_signers, sha256=sha256.upper()), manifest, False)
 
 
@@ -384,6 +385,8 @@ def kept_for_label(known: KnownBytes) -> KnownBytes | None:
     if kept is None:
         return _trailer_only(known)
     parts = label_entries(kept)
+    # Kept until the label pass: no file-sized view may stay with it (see ``_plan``).
+    kept.release_view()
     if isinstance(parts, Words):
         return kept
     view = known.view()
@@ -391,6 +394,7 @@ def kept_for_label(known: KnownBytes) -> KnownBytes | None:
         span = _known_entry_span(known, view, entry)
         if span is not None:
             kept.add(span[0], bytes(view[span[0] : span[1]]))
+    known.release_view()
     return kept
 
 

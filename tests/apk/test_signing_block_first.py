@@ -8,6 +8,7 @@ dd gives them), then compared with the whole-file readers.
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 
 from scanner.apk.partial import KnownBytes, Plan, kept_for_label, plan_label_reads, plan_reads
@@ -173,3 +174,21 @@ def test_no_file_sized_view_is_held_for_the_apps_of_a_round_once_they_are_planne
     read = sum(k.known_bytes() for k in held)
     assert read <= apps * 17_000
     assert in_use < read + apps * len(data) // 4, (in_use, read)
+
+
+def test_what_is_kept_for_a_name_holds_no_file_sized_view() -> None:
+    # A store app whose file list came with its tail: the list is kept until the label
+    # pass, and nothing file-sized may stay with it.
+    data = build_apk("com.example.midstore", extra_files={"assets/pad.bin": os.urandom(120_000)})
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        known, plan, _ = read_in_rounds(data, labels=False, sdk=ANDROID_13)
+        read_parts(known, "", False, ANDROID_13)
+        kept = kept_for_label(known)
+        del known
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert plan.done and kept is not None and kept.known_bytes() < 4_000
+    assert held < len(data) // 4, held
