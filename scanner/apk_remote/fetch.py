@@ -680,17 +680,28 @@ def read_labels(
     # Only the apps with bytes still to read are planned again after a round: most store
     # apps' labels are whole in what the certificate read kept.
     pending: list[_ToRead] = []
+    waiting: list[Outcome] = []
+    unknown_ahead = False
     for outcome, (_, known) in zip(outcomes, directories, strict=True):
         plan = _first_label_plan(outcome, known, per_app)
         if plan.refused or not plan.ranges:
             continue  # refused, or kept from the certificate's reads: nothing to read
+        if unknown_ahead and not plan.directory:
+            # A more important app's cost is known only once its file list is in: this one
+            # is charged after it, in the next round (which the lists need anyway).
+            waiting.append(outcome)
+            continue
         if budget.take(outcome, plan):
             pending.append((outcome, known, plan.ranges))
+            unknown_ahead = unknown_ahead or plan.directory
+    order = {id(o): index for index, o in enumerate(outcomes)}
     for _ in range(LABEL_ROUNDS):
         if not pending:
             break
         _block_round(run, pending, max_chars, stats)
-        pending = _label_round([o for o, _, _ in pending], per_app, budget)
+        again = sorted([o for o, _, _ in pending] + waiting, key=lambda o: order[id(o)])
+        waiting = []
+        pending = _label_round(again, per_app, budget)
     for outcome, _, _ in pending:
         _set_error(outcome, Words("labels.manifest_not_located"))
     return outcomes, stats

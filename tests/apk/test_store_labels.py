@@ -245,6 +245,38 @@ def test_a_file_list_read_first_counts_against_the_names_budget_with_what_it_loc
     assert named == ["First", "Second"]
 
 
+def test_the_names_budget_goes_to_the_more_important_app_even_when_its_list_is_read_first() -> None:
+    files = {f"res/raw/clip_{n:04d}.ogg": bytes([n % 251]) * 60 for n in range(600)}
+    apks, kept, costs = {}, [], []
+    for name in ("important", "lesser"):
+        package = f"com.example.{name}"
+        path = f"/data/app/~~QkxYz==/{package}-Zm9v_-==/base.apk"
+        data = apks[path] = build_apk(
+            package, label=name.title(), label_in_resources=True, extra_files=files
+        )
+        directory = _directory(Profile("x", files=apks), path)
+        found = central_directory(memoryview(data))
+        assert found is not None
+        costs.append((found[2], plan_label_reads(directory).cost))
+        trailer = KnownBytes(len(data))
+        trailer.add(len(data) - 22, data[-22:])
+        # The important app's certificate kept only its trailer; the lesser one's, its list.
+        known = trailer if name == "important" else directory
+        kept.append((Target(package, path, hash_wanted=False, label_wanted=False), known))
+    profile = Profile(name="budget", files=apks)
+
+    def run(command: str) -> bytes:
+        return shell_output(profile, command)
+
+    # Room for the important app's list, manifest and table, and not the lesser one's too.
+    budget = costs[0][0] + costs[0][1] + costs[1][1] // 2
+    (important, lesser), _ = read_labels(run, kept, per_scan=budget)
+
+    assert not important.error and important.known is not None
+    assert read_app_identity(important.known.view()).label == "Important"
+    assert lesser.error_words is not None and lesser.error_words.key == "labels.budget_spent"
+
+
 def test_apps_to_name_puts_the_app_a_finding_names_before_one_only_near_the_line() -> None:
     near = on_play("com.example.nearline", granted=BROAD[:3])  # 3 points: near the line
     named = on_play("com.example.named")  # 5 points: a review finding names it
