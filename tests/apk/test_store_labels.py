@@ -10,9 +10,11 @@ name is wanted. The phone is an ordinary Pixel in the real formats (``tools/fabr
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -210,34 +212,52 @@ def test_a_resource_table_past_the_budget_is_refused_with_the_reason() -> None:
     assert stats.rounds <= LABEL_ROUNDS
 
 
-def test_a_file_list_read_first_counts_against_the_names_budget_with_what_it_locates() -> None:
-    files = {f"res/raw/clip_{n:04d}.ogg": bytes([n % 251]) * 60 for n in range(600)}
-    apks, targets, costs = {}, [], []
-    for name in ("first", "second"):
-        package = f"com.example.{name}"
-        path = f"/data/app/~~QkxYz==/{package}-Zm9v_-==/base.apk"
-        data = apks[path] = build_apk(
-            package, label=name.title(), label_in_resources=True, extra_files=files
-        )
-        trailer = KnownBytes(len(data))
-        trailer.add(len(data) - 22, data[-22:])  # the certificate read kept no directory
-        targets.append((Target(package, path, hash_wanted=False, label_wanted=False), trailer))
-        found = central_directory(memoryview(data))
-        assert found is not None
-        manifest_and_table = plan_label_reads(_directory(Profile("x", files=apks), path)).cost
-        costs.append((found[2], manifest_and_table))
-    profile = Profile(name="budget", files=apks)
+class BigStoreApp(NamedTuple):
+    """A store app of 600 files, as the names pass finds it."""
 
-    def run(command: str) -> bytes:
-        return shell_output(profile, command)
+    target: Target
+    data: bytes
+    trailer: KnownBytes
+    """What a certificate read from its signing block alone keeps: the trailer."""
+    directory: KnownBytes
+    """What a certificate read that read its file list keeps."""
+    list_cost: int
+    manifest_and_table_cost: int
+
+
+def big_store_app(name: str) -> BigStoreApp:
+    package = f"com.example.{name}"
+    path = f"/data/app/~~QkxYz==/{package}-Zm9v_-==/base.apk"
+    files = {f"res/raw/clip_{n:04d}.ogg": bytes([n % 251]) * 60 for n in range(600)}
+    data = build_apk(package, label=name.title(), label_in_resources=True, extra_files=files)
+    trailer = KnownBytes(len(data))
+    trailer.add(len(data) - 22, data[-22:])
+    directory = _directory(Profile("x", files={path: data}), path)
+    found = central_directory(memoryview(data))
+    assert found is not None
+    target = Target(package, path, hash_wanted=False, label_wanted=False)
+    cost = plan_label_reads(_directory(Profile("x", files={path: data}), path)).cost
+    return BigStoreApp(target, data, trailer, directory, found[2], cost)
+
+
+def shell_of(*apps: BigStoreApp) -> Callable[[str], bytes]:
+    profile = Profile(name="budget", files={app.target.path: app.data for app in apps})
+    return lambda command: shell_output(profile, command)
+
+
+def test_a_file_list_read_first_counts_against_the_names_budget_with_what_it_locates() -> None:
+    first, second = big_store_app("first"), big_store_app("second")
+    run = shell_of(first, second)
+    targets = [(first.target, first.trailer), (second.target, second.trailer)]
 
     # Room for both file lists and the first app's manifest and table, not the second's.
-    budget = costs[0][0] + costs[1][0] + costs[0][1] + costs[1][1] // 2
-    outcomes, stats = read_labels(run, targets, per_scan=budget)
-    first, second = outcomes
-    assert not first.error and first.known is not None
-    assert read_app_identity(first.known.view()).label == "First"
-    assert second.error_words is not None and second.error_words.key == "labels.budget_spent"
+    budget = first.list_cost + second.list_cost + first.manifest_and_table_cost
+    budget += second.manifest_and_table_cost // 2
+    (one, two), stats = read_labels(run, targets, per_scan=budget)
+
+    assert not one.error and one.known is not None
+    assert read_app_identity(one.known.view()).label == "First"
+    assert two.error_words is not None and two.error_words.key == "labels.budget_spent"
     assert stats.rounds <= LABEL_ROUNDS
     # With room for all of it, both are named.
     outcomes, _ = read_labels(run, targets)
@@ -246,35 +266,18 @@ def test_a_file_list_read_first_counts_against_the_names_budget_with_what_it_loc
 
 
 def test_the_names_budget_goes_to_the_more_important_app_even_when_its_list_is_read_first() -> None:
-    files = {f"res/raw/clip_{n:04d}.ogg": bytes([n % 251]) * 60 for n in range(600)}
-    apks, kept, costs = {}, [], []
-    for name in ("important", "lesser"):
-        package = f"com.example.{name}"
-        path = f"/data/app/~~QkxYz==/{package}-Zm9v_-==/base.apk"
-        data = apks[path] = build_apk(
-            package, label=name.title(), label_in_resources=True, extra_files=files
-        )
-        directory = _directory(Profile("x", files=apks), path)
-        found = central_directory(memoryview(data))
-        assert found is not None
-        costs.append((found[2], plan_label_reads(directory).cost))
-        trailer = KnownBytes(len(data))
-        trailer.add(len(data) - 22, data[-22:])
-        # The important app's certificate kept only its trailer; the lesser one's, its list.
-        known = trailer if name == "important" else directory
-        kept.append((Target(package, path, hash_wanted=False, label_wanted=False), known))
-    profile = Profile(name="budget", files=apks)
-
-    def run(command: str) -> bytes:
-        return shell_output(profile, command)
+    important, lesser = big_store_app("important"), big_store_app("lesser")
+    # The important app's certificate kept only its trailer; the lesser one's, its list.
+    kept = [(important.target, important.trailer), (lesser.target, lesser.directory)]
 
     # Room for the important app's list, manifest and table, and not the lesser one's too.
-    budget = costs[0][0] + costs[0][1] + costs[1][1] // 2
-    (important, lesser), _ = read_labels(run, kept, per_scan=budget)
+    budget = important.list_cost + important.manifest_and_table_cost
+    budget += lesser.manifest_and_table_cost // 2
+    (first, second), _ = read_labels(shell_of(important, lesser), kept, per_scan=budget)
 
-    assert not important.error and important.known is not None
-    assert read_app_identity(important.known.view()).label == "Important"
-    assert lesser.error_words is not None and lesser.error_words.key == "labels.budget_spent"
+    assert not first.error and first.known is not None
+    assert read_app_identity(first.known.view()).label == "Important"
+    assert second.error_words is not None and second.error_words.key == "labels.budget_spent"
 
 
 def test_apps_to_name_puts_the_app_a_finding_names_before_one_only_near_the_line() -> None:
