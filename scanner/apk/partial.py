@@ -355,17 +355,37 @@ MAX_LABEL_BYTES: Final = 4 * 1024 * 1024
 table past this is not read, and the app is named by its package id, with why."""
 
 
-def directory_only(known: KnownBytes) -> KnownBytes | None:
-    """The trailer and central directory of what was read, alone (kept, small, for a
-    label read later); None when they are not all known."""
+class _Trailer(NamedTuple):
+    """The End of Central Directory found in the known bytes that reach the file's end."""
+
+    suffix: bytes
+    start: int
+    """Where ``suffix`` starts in the file."""
+    eocd: int
+    """Where the record starts in the file."""
+    cd_offset: int
+    cd_size: int
+
+
+def _trailer(known: KnownBytes) -> _Trailer | None:
     suffix = known.suffix()
     found = find_eocd(memoryview(suffix))
     if found is None:
         return None
-    start = known.size - len(suffix)
     cd_size, cd_offset = struct.unpack_from("<II", suffix, found + 12)
+    start = known.size - len(suffix)
+    return _Trailer(suffix, start, start + found, cd_offset, cd_size)
+
+
+def directory_only(known: KnownBytes) -> KnownBytes | None:
+    """The trailer and central directory of what was read, alone (kept, small, for a
+    label read later); None when they are not all known."""
+    trailer = _trailer(known)
+    if trailer is None:
+        return None
+    suffix, start, eocd, cd_offset, cd_size = trailer
     # Known ranges that touch are merged: a directory read in full ends the last piece.
-    if cd_offset < start or cd_offset + cd_size > start + found:
+    if cd_offset < start or cd_offset + cd_size > eocd:
         return None
     kept = KnownBytes(known.size)
     kept.add(cd_offset, suffix[cd_offset - start :])
@@ -400,28 +420,24 @@ def kept_for_label(known: KnownBytes) -> KnownBytes | None:
 
 def _trailer_only(known: KnownBytes) -> KnownBytes | None:
     """The End of Central Directory record (and comment) of what was read, alone."""
-    suffix = known.suffix()
-    found = find_eocd(memoryview(suffix))
-    if found is None:
+    trailer = _trailer(known)
+    if trailer is None:
         return None
     kept = KnownBytes(known.size)
-    kept.add(known.size - len(suffix) + found, suffix[found:])
+    kept.add(trailer.eocd, trailer.suffix[trailer.eocd - trailer.start :])
     return kept
 
 
 def _unread_directory(known: KnownBytes) -> tuple[int, int] | None:
     """The central directory's range when the trailer is known and the directory is not
     (the label reads it first); None otherwise (``label_entries`` says what is wrong)."""
-    suffix = known.suffix()
-    found = find_eocd(memoryview(suffix))
-    if found is None:
+    trailer = _trailer(known)
+    if trailer is None:
         return None
-    cd_size, cd_offset = struct.unpack_from("<II", suffix, found + 12)
-    if cd_offset + cd_size > known.size - len(suffix) + found:
+    end = trailer.cd_offset + trailer.cd_size
+    if end > trailer.eocd:
         return None  # ZIP64 or damaged: the readers refuse it
-    if known.has(cd_offset, cd_offset + cd_size):
-        return None
-    return cd_offset, cd_offset + cd_size
+    return None if known.has(trailer.cd_offset, end) else (trailer.cd_offset, end)
 
 
 def _known_entry_span(

@@ -236,7 +236,7 @@ def big_store_app(name: str) -> BigStoreApp:
     found = central_directory(memoryview(data))
     assert found is not None
     target = Target(package, path, hash_wanted=False, label_wanted=False)
-    cost = plan_label_reads(_directory(Profile("x", files={path: data}), path)).cost
+    cost = plan_label_reads(directory).cost
     return BigStoreApp(target, data, trailer, directory, found[2], cost)
 
 
